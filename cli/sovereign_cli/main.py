@@ -1,0 +1,147 @@
+"""The ``sov`` command: noun groups with verb commands for network admins.
+
+Imports are lazy so that a read-only command answers quickly: the heavy modules
+(gRPC, protobuf, cryptography) load only in the commands that use them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from sovereign_network.network import Network
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode:
+    """Distinct exit codes, one per kind of failure (documented in the README)."""
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    FABRIC_MISSING = 3
+    NETWORK = 4
+    TOPOLOGY = 5
+    NOT_FOUND = 6
+
+
+@dataclass
+class Settings:
+    """Options shared by every command, kept on ``ctx.obj``."""
+
+    home: Path
+    topology: Path | None
+    base_port: int | None
+    as_json: bool
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def errors_to_exit_codes() -> Iterator[None]:
+    """Map the library's exceptions to exit codes at the command boundary."""
+    from sovereign_network.binaries import BinariesUnavailable
+    from sovereign_network.network import NetworkError
+    from sovereign_network.supervisor import ProcessError
+    from sovereign_network.topology import TopologyError
+
+    try:
+        yield
+    except BinariesUnavailable as exc:
+        fail(str(exc), ExitCode.FABRIC_MISSING)
+    except TopologyError as exc:
+        fail(str(exc), ExitCode.TOPOLOGY)
+    except (NetworkError, ProcessError) as exc:
+        fail(str(exc), ExitCode.NETWORK)
+
+
+def open_network(settings: Settings, *, build: bool = False) -> Network:
+    """The network in ``settings.home``: its recorded topology, or the one given."""
+    from sovereign_network import binaries, topology
+    from sovereign_network.network import Network
+
+    recorded: dict[str, Any] = {}
+    state_file = settings.home / "network.json"
+    if state_file.is_file():
+        recorded = json.loads(state_file.read_text())
+    source = settings.topology or (Path(recorded["topology"]) if recorded.get("topology") else None)
+    base_port = settings.base_port or recorded.get("base_port")
+    topo = topology.load(source, base_port=base_port)
+    install = binaries.ensure() if build else binaries.locate()
+    return Network(settings.home, topo, install)
+
+
+def emit(settings: Settings, payload: Any, human: Callable[[], None]) -> None:
+    if settings.as_json:
+        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+    else:
+        human()
+
+
+def progress_printer(settings: Settings) -> Callable[[str], None]:
+    def show(step: str) -> None:
+        if not settings.as_json:
+            click.echo(f"  - {step}", err=True)
+
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="SOV_HOME",
+    help="The network's working directory (default ~/.local/state/sovereign-ledger/network).",
+)
+@click.option(
+    "--topology",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    envvar="SOV_TOPOLOGY",
+    help="Topology file (TOML); default: the packaged 3-org consortium.",
+)
+@click.option("--base-port", type=int, envvar="SOV_BASE_PORT", help="Allocate ports from here.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    home: Path | None,
+    topology: Path | None,
+    base_port: int | None,
+    as_json: bool,
+) -> None:
+    """Sovereign asset ledger: run the consortium and its instrument lifecycle."""
+    from sovereign_network.network import default_home
+
+    ctx.obj = Settings(
+        home=(home or default_home()).expanduser().resolve(),
+        topology=topology,
+        base_port=base_port,
+        as_json=as_json,
+    )
+
+
+def _register() -> None:
+    from sovereign_cli import chaincode_commands, network_commands
+
+    cli.add_command(network_commands.network)
+    cli.add_command(chaincode_commands.chaincode)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sov")

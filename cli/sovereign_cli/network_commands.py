@@ -1,0 +1,119 @@
+"""``sov network``: up, down, status, logs."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+
+
+@click.group()
+def network() -> None:
+    """Stand the consortium up, inspect it, tear it down."""
+
+
+def _json_flag(settings: Settings, as_json: bool) -> Settings:
+    if as_json:
+        settings.as_json = True
+    return settings
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+@network.command()
+@json_option
+@click.pass_obj
+def up(settings: Settings, as_json: bool) -> None:
+    """Start the network (from nothing, or again on its existing data)."""
+    settings = _json_flag(settings, as_json)
+    from sovereign_cli.main import progress_printer
+
+    with errors_to_exit_codes():
+        net = open_network(settings, build=True)
+        started = time.monotonic()
+        net.up(progress_printer(settings))
+        elapsed = time.monotonic() - started
+        status = net.status()
+    emit(
+        settings,
+        {**status, "seconds": round(elapsed, 2)},
+        lambda: click.echo(
+            f"network up in {elapsed:.1f}s: {len(status['orderers'])} orderers, "
+            f"{sum(len(o['peers']) for o in status['orgs'])} peers, channel "
+            f"{status['channel']} (home {status['home']})"
+        ),
+    )
+
+
+@network.command()
+@click.option("--purge", is_flag=True, help="Also delete the network's data and crypto material.")
+@json_option
+@click.pass_obj
+def down(settings: Settings, purge: bool, as_json: bool) -> None:
+    """Stop every process the network started."""
+    settings = _json_flag(settings, as_json)
+    if not (settings.home / "network.json").is_file():
+        fail(f"no network in {settings.home}: nothing to stop", ExitCode.NOT_FOUND)
+    with errors_to_exit_codes():
+        net = open_network(settings)
+        if not net.is_up() and not purge:
+            fail(f"the network in {settings.home} is not running", ExitCode.NOT_FOUND)
+        stopped = net.down(purge=purge)
+    emit(
+        settings,
+        {"stopped": stopped, "purged": purge},
+        lambda: click.echo(
+            f"stopped {len(stopped)} processes" + (", data purged" if purge else "")
+        ),
+    )
+
+
+@network.command()
+@json_option
+@click.pass_obj
+def status(settings: Settings, as_json: bool) -> None:
+    """Addresses, certificates and keys of every org; what runs; block height."""
+    settings = _json_flag(settings, as_json)
+    if not (settings.home / "network.json").is_file():
+        fail(f"no network in {settings.home}; run `sov network up`", ExitCode.NOT_FOUND)
+    with errors_to_exit_codes():
+        report = open_network(settings).status()
+
+    def human() -> None:
+        click.echo(f"home      {report['home']}")
+        click.echo(f"channel   {report['channel']}  height {report['block_height']}")
+        for o in report["orderers"]:
+            click.echo(f"{o['name']:<22}{o['address']:<18}{'up' if o['running'] else 'down'}")
+        for org in report["orgs"]:
+            for p in org["peers"]:
+                state = "up" if p["running"] else "down"
+                click.echo(f"{p['name']:<22}{p['address']:<18}{state:<6}{org['msp_id']}")
+        for cc in report["chaincodes"]:
+            click.echo(f"chaincode {cc['name']} {cc['version']} sequence {cc['sequence']}")
+
+    emit(settings, report, human)
+
+
+@network.command()
+@click.argument("process", required=False)
+@click.option("-n", "--lines", default=40, show_default=True, help="Lines from the end.")
+@click.pass_obj
+def logs(settings: Settings, process: str | None, lines: int) -> None:
+    """Show a process's log (or list the log files)."""
+    from sovereign_network.supervisor import tail
+
+    log_dir = settings.home / "logs"
+    if not log_dir.is_dir():
+        fail(f"no logs in {settings.home}", ExitCode.NOT_FOUND)
+    if process is None:
+        for path in sorted(log_dir.glob("*.log")):
+            click.echo(f"{path.stem:<24}{path}")
+        return
+    path = log_dir / f"{process}.log"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in log_dir.glob("*.log")))
+        fail(f"no log for {process!r}; known: {known}", ExitCode.NOT_FOUND)
+    click.echo(tail(path, lines))

@@ -1,0 +1,680 @@
+"""One consortium on this machine: bring it up, deploy chaincode, report, tear down.
+
+A network lives in its home directory (``--home``, ``SOV_HOME``, or
+``~/.local/state/sovereign-ledger/network``):
+
+    crypto/    generated keys and certificates (never in the source tree)
+    config/    configtx.yaml and the channel's genesis block
+    data/      each process's ledger
+    logs/      one log file per process
+    run/       run records of the processes the supervisor started
+    chaincode/ chaincode-as-a-service packages, one per org
+    builders/  the external builder the peers use for chaincode-as-a-service
+    network.json  what was brought up: topology source, base port, Fabric version
+
+Every process is configured through ``CORE_*`` / ``ORDERER_*`` environment
+variables on top of the sample ``core.yaml``/``orderer.yaml`` of the pinned
+Fabric module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sovereign_network import configtx, crypto
+from sovereign_network.binaries import FabricInstall
+from sovereign_network.lifecycle import ChaincodePackage, build_package
+from sovereign_network.supervisor import (
+    ProcessError,
+    ProcessSpec,
+    Supervisor,
+    http_ok,
+    port_in_use,
+)
+from sovereign_network.topology import HOST, Orderer, Org, Peer, Topology
+
+Progress = Callable[[str], None]
+
+
+class NetworkError(RuntimeError):
+    """A network operation failed; the message says why and where to look."""
+
+
+def default_home(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("SOV_HOME"):
+        return Path(env["SOV_HOME"]).expanduser()
+    state = Path(env.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return state / "sovereign-ledger" / "network"
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    stdout: str
+    stderr: str
+
+
+class Network:
+    """A consortium described by ``topology`` living in ``home``."""
+
+    def __init__(self, home: Path, topology: Topology, fabric: FabricInstall) -> None:
+        self.home = home
+        self.topology = topology
+        self.fabric = fabric
+        self.layout = crypto.Layout(home)
+        self.supervisor = Supervisor(home)
+        self.config_dir = home / "config"
+        self.genesis_block = self.config_dir / f"{topology.channel}.block"
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state_file(self) -> Path:
+        return self.home / "network.json"
+
+    def exists(self) -> bool:
+        return self.state_file.is_file()
+
+    def is_up(self) -> bool:
+        return bool(self.supervisor.running())
+
+    def _save_state(self, **extra: Any) -> None:
+        state = self.load_state()
+        state.update(
+            {
+                "topology": self.topology.source,
+                "base_port": self.topology.base_port,
+                "fabric_version": self.fabric.version,
+                "channel": self.topology.channel,
+            }
+        )
+        state.update(extra)
+        self.state_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+    def load_state(self) -> dict[str, Any]:
+        try:
+            loaded: dict[str, Any] = json.loads(self.state_file.read_text())
+        except (OSError, json.JSONDecodeError):
+            return {}
+        return loaded
+
+    # ---------------------------------------------------------- environments
+    def _orderer_tls_ca(self) -> Path:
+        return self.layout.tls_ca_cert(self.topology.orderer_org.key)
+
+    def orderer_env(self, o: Orderer) -> dict[str, str]:
+        oo = self.topology.orderer_org
+        node = self.layout.orderer(oo.key, o.host)
+        admin = self.layout.user(oo.key, "admin")
+        data = self.home / "data" / o.name
+        return {
+            **_base_env(),
+            "FABRIC_CFG_PATH": str(self.fabric.config_dir),
+            "FABRIC_LOGGING_SPEC": "INFO",
+            "ORDERER_GENERAL_LISTENADDRESS": HOST,
+            "ORDERER_GENERAL_LISTENPORT": str(o.port),
+            "ORDERER_GENERAL_LOCALMSPID": oo.msp_id,
+            "ORDERER_GENERAL_LOCALMSPDIR": str(node.msp),
+            "ORDERER_GENERAL_TLS_ENABLED": "true",
+            "ORDERER_GENERAL_TLS_PRIVATEKEY": str(node.tls_key),
+            "ORDERER_GENERAL_TLS_CERTIFICATE": str(node.tls_cert),
+            "ORDERER_GENERAL_TLS_ROOTCAS": f"[{node.tls_ca}]",
+            "ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE": str(node.tls_cert),
+            "ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY": str(node.tls_key),
+            "ORDERER_GENERAL_CLUSTER_ROOTCAS": f"[{node.tls_ca}]",
+            "ORDERER_GENERAL_BOOTSTRAPMETHOD": "none",
+            "ORDERER_CHANNELPARTICIPATION_ENABLED": "true",
+            "ORDERER_ADMIN_LISTENADDRESS": f"{HOST}:{o.admin_port}",
+            "ORDERER_ADMIN_TLS_ENABLED": "true",
+            "ORDERER_ADMIN_TLS_CERTIFICATE": str(node.tls_cert),
+            "ORDERER_ADMIN_TLS_PRIVATEKEY": str(node.tls_key),
+            "ORDERER_ADMIN_TLS_ROOTCAS": f"[{node.tls_ca}]",
+            "ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED": "true",
+            "ORDERER_ADMIN_TLS_CLIENTROOTCAS": f"[{admin.tls_ca}]",
+            "ORDERER_OPERATIONS_LISTENADDRESS": f"{HOST}:{o.operations_port}",
+            "ORDERER_METRICS_PROVIDER": "prometheus",
+            "ORDERER_FILELEDGER_LOCATION": str(data / "ledger"),
+            "ORDERER_CONSENSUS_WALDIR": str(data / "etcdraft" / "wal"),
+            "ORDERER_CONSENSUS_SNAPDIR": str(data / "etcdraft" / "snapshot"),
+        }
+
+    def peer_env(self, org: Org, p: Peer) -> dict[str, str]:
+        node = self.layout.peer(org.key, p.host)
+        data = self.home / "data" / p.name
+        bootstrap = org.peers[0] if p.index else (org.peers[1] if len(org.peers) > 1 else p)
+        builder = {"name": "sovereign-ccaas", "path": str(self.home / "builders" / "ccaas")}
+        return {
+            **_base_env(),
+            "FABRIC_CFG_PATH": str(self.fabric.config_dir),
+            "FABRIC_LOGGING_SPEC": "INFO",
+            "CORE_PEER_ID": p.host,
+            "CORE_PEER_ADDRESS": p.address,
+            "CORE_PEER_LISTENADDRESS": p.address,
+            "CORE_PEER_CHAINCODEADDRESS": f"{HOST}:{p.chaincode_port}",
+            "CORE_PEER_CHAINCODELISTENADDRESS": f"{HOST}:{p.chaincode_port}",
+            "CORE_PEER_GOSSIP_EXTERNALENDPOINT": p.address,
+            "CORE_PEER_GOSSIP_ENDPOINT": p.address,
+            "CORE_PEER_GOSSIP_BOOTSTRAP": bootstrap.address,
+            "CORE_PEER_LOCALMSPID": org.msp_id,
+            "CORE_PEER_MSPCONFIGPATH": str(node.msp),
+            "CORE_PEER_TLS_ENABLED": "true",
+            "CORE_PEER_TLS_CERT_FILE": str(node.tls_cert),
+            "CORE_PEER_TLS_KEY_FILE": str(node.tls_key),
+            "CORE_PEER_TLS_ROOTCERT_FILE": str(node.tls_ca),
+            "CORE_PEER_FILESYSTEMPATH": str(data),
+            "CORE_LEDGER_SNAPSHOTS_ROOTDIR": str(data / "snapshots"),
+            "CORE_PEER_GATEWAY_ENABLED": "true",
+            "CORE_OPERATIONS_LISTENADDRESS": f"{HOST}:{p.operations_port}",
+            "CORE_METRICS_PROVIDER": "disabled",
+            # No Docker: an empty endpoint turns the Docker health check off.
+            "CORE_VM_ENDPOINT": "",
+            "CORE_CHAINCODE_EXTERNALBUILDERS": json.dumps([builder]),
+            "CORE_CHAINCODE_EXECUTETIMEOUT": "30s",
+        }
+
+    def admin_env(self, org: Org, p: Peer | None = None) -> dict[str, str]:
+        """Environment for the ``peer`` CLI acting as the org's admin."""
+        p = p or org.gateway_peer
+        admin = self.layout.user(org.key, "admin")
+        return {
+            **_base_env(),
+            "FABRIC_CFG_PATH": str(self.fabric.config_dir),
+            "FABRIC_LOGGING_SPEC": "WARNING",
+            "CORE_PEER_LOCALMSPID": org.msp_id,
+            "CORE_PEER_MSPCONFIGPATH": str(admin.msp),
+            "CORE_PEER_ADDRESS": p.address,
+            "CORE_PEER_TLS_ENABLED": "true",
+            "CORE_PEER_TLS_ROOTCERT_FILE": str(self.layout.tls_ca_cert(org.key)),
+        }
+
+    # ----------------------------------------------------------------- specs
+    def _orderer_spec(self, o: Orderer) -> ProcessSpec:
+        return ProcessSpec(
+            name=o.name,
+            argv=[str(self.fabric.tool("orderer"))],
+            env=self.orderer_env(o),
+            cwd=self.home,
+            ports=(o.port, o.admin_port, o.operations_port),
+        )
+
+    def _peer_spec(self, org: Org, p: Peer) -> ProcessSpec:
+        return ProcessSpec(
+            name=p.name,
+            argv=[str(self.fabric.tool("peer")), "node", "start"],
+            env=self.peer_env(org, p),
+            cwd=self.home,
+            ports=(p.port, p.chaincode_port, p.operations_port),
+        )
+
+    def process_names(self) -> list[str]:
+        names = [o.name for o in self.topology.orderer_org.orderers]
+        for org in self.topology.orgs:
+            names += [p.name for p in org.peers]
+            names.append(chaincode_process(org))
+        return names
+
+    # -------------------------------------------------------------------- up
+    def up(self, progress: Progress = _quiet) -> None:
+        """Bring the network up from nothing, or restart it on its existing data."""
+        if self.is_up():
+            raise NetworkError(
+                f"the network in {self.home} is already up "
+                f"({', '.join(self.supervisor.running())}); run `sov network down` first"
+            )
+        self.home.mkdir(parents=True, exist_ok=True)
+        fresh = not self.genesis_block.is_file()
+        try:
+            if fresh:
+                progress("generating crypto material")
+                shutil.rmtree(self.layout.root, ignore_errors=True)
+                crypto.generate(self.topology, self.home)
+                progress("generating the channel genesis block")
+                self._genesis()
+            self._install_builder()
+            self._save_state()
+            self._start_orderers(progress, join=fresh)
+            self._start_peers(progress, join=fresh)
+            if not fresh:
+                self._restart_chaincode(progress)
+        except BaseException:
+            # Never leave half a network behind.
+            self.supervisor.stop_all()
+            raise
+
+    def _genesis(self) -> None:
+        configtx.write(self.topology, self.layout, self.config_dir, self.fabric.major)
+        env = {**_base_env(), "FABRIC_CFG_PATH": str(self.config_dir)}
+        self._run(
+            [
+                str(self.fabric.tool("configtxgen")),
+                "-profile",
+                configtx.PROFILE,
+                "-channelID",
+                self.topology.channel,
+                "-outputBlock",
+                str(self.genesis_block),
+            ],
+            env,
+            "configtxgen",
+        )
+
+    def _install_builder(self) -> None:
+        target = self.home / "builders" / "ccaas" / "bin"
+        target.mkdir(parents=True, exist_ok=True)
+        source = resources.files("sovereign_network") / "data" / "ccaas_builder"
+        for step in ("detect", "build", "release"):
+            path = target / step
+            path.write_bytes((source / step).read_bytes())
+            path.chmod(0o755)
+
+    def _start_orderers(self, progress: Progress, *, join: bool) -> None:
+        oo = self.topology.orderer_org
+        for o in oo.orderers:
+            progress(f"starting {o.name} on {o.address}")
+            self.supervisor.start(self._orderer_spec(o))
+        for o in oo.orderers:
+            self.supervisor.wait_until(
+                o.name,
+                http_ok(f"http://{HOST}:{o.operations_port}/healthz", '"OK"'),
+                timeout=30,
+                what="its health endpoint",
+            )
+            if join:
+                progress(f"joining {o.name} to channel {self.topology.channel}")
+                self._osnadmin_join(o)
+        progress("waiting for a Raft leader")
+        self._wait_for_leader()
+
+    def _osnadmin_join(self, o: Orderer) -> None:
+        admin = self.layout.user(self.topology.orderer_org.key, "admin")
+        self._run(
+            [
+                str(self.fabric.tool("osnadmin")),
+                "channel",
+                "join",
+                "--channelID",
+                self.topology.channel,
+                "--config-block",
+                str(self.genesis_block),
+                "-o",
+                f"{HOST}:{o.admin_port}",
+                "--ca-file",
+                str(self._orderer_tls_ca()),
+                "--client-cert",
+                str(admin.tls_cert),
+                "--client-key",
+                str(admin.tls_key),
+            ],
+            _base_env(),
+            f"osnadmin channel join on {o.name}",
+            log=self.supervisor.log_path(o.name),
+        )
+
+    def raft_leader(self) -> str | None:
+        """The orderer that reports itself Raft leader of the channel, if any."""
+        for o in self.topology.orderer_org.orderers:
+            if not self.supervisor.is_running(o.name):
+                continue
+            metric = f'consensus_etcdraft_is_leader{{channel="{self.topology.channel}"}} 1'
+            if http_ok(f"http://{HOST}:{o.operations_port}/metrics", metric)():
+                return o.name
+        return None
+
+    def _wait_for_leader(self, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            leader = self.raft_leader()
+            if leader:
+                return leader
+            time.sleep(0.1)
+        logs = ", ".join(
+            str(self.supervisor.log_path(o.name)) for o in self.topology.orderer_org.orderers
+        )
+        raise NetworkError(f"no Raft leader elected within {timeout:.0f}s; see {logs}")
+
+    def _start_peers(self, progress: Progress, *, join: bool) -> None:
+        for org in self.topology.orgs:
+            for p in org.peers:
+                progress(f"starting {p.name} on {p.address}")
+                self.supervisor.start(self._peer_spec(org, p))
+        for org in self.topology.orgs:
+            for p in org.peers:
+                self.supervisor.wait_until(
+                    p.name,
+                    http_ok(f"http://{HOST}:{p.operations_port}/healthz", '"OK"'),
+                    timeout=30,
+                    what="its health endpoint",
+                )
+                if join:
+                    progress(f"joining {p.name} to channel {self.topology.channel}")
+                    self.peer_cli(org, ["channel", "join", "-b", str(self.genesis_block)], p)
+
+    # ------------------------------------------------------------------ down
+    def down(self, *, purge: bool = False) -> list[str]:
+        """Stop every process this network started; with ``purge`` delete its home."""
+        stopped = self.supervisor.stop_all()
+        if purge:
+            shutil.rmtree(self.home, ignore_errors=True)
+        return stopped
+
+    def stop_process(self, name: str) -> bool:
+        return self.supervisor.stop(name)
+
+    def start_process(self, name: str) -> None:
+        """Start one stopped process of the network again (an orderer or a peer)."""
+        for o in self.topology.orderer_org.orderers:
+            if o.name == name:
+                self.supervisor.start(self._orderer_spec(o))
+                self.supervisor.wait_until(
+                    name,
+                    http_ok(f"http://{HOST}:{o.operations_port}/healthz", '"OK"'),
+                    timeout=30,
+                    what="its health endpoint",
+                )
+                return
+        for org in self.topology.orgs:
+            for p in org.peers:
+                if p.name == name:
+                    self.supervisor.start(self._peer_spec(org, p))
+                    self.supervisor.wait_until(
+                        name,
+                        http_ok(f"http://{HOST}:{p.operations_port}/healthz", '"OK"'),
+                        timeout=30,
+                        what="its health endpoint",
+                    )
+                    return
+        raise NetworkError(f"no orderer or peer named {name!r}")
+
+    # ------------------------------------------------------------- chaincode
+    def deploy_chaincode(
+        self,
+        *,
+        name: str | None = None,
+        module: str | None = None,
+        version: str = "1.0",
+        collections_config: Path | None = None,
+        signature_policy: str | None = None,
+        progress: Progress = _quiet,
+    ) -> dict[str, Any]:
+        """Install, approve and commit a chaincode-as-a-service; a redeploy is a new sequence."""
+        if not self.is_up():
+            raise NetworkError("the network is not up; run `sov network up` first")
+        spec = self.topology.chaincode
+        name = name or spec.name
+        module = module or spec.module
+        policy = signature_policy or _policy_argument(spec.endorsement_policy, self.topology)
+        deployed = self.load_state().get("chaincodes", {})
+        sequence = int(deployed.get(name, {}).get("sequence", 0)) + 1
+        label = f"{name}_{version}"
+        packages: dict[str, ChaincodePackage] = {}
+        for org in self.topology.orgs:
+            packages[org.key] = build_package(
+                label=label,
+                address=f"{HOST}:{org.chaincode_port}",
+                server=self.layout.chaincode_server(org.key),
+                client=self.layout.chaincode_client(org.key),
+                directory=self.home / "chaincode" / org.key,
+            )
+            progress(f"installing {label} on {org.name}'s peers")
+            for p in org.peers:
+                installed = self.peer_cli(
+                    org, ["lifecycle", "chaincode", "queryinstalled", "--output", "json"], p
+                )
+                if packages[org.key].package_id not in installed.stdout:
+                    self.peer_cli(
+                        org, ["lifecycle", "chaincode", "install", str(packages[org.key].path)], p
+                    )
+            progress(f"starting {org.name}'s chaincode server")
+            self._start_chaincode(org, module, packages[org.key].package_id, name)
+        common = [
+            "--channelID",
+            self.topology.channel,
+            "--name",
+            name,
+            "--version",
+            version,
+            "--sequence",
+            str(sequence),
+        ]
+        if policy:
+            common += ["--signature-policy", policy]
+        if collections_config:
+            common += ["--collections-config", str(collections_config)]
+        orderer = self._orderer_args()
+        for org in self.topology.orgs:
+            progress(f"approving {name} sequence {sequence} for {org.name}")
+            self.peer_cli(
+                org,
+                [
+                    "lifecycle",
+                    "chaincode",
+                    "approveformyorg",
+                    *common,
+                    "--package-id",
+                    packages[org.key].package_id,
+                    *orderer,
+                ],
+            )
+        progress(f"committing {name} sequence {sequence}")
+        peers: list[str] = []
+        for org in self.topology.orgs:
+            peers += [
+                "--peerAddresses",
+                org.gateway_peer.address,
+                "--tlsRootCertFiles",
+                str(self.layout.tls_ca_cert(org.key)),
+            ]
+        first = self.topology.orgs[0]
+        self.peer_cli(first, ["lifecycle", "chaincode", "commit", *common, *orderer, *peers])
+        self._wait_committed(name, sequence)
+        record = {
+            "version": version,
+            "sequence": sequence,
+            "module": module,
+            "package_ids": {k: v.package_id for k, v in packages.items()},
+        }
+        self._save_state(chaincodes={**deployed, name: record})
+        return record
+
+    def _orderer_args(self) -> list[str]:
+        o = self.topology.orderer_org.orderers[0]
+        return ["-o", o.address, "--tls", "--cafile", str(self._orderer_tls_ca())]
+
+    def _wait_committed(self, name: str, sequence: int, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        for org in self.topology.orgs:
+            for p in org.peers:
+                while True:
+                    try:
+                        out = self.peer_cli(
+                            org,
+                            [
+                                "lifecycle",
+                                "chaincode",
+                                "querycommitted",
+                                "--channelID",
+                                self.topology.channel,
+                                "--name",
+                                name,
+                                "--output",
+                                "json",
+                            ],
+                            p,
+                        )
+                        if json.loads(out.stdout).get("sequence") == sequence:
+                            break
+                    except NetworkError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise NetworkError(f"{p.name} did not see {name} sequence {sequence}")
+                    time.sleep(0.1)
+
+    def _start_chaincode(self, org: Org, module: str, package_id: str, name: str) -> None:
+        process = chaincode_process(org)
+        self.supervisor.stop(process)
+        server = self.layout.chaincode_server(org.key)
+        env = {
+            **_base_env(),
+            "CHAINCODE_ID": package_id,
+            "CHAINCODE_SERVER_ADDRESS": f"{HOST}:{org.chaincode_port}",
+            "CHAINCODE_TLS_DISABLED": "false",
+            "CHAINCODE_TLS_KEY": str(server.tls_key),
+            "CHAINCODE_TLS_CERT": str(server.tls_cert),
+            "CHAINCODE_CLIENT_CA_CERT": str(self.layout.tls_ca_cert(org.key)),
+            "CORE_PEER_LOCALMSPID": org.msp_id,
+        }
+        spec = ProcessSpec(
+            name=process,
+            argv=[sys.executable, "-m", "fabric_chaincode", "serve", "--chaincode", module],
+            env=env,
+            cwd=self.home,
+            ports=(org.chaincode_port,),
+        )
+        self.supervisor.start(spec)
+        self.supervisor.wait_until(
+            process,
+            lambda: _port_open(org.chaincode_port),
+            timeout=20,
+            what=f"its chaincode server on port {org.chaincode_port}",
+        )
+        state = self.load_state()
+        servers = state.get("chaincode_servers", {})
+        servers[org.key] = {"module": module, "package_id": package_id, "name": name}
+        self._save_state(chaincode_servers=servers)
+
+    def _restart_chaincode(self, progress: Progress) -> None:
+        servers = self.load_state().get("chaincode_servers", {})
+        for org in self.topology.orgs:
+            entry = servers.get(org.key)
+            if entry:
+                progress(f"restarting {org.name}'s chaincode server")
+                self._start_chaincode(org, entry["module"], entry["package_id"], entry["name"])
+
+    # ---------------------------------------------------------------- status
+    def block_height(self) -> int | None:
+        org = self.topology.orgs[0]
+        try:
+            out = self.peer_cli(org, ["channel", "getinfo", "-c", self.topology.channel])
+        except NetworkError:
+            return None
+        text = out.stdout + out.stderr
+        start = text.find("{")
+        if start < 0:
+            return None
+        height: int = json.loads(text[start:]).get("height", 0)
+        return height
+
+    def status(self) -> dict[str, Any]:
+        """What a client needs to connect, and what is running."""
+        running = set(self.supervisor.running())
+        state = self.load_state()
+        orgs = []
+        for org in self.topology.orgs:
+            users = {
+                u.name: {
+                    "certificate": str(self.layout.user(org.key, u.name).cert),
+                    "private_key": str(self.layout.user(org.key, u.name).key),
+                    "attributes": dict(u.attrs),
+                }
+                for u in org.users
+            }
+            admin = self.layout.user(org.key, "admin")
+            orgs.append(
+                {
+                    "name": org.name,
+                    "msp_id": org.msp_id,
+                    "gateway_peer": org.gateway_peer.address,
+                    "gateway_peer_host": org.gateway_peer.host,
+                    "tls_root_certificate": str(self.layout.tls_ca_cert(org.key)),
+                    "admin": {"certificate": str(admin.cert), "private_key": str(admin.key)},
+                    "users": users,
+                    "peers": [
+                        {"name": p.name, "address": p.address, "running": p.name in running}
+                        for p in org.peers
+                    ],
+                    "chaincode_server": {
+                        "address": f"{HOST}:{org.chaincode_port}",
+                        "running": chaincode_process(org) in running,
+                    },
+                }
+            )
+        chaincodes = [
+            {"name": n, "version": c["version"], "sequence": c["sequence"]}
+            for n, c in sorted(state.get("chaincodes", {}).items())
+        ]
+        return {
+            "home": str(self.home),
+            "up": bool(running),
+            "fabric_version": self.fabric.version,
+            "channel": self.topology.channel,
+            "block_height": self.block_height() if running else None,
+            "orderers": [
+                {"name": o.name, "address": o.address, "running": o.name in running}
+                for o in self.topology.orderer_org.orderers
+            ],
+            "orderer_tls_root_certificate": str(self._orderer_tls_ca()),
+            "orgs": orgs,
+            "chaincodes": chaincodes,
+        }
+
+    # ---------------------------------------------------------------- helpers
+    def peer_cli(self, org: Org, args: list[str], p: Peer | None = None) -> CommandResult:
+        """Run the ``peer`` CLI as the org's admin against one of its peers."""
+        return self._run(
+            [str(self.fabric.tool("peer")), *args],
+            self.admin_env(org, p),
+            f"peer {' '.join(args[:3])} ({org.name})",
+        )
+
+    @staticmethod
+    def _run(
+        argv: list[str], env: Mapping[str, str], what: str, *, log: Path | None = None
+    ) -> CommandResult:
+        result = subprocess.run(argv, env=dict(env), capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            where = f"; see also {log}" if log else ""
+            detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
+            raise NetworkError(f"{what} failed: {detail}{where}")
+        return CommandResult(result.stdout, result.stderr)
+
+
+def chaincode_process(org: Org) -> str:
+    return f"chaincode.{org.key}"
+
+
+def _port_open(port: int) -> bool:
+    return port_in_use(port)
+
+
+def _base_env() -> dict[str, str]:
+    # Processes get a minimal environment: nothing of the caller's leaks into them.
+    keep = ("PATH", "HOME", "LANG", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+    return {k: os.environ[k] for k in keep if k in os.environ}
+
+
+def _policy_argument(policy: str, topology: Topology) -> str | None:
+    """The topology's endorsement policy as ``--signature-policy`` (None: channel default)."""
+    upper = policy.strip().upper()
+    if upper == "MAJORITY":
+        # The channel's /Channel/Application/Endorsement policy is MAJORITY Endorsement.
+        return None
+    if upper == "ANY":
+        members = ", ".join(f"'{o.msp_id}.peer'" for o in topology.orgs)
+        return f"OR({members})"
+    return policy
+
+
+__all__ = ["Network", "NetworkError", "ProcessError", "default_home"]

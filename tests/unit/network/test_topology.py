@@ -1,0 +1,77 @@
+"""The topology file is the single source of truth; bad files get errors naming the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sovereign_network import topology
+
+
+def test_default_consortium_has_three_orgs_and_three_raft_consenters() -> None:
+    topo = topology.load()
+    assert [o.msp_id for o in topo.orgs] == ["TreasuryMSP", "CentralBankMSP", "ExchangeMSP"]
+    assert len(topo.orderer_org.orderers) == 3
+    assert topo.channel == "sovereign"
+    assert topo.org("centralbank").msp_id == "CentralBankMSP"
+    assert topo.org("ExchangeMSP").name == "Exchange"
+
+
+def test_ports_are_distinct_and_allocated_from_the_base() -> None:
+    topo = topology.load(base_port=30000)
+    ports = [port for _, port in topo.ports()]
+    assert len(ports) == len(set(ports))
+    assert min(ports) == 30000
+    assert max(ports) == 30000 + len(ports) - 1
+    moved = topo.with_base_port(31000)
+    assert min(p for _, p in moved.ports()) == 31000
+    assert moved.orgs[0].msp_id == topo.orgs[0].msp_id
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "topology.toml"
+    path.write_text(text)
+    return path
+
+
+VALID = topology.default_topology_path().read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("count = 3", "count = 0"), "orderers.count"),
+        (('msp_id = "ExchangeMSP"', 'msp_id = "TreasuryMSP"'), "MSP IDs"),
+        (('channel = "sovereign"', 'channel = "Bad Channel"'), "network.channel"),
+        (("base_port = 7100", "base_port = 80"), "network.base_port"),
+        (('timing = "development"', 'timing = "fast"'), "network.timing"),
+        (('name = "auditor"', 'name = "Auditor!"'), "users[1].name"),
+        (
+            ('module = "sovereign_assets.chaincode:chaincode"', 'module = "nope"'),
+            "chaincode.module",
+        ),
+    ],
+)
+def test_invalid_topology_names_the_field(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    old, new = change
+    assert old in VALID
+    path = _write(tmp_path, VALID.replace(old, new, 1))
+    with pytest.raises(topology.TopologyError) as caught:
+        topology.load(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
+
+
+def test_not_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(topology.TopologyError, match="not valid TOML"):
+        topology.load(_write(tmp_path, "[network\nchannel="))
+    with pytest.raises(topology.TopologyError, match="cannot read"):
+        topology.load(tmp_path / "absent.toml")
+
+
+def test_ports_running_past_the_top_are_refused() -> None:
+    with pytest.raises(topology.TopologyError, match="ports run past"):
+        topology.load(base_port=65530)
