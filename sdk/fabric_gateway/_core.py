@@ -1,0 +1,379 @@
+"""The shared, transport-free core of the sync and asyncio clients.
+
+Owns: the signing identity (creator, hash, signer), transaction contexts, and the state of every
+signable artifact -- proposal, transaction, commit status request, chaincode and block events
+requests -- with their ``bytes()`` / ``digest()`` / offline-signature rules, plus the pure
+resume rule for chaincode events. Both ``client`` (sync) and ``aio`` (asyncio) build on these
+classes and add only the calls to their transport.
+
+Must not import: grpc or the transport, and no generated protobuf classes (``_protos`` does
+all encoding).
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from . import _protos
+from .checkpoint import Checkpoint
+from .errors import SignerMissingError
+from .hashes import Hash, sha256
+from .identity import Identity
+from .models import Block, BlockAndPrivateData, ChaincodeEvent, FilteredBlock, Status
+from .signing import Signer
+
+NONCE_LENGTH = 24
+"""Bytes of randomness in every transaction context, as in the official clients."""
+
+Argument = str | bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CallTimeouts:
+    """Deadlines, in seconds, for each kind of Gateway call (``None``: no deadline).
+
+    The defaults follow the official samples. Event streams are long-lived, so they have no
+    deadline unless one is given.
+    """
+
+    evaluate: float | None = 5.0
+    endorse: float | None = 15.0
+    submit: float | None = 5.0
+    commit_status: float | None = 60.0
+    chaincode_events: float | None = None
+    block_events: float | None = None
+
+
+def as_bytes(value: Argument) -> bytes:
+    """Arguments and transient values may be ``str`` (sent as UTF-8) or ``bytes``."""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+class SigningIdentity:
+    """An identity with its hash and (optional) signer."""
+
+    __slots__ = ("_creator", "_hash", "_signer", "identity")
+
+    def __init__(self, identity: Identity, signer: Signer | None, hash: Hash | None) -> None:
+        self.identity = identity
+        self._signer = signer
+        self._hash: Hash = hash or sha256
+        self._creator = _protos.serialize_identity(identity.msp_id, identity.credentials)
+
+    @property
+    def creator(self) -> bytes:
+        """The serialized ``msp.SerializedIdentity``."""
+        return self._creator
+
+    def hash(self, message: bytes) -> bytes:
+        """Digest of ``message`` with the configured hash."""
+        return self._hash(message)
+
+    def sign(self, digest: bytes) -> bytes:
+        """Sign ``digest``; without a signer this raises :class:`SignerMissingError`."""
+        if self._signer is None:
+            raise SignerMissingError(
+                "No signer: this gateway was connected without one, so the artifact must be "
+                "signed offline (digest() then gateway.new_signed_...(bytes, signature))"
+            )
+        return self._signer.sign(digest)
+
+    def new_transaction_context(self) -> tuple[str, bytes]:
+        """A fresh ``(transaction_id, nonce)``.
+
+        The ID is always hex(SHA-256(nonce || creator)), whatever the signing hash, because
+        that is what peers check.
+        """
+        nonce = os.urandom(NONCE_LENGTH)
+        return hashlib.sha256(nonce + self._creator).hexdigest(), nonce
+
+
+class _SignableCore:
+    """State shared by every signable artifact: serialized bytes plus a signature slot."""
+
+    def __init__(self, signing_identity: SigningIdentity, data: builtins.bytes) -> None:
+        self._signing_identity = signing_identity
+        self._data = data
+
+    def bytes(self) -> builtins.bytes:
+        """The serialized artifact (to store, send for offline signing, or rebuild from)."""
+        return self._data
+
+    def digest(self) -> builtins.bytes:
+        """The digest a signer must sign (the configured hash of the signed message part)."""
+        return self._signing_identity.hash(self._message())
+
+    def _message(self) -> builtins.bytes:
+        raise NotImplementedError
+
+    def _signature(self) -> builtins.bytes:
+        raise NotImplementedError
+
+    def _with_signature(self, signature: builtins.bytes) -> builtins.bytes:
+        raise NotImplementedError
+
+    def _set_signature(self, signature: builtins.bytes) -> None:
+        self._data = self._with_signature(signature)
+
+    def _signed(self) -> builtins.bytes:
+        # Sign lazily, once: an artifact signed offline keeps its outside signature.
+        if not self._signature():
+            self._set_signature(self._signing_identity.sign(self.digest()))
+        return self._data
+
+
+class ProposalCore(_SignableCore):
+    """A transaction proposal (serialized ``gateway.ProposedTransaction``)."""
+
+    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
+        super().__init__(signing_identity, data)
+        self._view = _protos.parse_proposed_transaction(data)
+
+    @property
+    def transaction_id(self) -> str:
+        """ID of the transaction this proposal would create."""
+        return self._view.transaction_id
+
+    @property
+    def channel_name(self) -> str:
+        """Channel the proposal is addressed to."""
+        return self._view.channel_name
+
+    def _message(self) -> bytes:
+        return self._view.proposal_bytes
+
+    def _signature(self) -> bytes:
+        return self._view.signature
+
+    def _with_signature(self, signature: bytes) -> bytes:
+        data = _protos.sign_proposed_transaction(self._data, signature)
+        self._view = _protos.parse_proposed_transaction(data)
+        return data
+
+    def _evaluate_request(self) -> bytes:
+        return _protos.build_evaluate_request(self._signed())
+
+    def _endorse_request(self) -> bytes:
+        return _protos.build_endorse_request(self._signed())
+
+    def _prepared_transaction(self, endorse_response: bytes) -> bytes:
+        return _protos.prepared_transaction_from_endorse_response(
+            endorse_response, self.transaction_id
+        )
+
+
+class TransactionCore(_SignableCore):
+    """An endorsed transaction ready to submit (serialized ``gateway.PreparedTransaction``)."""
+
+    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
+        super().__init__(signing_identity, data)
+        self._view = _protos.parse_prepared_transaction(data)
+
+    @property
+    def transaction_id(self) -> str:
+        """ID of the transaction."""
+        return self._view.transaction_id
+
+    @property
+    def result(self) -> bytes:
+        """The transaction function's return value, from the endorsement."""
+        return self._view.result
+
+    def _message(self) -> bytes:
+        return self._view.payload
+
+    def _signature(self) -> bytes:
+        return self._view.signature
+
+    def _with_signature(self, signature: bytes) -> bytes:
+        data = _protos.sign_prepared_transaction(self._data, signature)
+        self._view = _protos.parse_prepared_transaction(data)
+        return data
+
+    def _submit_request(self) -> bytes:
+        return _protos.build_submit_request(self._signed())
+
+    def _commit_request(self) -> bytes:
+        return _protos.build_signed_commit_status_request(
+            channel_name=self._view.channel_name,
+            transaction_id=self.transaction_id,
+            creator=self._signing_identity.creator,
+        )
+
+
+class CommitCore(_SignableCore):
+    """A commit status request (serialized ``gateway.SignedCommitStatusRequest``)."""
+
+    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
+        super().__init__(signing_identity, data)
+        self._transaction_id = _protos.commit_status_transaction_id(data)
+
+    @property
+    def transaction_id(self) -> str:
+        """ID of the transaction whose status is requested."""
+        return self._transaction_id
+
+    def _message(self) -> bytes:
+        return _protos.parse_signed_request("commit_status", self._data)[0]
+
+    def _signature(self) -> bytes:
+        return _protos.parse_signed_request("commit_status", self._data)[1]
+
+    def _with_signature(self, signature: bytes) -> bytes:
+        return _protos.sign_signed_request("commit_status", self._data, signature)
+
+    def _status(self, response: bytes) -> Status:
+        return _protos.parse_commit_status_response(response, self._transaction_id)
+
+
+class ChaincodeEventsRequestCore(_SignableCore):
+    """A chaincode events request (serialized ``gateway.SignedChaincodeEventsRequest``)."""
+
+    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
+        super().__init__(signing_identity, data)
+        self._start_block, self._after_transaction_id = _protos.chaincode_events_request_fields(
+            data
+        )
+
+    def _message(self) -> bytes:
+        return _protos.parse_signed_request("chaincode_events", self._data)[0]
+
+    def _signature(self) -> bytes:
+        return _protos.parse_signed_request("chaincode_events", self._data)[1]
+
+    def _with_signature(self, signature: bytes) -> bytes:
+        return _protos.sign_signed_request("chaincode_events", self._data, signature)
+
+    def _resume_filter(self) -> ChaincodeEventResume:
+        return ChaincodeEventResume(self._start_block, self._after_transaction_id or None)
+
+
+class BlockEventsRequestCore(_SignableCore):
+    """A Deliver request (serialized, signed ``common.Envelope`` carrying a ``SeekInfo``)."""
+
+    def __init__(
+        self, signing_identity: SigningIdentity, data: bytes, kind: _protos.DeliverKind
+    ) -> None:
+        super().__init__(signing_identity, data)
+        self._kind: _protos.DeliverKind = kind
+        _protos.parse_envelope(data)  # reject garbage at construction, not on first read
+
+    def _message(self) -> bytes:
+        return _protos.parse_envelope(self._data)[0]
+
+    def _signature(self) -> bytes:
+        return _protos.parse_envelope(self._data)[1]
+
+    def _with_signature(self, signature: bytes) -> bytes:
+        return _protos.sign_envelope(self._data, signature)
+
+    def _decode(self, response: bytes) -> Block | FilteredBlock | BlockAndPrivateData:
+        return _protos.parse_deliver_response(self._kind, response)
+
+
+class ChaincodeEventResume:
+    """Drops events a checkpoint says were already processed.
+
+    The Gateway honours ``after_transaction_id`` itself; this repeats the rule on the client so
+    a resumed listener never sees a processed event twice even if a peer did not apply it.
+    Only the first block of the stream (the checkpoint block) is affected: events up to and
+    including the checkpointed transaction are dropped when that transaction is present.
+    """
+
+    __slots__ = ("_after", "_block")
+
+    def __init__(self, start_block: int | None, after_transaction_id: str | None) -> None:
+        self._block = start_block
+        self._after = after_transaction_id
+
+    def events(
+        self, block_number: int, events: Sequence[ChaincodeEvent]
+    ) -> Iterable[ChaincodeEvent]:
+        """The events of one response that the application should see."""
+        after, self._after = self._after, None  # applies to the first response only
+        if after is None or block_number != self._block:
+            return events
+        ids = [event.transaction_id for event in events]
+        if after not in ids:
+            return events
+        last = len(ids) - 1 - ids[::-1].index(after)
+        return events[last + 1 :]
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayCore:
+    """Everything a gateway needs except its transport."""
+
+    signing_identity: SigningIdentity
+    timeouts: CallTimeouts
+    tls_certificate_hash: bytes | None = None
+
+    def proposal_bytes(
+        self,
+        *,
+        channel_name: str,
+        chaincode_name: str,
+        transaction_name: str,
+        arguments: Sequence[Argument],
+        transient_data: Mapping[str, Argument] | None,
+        endorsing_organizations: Sequence[str] | None,
+    ) -> bytes:
+        """Serialized, unsigned ``ProposedTransaction`` with a fresh transaction context."""
+        transaction_id, nonce = self.signing_identity.new_transaction_context()
+        return _protos.build_proposed_transaction(
+            channel_name=channel_name,
+            chaincode_name=chaincode_name,
+            transaction_name=transaction_name,
+            arguments=[as_bytes(a) for a in arguments],
+            transient_data={k: as_bytes(v) for k, v in (transient_data or {}).items()},
+            endorsing_organizations=list(endorsing_organizations or ()),
+            creator=self.signing_identity.creator,
+            nonce=nonce,
+            transaction_id=transaction_id,
+            timestamp=datetime.now(UTC),
+        )
+
+    def chaincode_events_request_bytes(
+        self,
+        *,
+        channel_name: str,
+        chaincode_name: str,
+        start_block: int | None,
+        checkpoint: Checkpoint | None,
+    ) -> bytes:
+        """Serialized, unsigned chaincode events request; a checkpoint overrides start_block."""
+        after: str | None = None
+        if checkpoint is not None and checkpoint.block_number is not None:
+            start_block = checkpoint.block_number
+            after = checkpoint.transaction_id
+        return _protos.build_signed_chaincode_events_request(
+            channel_name=channel_name,
+            chaincode_name=chaincode_name,
+            creator=self.signing_identity.creator,
+            start_block=start_block,
+            after_transaction_id=after,
+        )
+
+    def block_events_request_bytes(
+        self, *, channel_name: str, start_block: int | None, checkpoint: Checkpoint | None
+    ) -> bytes:
+        """Serialized, unsigned Deliver envelope; a checkpoint overrides start_block."""
+        if checkpoint is not None and checkpoint.block_number is not None:
+            start_block = checkpoint.block_number
+        return _protos.build_block_events_envelope(
+            channel_name=channel_name,
+            creator=self.signing_identity.creator,
+            start_block=start_block,
+            tls_certificate_hash=self.tls_certificate_hash,
+            timestamp=datetime.now(UTC),
+        )
+
+
+def qualified_transaction_name(contract_name: str | None, transaction_name: str) -> str:
+    """``contract:function`` when a contract name is given, else the bare function name."""
+    return f"{contract_name}:{transaction_name}" if contract_name else transaction_name

@@ -1,0 +1,286 @@
+"""The only module of ``fabric_gateway`` that talks gRPC.
+
+Owns: the Gateway and Deliver method paths, sync (``grpc``) and asyncio (``grpc.aio``) transports
+that move serialized request/response bytes, the response streams (context managers that cancel
+their call on close), and the ONE translation of gRPC errors into ``GatewayError`` subclasses.
+
+Must not import: generated protobuf classes (only ``_protos`` helpers that take bytes) or the
+public client classes. The application owns the channel; nothing here closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+from typing import Any, Self
+
+import grpc
+import grpc.aio
+
+from . import _protos
+from .errors import GatewayError
+
+EVALUATE = "/gateway.Gateway/Evaluate"
+ENDORSE = "/gateway.Gateway/Endorse"
+SUBMIT = "/gateway.Gateway/Submit"
+COMMIT_STATUS = "/gateway.Gateway/CommitStatus"
+CHAINCODE_EVENTS = "/gateway.Gateway/ChaincodeEvents"
+DELIVER: dict[_protos.DeliverKind, str] = {
+    "block": "/protos.Deliver/Deliver",
+    "filtered_block": "/protos.Deliver/DeliverFiltered",
+    "block_and_private_data": "/protos.Deliver/DeliverWithPrivateData",
+}
+_STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# grpc.aio.EOF marks the end of a stream read; grpc-stubs does not declare it.
+_EOF: Any = grpc.aio.EOF  # type: ignore[attr-defined]
+
+ErrorType = type[GatewayError]
+
+
+def translate_rpc_error(
+    error: grpc.RpcError, error_type: ErrorType = GatewayError, transaction_id: str | None = None
+) -> GatewayError:
+    """Turn a failed gRPC call into a ``GatewayError`` (the only place this happens).
+
+    Works for both ``grpc`` and ``grpc.aio`` errors: code, message and the ``gateway.ErrorDetail``
+    entries of the rich status trailer.
+    """
+    call: Any = error
+    code: grpc.StatusCode | None = call.code() if hasattr(call, "code") else None
+    message = (call.details() if hasattr(call, "details") else None) or str(error)
+    details: tuple[Any, ...] = ()
+    trailers = call.trailing_metadata() if hasattr(call, "trailing_metadata") else None
+    for key, value in trailers or ():
+        if key == _STATUS_DETAILS_KEY and isinstance(value, bytes):
+            details += _protos.decode_error_details(value)
+    return error_type(message, code=code, details=details, transaction_id=transaction_id)
+
+
+class SyncTransport:
+    """Blocking transport over an application-owned ``grpc.Channel``."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self._channel = channel
+
+    def _unary(
+        self,
+        method: str,
+        request: bytes,
+        timeout: float | None,
+        error_type: ErrorType,
+        transaction_id: str | None,
+    ) -> bytes:
+        call = self._channel.unary_unary(
+            method, request_serializer=None, response_deserializer=None
+        )
+        try:
+            return bytes(call(request, timeout=timeout))
+        except grpc.RpcError as error:
+            raise translate_rpc_error(error, error_type, transaction_id) from error
+
+    def evaluate(self, request: bytes, timeout: float | None, transaction_id: str) -> bytes:
+        """``Gateway.Evaluate``; failures raise ``GatewayError``."""
+        return self._unary(EVALUATE, request, timeout, GatewayError, transaction_id)
+
+    def endorse(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.Endorse``; failures raise ``error_type`` (``EndorseError``)."""
+        return self._unary(ENDORSE, request, timeout, error_type, transaction_id)
+
+    def submit(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.Submit``; failures raise ``error_type`` (``SubmitError``)."""
+        return self._unary(SUBMIT, request, timeout, error_type, transaction_id)
+
+    def commit_status(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.CommitStatus``; failures raise ``error_type`` (``CommitStatusError``)."""
+        return self._unary(COMMIT_STATUS, request, timeout, error_type, transaction_id)
+
+    def chaincode_events(self, request: bytes, timeout: float | None) -> SyncResponseStream:
+        """``Gateway.ChaincodeEvents`` server stream."""
+        call = self._channel.unary_stream(
+            CHAINCODE_EVENTS, request_serializer=None, response_deserializer=None
+        )(request, timeout=timeout)
+        return SyncResponseStream(call)
+
+    def deliver(
+        self, kind: _protos.DeliverKind, envelope: bytes, timeout: float | None
+    ) -> SyncResponseStream:
+        """One of the ``Deliver`` bidi streams, sending the single seek envelope."""
+        closed = threading.Event()
+
+        def requests() -> Iterator[bytes]:
+            yield envelope
+            # Keep the sending side open, as the official clients do: a half-close could end
+            # the peer's delivery loop. Released when the stream is closed.
+            closed.wait()
+
+        call = self._channel.stream_stream(
+            DELIVER[kind], request_serializer=None, response_deserializer=None
+        )(requests(), timeout=timeout)
+        return SyncResponseStream(call, on_close=closed.set)
+
+
+class SyncResponseStream:
+    """Iterator of serialized responses of one streaming call; closing cancels the call."""
+
+    def __init__(self, call: Any, on_close: Any = None) -> None:
+        self._call = call
+        self._on_close = on_close
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._closed:
+            raise StopIteration
+        try:
+            return bytes(next(self._call))
+        except StopIteration:
+            self._release()
+            raise
+        except grpc.RpcError as error:
+            self._release()
+            if self._closed:
+                raise StopIteration from None
+            raise translate_rpc_error(error) from error
+
+    def close(self) -> None:
+        """Cancel the call; iteration then ends quietly."""
+        self._closed = True
+        self._call.cancel()
+        self._release()
+
+    def _release(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncTransport:
+    """asyncio transport over an application-owned ``grpc.aio.Channel``."""
+
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self._channel = channel
+
+    async def _unary(
+        self,
+        method: str,
+        request: bytes,
+        timeout: float | None,
+        error_type: ErrorType,
+        transaction_id: str | None,
+    ) -> bytes:
+        call = self._channel.unary_unary(
+            method, request_serializer=None, response_deserializer=None
+        )
+        try:
+            return bytes(await call(request, timeout=timeout))
+        except grpc.RpcError as error:
+            raise translate_rpc_error(error, error_type, transaction_id) from error
+
+    async def evaluate(self, request: bytes, timeout: float | None, transaction_id: str) -> bytes:
+        """``Gateway.Evaluate``; failures raise ``GatewayError``."""
+        return await self._unary(EVALUATE, request, timeout, GatewayError, transaction_id)
+
+    async def endorse(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.Endorse``."""
+        return await self._unary(ENDORSE, request, timeout, error_type, transaction_id)
+
+    async def submit(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.Submit``."""
+        return await self._unary(SUBMIT, request, timeout, error_type, transaction_id)
+
+    async def commit_status(
+        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
+    ) -> bytes:
+        """``Gateway.CommitStatus``."""
+        return await self._unary(COMMIT_STATUS, request, timeout, error_type, transaction_id)
+
+    def chaincode_events(self, request: bytes, timeout: float | None) -> AsyncResponseStream:
+        """``Gateway.ChaincodeEvents`` server stream."""
+        call = self._channel.unary_stream(
+            CHAINCODE_EVENTS, request_serializer=None, response_deserializer=None
+        )(request, timeout=timeout)
+        return AsyncResponseStream(call)
+
+    def deliver(
+        self, kind: _protos.DeliverKind, envelope: bytes, timeout: float | None
+    ) -> AsyncResponseStream:
+        """One of the ``Deliver`` bidi streams; the envelope is written on first read."""
+        method = self._channel.stream_stream(
+            DELIVER[kind], request_serializer=None, response_deserializer=None
+        )
+        # Without a request iterator grpc.aio lets us write() on the call (grpc-stubs disagrees).
+        call = method(timeout=timeout)  # type: ignore[call-arg]
+        return AsyncResponseStream(call, first_write=envelope)
+
+
+class AsyncResponseStream:
+    """Async iterator of serialized responses of one streaming call; closing cancels it."""
+
+    def __init__(self, call: Any, first_write: bytes | None = None) -> None:
+        self._call = call
+        self._first_write = first_write
+        self._closed = False
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._closed:
+            raise StopAsyncIteration
+        try:
+            if self._first_write is not None:
+                envelope, self._first_write = self._first_write, None
+                # No done_writing(): the sending side stays open, as in the official clients.
+                await self._call.write(envelope)
+            response = await self._call.read()
+        except grpc.RpcError as error:
+            if self._closed:
+                raise StopAsyncIteration from None
+            raise translate_rpc_error(error) from error
+        except asyncio.CancelledError:
+            if self._closed:
+                raise StopAsyncIteration from None
+            raise
+        if response is _EOF:
+            raise StopAsyncIteration
+        return bytes(response)
+
+    def close(self) -> None:
+        """Cancel the call; iteration then ends quietly."""
+        self._closed = True
+        self._call.cancel()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
