@@ -1,0 +1,91 @@
+"""The network tier: one real consortium per test session.
+
+The session fixture builds (or finds) the Fabric binaries, brings the 3-org,
+3-orderer consortium up from an empty directory, deploys the conformance
+chaincode as a service, and stops exactly the processes it started when the
+session ends, even when tests fail. Without Fabric binaries the whole tier is
+skipped with the reason (see the README's known limitation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import grpc
+import pytest
+
+from fabric_gateway import (
+    Gateway,
+    X509Identity,
+    connect,
+    load_private_key_pem,
+    new_private_key_signer,
+)
+from sovereign_network import binaries, topology
+from sovereign_network.binaries import BinariesUnavailable, FabricInstall
+from sovereign_network.network import Network
+
+CONFORMANCE_MODULE = "conformance_chaincode:chaincode"
+SESSION_BASE_PORT = 27100
+
+
+@pytest.fixture(scope="session")
+def fabric() -> FabricInstall:
+    try:
+        return binaries.ensure()
+    except BinariesUnavailable as exc:
+        pytest.skip(f"Fabric binaries unavailable, network tier not run: {exc}")
+
+
+@pytest.fixture(scope="session")
+def consortium(
+    fabric: FabricInstall, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Network]:
+    home = tmp_path_factory.mktemp("consortium")
+    net = Network(home, topology.load(base_port=SESSION_BASE_PORT), fabric)
+    try:
+        net.up()
+        net.deploy_chaincode(name="conformance", module=CONFORMANCE_MODULE)
+        yield net
+    finally:
+        net.down()
+        assert net.supervisor.running() == [], "processes left behind after teardown"
+
+
+class Client:
+    """A gateway connection as one user of one org; closes its gRPC channel."""
+
+    def __init__(self, net: Network, org_name: str, user: str) -> None:
+        org = net.topology.org(org_name)
+        paths = net.layout.user(org.key, user)
+        root = net.layout.tls_ca_cert(org.key).read_bytes()
+        credentials = grpc.ssl_channel_credentials(root_certificates=root)
+        self.channel = grpc.secure_channel(
+            org.gateway_peer.address,
+            credentials,
+            options=[("grpc.ssl_target_name_override", org.gateway_peer.host)],
+        )
+        identity = X509Identity(org.msp_id, paths.cert.read_bytes())
+        signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
+        self.gateway: Gateway = connect(client=self.channel, identity=identity, signer=signer)
+
+    def close(self) -> None:
+        self.gateway.close()
+        self.channel.close()
+
+
+ClientFactory = Callable[..., Client]
+
+
+@pytest.fixture
+def client_factory(consortium: Network) -> Iterator[ClientFactory]:
+    opened: list[Client] = []
+
+    def make(org: str, user: str = "admin") -> Client:
+        client = Client(consortium, org, user)
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        client.close()

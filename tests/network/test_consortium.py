@@ -1,0 +1,81 @@
+"""The consortium on real Fabric: endorsement, restart, Raft majority, teardown."""
+
+from __future__ import annotations
+
+import pytest
+
+from sovereign_network.network import Network, NetworkError
+from sovereign_network.topology import load
+from tests.network.conftest import ClientFactory
+
+pytestmark = pytest.mark.network
+
+
+def test_a_transaction_endorsed_by_two_orgs_commits(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    treasury = client_factory("Treasury")
+    contract = treasury.gateway.get_network(consortium.topology.channel).get_contract("conformance")
+    result = contract.submit(
+        "PutState",
+        arguments=["greeting", "salaam"],
+        endorsing_organizations=["TreasuryMSP", "CentralBankMSP"],
+    )
+    assert result == b""
+    exchange = client_factory("Exchange")
+    reader = exchange.gateway.get_network(consortium.topology.channel).get_contract("conformance")
+    assert reader.evaluate_transaction("GetState", "greeting") == b"salaam"
+
+
+def test_the_network_restarts_on_its_data(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    first = client_factory("CentralBank")
+    contract = first.gateway.get_network(consortium.topology.channel).get_contract("conformance")
+    contract.submit_transaction("PutState", "restart-key", "kept")
+    first.close()
+    height = consortium.block_height()
+    consortium.down()
+    assert consortium.supervisor.running() == []
+    consortium.up()
+    assert consortium.block_height() == height
+    again = client_factory("Treasury")
+    reader = again.gateway.get_network(consortium.topology.channel).get_contract("conformance")
+    assert reader.evaluate_transaction("GetState", "restart-key") == b"kept"
+
+
+def test_one_orderer_down_still_commits_then_it_comes_back(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    leader = consortium.raft_leader()
+    assert leader is not None
+    assert consortium.stop_process(leader)
+    try:
+        client = client_factory("Exchange")
+        contract = client.gateway.get_network(consortium.topology.channel).get_contract(
+            "conformance"
+        )
+        contract.submit_transaction("PutState", "raft-key", "two-of-three")
+        assert contract.evaluate_transaction("GetState", "raft-key") == b"two-of-three"
+    finally:
+        consortium.start_process(leader)
+    assert consortium.supervisor.is_running(leader)
+
+
+def test_up_on_a_running_network_is_refused(consortium: Network) -> None:
+    with pytest.raises(NetworkError, match="already up"):
+        consortium.up()
+
+
+def test_a_port_in_use_is_named_and_nothing_is_left_running(
+    consortium: Network, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A second network whose first orderer port is the running consortium's.
+    clash = Network(
+        tmp_path_factory.mktemp("clash"),
+        load(base_port=consortium.topology.base_port),
+        consortium.fabric,
+    )
+    with pytest.raises(Exception, match="already in use"):
+        clash.up()
+    assert clash.supervisor.running() == []
