@@ -1,0 +1,503 @@
+"""Instruments as data records, their validation and their cash-flow schedules.
+
+Owns: :class:`InstrumentKey`, :class:`DocumentRef`, :class:`DebtTerms` (terms shared
+by bills, bonds and sukuk) and one record per kind: :class:`TreasuryBill`,
+:class:`FixedRateBond` (also the zero-coupon variant), :class:`FloatingRateBond`,
+:class:`IjaraSukuk`, :class:`CommodityReserveToken` (with :class:`Bar`) and
+:class:`CashToken`; :func:`cash_flows` and the weight-unit conversions.
+
+Units: amounts of face value are ``int`` minor units of the currency; commodity
+quantities are ``int`` milligrams; rates are fractions (``Decimal("0.07")`` = 7 %);
+margins are ``int`` basis points. A cash flow's ``amount_per_unit`` is what one
+minor unit of face receives (``Decimal("0.035")``: a 7 % semi-annual coupon).
+
+Must not import: anything outside the standard library and this package; no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from .calendars import BusinessDayConvention, HolidayCalendar
+from .daycount import DayCount, accrual_factor
+from .errors import DomainError, ErrorCode
+from .fixings import FixingRule
+from .money import Currency, in_domain_context, require_decimal, require_positive_amount
+from .schedule import CouponPeriod, generate_schedule, payment_date, require_frequency
+
+_INSTRUMENT_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+TOLA_IN_MILLIGRAMS = Decimal("11663.8")
+"""1 tola = 11.6638 g, exactly, by definition."""
+BASIS_POINT = Decimal("0.0001")
+
+
+def _invalid(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_TERMS, message)
+
+
+@dataclass(frozen=True)
+class InstrumentKey:
+    """How other records refer to an instrument: ``instrument_id`` (ISIN-like, 12
+    characters: country, 9 alphanumerics, check digit) and lifecycle ``version``
+    (0 at issue, +1 for each event that changed it)."""
+
+    instrument_id: str
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A document held off-ledger: ``name``, ``uri``, and the lowercase hex SHA-256
+    of its bytes, which is what the ledger vouches for."""
+
+    name: str
+    uri: str
+    sha256: str
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.uri or not _SHA256_HEX.match(self.sha256):
+            raise _invalid("a document needs a name, a URI and a lowercase hex SHA-256")
+
+
+@dataclass(frozen=True)
+class LifecycleState:
+    """What lifecycle events changed: ``version`` (see :class:`InstrumentKey`),
+    ``periods_paid`` (number of coupon/rental periods whose effects were produced),
+    ``matured`` and ``fixings`` (period id -> benchmark rate fraction, in period
+    order)."""
+
+    version: int = 0
+    periods_paid: int = 0
+    matured: bool = False
+    fixings: tuple[tuple[str, Decimal], ...] = ()
+
+    def fixing_for(self, period_id: str) -> Decimal | None:
+        """The benchmark fixed for ``period_id``, if any."""
+        for pid, rate in self.fixings:
+            if pid == period_id:
+                return rate
+        return None
+
+
+@dataclass(frozen=True)
+class DebtTerms:
+    """Terms shared by bills, bonds and sukuk.
+
+    ``instrument_id``: ISIN-like identifier, e.g. "PK0000123456".
+    ``currency``: currency of face value and payments.
+    ``min_denomination``: smallest holdable face amount, minor units (PKR 100,000 =
+    10_000_000); holdings are positive multiples of it.
+    ``day_count``: accrual convention of coupons/rentals.
+    ``frequency``: coupons per year (2 or 4), 0 for discount instruments.
+    ``calendar_id``: business-day calendar for payment dates.
+    ``issue_date`` / ``maturity_date``: first day of accrual / redemption date
+    (unadjusted).
+    ``payment_convention``: business-day roll of payment dates.
+    """
+
+    instrument_id: str
+    currency: Currency
+    min_denomination: int
+    day_count: DayCount
+    frequency: int
+    calendar_id: str
+    issue_date: date
+    maturity_date: date
+    payment_convention: BusinessDayConvention = BusinessDayConvention.FOLLOWING
+
+    def __post_init__(self) -> None:
+        if not _INSTRUMENT_ID.match(self.instrument_id):
+            raise _invalid(f"instrument id {self.instrument_id!r} is not ISIN-like")
+        require_positive_amount(self.min_denomination, "minimum denomination")
+        if self.frequency != 0:
+            require_frequency(self.frequency)
+        if self.maturity_date <= self.issue_date:
+            raise _invalid("maturity must be after issue")
+        if not self.calendar_id:
+            raise _invalid("a calendar id is required")
+
+    def key(self, version: int = 0) -> InstrumentKey:
+        """The key of this instrument at ``version``."""
+        return InstrumentKey(self.instrument_id, version)
+
+    def periods(self, calendar: HolidayCalendar) -> tuple[CouponPeriod, ...]:
+        """Coupon periods (empty for a discount instrument)."""
+        if self.frequency == 0:
+            return ()
+        _check_calendar(self, calendar)
+        return generate_schedule(
+            self.issue_date,
+            self.maturity_date,
+            self.frequency,
+            calendar=calendar,
+            convention=self.payment_convention,
+        )
+
+
+def _check_calendar(terms: DebtTerms, calendar: HolidayCalendar) -> None:
+    if calendar.calendar_id != terms.calendar_id:
+        raise DomainError(
+            ErrorCode.UNKNOWN_CALENDAR,
+            f"{terms.instrument_id} uses {terms.calendar_id}, got {calendar.calendar_id}",
+        )
+
+
+@dataclass(frozen=True)
+class TreasuryBill:
+    """A discount bill: issued below par, pays face value at maturity.
+
+    ``tenor_days``: days from issue to maturity (84, 182, 364 ... a parameter).
+    Day count Act/365, no coupons (``terms.frequency`` == 0).
+    """
+
+    terms: DebtTerms
+    tenor_days: int
+    state: LifecycleState = field(default_factory=LifecycleState)
+
+    def __post_init__(self) -> None:
+        if type(self.tenor_days) is not int or self.tenor_days <= 0:
+            raise _invalid("tenor must be an int number of days > 0")
+        if self.terms.issue_date + timedelta(days=self.tenor_days) != self.terms.maturity_date:
+            raise _invalid("maturity must be issue date + tenor")
+        if self.terms.frequency != 0:
+            raise _invalid("a bill pays no coupon: frequency must be 0")
+
+
+@dataclass(frozen=True)
+class FixedRateBond:
+    """A fixed-coupon bond (PIB).
+
+    ``coupon_rate``: per annum, ``Decimal("0.07")`` for 7 %; ``Decimal(0)`` makes the
+    zero-coupon variant, which still states a ``terms.frequency`` (2): the
+    compounding frequency of its yield.
+    """
+
+    terms: DebtTerms
+    coupon_rate: Decimal
+    state: LifecycleState = field(default_factory=LifecycleState)
+
+    def __post_init__(self) -> None:
+        if require_decimal(self.coupon_rate, "coupon rate") < 0:
+            raise _invalid("coupon rate must be >= 0")
+        if self.terms.frequency == 0:
+            raise _invalid("a bond states its coupon (or compounding) frequency")
+
+    @property
+    def is_zero_coupon(self) -> bool:
+        """True for the zero-coupon variant."""
+        return self.coupon_rate == 0
+
+
+@dataclass(frozen=True)
+class FloatingRateBond:
+    """A floating-rate PIB: coupon = benchmark + margin, reset each period.
+
+    ``fixing_rule``: benchmark tenor (6-month bill for semi-annual resets, 3-month
+    for quarterly) and fallback parameters.
+    ``margin_bps``: spread over the benchmark, int basis points (``75`` = 0.75 %).
+    """
+
+    terms: DebtTerms
+    fixing_rule: FixingRule
+    margin_bps: int
+    state: LifecycleState = field(default_factory=LifecycleState)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.margin_bps, float) or type(self.margin_bps) is not int:
+            raise _invalid("margin must be an int number of basis points")
+        if self.terms.frequency == 0:
+            raise _invalid("a floater resets at its coupon frequency")
+
+
+class RentalKind(StrEnum):
+    """How an Ijara sukuk's rental is set."""
+
+    FIXED = "FIXED"
+    VARIABLE = "VARIABLE"
+    DISCOUNTED = "DISCOUNTED"
+    """No periodic rental: issued at a discount, redeemed at par (1-year form)."""
+
+
+@dataclass(frozen=True)
+class IjaraSukuk:
+    """A government Ijara sukuk: rental on an identified asset, not interest.
+
+    ``rental_kind``: FIXED (``rental_rate`` per annum, a fraction), VARIABLE
+    (``fixing_rule`` + ``margin_bps``) or DISCOUNTED (no rental, ``terms.frequency``
+    0, priced like a bill).
+    ``underlying_asset``: description of the leased asset.
+    ``shariah_approval``: the Shariah board's approval; required before issuance.
+    ``islamic_eligible_only``: holders restricted to Islamic-eligible investors.
+    """
+
+    terms: DebtTerms
+    rental_kind: RentalKind
+    underlying_asset: str
+    shariah_approval: DocumentRef | None
+    islamic_eligible_only: bool = False
+    rental_rate: Decimal | None = None
+    fixing_rule: FixingRule | None = None
+    margin_bps: int = 0
+    state: LifecycleState = field(default_factory=LifecycleState)
+
+    def __post_init__(self) -> None:
+        kind = self.rental_kind
+        if kind is RentalKind.FIXED:
+            if self.rental_rate is None or require_decimal(self.rental_rate, "rental") < 0:
+                raise _invalid("a fixed-rental sukuk needs a rental rate >= 0")
+        elif kind is RentalKind.VARIABLE:
+            if self.fixing_rule is None or type(self.margin_bps) is not int:
+                raise _invalid("a variable-rental sukuk needs a fixing rule and int margin")
+        elif self.terms.frequency != 0:
+            raise _invalid("a discounted sukuk pays no rental: frequency must be 0")
+        if kind is not RentalKind.DISCOUNTED and self.terms.frequency == 0:
+            raise _invalid("a rental sukuk states its rental frequency")
+
+    def check_issuable(self) -> None:
+        """Raise unless the sukuk may be issued (asset described, Shariah approved)."""
+        if not self.underlying_asset.strip():
+            raise DomainError(ErrorCode.UNDERLYING_ASSET_REQUIRED, self.terms.instrument_id)
+        if self.shariah_approval is None:
+            raise DomainError(ErrorCode.SHARIAH_APPROVAL_REQUIRED, self.terms.instrument_id)
+
+
+# -- commodity reserve ---------------------------------------------------------------
+
+
+class WeightUnit(StrEnum):
+    """Display units of commodity weight; the ledger always counts milligrams."""
+
+    MILLIGRAM = "mg"
+    GRAM = "g"
+    TOLA = "tola"
+
+
+_MG_PER_UNIT = {
+    WeightUnit.MILLIGRAM: Decimal(1),
+    WeightUnit.GRAM: Decimal(1000),
+    WeightUnit.TOLA: TOLA_IN_MILLIGRAMS,
+}
+
+
+@in_domain_context
+def to_milligrams(quantity: Decimal, unit: WeightUnit) -> int:
+    """``quantity`` of ``unit`` in whole milligrams; exact or ``INVALID_AMOUNT``."""
+    mg = require_decimal(quantity, "quantity") * _MG_PER_UNIT[unit]
+    if mg != mg.to_integral_value():
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{quantity} {unit} is not whole milligrams")
+    return int(mg)
+
+
+@in_domain_context
+def from_milligrams(milligrams: int, unit: WeightUnit) -> Decimal:
+    """``milligrams`` expressed in ``unit``. Exact for mg and grams; tola is a
+    division by 11663.8 that rarely terminates, so it is given to 34 significant
+    digits - for display only, the ledger keeps milligrams."""
+    return Decimal(milligrams) / _MG_PER_UNIT[unit]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One allocated bar in a vault.
+
+    ``serial``: refiner serial number. ``weight_mg``: gross weight, int milligrams.
+    ``fineness``: purity in parts per ``fineness_scale`` (1000 or 10000), e.g. 9990
+    per 10000 for "999.0". ``vault_id``: the vault holding it.
+    """
+
+    serial: str
+    weight_mg: int
+    fineness: int
+    fineness_scale: int
+    vault_id: str
+
+    def __post_init__(self) -> None:
+        require_positive_amount(self.weight_mg, "bar weight")
+        if self.fineness_scale not in (1000, 10000):
+            raise _invalid("fineness scale must be 1000 or 10000")
+        if type(self.fineness) is not int or not 0 < self.fineness <= self.fineness_scale:
+            raise _invalid("fineness must be an int in (0, scale]")
+        if not self.serial or not self.vault_id:
+            raise _invalid("a bar needs a serial and a vault")
+
+    @property
+    def fine_weight_mg(self) -> Decimal:
+        """Weight of pure metal, milligrams (exact)."""
+        return Decimal(self.weight_mg * self.fineness) / self.fineness_scale
+
+
+@dataclass(frozen=True)
+class CommodityReserveToken:
+    """Tokens that are claims on allocated bars; 1 token = 1 mg of bar gross weight.
+
+    ``instrument_id``: ISIN-like id. ``commodity``: e.g. "XAU".
+    ``min_denomination``: smallest holdable quantity in mg (1 gram = 1000).
+    ``bars``: the allocated bars; total supply equals their total weight.
+    ``attestations``: vault attestation documents.
+    """
+
+    instrument_id: str
+    commodity: str
+    min_denomination: int
+    bars: tuple[Bar, ...]
+    attestations: tuple[DocumentRef, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _INSTRUMENT_ID.match(self.instrument_id):
+            raise _invalid(f"instrument id {self.instrument_id!r} is not ISIN-like")
+        require_positive_amount(self.min_denomination, "minimum denomination")
+        serials = [bar.serial for bar in self.bars]
+        if len(set(serials)) != len(serials):
+            raise _invalid("bar serials must be unique")
+
+    @property
+    def total_weight_mg(self) -> int:
+        """Sum of the bars' gross weights: the supply the tokens may not exceed."""
+        return sum(bar.weight_mg for bar in self.bars)
+
+    def redemption_amount(self, serials: tuple[str, ...], holding_mg: int) -> int:
+        """Tokens (mg) to burn to take delivery of the bars ``serials``.
+
+        Redemption is in whole bars only: the amount is the bars' total weight and
+        the holder must hold at least that much.
+        """
+        if not serials or len(set(serials)) != len(serials):
+            raise DomainError(ErrorCode.NOT_WHOLE_BARS, "name each bar to redeem once")
+        by_serial = {bar.serial: bar for bar in self.bars}
+        unknown = [s for s in serials if s not in by_serial]
+        if unknown:
+            raise DomainError(ErrorCode.UNKNOWN_BAR, ", ".join(unknown))
+        amount = sum(by_serial[s].weight_mg for s in serials)
+        if holding_mg < amount:
+            raise DomainError(ErrorCode.INSUFFICIENT_HOLDING, f"bars weigh {amount} mg")
+        return amount
+
+    def without_bars(self, serials: tuple[str, ...]) -> CommodityReserveToken:
+        """The token after the bars ``serials`` left the reserve."""
+        gone = set(serials)
+        kept = tuple(bar for bar in self.bars if bar.serial not in gone)
+        return CommodityReserveToken(
+            self.instrument_id, self.commodity, self.min_denomination, kept, self.attestations
+        )
+
+
+@dataclass(frozen=True)
+class CashToken:
+    """Wholesale central-bank money: 1 token = 1 minor unit (1 paisa for PKR).
+
+    ``issuer_id``: the only participant allowed to issue and withdraw it.
+    """
+
+    instrument_id: str
+    currency: Currency
+    issuer_id: str
+
+    def check_issuer(self, actor_id: str) -> None:
+        """Raise ``NOT_CASH_ISSUER`` unless ``actor_id`` is the central bank."""
+        if actor_id != self.issuer_id:
+            raise DomainError(ErrorCode.NOT_CASH_ISSUER, f"{actor_id} may not mint or burn")
+
+
+DebtInstrument = TreasuryBill | FixedRateBond | FloatingRateBond | IjaraSukuk
+Instrument = DebtInstrument | CommodityReserveToken | CashToken
+
+
+# -- cash flows ----------------------------------------------------------------------
+
+
+class FlowKind(StrEnum):
+    """What a cash flow is; coupons and rentals are profit (taxable), redemption is not."""
+
+    COUPON = "COUPON"
+    RENTAL = "RENTAL"
+    REDEMPTION = "REDEMPTION"
+
+
+@dataclass(frozen=True)
+class CashFlow:
+    """One scheduled payment.
+
+    ``period``: the accrual period (None for a redemption).
+    ``amount_per_unit``: paid per minor unit of face held, exact Decimal; ``None``
+    while a floating amount awaits its fixing.
+    ``payment_date_provisional``: see :mod:`.schedule`.
+    """
+
+    kind: FlowKind
+    payment_date: date
+    period: CouponPeriod | None
+    amount_per_unit: Decimal | None
+    payment_date_provisional: bool = False
+
+    @property
+    def period_id(self) -> str:
+        """The claim period: the period id, or "REDEMPTION"."""
+        return self.period.period_id if self.period is not None else "REDEMPTION"
+
+
+def _margin(bps: int) -> Decimal:
+    return Decimal(bps) * BASIS_POINT
+
+
+@in_domain_context
+def period_amount_per_unit(instrument: DebtInstrument, period: CouponPeriod) -> Decimal | None:
+    """Coupon or rental per unit of face for ``period``; None if the fixing is missing."""
+    terms = instrument.terms
+    factor = accrual_factor(
+        terms.day_count,
+        period.accrual_start,
+        period.accrual_end,
+        period_start=period.notional_start,
+        period_end=period.accrual_end,
+        frequency=terms.frequency,
+    )
+    if isinstance(instrument, FixedRateBond):
+        return instrument.coupon_rate * factor
+    if isinstance(instrument, IjaraSukuk) and instrument.rental_kind is RentalKind.FIXED:
+        assert instrument.rental_rate is not None
+        return instrument.rental_rate * factor
+    if isinstance(instrument, FloatingRateBond | IjaraSukuk):
+        benchmark = instrument.state.fixing_for(period.period_id)
+        if benchmark is None:
+            return None
+        return (benchmark + _margin(instrument.margin_bps)) * factor
+    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "a bill has no periodic payments")
+
+
+def _flow_kind(instrument: DebtInstrument) -> FlowKind:
+    return FlowKind.RENTAL if isinstance(instrument, IjaraSukuk) else FlowKind.COUPON
+
+
+def cash_flows(
+    instrument: Instrument, as_of: date, calendar: HolidayCalendar
+) -> tuple[CashFlow, ...]:
+    """Scheduled payments still to come on ``as_of`` (accrual end after ``as_of``),
+    coupons/rentals first by date, redemption of face (1 per unit) last.
+
+    Commodity reserve and cash tokens have none: a commodity token is redeemed in
+    bars on request, a cash token is money itself.
+    """
+    if isinstance(instrument, CommodityReserveToken | CashToken):
+        return ()
+    terms = instrument.terms
+    _check_calendar(terms, calendar)
+    flows = [
+        CashFlow(
+            _flow_kind(instrument),
+            period.payment_date,
+            period,
+            period_amount_per_unit(instrument, period),
+            period.payment_date_provisional,
+        )
+        for period in terms.periods(calendar)
+        if period.accrual_end > as_of
+    ]
+    if terms.maturity_date > as_of:
+        payment, provisional = payment_date(terms.maturity_date, terms.payment_convention, calendar)
+        flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Decimal(1), provisional))
+    return tuple(flows)

@@ -1,0 +1,265 @@
+"""Numbers of the domain: currencies, integer minor units, Decimal rates, and rounding.
+
+Owns:
+- :class:`Currency` (ISO-like code and minor-unit exponent);
+- the fixed :data:`DECIMAL_CONTEXT` every domain computation runs under;
+- input guards that reject ``float`` (and ``bool``) wherever a number enters;
+- **every rounding rule of the domain** (:data:`ROUNDING_RULES`) and the functions
+  that apply them. No other module calls ``Decimal.quantize``.
+
+Representation:
+- Amounts (cash, face value, commodity weight) are ``int`` in the smallest unit
+  (paisa for PKR, milligrams for bars). An int never needs rounding.
+- Rates, yields and prices are ``Decimal``. A rate is a fraction: ``Decimal("0.07")``
+  for 7 %. A price is per 100 of face value: ``Decimal("95.6574")``.
+
+Precision: 34 significant digits (IEEE 754 decimal128), ROUND_HALF_EVEN for the
+arithmetic itself, traps on invalid operations, division by zero and overflow. The
+stated rounding rules below are the only places a result is cut to its quoted form.
+
+Must not import: anything outside the standard library; no clock, randomness or I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from .errors import DomainError, ErrorCode
+
+DECIMAL_CONTEXT = Context(
+    prec=34,
+    rounding=ROUND_HALF_EVEN,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The one arithmetic context of the domain (34 significant digits)."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_domain_context(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run ``func`` under :data:`DECIMAL_CONTEXT`, whatever the caller's context is.
+
+    Why: Decimal contexts are thread-global and mutable; results must not depend on
+    what some other code did to the context (determinism across endorsing peers).
+    """
+
+    @wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(DECIMAL_CONTEXT):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency: ``code`` (e.g. "PKR") and ``exponent``, the number of decimal
+    places of its minor unit (2 for PKR: 1 rupee = 100 paisa)."""
+
+    code: str
+    exponent: int
+
+    def __post_init__(self) -> None:
+        if not (len(self.code) == 3 and self.code.isalpha() and self.code.isupper()):
+            raise DomainError(ErrorCode.INVALID_TERMS, f"currency code {self.code!r}")
+        if type(self.exponent) is not int or not 0 <= self.exponent <= 6:
+            raise DomainError(ErrorCode.INVALID_TERMS, "currency exponent must be int 0..6")
+
+    @property
+    def minor_per_major(self) -> int:
+        """Minor units in one major unit (100 paisa per rupee)."""
+        return int(10**self.exponent)
+
+    def to_minor(self, major: int) -> int:
+        """Whole major units (rupees) to minor units (paisa)."""
+        return require_int(major, "major units") * self.minor_per_major
+
+
+PKR = Currency("PKR", 2)
+"""Pakistani rupee; minor unit paisa."""
+
+
+# -- input guards -------------------------------------------------------------------
+
+
+def require_int(value: object, field: str) -> int:
+    """Return ``value`` if it is a true ``int``; reject float, bool, Decimal, str."""
+    if isinstance(value, float):
+        raise DomainError(ErrorCode.FLOAT_NOT_ALLOWED, f"{field}: floats are not allowed")
+    if type(value) is not int:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be an int")
+    return value
+
+
+def require_positive_amount(value: object, field: str) -> int:
+    """An amount in minor units that must be an int > 0."""
+    amount = require_int(value, field)
+    if amount <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be > 0")
+    return amount
+
+
+def require_non_negative_amount(value: object, field: str) -> int:
+    """An amount in minor units that must be an int >= 0."""
+    amount = require_int(value, field)
+    if amount < 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be >= 0")
+    return amount
+
+
+def require_decimal(value: object, field: str) -> Decimal:
+    """Return ``value`` as a finite ``Decimal``.
+
+    Accepts ``Decimal``, ``int`` and decimal strings ("0.07"); rejects ``float``
+    (binary floats cannot represent most decimal rates exactly) and bool.
+    """
+    if isinstance(value, float):
+        raise DomainError(ErrorCode.FLOAT_NOT_ALLOWED, f"{field}: floats are not allowed")
+    if isinstance(value, bool):
+        raise DomainError(ErrorCode.INVALID_NUMBER, f"{field}: bool is not a number")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            raise DomainError(ErrorCode.INVALID_NUMBER, f"{field}: not a decimal") from None
+    else:
+        raise DomainError(ErrorCode.INVALID_NUMBER, f"{field}: not a decimal")
+    if not result.is_finite():
+        raise DomainError(ErrorCode.INVALID_NUMBER, f"{field}: must be finite")
+    return result
+
+
+def require_multiple(amount: int, denomination: int, field: str) -> int:
+    """``amount`` must be a positive int multiple of ``denomination`` (both minor units)."""
+    require_positive_amount(amount, field)
+    if amount % denomination != 0:
+        raise DomainError(
+            ErrorCode.NOT_MULTIPLE_OF_DENOMINATION,
+            f"{field}: {amount} is not a multiple of {denomination}",
+        )
+    return amount
+
+
+# -- rounding: the one place --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundingRule:
+    """How one kind of computed number is cut to its quoted or settled form.
+
+    ``quantum`` is the last kept digit (``Decimal("0.0001")`` = 4 decimals);
+    ``None`` means whole minor units of the currency involved.
+    """
+
+    name: str
+    quantum: Decimal | None
+    rounding: str
+    applies_to: str
+
+
+PRICE_PER_100 = RoundingRule(
+    "price per 100",
+    Decimal("0.0001"),
+    ROUND_HALF_UP,
+    "bill and bond prices (clean and dirty) quoted per 100 of face value: 4 decimals, "
+    "half up - reproduces published quotes (98.7031, 95.6574)",
+)
+YIELD = RoundingRule(
+    "yield",
+    Decimal("0.000001"),
+    ROUND_HALF_UP,
+    "yields solved from prices, as a fraction: 6 decimals = 4 decimals of a percent "
+    "(0.090000 = 9.0000 %), half up",
+)
+FIXING_RATE = RoundingRule(
+    "fixing rate",
+    Decimal("0.000001"),
+    ROUND_HALF_UP,
+    "benchmark fixings computed here (the PKRV 5-day average fallback): 4 decimals of "
+    "a percent, half up; published auction yields are used as given",
+)
+CASH = RoundingRule(
+    "cash amount",
+    None,
+    ROUND_HALF_UP,
+    "every cash amount that settles (coupon and rental per holder, accrued interest on "
+    "a face amount, settlement consideration, redemption): whole minor units, half up. "
+    "Computed directly from the face amount held, never from a rounded per-100 figure",
+)
+WITHHOLDING_TAX = RoundingRule(
+    "withholding tax",
+    None,
+    ROUND_HALF_UP,
+    "tax = gross x rate, whole minor units, half up; the net is gross - tax (never "
+    "rounded separately), so tax + net == gross exactly",
+)
+ROUNDING_RULES: tuple[RoundingRule, ...] = (
+    PRICE_PER_100,
+    YIELD,
+    FIXING_RATE,
+    CASH,
+    WITHHOLDING_TAX,
+)
+"""Every rounding rule of the domain."""
+
+
+@in_domain_context
+def _quantize(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
+    return value.quantize(quantum, rounding=rounding)
+
+
+def round_price(price_per_100: Decimal) -> Decimal:
+    """Apply :data:`PRICE_PER_100`."""
+    assert PRICE_PER_100.quantum is not None
+    return _quantize(require_decimal(price_per_100, "price"), PRICE_PER_100.quantum, ROUND_HALF_UP)
+
+
+def round_yield(rate: Decimal) -> Decimal:
+    """Apply :data:`YIELD`."""
+    assert YIELD.quantum is not None
+    return _quantize(require_decimal(rate, "yield"), YIELD.quantum, ROUND_HALF_UP)
+
+
+def round_fixing(rate: Decimal) -> Decimal:
+    """Apply :data:`FIXING_RATE`."""
+    assert FIXING_RATE.quantum is not None
+    return _quantize(require_decimal(rate, "fixing"), FIXING_RATE.quantum, ROUND_HALF_UP)
+
+
+def round_cash(amount_minor: Decimal) -> int:
+    """Apply :data:`CASH`: a Decimal amount already in minor units -> int minor units."""
+    return int(_quantize(require_decimal(amount_minor, "cash amount"), Decimal(1), ROUND_HALF_UP))
+
+
+def round_tax(amount_minor: Decimal) -> int:
+    """Apply :data:`WITHHOLDING_TAX`: a Decimal tax in minor units -> int minor units."""
+    return int(_quantize(require_decimal(amount_minor, "tax amount"), Decimal(1), ROUND_HALF_UP))
+
+
+@in_domain_context
+def amount_at_price(face_minor: int, price_per_100: Decimal) -> int:
+    """Settlement consideration of ``face_minor`` at a quoted price per 100.
+
+    Rule (:data:`CASH`): the quoted (already 4-decimal) price is applied to the face
+    amount and the product rounded once to whole minor units, half up.
+    """
+    face = require_positive_amount(face_minor, "face amount")
+    return round_cash(Decimal(face) * require_decimal(price_per_100, "price") / 100)
