@@ -1,0 +1,87 @@
+"""The one exception hierarchy of the chaincode runtime.
+
+Owns every exception class the runtime raises or interprets. Imports nothing of the package.
+
+``ChaincodeError`` is the domain error: contracts raise it with a stable code, and the contract
+layer turns it into a status 500 response whose message is ``"<CODE>: <message>"``. Everything
+else here describes a failure of the runtime, of the peer conversation or of the configuration.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+class FabricChaincodeError(Exception):
+    """Base of every exception raised by this package."""
+
+
+class ChaincodeError(FabricChaincodeError):
+    """A rejected request with a stable, machine-readable code.
+
+    ``ChaincodeError("INSUFFICIENT_HOLDING", "holding too small")`` reaches the client as
+    status 500 with message ``"INSUFFICIENT_HOLDING: holding too small"``.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        if not _CODE.match(code):
+            raise ValueError(f"error code must be UPPER_SNAKE_CASE, got {code!r}")
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class InvalidArgumentError(ChaincodeError):
+    """An argument could not be parsed or validated (code ``INVALID_ARGUMENT``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("INVALID_ARGUMENT", message)
+
+
+class UnknownFunctionError(ChaincodeError):
+    """No transaction of that name (code ``UNKNOWN_FUNCTION``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("UNKNOWN_FUNCTION", message)
+
+
+class StubError(FabricChaincodeError):
+    """A stub call was refused before reaching the peer (bad key, empty collection...)."""
+
+
+class CompositeKeyError(StubError, ValueError):
+    """A composite key or one of its attributes is invalid."""
+
+
+class PeerError(FabricChaincodeError):
+    """The peer answered a stub request with ERROR; ``message`` is the peer's text."""
+
+    def __init__(self, request: str, message: str) -> None:
+        super().__init__(f"peer refused {request}: {message}")
+        self.request = request
+        self.message = message
+
+
+class ProtocolError(FabricChaincodeError):
+    """The peer or the shim broke the message protocol (wrong message in a state...)."""
+
+
+class ConnectionClosedError(FabricChaincodeError):
+    """The stream to the peer ended while a stub request waited for its answer."""
+
+
+class PayloadTooLargeError(StubError):
+    """A message would exceed the gRPC message limit."""
+
+
+class IdentityError(FabricChaincodeError):
+    """The creator identity could not be read, or an attribute assertion failed."""
+
+
+class ConfigError(FabricChaincodeError):
+    """A server setting is missing or invalid; the message names the variable."""

@@ -1,0 +1,549 @@
+"""An in-memory ledger and stub with Fabric's semantics, for fast contract tests.
+
+Owns :class:`InMemoryLedger` (committed state per chaincode namespace: public and private data,
+key metadata, key history), :class:`InMemoryStub` (one transaction; satisfies
+:class:`fabric_chaincode.Stub`) and :func:`run_transaction`, which runs one transaction and
+commits its writes when it succeeds.
+
+Semantics kept from Fabric: reads see only committed state (a ``get_state`` after ``put_state``
+in the same transaction returns the committed value); range scans run in key byte order with an
+exclusive end and never enter the composite key namespace; paged queries return a bookmark
+(the next key) and the fetched count; history is newest first; the private data hash is SHA-256
+of the value; one event per transaction. Rich queries support only a CouchDB ``selector`` of
+equality tests on top-level fields (enough for tests, not a CouchDB emulation).
+Imports no gRPC; protobuf only through :mod:`fabric_chaincode._wire` (creator, proposal).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import struct
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Generic, TypeVar
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization as crypto_serialization
+
+from fabric_chaincode import _wire, keys
+from fabric_chaincode.chaincode import Chaincode, run_guarded
+from fabric_chaincode.errors import StubError
+from fabric_chaincode.types import (
+    KV,
+    VALIDATION_PARAMETER,
+    ChaincodeEvent,
+    ChaincodeInput,
+    KeyModification,
+    QueryResponseMetadata,
+    Response,
+    SignedProposal,
+    Timestamp,
+)
+
+T = TypeVar("T")
+
+_EPOCH_START = 1_767_225_600  # 2026-01-01T00:00:00Z: a fixed, readable default clock
+
+StateKey = tuple[str, str, str]  # namespace, collection ("" = public), key
+
+
+class _ListIterator(Generic[T]):
+    """A closed-over list of results that behaves like a peer query iterator."""
+
+    def __init__(self, items: Sequence[T]) -> None:
+        self._items = iter(list(items))
+        self.closed = False
+
+    def __iter__(self) -> Iterator[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self.closed:
+            raise StopIteration
+        return next(self._items)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def __enter__(self) -> _ListIterator[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class InMemoryLedger:
+    """Committed state of one channel, shared by the transactions run against it."""
+
+    def __init__(self, channel_id: str = "testchannel") -> None:
+        self.channel_id = channel_id
+        self._state: dict[StateKey, bytes] = {}
+        self._metadata: dict[StateKey, dict[str, bytes]] = {}
+        self._history: dict[tuple[str, str], list[KeyModification]] = {}
+        self._chaincodes: dict[str, Chaincode] = {}
+        self._counter = itertools.count(1)
+
+    # -- set-up helpers
+    def register_chaincode(self, name: str, chaincode: Chaincode) -> None:
+        """Make a chaincode reachable by ``invoke_chaincode`` under ``name``."""
+        self._chaincodes[name] = chaincode
+
+    def chaincode(self, name: str) -> Chaincode | None:
+        """A registered chaincode (``name`` or ``name:version``)."""
+        return self._chaincodes.get(name.split(":", 1)[0])
+
+    def next_sequence(self) -> int:
+        """A fresh number for default txids and timestamps."""
+        return next(self._counter)
+
+    # -- reads of committed state
+    def get(self, namespace: str, key: str, collection: str = "") -> bytes | None:
+        """The committed value, or None."""
+        return self._state.get((namespace, collection, key))
+
+    def metadata(self, namespace: str, key: str, collection: str = "") -> Mapping[str, bytes]:
+        """Committed metadata entries of a key."""
+        return dict(self._metadata.get((namespace, collection, key), {}))
+
+    def scan(
+        self, namespace: str, collection: str, start: str, end: str
+    ) -> list[tuple[str, bytes]]:
+        """Committed (key, value) pairs with start <= key < end (empty end: no bound)."""
+
+        def order(item: tuple[str, bytes]) -> bytes:
+            return item[0].encode("utf-8", "surrogatepass")
+
+        found = [
+            (k, v)
+            for (ns, coll, k), v in self._state.items()
+            if ns == namespace and coll == collection and k >= start and (not end or k < end)
+        ]
+        return sorted(found, key=order)
+
+    def history(self, namespace: str, key: str) -> list[KeyModification]:
+        """Committed modifications of a public key, newest first."""
+        return list(reversed(self._history.get((namespace, key), [])))
+
+    # -- commit
+    def apply(
+        self,
+        namespace: str,
+        writes: Mapping[tuple[str, str], bytes | None],
+        metadata_writes: Mapping[tuple[str, str], Mapping[str, bytes]],
+        txid: str,
+        timestamp: Timestamp,
+    ) -> None:
+        """Commit one namespace's write set."""
+        for (collection, key), value in writes.items():
+            state_key = (namespace, collection, key)
+            if value is None:
+                self._state.pop(state_key, None)
+                self._metadata.pop(state_key, None)
+            else:
+                self._state[state_key] = value
+            if not collection:
+                self._history.setdefault((namespace, key), []).append(
+                    KeyModification(
+                        tx_id=txid,
+                        value=value or b"",
+                        timestamp=timestamp,
+                        is_delete=value is None,
+                    )
+                )
+        for (collection, key), entries in metadata_writes.items():
+            self._metadata.setdefault((namespace, collection, key), {}).update(entries)
+
+    def put(self, namespace: str, key: str, value: bytes, collection: str = "") -> None:
+        """Seed committed state directly (test set-up; no history entry)."""
+        self._state[(namespace, collection, key)] = value
+
+
+def _page(
+    items: list[tuple[str, bytes]], page_size: int, bookmark: str
+) -> tuple[list[tuple[str, bytes]], QueryResponseMetadata]:
+    if page_size <= 0:
+        raise StubError("page size must be positive")
+    if bookmark:
+        items = [item for item in items if item[0] >= bookmark]
+    page, rest = items[:page_size], items[page_size:]
+    next_bookmark = rest[0][0] if rest else ""
+    return page, QueryResponseMetadata(fetched_records_count=len(page), bookmark=next_bookmark)
+
+
+def _matches(value: bytes, selector: Mapping[str, object]) -> bool:
+    try:
+        document = json.loads(value)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(document, dict):
+        return False
+    return all(document.get(name) == expected for name, expected in selector.items())
+
+
+def _selector(query: str) -> Mapping[str, object]:
+    try:
+        parsed = json.loads(query)
+    except ValueError as exc:
+        raise StubError("rich query is not JSON") from exc
+    selector = parsed.get("selector") if isinstance(parsed, dict) else None
+    if not isinstance(selector, dict):
+        raise StubError("rich query needs a 'selector' object")
+    return selector
+
+
+class InMemoryStub:
+    """One transaction against an :class:`InMemoryLedger`. See :class:`fabric_chaincode.Stub`."""
+
+    def __init__(
+        self,
+        ledger: InMemoryLedger,
+        *,
+        namespace: str,
+        args: Sequence[bytes],
+        txid: str,
+        timestamp: Timestamp,
+        creator: bytes = b"",
+        transient: Mapping[str, bytes] | None = None,
+        local_mspid: str | None = None,
+        decorations: Mapping[str, bytes] | None = None,
+        channel_id: str | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.namespace = namespace
+        self._args = [bytes(a) for a in args]
+        self._txid = txid
+        self._timestamp = timestamp
+        self._creator = creator
+        self._transient = dict(transient or {})
+        self._local_mspid = local_mspid
+        self._decorations = dict(decorations or {})
+        self._channel_id = channel_id or ledger.channel_id
+        self._nonce = hashlib.sha256(b"nonce:" + txid.encode()).digest()[:24]
+        self.writes: dict[tuple[str, str], bytes | None] = {}
+        self.metadata_writes: dict[tuple[str, str], dict[str, bytes]] = {}
+        self.event: ChaincodeEvent | None = None
+        self.children: list[InMemoryStub] = []
+        self.read_only = False
+
+    # -- invocation facts
+    def get_args(self) -> list[bytes]:
+        return list(self._args)
+
+    def get_string_args(self) -> list[str]:
+        return [a.decode("utf-8", "replace") for a in self._args]
+
+    def get_function_and_parameters(self) -> tuple[str, list[str]]:
+        args = self.get_string_args()
+        return (args[0], args[1:]) if args else ("", [])
+
+    def get_txid(self) -> str:
+        return self._txid
+
+    def get_channel_id(self) -> str:
+        return self._channel_id
+
+    def get_creator(self) -> bytes:
+        return self._creator
+
+    def get_transient(self) -> Mapping[str, bytes]:
+        return dict(self._transient)
+
+    def get_binding(self) -> bytes:
+        return hashlib.sha256(self._nonce + self._creator + struct.pack("<Q", 0)).digest()
+
+    def get_signed_proposal(self) -> SignedProposal | None:
+        return _wire.encode_proposal(
+            channel_id=self._channel_id,
+            txid=self._txid,
+            creator=self._creator,
+            nonce=self._nonce,
+            timestamp=self._timestamp,
+            chaincode_input=ChaincodeInput(args=tuple(self._args)),
+            chaincode_name=self.namespace,
+            transient=self._transient,
+        )
+
+    def get_tx_timestamp(self) -> Timestamp:
+        return self._timestamp
+
+    def get_decorations(self) -> Mapping[str, bytes]:
+        return dict(self._decorations)
+
+    def get_mspid(self) -> str:
+        if not self._local_mspid:
+            raise StubError("CORE_PEER_LOCALMSPID is not set")
+        return self._local_mspid
+
+    # -- writes
+    def _write(self, collection: str, key: str, value: bytes | None) -> None:
+        if value is not None:
+            keys.require_key(key)
+            if not isinstance(value, bytes):
+                raise StubError("values must be bytes")
+        self.writes[(collection, key)] = value
+
+    # -- world state
+    def get_state(self, key: str) -> bytes | None:
+        return self.ledger.get(self.namespace, key)
+
+    def get_multiple_states(self, keys_: Sequence[str]) -> list[bytes | None]:
+        return [self.get_state(k) for k in keys_]
+
+    def put_state(self, key: str, value: bytes) -> None:
+        self._write("", key, value)
+
+    def del_state(self, key: str) -> None:
+        self._write("", key, None)
+
+    def start_write_batch(self) -> None:
+        """Writes are buffered until commit anyway."""
+
+    def finish_write_batch(self) -> None:
+        """Writes are buffered until commit anyway."""
+
+    def set_state_validation_parameter(self, key: str, policy: bytes) -> None:
+        self.metadata_writes.setdefault(("", key), {})[VALIDATION_PARAMETER] = bytes(policy)
+
+    def get_state_validation_parameter(self, key: str) -> bytes | None:
+        return self.ledger.metadata(self.namespace, key).get(VALIDATION_PARAMETER)
+
+    def _kvs(self, items: list[tuple[str, bytes]]) -> _ListIterator[KV]:
+        return _ListIterator([KV(self.namespace, k, v) for k, v in items])
+
+    def _simple_range(
+        self, collection: str, start_key: str, end_key: str
+    ) -> list[tuple[str, bytes]]:
+        start = keys.range_start(start_key)
+        keys.validate_simple_keys(start, end_key)
+        return self.ledger.scan(self.namespace, collection, start, end_key)
+
+    def get_state_by_range(self, start_key: str, end_key: str) -> _ListIterator[KV]:
+        return self._kvs(self._simple_range("", start_key, end_key))
+
+    def get_state_by_range_with_pagination(
+        self, start_key: str, end_key: str, page_size: int, bookmark: str = ""
+    ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        page, meta = _page(self._simple_range("", start_key, end_key), page_size, bookmark)
+        return self._kvs(page), meta
+
+    def _partial(
+        self, collection: str, object_type: str, attributes: Sequence[str]
+    ) -> list[tuple[str, bytes]]:
+        start, end = keys.partial_key_range(object_type, attributes)
+        return self.ledger.scan(self.namespace, collection, start, end)
+
+    def get_state_by_partial_composite_key(
+        self, object_type: str, attributes: Sequence[str]
+    ) -> _ListIterator[KV]:
+        return self._kvs(self._partial("", object_type, attributes))
+
+    def get_state_by_partial_composite_key_with_pagination(
+        self, object_type: str, attributes: Sequence[str], page_size: int, bookmark: str = ""
+    ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        page, meta = _page(self._partial("", object_type, attributes), page_size, bookmark)
+        return self._kvs(page), meta
+
+    def create_composite_key(self, object_type: str, attributes: Sequence[str]) -> str:
+        return keys.create_composite_key(object_type, attributes)
+
+    def split_composite_key(self, composite_key: str) -> tuple[str, list[str]]:
+        return keys.split_composite_key(composite_key)
+
+    def _rich(self, collection: str, query: str) -> list[tuple[str, bytes]]:
+        selector = _selector(query)
+        everything = self.ledger.scan(self.namespace, collection, "", "")
+        return [(k, v) for k, v in everything if _matches(v, selector)]
+
+    def get_query_result(self, query: str) -> _ListIterator[KV]:
+        return self._kvs(self._rich("", query))
+
+    def get_query_result_with_pagination(
+        self, query: str, page_size: int, bookmark: str = ""
+    ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        page, meta = _page(self._rich("", query), page_size, bookmark)
+        return self._kvs(page), meta
+
+    def get_history_for_key(self, key: str) -> _ListIterator[KeyModification]:
+        return _ListIterator(self.ledger.history(self.namespace, key))
+
+    # -- private data
+    def get_private_data(self, collection: str, key: str) -> bytes | None:
+        keys.require_collection(collection)
+        return self.ledger.get(self.namespace, key, collection)
+
+    def get_multiple_private_data(
+        self, collection: str, keys_: Sequence[str]
+    ) -> list[bytes | None]:
+        return [self.get_private_data(collection, k) for k in keys_]
+
+    def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
+        value = self.get_private_data(collection, key)
+        return hashlib.sha256(value).digest() if value is not None else None
+
+    def put_private_data(self, collection: str, key: str, value: bytes) -> None:
+        keys.require_collection(collection)
+        self._write(collection, key, value)
+
+    def del_private_data(self, collection: str, key: str) -> None:
+        keys.require_collection(collection)
+        self._write(collection, key, None)
+
+    def purge_private_data(self, collection: str, key: str) -> None:
+        keys.require_collection(collection)
+        self._write(collection, key, None)
+
+    def get_private_data_by_range(
+        self, collection: str, start_key: str, end_key: str
+    ) -> _ListIterator[KV]:
+        keys.require_collection(collection)
+        return self._kvs(self._simple_range(collection, start_key, end_key))
+
+    def get_private_data_by_partial_composite_key(
+        self, collection: str, object_type: str, attributes: Sequence[str]
+    ) -> _ListIterator[KV]:
+        keys.require_collection(collection)
+        return self._kvs(self._partial(collection, object_type, attributes))
+
+    def get_private_data_query_result(self, collection: str, query: str) -> _ListIterator[KV]:
+        keys.require_collection(collection)
+        return self._kvs(self._rich(collection, query))
+
+    def set_private_data_validation_parameter(
+        self, collection: str, key: str, policy: bytes
+    ) -> None:
+        keys.require_collection(collection)
+        self.metadata_writes.setdefault((collection, key), {})[VALIDATION_PARAMETER] = bytes(policy)
+
+    def get_private_data_validation_parameter(self, collection: str, key: str) -> bytes | None:
+        keys.require_collection(collection)
+        return self.ledger.metadata(self.namespace, key, collection).get(VALIDATION_PARAMETER)
+
+    # -- events, chaincode-to-chaincode
+    def set_event(self, name: str, payload: bytes) -> None:
+        if not name:
+            raise StubError("event name must not be empty")
+        self.event = ChaincodeEvent(name=name, payload=bytes(payload))
+
+    def invoke_chaincode(
+        self, chaincode_name: str, args: Sequence[bytes], channel: str = ""
+    ) -> Response:
+        if not chaincode_name:
+            raise StubError("chaincode name must not be empty")
+        callee = self.ledger.chaincode(chaincode_name)
+        if callee is None:
+            return Response(status=500, message=f"chaincode {chaincode_name} not found")
+        child = InMemoryStub(
+            self.ledger,
+            namespace=chaincode_name.split(":", 1)[0],
+            args=args,
+            txid=self._txid,
+            timestamp=self._timestamp,
+            creator=self._creator,
+            transient=self._transient,
+            local_mspid=self._local_mspid,
+            channel_id=channel or self._channel_id,
+        )
+        # A call into another channel is read-only on Fabric: its writes are discarded.
+        child.read_only = bool(channel) and channel != self._channel_id
+        response = run_guarded(callee, child, is_init=False)
+        if response.ok and not child.read_only:
+            self.children.append(child)
+        return response
+
+    def commit(self) -> None:
+        """Apply this transaction's writes (and those of chaincodes it called) to the ledger."""
+        self.ledger.apply(
+            self.namespace, self.writes, self.metadata_writes, self._txid, self._timestamp
+        )
+        for child in self.children:
+            child.commit()
+
+
+@dataclass(frozen=True)
+class TransactionResult:
+    """What one in-memory transaction produced."""
+
+    response: Response
+    event: ChaincodeEvent | None
+    txid: str
+    committed: bool
+    writes: Mapping[tuple[str, str], bytes | None] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the chaincode returned a success status."""
+        return self.response.ok
+
+    @property
+    def payload(self) -> bytes:
+        """The response payload."""
+        return self.response.payload
+
+    def text(self) -> str:
+        """The payload decoded as UTF-8."""
+        return self.response.payload.decode("utf-8")
+
+    def json(self) -> object:
+        """The payload parsed as JSON."""
+        return json.loads(self.response.payload)
+
+
+def creator_bytes(msp_id: str, certificate: x509.Certificate | bytes) -> bytes:
+    """``SerializedIdentity`` bytes for a certificate (object or PEM bytes)."""
+    pem = (
+        certificate
+        if isinstance(certificate, bytes)
+        else certificate.public_bytes(crypto_serialization.Encoding.PEM)
+    )
+    return _wire.encode_serialized_identity(msp_id, pem)
+
+
+def run_transaction(
+    chaincode: Chaincode,
+    ledger: InMemoryLedger,
+    function: str,
+    *args: str | bytes,
+    namespace: str = "chaincode",
+    txid: str | None = None,
+    timestamp: Timestamp | None = None,
+    creator: bytes = b"",
+    transient: Mapping[str, bytes] | None = None,
+    local_mspid: str | None = None,
+    commit: bool = True,
+    is_init: bool = False,
+) -> TransactionResult:
+    """Run one transaction; commit its writes if it succeeded and ``commit`` is true."""
+    sequence = ledger.next_sequence()
+    raw_args = [function.encode("utf-8")] + [
+        a if isinstance(a, bytes) else a.encode("utf-8") for a in args
+    ]
+    txid = txid or hashlib.sha256(f"tx:{sequence}".encode()).hexdigest()
+    stub = InMemoryStub(
+        ledger,
+        namespace=namespace,
+        args=raw_args,
+        txid=txid,
+        timestamp=timestamp or Timestamp(seconds=_EPOCH_START + sequence),
+        creator=creator,
+        transient=transient,
+        local_mspid=local_mspid,
+    )
+    response = run_guarded(chaincode, stub, is_init=is_init)
+    committed = commit and response.ok
+    if committed:
+        stub.commit()
+    return TransactionResult(
+        response=response,
+        event=stub.event,
+        txid=txid,
+        committed=committed,
+        writes=dict(stub.writes),
+    )

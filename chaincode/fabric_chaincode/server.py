@@ -1,0 +1,210 @@
+"""The chaincode-as-a-service gRPC server: the ONE module of this package that talks gRPC.
+
+Owns the ``protos.Chaincode/Connect`` endpoint the peer dials, the server options (100 MiB
+messages, keepalive policy, TLS and mutual TLS), the per-stream plumbing between gRPC and
+:class:`fabric_chaincode.session.ChaincodeSession`, and graceful shutdown on SIGTERM/SIGINT.
+The generated gRPC stubs are not imported: the handler is registered generically with the
+codec of :mod:`fabric_chaincode._wire`, so messages arrive already as our own types.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from types import FrameType
+
+import grpc
+
+from fabric_chaincode import _wire
+from fabric_chaincode.chaincode import Chaincode
+from fabric_chaincode.config import ServerConfig
+from fabric_chaincode.errors import ConfigError
+from fabric_chaincode.session import ChaincodeSession
+from fabric_chaincode.types import ShimMessage
+
+_log = logging.getLogger("fabric_chaincode.server")
+
+SERVICE = "protos.Chaincode"
+METHOD = "Connect"
+
+_END: ShimMessage | None = None
+
+
+def server_options(max_message_size: int) -> list[tuple[str, int]]:
+    """gRPC options: message limits and a keepalive policy the peer's pings satisfy.
+
+    Like the Go shim's server: keepalive pings allowed without active calls, the server pings
+    idle connections, and client pings are accepted every 10 s (the Go shim allows one per
+    minute; being more permissive never cuts a peer off).
+    """
+    return [
+        ("grpc.max_send_message_length", max_message_size),
+        ("grpc.max_receive_message_length", max_message_size),
+        ("grpc.keepalive_time_ms", 2 * 60 * 60 * 1000),
+        ("grpc.keepalive_timeout_ms", 20_000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.min_recv_ping_interval_without_data_ms", 10_000),
+        ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+        ("grpc.http2.max_pings_without_data", 0),
+        ("grpc.so_reuseport", 0),
+    ]
+
+
+class ChaincodeServer:
+    """Serves one chaincode to any number of peer connections."""
+
+    def __init__(
+        self,
+        chaincode: Chaincode,
+        config: ServerConfig,
+        *,
+        stream_workers: int = 16,
+        transaction_workers: int = 64,
+    ) -> None:
+        self._chaincode = chaincode
+        self._config = config
+        self._transactions = ThreadPoolExecutor(
+            max_workers=transaction_workers, thread_name_prefix="chaincode-tx"
+        )
+        self._server = grpc.server(
+            ThreadPoolExecutor(max_workers=stream_workers, thread_name_prefix="chaincode-stream"),
+            options=server_options(config.max_message_size),
+        )
+        handler = grpc.stream_stream_rpc_method_handler(
+            self._connect,
+            request_deserializer=_wire.decode_message,
+            response_serializer=_wire.encode_message,
+        )
+        self._server.add_generic_rpc_handlers(
+            (grpc.method_handlers_generic_handler(SERVICE, {METHOD: handler}),)
+        )
+        self.port = 0
+        self._sessions: set[ChaincodeSession] = set()
+        self._sessions_lock = threading.Lock()
+
+    def start(self) -> int:
+        """Bind and start serving; returns the bound port (useful with port 0)."""
+        tls = self._config.tls
+        if tls is None:
+            port = self._server.add_insecure_port(self._config.address)
+        else:
+            credentials = grpc.ssl_server_credentials(
+                [(tls.key, tls.cert)],
+                root_certificates=tls.client_ca,
+                require_client_auth=tls.client_ca is not None,
+            )
+            port = self._server.add_secure_port(self._config.address, credentials)
+        if port == 0:
+            raise ConfigError(f"CHAINCODE_SERVER_ADDRESS: cannot bind {self._config.address}")
+        self._server.start()
+        self.port = port
+        _log.info(
+            "chaincode %s serving on port %d (tls=%s)",
+            self._config.chaincode_id,
+            port,
+            "mutual" if tls and tls.client_ca else ("on" if tls else "off"),
+        )
+        return port
+
+    def stop(self, grace: float | None = 5.0) -> threading.Event:
+        """Stop accepting streams; running transactions get ``grace`` seconds to finish.
+
+        Streams whose transactions are all done are ended as soon as they are idle, so a
+        graceful stop does not wait out the whole grace period.
+        """
+        done = self._server.stop(grace)
+        if grace:
+            threading.Thread(
+                target=self._end_idle_sessions, args=(done, grace), daemon=True
+            ).start()
+        self._transactions.shutdown(wait=False, cancel_futures=False)
+        return done
+
+    def _end_idle_sessions(self, done: threading.Event, grace: float) -> None:
+        deadline = time.monotonic() + grace
+        while not done.is_set() and time.monotonic() < deadline:
+            with self._sessions_lock:
+                sessions = list(self._sessions)
+            for session in sessions:
+                if session.idle:
+                    session.close()
+            done.wait(0.05)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the server stops."""
+        return bool(self._server.wait_for_termination(timeout))
+
+    def _connect(
+        self, requests: Iterator[ShimMessage], context: grpc.ServicerContext
+    ) -> Iterator[ShimMessage]:
+        outbox: queue.SimpleQueue[ShimMessage | None] = queue.SimpleQueue()
+        session = ChaincodeSession(
+            self._chaincode,
+            self._config.chaincode_id,
+            outbox.put,
+            self._transactions,
+            local_mspid=self._config.local_mspid,
+            max_message_size=self._config.max_message_size,
+            on_close=lambda: outbox.put(_END),
+        )
+
+        def on_rpc_done() -> None:
+            session.close()
+            outbox.put(_END)
+
+        context.add_callback(on_rpc_done)
+        with self._sessions_lock:
+            self._sessions.add(session)
+        session.start()
+        reader = threading.Thread(
+            target=_pump, args=(requests, session, outbox), name="chaincode-reader", daemon=True
+        )
+        reader.start()
+        try:
+            while True:
+                message = outbox.get()
+                if message is None:
+                    return
+                yield message
+        finally:
+            with self._sessions_lock:
+                self._sessions.discard(session)
+
+
+def _pump(
+    requests: Iterator[ShimMessage],
+    session: ChaincodeSession,
+    outbox: queue.SimpleQueue[ShimMessage | None],
+) -> None:
+    try:
+        for message in requests:
+            session.on_message(message)
+    except grpc.RpcError:
+        pass  # the peer went away; closing below tells every waiting transaction
+    except Exception as exc:  # a reader thread must always close its session
+        _log.error("stream reader failed: %s", type(exc).__name__)
+    finally:
+        session.close()
+        outbox.put(_END)
+
+
+def serve(chaincode: Chaincode, config: ServerConfig, *, grace: float = 10.0) -> None:
+    """Run the server until SIGTERM or SIGINT, then stop gracefully."""
+    server = ChaincodeServer(chaincode, config)
+    server.start()
+    stopping = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        _log.info("received signal %d, stopping", signum)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    while not stopping.wait(1.0):
+        pass
+    server.stop(grace).wait()

@@ -1,0 +1,185 @@
+"""One peer conversation: drives the pure protocol with threads (no gRPC here).
+
+Owns the locking around :class:`fabric_chaincode.protocol.ShimProtocol`, the per-transaction
+waiters for stub answers and the worker pool that runs transactions concurrently (the peer
+multiplexes many txids over one stream). Sends through a plain callable, so the gRPC module
+(:mod:`fabric_chaincode.server`) and tests plug in their own stream.
+Must not import gRPC or protobuf. Logs txids and message types only, never payloads.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
+
+from fabric_chaincode.chaincode import Chaincode, internal_error, run_guarded
+from fabric_chaincode.errors import ConnectionClosedError, FabricChaincodeError
+from fabric_chaincode.protocol import (
+    AnswerReceived,
+    BecameReady,
+    ConnectionFailed,
+    MessageIgnored,
+    SendMessage,
+    ShimProtocol,
+    TransactionStarted,
+)
+from fabric_chaincode.stub import DEFAULT_MAX_MESSAGE_SIZE, ChaincodeStub
+from fabric_chaincode.types import MessageType, Response, ShimMessage, error
+
+_log = logging.getLogger("fabric_chaincode.session")
+
+_CLOSED = ShimMessage(type=MessageType.UNDEFINED)
+
+
+class ChaincodeSession:
+    """Runs a chaincode over one stream; thread-safe.
+
+    ``send`` must not block for long (the gRPC module hands it a queue's ``put``); it is always
+    called under the session lock so that messages leave in the order the protocol made them.
+    ``on_close`` is called once when the protocol demands the stream to end.
+    """
+
+    def __init__(
+        self,
+        chaincode: Chaincode,
+        chaincode_name: str,
+        send: Callable[[ShimMessage], None],
+        executor: Executor,
+        *,
+        local_mspid: str | None = None,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self._chaincode = chaincode
+        self._send = send
+        self._executor = executor
+        self._local_mspid = local_mspid
+        self._max_message_size = max_message_size
+        self._on_close = on_close
+        self._protocol = ShimProtocol(chaincode_name)
+        self._lock = threading.Lock()
+        self._waiters: dict[tuple[str, str], queue.SimpleQueue[ShimMessage]] = {}
+        self._closed = False
+        self.ready = threading.Event()
+
+    def start(self) -> None:
+        """Send REGISTER."""
+        with self._lock:
+            self._send(self._protocol.register())
+
+    def on_message(self, message: ShimMessage) -> None:
+        """Feed one message from the peer."""
+        with self._lock:
+            events = self._protocol.receive(message)
+            for event in events:
+                if isinstance(event, SendMessage):
+                    self._send(event.message)
+                elif isinstance(event, AnswerReceived):
+                    waiter = self._waiters.get((event.channel_id, event.txid))
+                    if waiter is not None:
+                        waiter.put(event.message)
+                elif isinstance(event, TransactionStarted):
+                    self._executor.submit(self._run, event)
+                elif isinstance(event, BecameReady):
+                    self.ready.set()
+                elif isinstance(event, MessageIgnored):
+                    _log.warning(
+                        "ignored %s for transaction %s: %s",
+                        message.type.name,
+                        message.txid,
+                        event.reason,
+                    )
+                elif isinstance(event, ConnectionFailed):
+                    _log.error("protocol violation, closing the stream: %s", event.reason)
+                    self._close_locked()
+
+    @property
+    def idle(self) -> bool:
+        """No transaction is running on this stream."""
+        with self._lock:
+            return not self._protocol.running
+
+    def close(self) -> None:
+        """The stream ended: wake every waiting transaction with ConnectionClosedError."""
+        with self._lock:
+            self._close_locked()
+
+    def _close_locked(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for waiter in self._waiters.values():
+            waiter.put(_CLOSED)
+        if self._on_close is not None:
+            self._on_close()
+
+    # -- PeerTransport
+    def call(self, channel_id: str, txid: str, kind: MessageType, payload: bytes) -> ShimMessage:
+        """Send one stub request and wait for the peer's answer."""
+        key = (channel_id, txid)
+        waiter: queue.SimpleQueue[ShimMessage] = queue.SimpleQueue()
+        with self._lock:
+            if self._closed:
+                raise ConnectionClosedError("the stream to the peer is closed")
+            message = self._protocol.request(channel_id, txid, kind, payload)
+            self._waiters[key] = waiter
+            try:
+                self._send(message)
+            except Exception:
+                self._protocol.abandon_request(channel_id, txid)
+                del self._waiters[key]
+                raise
+        try:
+            answer = waiter.get()
+        finally:
+            with self._lock:
+                self._waiters.pop(key, None)
+        if answer is _CLOSED:
+            raise ConnectionClosedError("the stream to the peer closed during a stub request")
+        return answer
+
+    def _run(self, started: TransactionStarted) -> None:
+        stub = ChaincodeStub(
+            self,
+            channel_id=started.channel_id,
+            txid=started.txid,
+            chaincode_input=started.chaincode_input,
+            proposal=started.proposal,
+            facts=started.facts,
+            capabilities=self._protocol.capabilities,
+            local_mspid=self._local_mspid,
+            max_message_size=self._max_message_size,
+        )
+        response = run_guarded(self._chaincode, stub, is_init=started.is_init)
+        try:
+            stub.finish_write_batch()
+        except FabricChaincodeError as exc:
+            response = internal_error(started.txid, exc)
+        except Exception as exc:  # never leave a transaction unanswered
+            response = internal_error(started.txid, exc)
+        fitted = self._fit(started.txid, response, stub)
+        # A response replaced for size drops the event too: it may be what was too large.
+        event = stub.event if fitted is response else None
+        response = fitted
+        with self._lock:
+            if self._closed:
+                return
+            self._send(
+                self._protocol.complete(
+                    started.channel_id, started.txid, response, event, is_init=started.is_init
+                )
+            )
+
+    def _fit(self, txid: str, response: Response, stub: ChaincodeStub) -> Response:
+        size = len(response.payload) + len(response.message)
+        if stub.event is not None:
+            size += len(stub.event.payload)
+        if size <= self._max_message_size - 64 * 1024:
+            return response
+        _log.error("transaction %s: response of %d bytes exceeds the message limit", txid, size)
+        return error(
+            "RESPONSE_TOO_LARGE: the transaction's response exceeds the message size limit"
+        )
