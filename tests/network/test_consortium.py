@@ -17,14 +17,14 @@ def test_a_transaction_endorsed_by_two_orgs_commits(
     treasury = client_factory("Treasury")
     contract = treasury.gateway.get_network(consortium.topology.channel).get_contract("conformance")
     result = contract.submit(
-        "PutState",
+        "put_state",
         arguments=["greeting", "salaam"],
         endorsing_organizations=["TreasuryMSP", "CentralBankMSP"],
     )
     assert result == b""
     exchange = client_factory("Exchange")
     reader = exchange.gateway.get_network(consortium.topology.channel).get_contract("conformance")
-    assert reader.evaluate_transaction("GetState", "greeting") == b"salaam"
+    assert reader.evaluate_transaction("get_state", "greeting") == b"salaam"
 
 
 def test_the_network_restarts_on_its_data(
@@ -32,7 +32,7 @@ def test_the_network_restarts_on_its_data(
 ) -> None:
     first = client_factory("CentralBank")
     contract = first.gateway.get_network(consortium.topology.channel).get_contract("conformance")
-    contract.submit_transaction("PutState", "restart-key", "kept")
+    contract.submit_transaction("put_state", "restart-key", "kept")
     first.close()
     height = consortium.block_height()
     consortium.down()
@@ -41,7 +41,7 @@ def test_the_network_restarts_on_its_data(
     assert consortium.block_height() == height
     again = client_factory("Treasury")
     reader = again.gateway.get_network(consortium.topology.channel).get_contract("conformance")
-    assert reader.evaluate_transaction("GetState", "restart-key") == b"kept"
+    assert reader.evaluate_transaction("get_state", "restart-key") == b"kept"
 
 
 def test_one_orderer_down_still_commits_then_it_comes_back(
@@ -55,8 +55,8 @@ def test_one_orderer_down_still_commits_then_it_comes_back(
         contract = client.gateway.get_network(consortium.topology.channel).get_contract(
             "conformance"
         )
-        contract.submit_transaction("PutState", "raft-key", "two-of-three")
-        assert contract.evaluate_transaction("GetState", "raft-key") == b"two-of-three"
+        contract.submit_transaction("put_state", "raft-key", "two-of-three")
+        assert contract.evaluate_transaction("get_state", "raft-key") == b"two-of-three"
     finally:
         consortium.start_process(leader)
     assert consortium.supervisor.is_running(leader)
