@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit contract network network-v2.5 interop fabric bench clean
+.PHONY: demo test lint typecheck unit contract network network-v2.5 interop interop-deps fabric bench clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,19 @@ network: $(STAMP)
 network-v2.5: $(STAMP)
 	FABRIC_VERSION=2.5 $(PY) -m pytest tests/network
 
-interop: $(STAMP)
+# The official Node client, pinned by tests/interop/package-lock.json.
+INTEROP_STAMP := tests/interop/node_modules/.package-lock.json
+$(INTEROP_STAMP): tests/interop/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/interop --no-audit --no-fund --silent; \
+	else echo "npm not found: the interop tier will be skipped"; fi
+
+interop-deps: $(INTEROP_STAMP)
+
+interop: $(STAMP) interop-deps
 	$(PY) -m pytest tests/interop
 
-test: lint typecheck
+test: lint typecheck interop-deps
+	-@$(PY) -m sovereign_network.binaries ensure
 	$(PY) -m pytest
 
 demo: $(STAMP)
