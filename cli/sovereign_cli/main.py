@@ -67,9 +67,14 @@ def errors_to_exit_codes() -> Iterator[None]:
         fail(str(exc), ExitCode.NETWORK)
 
 
-def open_network(settings: Settings, *, build: bool = False) -> Network:
-    """The network in ``settings.home``: its recorded topology, or the one given."""
+def open_network(settings: Settings, *, build: bool = False, need_fabric: bool = True) -> Network:
+    """The network in ``settings.home``: its recorded topology, or the one given.
+
+    ``build`` builds missing binaries; without ``need_fabric`` a network whose binaries
+    cannot be found still opens for what needs none (identities, a stopped network's status).
+    """
     from sovereign_network import binaries, topology
+    from sovereign_network.binaries import BinariesUnavailable, FabricInstall
     from sovereign_network.network import Network
 
     recorded: dict[str, Any] = {}
@@ -79,7 +84,13 @@ def open_network(settings: Settings, *, build: bool = False) -> Network:
     source = settings.topology or (Path(recorded["topology"]) if recorded.get("topology") else None)
     base_port = settings.base_port or recorded.get("base_port")
     topo = topology.load(source, base_port=base_port)
-    install = binaries.ensure() if build else binaries.locate()
+    install: FabricInstall | None
+    try:
+        install = binaries.ensure() if build else binaries.locate()
+    except BinariesUnavailable:
+        if need_fabric:
+            raise
+        install = None
     return Network(settings.home, topo, install)
 
 
@@ -133,10 +144,11 @@ def cli(
 
 
 def _register() -> None:
-    from sovereign_cli import chaincode_commands, network_commands
+    from sovereign_cli import chaincode_commands, identity_commands, network_commands
 
     cli.add_command(network_commands.network)
     cli.add_command(chaincode_commands.chaincode)
+    cli.add_command(identity_commands.identity)
 
 
 _register()

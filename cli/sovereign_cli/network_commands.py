@@ -58,7 +58,7 @@ def down(settings: Settings, purge: bool, as_json: bool) -> None:
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}: nothing to stop", ExitCode.NOT_FOUND)
     with errors_to_exit_codes():
-        net = open_network(settings)
+        net = open_network(settings, need_fabric=False)
         if not net.is_up() and not purge:
             fail(f"the network in {settings.home} is not running", ExitCode.NOT_FOUND)
         stopped = net.down(purge=purge)
@@ -80,7 +80,7 @@ def status(settings: Settings, as_json: bool) -> None:
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}; run `sov network up`", ExitCode.NOT_FOUND)
     with errors_to_exit_codes():
-        report = open_network(settings).status()
+        report = open_network(settings, need_fabric=False).status()
 
     def human() -> None:
         click.echo(f"home      {report['home']}")

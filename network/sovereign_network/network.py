@@ -71,14 +71,21 @@ class CommandResult:
 class Network:
     """A consortium described by ``topology`` living in ``home``."""
 
-    def __init__(self, home: Path, topology: Topology, fabric: FabricInstall) -> None:
+    def __init__(self, home: Path, topology: Topology, fabric: FabricInstall | None) -> None:
         self.home = home
         self.topology = topology
-        self.fabric = fabric
+        self._fabric = fabric
         self.layout = crypto.Layout(home)
         self.supervisor = Supervisor(home)
         self.config_dir = home / "config"
         self.genesis_block = self.config_dir / f"{topology.channel}.block"
+
+    @property
+    def fabric(self) -> FabricInstall:
+        """The binaries; only operations that run Fabric need them."""
+        if self._fabric is None:
+            raise NetworkError("this operation needs the Fabric binaries; run `make fabric`")
+        return self._fabric
 
     # ------------------------------------------------------------------ state
     @property
@@ -97,10 +104,11 @@ class Network:
             {
                 "topology": self.topology.source,
                 "base_port": self.topology.base_port,
-                "fabric_version": self.fabric.version,
                 "channel": self.topology.channel,
             }
         )
+        if self._fabric is not None:
+            state["fabric_version"] = self._fabric.version
         state.update(extra)
         self.state_file.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
 
@@ -563,6 +571,25 @@ class Network:
                 progress(f"restarting {org.name}'s chaincode server")
                 self._start_chaincode(org, entry["module"], entry["package_id"], entry["name"])
 
+    # ------------------------------------------------------------ identities
+    def users(self, org: Org) -> dict[str, dict[str, str]]:
+        """Client users of ``org``: the topology's and those created since, with attributes."""
+        created = self.load_state().get("users", {}).get(org.key, {})
+        return {**{u.name: dict(u.attrs) for u in org.users}, **created}
+
+    def create_user(self, org: Org, name: str, attrs: Mapping[str, str]) -> crypto.NodePaths:
+        """Issue a client certificate from the org's CA, with role attributes."""
+        if not self.layout.ca_cert(org.key).is_file():
+            raise NetworkError(f"no crypto material in {self.home}; run `sov network up` first")
+        if name == "admin" or name in self.users(org):
+            raise NetworkError(f"{org.name} already has a user named {name!r}")
+        paths = crypto.issue_user(self.layout, org, name, dict(attrs))
+        state = self.load_state()
+        users = state.get("users", {})
+        users.setdefault(org.key, {})[name] = dict(attrs)
+        self._save_state(users=users)
+        return paths
+
     # ---------------------------------------------------------------- status
     def block_height(self) -> int | None:
         org = self.topology.orgs[0]
@@ -584,12 +611,12 @@ class Network:
         orgs = []
         for org in self.topology.orgs:
             users = {
-                u.name: {
-                    "certificate": str(self.layout.user(org.key, u.name).cert),
-                    "private_key": str(self.layout.user(org.key, u.name).key),
-                    "attributes": dict(u.attrs),
+                name: {
+                    "certificate": str(self.layout.user(org.key, name).cert),
+                    "private_key": str(self.layout.user(org.key, name).key),
+                    "attributes": attrs,
                 }
-                for u in org.users
+                for name, attrs in self.users(org).items()
             }
             admin = self.layout.user(org.key, "admin")
             orgs.append(
@@ -618,9 +645,9 @@ class Network:
         return {
             "home": str(self.home),
             "up": bool(running),
-            "fabric_version": self.fabric.version,
+            "fabric_version": state.get("fabric_version"),
             "channel": self.topology.channel,
-            "block_height": self.block_height() if running else None,
+            "block_height": self.block_height() if running and self._fabric else None,
             "orderers": [
                 {"name": o.name, "address": o.address, "running": o.name in running}
                 for o in self.topology.orderer_org.orderers

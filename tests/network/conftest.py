@@ -34,7 +34,8 @@ def fabric() -> FabricInstall:
     try:
         return binaries.ensure()
     except BinariesUnavailable as exc:
-        pytest.skip(f"Fabric binaries unavailable, network tier not run: {exc}")
+        reason = " ".join(str(exc).split())
+        pytest.skip(f"Fabric binaries unavailable, network tier not run: {reason}")
 
 
 @pytest.fixture(scope="session")
