@@ -42,6 +42,8 @@ class Settings:
     topology: Path | None
     base_port: int | None
     as_json: bool
+    as_user: str | None = None
+    profile: str | None = None
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -123,6 +125,18 @@ def progress_printer(settings: Settings) -> Callable[[str], None]:
     help="Topology file (TOML); default: the packaged 3-org consortium.",
 )
 @click.option("--base-port", type=int, envvar="SOV_BASE_PORT", help="Allocate ports from here.")
+@click.option(
+    "--as",
+    "as_user",
+    envvar="SOV_AS",
+    help="Who signs: ORG/USER (e.g. Treasury/debtoffice) or a user name unique across orgs.",
+)
+@click.option(
+    "--profile",
+    envvar="SOV_PROFILE",
+    help="A [profiles.NAME] table of the config file ($SOV_CONFIG or "
+    "~/.config/sovereign-ledger/config.toml) supplying defaults for these options.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def cli(
@@ -130,22 +144,38 @@ def cli(
     home: Path | None,
     topology: Path | None,
     base_port: int | None,
+    as_user: str | None,
+    profile: str | None,
     as_json: bool,
 ) -> None:
     """Sovereign asset ledger: run the consortium and its instrument lifecycle."""
+    from sovereign_cli.config import load_profile
     from sovereign_network.network import default_home
 
+    try:
+        defaults = load_profile(profile)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    chosen_home = home or defaults.home or default_home()
     ctx.obj = Settings(
-        home=(home or default_home()).expanduser().resolve(),
-        topology=topology,
-        base_port=base_port,
+        home=chosen_home.expanduser().resolve(),
+        topology=topology or defaults.topology,
+        base_port=base_port or defaults.base_port,
         as_json=as_json,
+        as_user=as_user or defaults.as_user,
+        profile=profile,
     )
 
 
 def _register() -> None:
-    from sovereign_cli import chaincode_commands, identity_commands, network_commands
+    from sovereign_cli import (
+        chaincode_commands,
+        completion_commands,
+        identity_commands,
+        network_commands,
+    )
 
+    cli.add_command(completion_commands.completion)
     cli.add_command(network_commands.network)
     cli.add_command(chaincode_commands.chaincode)
     cli.add_command(identity_commands.identity)
