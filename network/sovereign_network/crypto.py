@@ -189,6 +189,21 @@ def _org_authorities(org_name: str, domain: str, now: dt.datetime) -> tuple[Auth
     )
 
 
+def _key_usage(*, key_encipherment: bool = False, certificate_sign: bool = False) -> x509.KeyUsage:
+    """Digital signature always; key encipherment for TLS and CAs; signing for CAs."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=key_encipherment,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=certificate_sign,
+        crl_sign=certificate_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
 def new_authority(common_name: str, organization: str, now: dt.datetime) -> Authority:
     """A self-signed ECDSA P-256 CA certificate with the extensions Fabric's MSP checks."""
     key = ec.generate_private_key(ec.SECP256R1())
@@ -210,17 +225,7 @@ def new_authority(common_name: str, organization: str, now: dt.datetime) -> Auth
         .not_valid_after(now + _VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(key_encipherment=True, certificate_sign=True),
             critical=True,
         )
         .add_extension(
@@ -271,17 +276,7 @@ def issue(
     )
     if tls:
         builder = builder.add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(key_encipherment=True),
             critical=True,
         ).add_extension(
             x509.ExtendedKeyUsage(
@@ -299,17 +294,7 @@ def issue(
             builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
     else:
         builder = builder.add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            _key_usage(),
             critical=True,
         )
     if attrs:

@@ -294,17 +294,20 @@ class Network:
             progress(f"starting {o.name} on {o.address}")
             self.supervisor.start(self._orderer_spec(o))
         for o in oo.orderers:
-            self.supervisor.wait_until(
-                o.name,
-                http_ok(f"http://{HOST}:{o.operations_port}/healthz", '"OK"'),
-                timeout=30,
-                what="its health endpoint",
-            )
+            self._wait_healthy(o.name, o.operations_port)
             if join:
                 progress(f"joining {o.name} to channel {self.topology.channel}")
                 self._osnadmin_join(o)
         progress("waiting for a Raft leader")
         self._wait_for_leader()
+
+    def _wait_healthy(self, name: str, operations_port: int) -> None:
+        self.supervisor.wait_until(
+            name,
+            http_ok(f"http://{HOST}:{operations_port}/healthz", '"OK"'),
+            timeout=30,
+            what="its health endpoint",
+        )
 
     def _osnadmin_join(self, o: Orderer) -> None:
         admin = self.layout.user(self.topology.orderer_org.key, "admin")
@@ -360,12 +363,7 @@ class Network:
                 self.supervisor.start(self._peer_spec(org, p))
         for org in self.topology.orgs:
             for p in org.peers:
-                self.supervisor.wait_until(
-                    p.name,
-                    http_ok(f"http://{HOST}:{p.operations_port}/healthz", '"OK"'),
-                    timeout=30,
-                    what="its health endpoint",
-                )
+                self._wait_healthy(p.name, p.operations_port)
                 if join:
                     progress(f"joining {p.name} to channel {self.topology.channel}")
                     self.peer_cli(org, ["channel", "join", "-b", str(self.genesis_block)], p)
@@ -386,23 +384,13 @@ class Network:
         for o in self.topology.orderer_org.orderers:
             if o.name == name:
                 self.supervisor.start(self._orderer_spec(o))
-                self.supervisor.wait_until(
-                    name,
-                    http_ok(f"http://{HOST}:{o.operations_port}/healthz", '"OK"'),
-                    timeout=30,
-                    what="its health endpoint",
-                )
+                self._wait_healthy(name, o.operations_port)
                 return
         for org in self.topology.orgs:
             for p in org.peers:
                 if p.name == name:
                     self.supervisor.start(self._peer_spec(org, p))
-                    self.supervisor.wait_until(
-                        name,
-                        http_ok(f"http://{HOST}:{p.operations_port}/healthz", '"OK"'),
-                        timeout=30,
-                        what="its health endpoint",
-                    )
+                    self._wait_healthy(name, p.operations_port)
                     return
         raise NetworkError(f"no orderer or peer named {name!r}")
 
