@@ -3,8 +3,9 @@
 Owns: the signing identity (creator, hash, signer), transaction contexts, and the state of every
 signable artifact -- proposal, transaction, commit status request, chaincode and block events
 requests -- with their ``bytes()`` / ``digest()`` / offline-signature rules, plus the pure
-resume rule for chaincode events. Both ``client`` (sync) and ``aio`` (asyncio) build on these
-classes and add only the calls to their transport.
+resume rule for chaincode events. Each artifact also builds the ``UnaryCall`` (request, deadline,
+error type) its transport call needs and parses the response, so the ``client`` (sync) and
+``aio`` (asyncio) shells built on these classes add only the call to their transport.
 
 Must not import: grpc or the transport, and no generated protobuf classes (``_protos`` does
 all encoding).
@@ -15,13 +16,20 @@ from __future__ import annotations
 import builtins
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Generic, Literal, Protocol, TypeVar
 
 from . import _protos
 from .checkpoint import Checkpoint
-from .errors import SignerMissingError
+from .errors import (
+    CommitStatusError,
+    EndorseError,
+    GatewayError,
+    SignerMissingError,
+    SubmitError,
+)
 from .hashes import Hash, sha256
 from .identity import Identity
 from .models import Block, BlockAndPrivateData, ChaincodeEvent, FilteredBlock, Status
@@ -93,12 +101,43 @@ class SigningIdentity:
         return hashlib.sha256(nonce + self._creator).hexdigest(), nonce
 
 
-class _SignableCore:
+GatewayMethod = Literal["Evaluate", "Endorse", "Submit", "CommitStatus"]
+"""The unary methods of the ``gateway.Gateway`` service."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryCall:
+    """One unary Gateway call, ready for either transport to send."""
+
+    method: GatewayMethod
+    request: bytes
+    timeout: float | None
+    transaction_id: str
+    error_type: type[GatewayError]
+    """What a failure raises (``EndorseError`` for ``Endorse`` and so on)."""
+
+
+class GatewayHandle(Protocol):
+    """What an artifact needs of the gateway it belongs to (sync or asyncio alike)."""
+
+    @property
+    def _core(self) -> GatewayCore: ...
+
+
+GatewayT = TypeVar("GatewayT", bound=GatewayHandle)
+
+
+class _SignableCore(Generic[GatewayT]):
     """State shared by every signable artifact: serialized bytes plus a signature slot."""
 
-    def __init__(self, signing_identity: SigningIdentity, data: builtins.bytes) -> None:
-        self._signing_identity = signing_identity
+    def __init__(self, gateway: GatewayT, data: builtins.bytes) -> None:
+        self._gateway = gateway
+        self._signing_identity = gateway._core.signing_identity
         self._data = data
+
+    @property
+    def _timeouts(self) -> CallTimeouts:
+        return self._gateway._core.timeouts
 
     def bytes(self) -> builtins.bytes:
         """The serialized artifact (to store, send for offline signing, or rebuild from)."""
@@ -127,11 +166,11 @@ class _SignableCore:
         return self._data
 
 
-class ProposalCore(_SignableCore):
+class ProposalCore(_SignableCore[GatewayT]):
     """A transaction proposal (serialized ``gateway.ProposedTransaction``)."""
 
-    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
-        super().__init__(signing_identity, data)
+    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+        super().__init__(gateway, data)
         self._view = _protos.parse_proposed_transaction(data)
 
     @property
@@ -155,11 +194,18 @@ class ProposalCore(_SignableCore):
         self._view = _protos.parse_proposed_transaction(data)
         return data
 
-    def _evaluate_request(self) -> bytes:
-        return _protos.build_evaluate_request(self._signed())
+    def _evaluate_call(self, timeout: float | None) -> UnaryCall:
+        request = _protos.build_evaluate_request(self._signed())
+        timeout = timeout or self._timeouts.evaluate
+        return UnaryCall("Evaluate", request, timeout, self.transaction_id, GatewayError)
 
-    def _endorse_request(self) -> bytes:
-        return _protos.build_endorse_request(self._signed())
+    def _evaluate_result(self, evaluate_response: bytes) -> bytes:
+        return _protos.parse_evaluate_response(evaluate_response)
+
+    def _endorse_call(self, timeout: float | None) -> UnaryCall:
+        request = _protos.build_endorse_request(self._signed())
+        timeout = timeout or self._timeouts.endorse
+        return UnaryCall("Endorse", request, timeout, self.transaction_id, EndorseError)
 
     def _prepared_transaction(self, endorse_response: bytes) -> bytes:
         return _protos.prepared_transaction_from_endorse_response(
@@ -167,11 +213,11 @@ class ProposalCore(_SignableCore):
         )
 
 
-class TransactionCore(_SignableCore):
+class TransactionCore(_SignableCore[GatewayT]):
     """An endorsed transaction ready to submit (serialized ``gateway.PreparedTransaction``)."""
 
-    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
-        super().__init__(signing_identity, data)
+    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+        super().__init__(gateway, data)
         self._view = _protos.parse_prepared_transaction(data)
 
     @property
@@ -195,8 +241,10 @@ class TransactionCore(_SignableCore):
         self._view = _protos.parse_prepared_transaction(data)
         return data
 
-    def _submit_request(self) -> bytes:
-        return _protos.build_submit_request(self._signed())
+    def _submit_call(self, timeout: float | None) -> UnaryCall:
+        request = _protos.build_submit_request(self._signed())
+        timeout = timeout or self._timeouts.submit
+        return UnaryCall("Submit", request, timeout, self.transaction_id, SubmitError)
 
     def _commit_request(self) -> bytes:
         return _protos.build_signed_commit_status_request(
@@ -206,11 +254,11 @@ class TransactionCore(_SignableCore):
         )
 
 
-class CommitCore(_SignableCore):
+class CommitCore(_SignableCore[GatewayT]):
     """A commit status request (serialized ``gateway.SignedCommitStatusRequest``)."""
 
-    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
-        super().__init__(signing_identity, data)
+    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+        super().__init__(gateway, data)
         self._transaction_id = _protos.commit_status_transaction_id(data)
 
     @property
@@ -227,15 +275,20 @@ class CommitCore(_SignableCore):
     def _with_signature(self, signature: bytes) -> bytes:
         return _protos.sign_signed_request("commit_status", self._data, signature)
 
+    def _status_call(self, timeout: float | None) -> UnaryCall:
+        request = self._signed()
+        timeout = timeout or self._timeouts.commit_status
+        return UnaryCall("CommitStatus", request, timeout, self._transaction_id, CommitStatusError)
+
     def _status(self, response: bytes) -> Status:
         return _protos.parse_commit_status_response(response, self._transaction_id)
 
 
-class ChaincodeEventsRequestCore(_SignableCore):
+class ChaincodeEventsRequestCore(_SignableCore[GatewayT]):
     """A chaincode events request (serialized ``gateway.SignedChaincodeEventsRequest``)."""
 
-    def __init__(self, signing_identity: SigningIdentity, data: bytes) -> None:
-        super().__init__(signing_identity, data)
+    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+        super().__init__(gateway, data)
         self._start_block, self._after_transaction_id = _protos.chaincode_events_request_fields(
             data
         )
@@ -249,17 +302,25 @@ class ChaincodeEventsRequestCore(_SignableCore):
     def _with_signature(self, signature: bytes) -> bytes:
         return _protos.sign_signed_request("chaincode_events", self._data, signature)
 
-    def _resume_filter(self) -> ChaincodeEventResume:
-        return ChaincodeEventResume(self._start_block, self._after_transaction_id or None)
+    def _events_timeout(self, timeout: float | None) -> float | None:
+        return timeout or self._timeouts.chaincode_events
+
+    def _events_decoder(self) -> Callable[[bytes], Sequence[ChaincodeEvent]]:
+        """A decoder for one stream: drops the events its checkpoint says were processed."""
+        resume = ChaincodeEventResume(self._start_block, self._after_transaction_id or None)
+
+        def decode(response: bytes) -> Sequence[ChaincodeEvent]:
+            number, events = _protos.parse_chaincode_events_response(response)
+            return tuple(resume.events(number, events))
+
+        return decode
 
 
-class BlockEventsRequestCore(_SignableCore):
+class BlockEventsRequestCore(_SignableCore[GatewayT]):
     """A Deliver request (serialized, signed ``common.Envelope`` carrying a ``SeekInfo``)."""
 
-    def __init__(
-        self, signing_identity: SigningIdentity, data: bytes, kind: _protos.DeliverKind
-    ) -> None:
-        super().__init__(signing_identity, data)
+    def __init__(self, gateway: GatewayT, data: bytes, kind: _protos.DeliverKind) -> None:
+        super().__init__(gateway, data)
         self._kind: _protos.DeliverKind = kind
         _protos.parse_envelope(data)  # reject garbage at construction, not on first read
 
@@ -271,6 +332,9 @@ class BlockEventsRequestCore(_SignableCore):
 
     def _with_signature(self, signature: bytes) -> bytes:
         return _protos.sign_envelope(self._data, signature)
+
+    def _events_timeout(self, timeout: float | None) -> float | None:
+        return timeout or self._timeouts.block_events
 
     def _decode(self, response: bytes) -> Block | FilteredBlock | BlockAndPrivateData:
         return _protos.parse_deliver_response(self._kind, response)

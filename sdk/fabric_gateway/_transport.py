@@ -3,6 +3,8 @@
 Owns: the Gateway and Deliver method paths, sync (``grpc``) and asyncio (``grpc.aio``) transports
 that move serialized request/response bytes, the response streams (context managers that cancel
 their call on close), and the ONE translation of gRPC errors into ``GatewayError`` subclasses.
+What a unary call sends and which error it raises arrives ready-made as a ``_core.UnaryCall``,
+and stream state and closing are shared, so the two transports differ only in how they call.
 
 Must not import: generated protobuf classes (only ``_protos`` helpers that take bytes) or the
 public client classes. The application owns the channel; nothing here closes it.
@@ -13,20 +15,18 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import grpc
 import grpc.aio
 
 from . import _protos
+from ._core import UnaryCall
+from ._shared import AsyncClosingContext, ClosingContext
 from .errors import GatewayError
 
-EVALUATE = "/gateway.Gateway/Evaluate"
-ENDORSE = "/gateway.Gateway/Endorse"
-SUBMIT = "/gateway.Gateway/Submit"
-COMMIT_STATUS = "/gateway.Gateway/CommitStatus"
-CHAINCODE_EVENTS = "/gateway.Gateway/ChaincodeEvents"
+GATEWAY_SERVICE = "/gateway.Gateway/"
+CHAINCODE_EVENTS = GATEWAY_SERVICE + "ChaincodeEvents"
 DELIVER: dict[_protos.DeliverKind, str] = {
     "block": "/protos.Deliver/Deliver",
     "filtered_block": "/protos.Deliver/DeliverFiltered",
@@ -58,49 +58,25 @@ def translate_rpc_error(
     return error_type(message, code=code, details=details, transaction_id=transaction_id)
 
 
+def _unary_failure(call: UnaryCall, error: grpc.RpcError) -> GatewayError:
+    return translate_rpc_error(error, call.error_type, call.transaction_id)
+
+
 class SyncTransport:
     """Blocking transport over an application-owned ``grpc.Channel``."""
 
     def __init__(self, channel: grpc.Channel) -> None:
         self._channel = channel
 
-    def _unary(
-        self,
-        method: str,
-        request: bytes,
-        timeout: float | None,
-        error_type: ErrorType,
-        transaction_id: str | None,
-    ) -> bytes:
-        call = self._channel.unary_unary(
-            method, request_serializer=None, response_deserializer=None
+    def unary(self, call: UnaryCall) -> bytes:
+        """Send one unary Gateway call; failures raise ``call.error_type``."""
+        method = self._channel.unary_unary(
+            GATEWAY_SERVICE + call.method, request_serializer=None, response_deserializer=None
         )
         try:
-            return bytes(call(request, timeout=timeout))
+            return bytes(method(call.request, timeout=call.timeout))
         except grpc.RpcError as error:
-            raise translate_rpc_error(error, error_type, transaction_id) from error
-
-    def evaluate(self, request: bytes, timeout: float | None, transaction_id: str) -> bytes:
-        """``Gateway.Evaluate``; failures raise ``GatewayError``."""
-        return self._unary(EVALUATE, request, timeout, GatewayError, transaction_id)
-
-    def endorse(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.Endorse``; failures raise ``error_type`` (``EndorseError``)."""
-        return self._unary(ENDORSE, request, timeout, error_type, transaction_id)
-
-    def submit(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.Submit``; failures raise ``error_type`` (``SubmitError``)."""
-        return self._unary(SUBMIT, request, timeout, error_type, transaction_id)
-
-    def commit_status(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.CommitStatus``; failures raise ``error_type`` (``CommitStatusError``)."""
-        return self._unary(COMMIT_STATUS, request, timeout, error_type, transaction_id)
+            raise _unary_failure(call, error) from error
 
     def chaincode_events(self, request: bytes, timeout: float | None) -> SyncResponseStream:
         """``Gateway.ChaincodeEvents`` server stream."""
@@ -127,13 +103,25 @@ class SyncTransport:
         return SyncResponseStream(call, on_close=closed.set)
 
 
-class SyncResponseStream:
+class _ResponseStream:
+    """State of one streaming call, sync or asyncio: closing cancels it and ends iteration."""
+
+    def __init__(self, call: Any) -> None:
+        self._call = call
+        self._closed = False
+
+    def close(self) -> None:
+        """Cancel the call; iteration then ends quietly."""
+        self._closed = True
+        self._call.cancel()
+
+
+class SyncResponseStream(_ResponseStream, ClosingContext):
     """Iterator of serialized responses of one streaming call; closing cancels the call."""
 
     def __init__(self, call: Any, on_close: Any = None) -> None:
-        self._call = call
+        super().__init__(call)
         self._on_close = on_close
-        self._closed = False
 
     def __iter__(self) -> Iterator[bytes]:
         return self
@@ -154,24 +142,12 @@ class SyncResponseStream:
 
     def close(self) -> None:
         """Cancel the call; iteration then ends quietly."""
-        self._closed = True
-        self._call.cancel()
+        super().close()
         self._release()
 
     def _release(self) -> None:
         if self._on_close is not None:
             self._on_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class AsyncTransport:
@@ -180,43 +156,15 @@ class AsyncTransport:
     def __init__(self, channel: grpc.aio.Channel) -> None:
         self._channel = channel
 
-    async def _unary(
-        self,
-        method: str,
-        request: bytes,
-        timeout: float | None,
-        error_type: ErrorType,
-        transaction_id: str | None,
-    ) -> bytes:
-        call = self._channel.unary_unary(
-            method, request_serializer=None, response_deserializer=None
+    async def unary(self, call: UnaryCall) -> bytes:
+        """Send one unary Gateway call; failures raise ``call.error_type``."""
+        method = self._channel.unary_unary(
+            GATEWAY_SERVICE + call.method, request_serializer=None, response_deserializer=None
         )
         try:
-            return bytes(await call(request, timeout=timeout))
+            return bytes(await method(call.request, timeout=call.timeout))
         except grpc.RpcError as error:
-            raise translate_rpc_error(error, error_type, transaction_id) from error
-
-    async def evaluate(self, request: bytes, timeout: float | None, transaction_id: str) -> bytes:
-        """``Gateway.Evaluate``; failures raise ``GatewayError``."""
-        return await self._unary(EVALUATE, request, timeout, GatewayError, transaction_id)
-
-    async def endorse(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.Endorse``."""
-        return await self._unary(ENDORSE, request, timeout, error_type, transaction_id)
-
-    async def submit(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.Submit``."""
-        return await self._unary(SUBMIT, request, timeout, error_type, transaction_id)
-
-    async def commit_status(
-        self, request: bytes, timeout: float | None, transaction_id: str, error_type: ErrorType
-    ) -> bytes:
-        """``Gateway.CommitStatus``."""
-        return await self._unary(COMMIT_STATUS, request, timeout, error_type, transaction_id)
+            raise _unary_failure(call, error) from error
 
     def chaincode_events(self, request: bytes, timeout: float | None) -> AsyncResponseStream:
         """``Gateway.ChaincodeEvents`` server stream."""
@@ -237,13 +185,12 @@ class AsyncTransport:
         return AsyncResponseStream(call, first_write=envelope)
 
 
-class AsyncResponseStream:
+class AsyncResponseStream(_ResponseStream, AsyncClosingContext):
     """Async iterator of serialized responses of one streaming call; closing cancels it."""
 
     def __init__(self, call: Any, first_write: bytes | None = None) -> None:
-        self._call = call
+        super().__init__(call)
         self._first_write = first_write
-        self._closed = False
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self
@@ -268,19 +215,3 @@ class AsyncResponseStream:
         if response is _EOF:
             raise StopAsyncIteration
         return bytes(response)
-
-    def close(self) -> None:
-        """Cancel the call; iteration then ends quietly."""
-        self._closed = True
-        self._call.cancel()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -1,35 +1,31 @@
 """The asyncio Gateway client: ``connect_async() -> AsyncGateway -> AsyncNetwork -> ...``.
 
-Owns: the asyncio public classes. Each one is a thin shell over the same ``_core`` class as its
-synchronous twin in ``client`` and adds only the awaited calls to ``_transport.AsyncTransport``:
-message building, signing and parsing are shared, only the transport differs.
+Owns: the asyncio public classes. Each one subclasses the same transport-free base in ``_shared``
+or ``_core`` as its synchronous twin in ``client`` and adds only the awaited calls to
+``_transport.AsyncTransport``: message building, signing and parsing are shared, only the
+transport differs.
 Must not import: the generated protobuf classes or grpc call machinery (only the
 ``grpc.aio.Channel`` type the application passes in).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Generic, Self, TypeVar, cast
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from . import _protos
 from ._core import (
     Argument,
     BlockEventsRequestCore,
     CallTimeouts,
-    ChaincodeEventResume,
     ChaincodeEventsRequestCore,
     CommitCore,
     GatewayCore,
     ProposalCore,
     SigningIdentity,
     TransactionCore,
-    qualified_transaction_name,
 )
+from ._shared import AsyncClosingContext, ContractBase, EventIteratorBase, GatewayBase, NetworkBase
 from ._transport import AsyncResponseStream, AsyncTransport
-from .checkpoint import Checkpoint
-from .errors import CommitStatusError, EndorseError, SubmitError
 from .hashes import Hash
 from .identity import Identity
 from .models import Block, BlockAndPrivateData, ChaincodeEvent, FilteredBlock, Status
@@ -55,267 +51,88 @@ __all__ = [
 T = TypeVar("T")
 
 
-def connect_async(
-    client: grpc.aio.Channel,
-    identity: Identity,
-    signer: Signer | None = None,
-    hash: Hash | None = None,
-    timeouts: CallTimeouts | None = None,
-    tls_client_certificate_hash: bytes | None = None,
-) -> AsyncGateway:
-    """Connect to a Fabric AsyncGateway over an application-owned gRPC channel.
+class AsyncProposal(ProposalCore["AsyncGateway"]):
+    """A transaction proposal: ``bytes()``, ``digest()``, ``transaction_id``; evaluate/endorse."""
 
-    Without a ``signer`` the gateway can still build every artifact for offline signing, but
-    sending an unsigned one raises :class:`~fabric_gateway.SignerMissingError`. ``hash``
-    defaults to SHA-256. ``tls_client_certificate_hash`` (see ``tls_certificate_hash``) is
-    bound into block event requests when the peer requires mutual TLS.
-    """
-    core = GatewayCore(
-        signing_identity=SigningIdentity(identity, signer, hash),
-        timeouts=timeouts or CallTimeouts(),
-        tls_certificate_hash=tls_client_certificate_hash,
-    )
-    return AsyncGateway(core, AsyncTransport(client))
+    async def evaluate(self, *, timeout: float | None = None) -> bytes:
+        """Evaluate the proposal and return the transaction result."""
+        response = await self._gateway._transport.unary(self._evaluate_call(timeout))
+        return self._evaluate_result(response)
+
+    async def endorse(self, *, timeout: float | None = None) -> AsyncTransaction:
+        """Obtain endorsements; raises ``EndorseError`` on failure."""
+        response = await self._gateway._transport.unary(self._endorse_call(timeout))
+        return AsyncTransaction(self._gateway, self._prepared_transaction(response))
 
 
-class AsyncGateway:
-    """Entry point to a Fabric network through one Gateway peer; never closes the channel."""
+class AsyncTransaction(TransactionCore["AsyncGateway"]):
+    """An endorsed transaction: ``bytes()``, ``digest()``, ``result``; submit it for ordering."""
 
-    def __init__(self, core: GatewayCore, transport: AsyncTransport) -> None:
-        self._core = core
-        self._transport = transport
+    async def submit(self, *, timeout: float | None = None) -> AsyncSubmittedTransaction:
+        """Send to the orderer; raises ``SubmitError`` on failure. Does not wait for commit."""
+        await self._gateway._transport.unary(self._submit_call(timeout))
+        return AsyncSubmittedTransaction(self._gateway, self._commit_request(), self.result)
 
-    @property
-    def identity(self) -> Identity:
-        """The client identity used for every request."""
-        return self._core.signing_identity.identity
 
-    def get_network(self, name: str) -> AsyncNetwork:
-        """A handle on channel ``name``."""
-        return AsyncNetwork(self, name)
+class AsyncCommit(CommitCore["AsyncGateway"]):
+    """A commit status request: ``bytes()``, ``digest()``; ``status()`` waits for the commit."""
 
-    def new_proposal(self, data: bytes) -> AsyncProposal:
-        """Rebuild a proposal from its ``bytes()``."""
-        return AsyncProposal(self, data)
+    async def status(self, *, timeout: float | None = None) -> Status:
+        """Wait for the transaction to commit; raises ``CommitStatusError`` if that fails.
 
-    def new_signed_proposal(self, data: bytes, signature: bytes) -> AsyncProposal:
-        """Rebuild a proposal from its ``bytes()`` and an offline signature of its digest."""
-        proposal = self.new_proposal(data)
-        proposal._set_signature(signature)
-        return proposal
+        An invalid transaction is a normal status: call ``.raise_for_status()`` on it to get a
+        ``CommitError`` instead.
+        """
+        return self._status(await self._gateway._transport.unary(self._status_call(timeout)))
 
-    def new_transaction(self, data: bytes) -> AsyncTransaction:
-        """Rebuild an endorsed transaction from its ``bytes()``."""
-        return AsyncTransaction(self, data)
 
-    def new_signed_transaction(self, data: bytes, signature: bytes) -> AsyncTransaction:
-        """Rebuild an endorsed transaction with an offline signature."""
-        transaction = self.new_transaction(data)
-        transaction._set_signature(signature)
-        return transaction
+class AsyncSubmittedTransaction(AsyncCommit):
+    """A submitted transaction: its ``result`` now, its commit ``status()`` later."""
 
-    def new_commit(self, data: bytes) -> AsyncCommit:
-        """Rebuild a commit status request from its ``bytes()``."""
-        return AsyncCommit(self, data)
+    def __init__(self, gateway: AsyncGateway, data: bytes, result: bytes) -> None:
+        super().__init__(gateway, data)
+        self.result = result
 
-    def new_signed_commit(self, data: bytes, signature: bytes) -> AsyncCommit:
-        """Rebuild a commit status request with an offline signature."""
-        commit = self.new_commit(data)
-        commit._set_signature(signature)
-        return commit
 
-    def new_chaincode_events_request(self, data: bytes) -> AsyncChaincodeEventsRequest:
-        """Rebuild a chaincode events request from its ``bytes()``."""
-        return AsyncChaincodeEventsRequest(self, data)
+class AsyncCloseableIterator(EventIteratorBase[AsyncResponseStream, T], AsyncClosingContext):
+    """Events from one gRPC stream: ``async for`` over it; close (or ``async with``) to cancel."""
 
-    def new_signed_chaincode_events_request(
-        self, data: bytes, signature: bytes
-    ) -> AsyncChaincodeEventsRequest:
-        """Rebuild a chaincode events request with an offline signature."""
-        request = self.new_chaincode_events_request(data)
-        request._set_signature(signature)
-        return request
-
-    def new_block_events_request(self, data: bytes) -> AsyncBlockEventsRequest[Block]:
-        """Rebuild a block events request from its ``bytes()``."""
-        return AsyncBlockEventsRequest(self, data, "block")
-
-    def new_signed_block_events_request(
-        self, data: bytes, signature: bytes
-    ) -> AsyncBlockEventsRequest[Block]:
-        """Rebuild a block events request with an offline signature."""
-        request = self.new_block_events_request(data)
-        request._set_signature(signature)
-        return request
-
-    def new_filtered_block_events_request(
-        self, data: bytes
-    ) -> AsyncBlockEventsRequest[FilteredBlock]:
-        """Rebuild a filtered block events request from its ``bytes()``."""
-        return AsyncBlockEventsRequest(self, data, "filtered_block")
-
-    def new_signed_filtered_block_events_request(
-        self, data: bytes, signature: bytes
-    ) -> AsyncBlockEventsRequest[FilteredBlock]:
-        """Rebuild a filtered block events request with an offline signature."""
-        request = self.new_filtered_block_events_request(data)
-        request._set_signature(signature)
-        return request
-
-    def new_block_and_private_data_events_request(
-        self, data: bytes
-    ) -> AsyncBlockEventsRequest[BlockAndPrivateData]:
-        """Rebuild a block-and-private-data events request from its ``bytes()``."""
-        return AsyncBlockEventsRequest(self, data, "block_and_private_data")
-
-    def new_signed_block_and_private_data_events_request(
-        self, data: bytes, signature: bytes
-    ) -> AsyncBlockEventsRequest[BlockAndPrivateData]:
-        """Rebuild a block-and-private-data events request with an offline signature."""
-        request = self.new_block_and_private_data_events_request(data)
-        request._set_signature(signature)
-        return request
-
-    def close(self) -> None:
-        """Release the gateway. The application's gRPC channel is left open."""
-
-    async def __aenter__(self) -> Self:
+    def __aiter__(self) -> AsyncIterator[T]:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+    async def __anext__(self) -> T:
+        while (event := self._buffered()) is None:
+            self._buffer(await self._stream.__anext__())
+        return event
 
 
-class AsyncNetwork:
-    """A channel: source of contracts and event streams."""
+class AsyncChaincodeEventsRequest(ChaincodeEventsRequestCore["AsyncGateway"]):
+    """A chaincode events request: ``bytes()``, ``digest()``; ``get_events()`` opens the stream."""
 
-    def __init__(self, gateway: AsyncGateway, name: str) -> None:
-        self._gateway = gateway
-        self.name = name
-
-    def get_contract(self, chaincode_name: str, contract_name: str | None = None) -> AsyncContract:
-        """A contract of a deployed chaincode (``contract_name`` selects a named contract)."""
-        return AsyncContract(self._gateway, self.name, chaincode_name, contract_name)
-
-    def new_chaincode_events_request(
-        self,
-        chaincode_name: str,
-        *,
-        start_block: int | None = None,
-        checkpoint: Checkpoint | None = None,
-    ) -> AsyncChaincodeEventsRequest:
-        """An unsigned chaincode events request (for offline signing or later use)."""
-        data = self._gateway._core.chaincode_events_request_bytes(
-            channel_name=self.name,
-            chaincode_name=chaincode_name,
-            start_block=start_block,
-            checkpoint=checkpoint,
+    def get_events(self, *, timeout: float | None = None) -> AsyncCloseableIterator[ChaincodeEvent]:
+        """Open the event stream (signing the request first if needed)."""
+        decode = self._events_decoder()
+        stream = self._gateway._transport.chaincode_events(
+            self._signed(), self._events_timeout(timeout)
         )
-        return AsyncChaincodeEventsRequest(self._gateway, data)
+        return AsyncCloseableIterator(stream, decode)
 
-    def get_chaincode_events(
-        self,
-        chaincode_name: str,
-        *,
-        start_block: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        timeout: float | None = None,
-    ) -> AsyncCloseableIterator[ChaincodeEvent]:
-        """Stream events of ``chaincode_name``: from the checkpoint, ``start_block``, or the next
-        block to commit. Use as a context manager so the call is cancelled when done."""
-        request = self.new_chaincode_events_request(
-            chaincode_name, start_block=start_block, checkpoint=checkpoint
+
+class AsyncBlockEventsRequest(BlockEventsRequestCore["AsyncGateway"], Generic[T]):
+    """A Deliver request: ``bytes()``, ``digest()``; ``get_events()`` opens the stream."""
+
+    def get_events(self, *, timeout: float | None = None) -> AsyncCloseableIterator[T]:
+        """Open the block stream (signing the request first if needed)."""
+        stream = self._gateway._transport.deliver(
+            self._kind, self._signed(), self._events_timeout(timeout)
         )
-        return request.get_events(timeout=timeout)
-
-    def _block_request_bytes(self, start_block: int | None, checkpoint: Checkpoint | None) -> bytes:
-        return self._gateway._core.block_events_request_bytes(
-            channel_name=self.name, start_block=start_block, checkpoint=checkpoint
-        )
-
-    def new_block_events_request(
-        self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None
-    ) -> AsyncBlockEventsRequest[Block]:
-        """An unsigned ``Deliver`` request for full blocks."""
-        return AsyncBlockEventsRequest(
-            self._gateway, self._block_request_bytes(start_block, checkpoint), "block"
-        )
-
-    def get_block_events(
-        self,
-        *,
-        start_block: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        timeout: float | None = None,
-    ) -> AsyncCloseableIterator[Block]:
-        """Stream decoded full blocks."""
-        request = self.new_block_events_request(start_block=start_block, checkpoint=checkpoint)
-        return request.get_events(timeout=timeout)
-
-    def new_filtered_block_events_request(
-        self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None
-    ) -> AsyncBlockEventsRequest[FilteredBlock]:
-        """An unsigned ``DeliverFiltered`` request."""
-        return AsyncBlockEventsRequest(
-            self._gateway, self._block_request_bytes(start_block, checkpoint), "filtered_block"
-        )
-
-    def get_filtered_block_events(
-        self,
-        *,
-        start_block: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        timeout: float | None = None,
-    ) -> AsyncCloseableIterator[FilteredBlock]:
-        """Stream filtered blocks (transaction IDs, validation codes, chaincode event names)."""
-        request = self.new_filtered_block_events_request(
-            start_block=start_block, checkpoint=checkpoint
-        )
-        return request.get_events(timeout=timeout)
-
-    def new_block_and_private_data_events_request(
-        self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None
-    ) -> AsyncBlockEventsRequest[BlockAndPrivateData]:
-        """An unsigned ``DeliverWithPrivateData`` request."""
-        return AsyncBlockEventsRequest(
-            self._gateway,
-            self._block_request_bytes(start_block, checkpoint),
-            "block_and_private_data",
-        )
-
-    def get_block_and_private_data_events(
-        self,
-        *,
-        start_block: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        timeout: float | None = None,
-    ) -> AsyncCloseableIterator[BlockAndPrivateData]:
-        """Stream blocks with the private data this identity may read."""
-        request = self.new_block_and_private_data_events_request(
-            start_block=start_block, checkpoint=checkpoint
-        )
-        return request.get_events(timeout=timeout)
+        return AsyncCloseableIterator(stream, lambda response: (cast(T, self._decode(response)),))
 
 
-class AsyncContract:
+class AsyncContract(ContractBase["AsyncGateway", AsyncProposal]):
     """A smart contract: evaluate queries, submit transactions."""
 
-    def __init__(
-        self,
-        gateway: AsyncGateway,
-        channel_name: str,
-        chaincode_name: str,
-        contract_name: str | None,
-    ) -> None:
-        self._gateway = gateway
-        self._channel_name = channel_name
-        self.chaincode_name = chaincode_name
-        self.contract_name = contract_name
+    _proposal_type = AsyncProposal
 
     async def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
         """Evaluate transaction function ``name`` with ``args`` and return its result."""
@@ -380,166 +197,74 @@ class AsyncContract:
         transaction = await proposal.endorse()
         return await transaction.submit()
 
-    def new_proposal(
-        self,
-        name: str,
-        *,
-        arguments: Sequence[Argument] = (),
-        transient_data: Mapping[str, Argument] | None = None,
-        endorsing_organizations: Sequence[str] | None = None,
-    ) -> AsyncProposal:
-        """Build an unsigned proposal for fine-grained control or offline signing."""
-        data = self._gateway._core.proposal_bytes(
-            channel_name=self._channel_name,
-            chaincode_name=self.chaincode_name,
-            transaction_name=qualified_transaction_name(self.contract_name, name),
-            arguments=arguments,
-            transient_data=transient_data,
-            endorsing_organizations=endorsing_organizations,
-        )
-        return AsyncProposal(self._gateway, data)
+
+class AsyncNetwork(
+    NetworkBase[
+        "AsyncGateway",
+        AsyncContract,
+        AsyncChaincodeEventsRequest,
+        AsyncCloseableIterator[ChaincodeEvent],
+        AsyncBlockEventsRequest[Block],
+        AsyncCloseableIterator[Block],
+        AsyncBlockEventsRequest[FilteredBlock],
+        AsyncCloseableIterator[FilteredBlock],
+        AsyncBlockEventsRequest[BlockAndPrivateData],
+        AsyncCloseableIterator[BlockAndPrivateData],
+    ]
+):
+    """A channel: source of contracts and event streams."""
+
+    _contract_type = AsyncContract
+    _chaincode_request_type = AsyncChaincodeEventsRequest
+    _block_request_type = AsyncBlockEventsRequest
+    _filtered_request_type = AsyncBlockEventsRequest
+    _private_data_request_type = AsyncBlockEventsRequest
 
 
-class AsyncProposal(ProposalCore):
-    """A transaction proposal: ``bytes()``, ``digest()``, ``transaction_id``; evaluate/endorse."""
+class AsyncGateway(
+    GatewayBase[
+        AsyncTransport,
+        AsyncNetwork,
+        AsyncProposal,
+        AsyncTransaction,
+        AsyncCommit,
+        AsyncChaincodeEventsRequest,
+        AsyncBlockEventsRequest[Block],
+        AsyncBlockEventsRequest[FilteredBlock],
+        AsyncBlockEventsRequest[BlockAndPrivateData],
+    ],
+    AsyncClosingContext,
+):
+    """Entry point to a Fabric network through one Gateway peer; never closes the channel."""
 
-    def __init__(self, gateway: AsyncGateway, data: bytes) -> None:
-        super().__init__(gateway._core.signing_identity, data)
-        self._gateway = gateway
-
-    async def evaluate(self, *, timeout: float | None = None) -> bytes:
-        """Evaluate the proposal and return the transaction result."""
-        response = await self._gateway._transport.evaluate(
-            self._evaluate_request(),
-            timeout or self._gateway._core.timeouts.evaluate,
-            self.transaction_id,
-        )
-        return _protos.parse_evaluate_response(response)
-
-    async def endorse(self, *, timeout: float | None = None) -> AsyncTransaction:
-        """Obtain endorsements; raises ``EndorseError`` on failure."""
-        response = await self._gateway._transport.endorse(
-            self._endorse_request(),
-            timeout or self._gateway._core.timeouts.endorse,
-            self.transaction_id,
-            EndorseError,
-        )
-        return AsyncTransaction(self._gateway, self._prepared_transaction(response))
-
-
-class AsyncTransaction(TransactionCore):
-    """An endorsed transaction: ``bytes()``, ``digest()``, ``result``; submit it for ordering."""
-
-    def __init__(self, gateway: AsyncGateway, data: bytes) -> None:
-        super().__init__(gateway._core.signing_identity, data)
-        self._gateway = gateway
-
-    async def submit(self, *, timeout: float | None = None) -> AsyncSubmittedTransaction:
-        """Send to the orderer; raises ``SubmitError`` on failure. Does not wait for commit."""
-        await self._gateway._transport.submit(
-            self._submit_request(),
-            timeout or self._gateway._core.timeouts.submit,
-            self.transaction_id,
-            SubmitError,
-        )
-        return AsyncSubmittedTransaction(self._gateway, self._commit_request(), self.result)
+    _network_type = AsyncNetwork
+    _proposal_type = AsyncProposal
+    _transaction_type = AsyncTransaction
+    _commit_type = AsyncCommit
+    _chaincode_request_type = AsyncChaincodeEventsRequest
+    _block_request_type = AsyncBlockEventsRequest
+    _filtered_request_type = AsyncBlockEventsRequest
+    _private_data_request_type = AsyncBlockEventsRequest
 
 
-class AsyncCommit(CommitCore):
-    """A commit status request: ``bytes()``, ``digest()``; ``status()`` waits for the commit."""
+def connect_async(
+    client: grpc.aio.Channel,
+    identity: Identity,
+    signer: Signer | None = None,
+    hash: Hash | None = None,
+    timeouts: CallTimeouts | None = None,
+    tls_client_certificate_hash: bytes | None = None,
+) -> AsyncGateway:
+    """Connect to a Fabric AsyncGateway over an application-owned gRPC channel.
 
-    def __init__(self, gateway: AsyncGateway, data: bytes) -> None:
-        super().__init__(gateway._core.signing_identity, data)
-        self._gateway = gateway
-
-    async def status(self, *, timeout: float | None = None) -> Status:
-        """Wait for the transaction to commit; raises ``CommitStatusError`` if that fails.
-
-        An invalid transaction is a normal status: call ``.raise_for_status()`` on it to get a
-        ``CommitError`` instead.
-        """
-        response = await self._gateway._transport.commit_status(
-            self._signed(),
-            timeout or self._gateway._core.timeouts.commit_status,
-            self.transaction_id,
-            CommitStatusError,
-        )
-        return self._status(response)
-
-
-class AsyncSubmittedTransaction(AsyncCommit):
-    """A submitted transaction: its ``result`` now, its commit ``status()`` later."""
-
-    def __init__(self, gateway: AsyncGateway, data: bytes, result: bytes) -> None:
-        super().__init__(gateway, data)
-        self.result = result
-
-
-class AsyncCloseableIterator(Generic[T]):
-    """Events from one gRPC stream: ``async for`` over it; close (or ``async with``) to cancel."""
-
-    def __init__(self, stream: AsyncResponseStream, decode: Callable[[bytes], Sequence[T]]) -> None:
-        self._stream = stream
-        self._decode = decode
-        self._pending: Iterator[T] = iter(())
-
-    def __aiter__(self) -> AsyncIterator[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        while True:
-            item = next(self._pending, None)
-            if item is not None:
-                return item
-            self._pending = iter(self._decode(await self._stream.__anext__()))
-
-    def close(self) -> None:
-        """Cancel the underlying call."""
-        self._stream.close()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncChaincodeEventsRequest(ChaincodeEventsRequestCore):
-    """A chaincode events request: ``bytes()``, ``digest()``; ``get_events()`` opens the stream."""
-
-    def __init__(self, gateway: AsyncGateway, data: bytes) -> None:
-        super().__init__(gateway._core.signing_identity, data)
-        self._gateway = gateway
-
-    def get_events(self, *, timeout: float | None = None) -> AsyncCloseableIterator[ChaincodeEvent]:
-        """Open the event stream (signing the request first if needed)."""
-        resume: ChaincodeEventResume = self._resume_filter()
-        stream = self._gateway._transport.chaincode_events(
-            self._signed(), timeout or self._gateway._core.timeouts.chaincode_events
-        )
-
-        def decode(response: bytes) -> Sequence[ChaincodeEvent]:
-            number, events = _protos.parse_chaincode_events_response(response)
-            return tuple(resume.events(number, events))
-
-        return AsyncCloseableIterator(stream, decode)
-
-
-class AsyncBlockEventsRequest(BlockEventsRequestCore, Generic[T]):
-    """A Deliver request: ``bytes()``, ``digest()``; ``get_events()`` opens the stream."""
-
-    def __init__(self, gateway: AsyncGateway, data: bytes, kind: _protos.DeliverKind) -> None:
-        super().__init__(gateway._core.signing_identity, data, kind)
-        self._gateway = gateway
-
-    def get_events(self, *, timeout: float | None = None) -> AsyncCloseableIterator[T]:
-        """Open the block stream (signing the request first if needed)."""
-        stream = self._gateway._transport.deliver(
-            self._kind, self._signed(), timeout or self._gateway._core.timeouts.block_events
-        )
-        return AsyncCloseableIterator(stream, lambda response: (cast(T, self._decode(response)),))
+    Without a ``signer`` the gateway can still build every artifact for offline signing, but
+    sending an unsigned one raises :class:`~fabric_gateway.SignerMissingError`. ``hash``
+    defaults to SHA-256. ``tls_client_certificate_hash`` (see ``tls_certificate_hash``) is
+    bound into block event requests when the peer requires mutual TLS.
+    """
+    core = GatewayCore(
+        signing_identity=SigningIdentity(identity, signer, hash),
+        timeouts=timeouts or CallTimeouts(),
+        tls_certificate_hash=tls_client_certificate_hash,
+    )
+    return AsyncGateway(core, AsyncTransport(client))
