@@ -1,1 +1,55 @@
-"""Package."""
+"""The sovereign asset contracts: thin adapters from transactions to the domain.
+
+Every transaction is parse -> authorize -> domain -> persist -> event. Modules:
+:mod:`.codes` (error codes), :mod:`.messages` (arguments and results),
+:mod:`.records` (stored documents), :mod:`.rules` (pure contract-layer rules),
+:mod:`.auth` (the one authorization helper), :mod:`.repository` (the one persistence
+module), :mod:`.base` (context, error mapping, shared look-ups), and one module per
+contract namespace.
+
+Must not import: grpc or protobuf (the runtime does that); nothing here reads a clock,
+randomness, the environment or files.
+"""
+
+from __future__ import annotations
+
+from fabric_chaincode import Contract
+
+from .accounts import AccountContract
+from .cash import CashContract
+from .codes import ALL_CODES, ContractCode
+from .governance import GovernanceContract
+from .holdings import HoldingContract
+from .instruments import InstrumentContract
+from .investors import InvestorContract
+from .lifecycle import LifecycleContract
+from .settlement import SettlementContract
+
+
+def all_contracts() -> list[Contract]:
+    """One instance of every contract, governance first (the default namespace)."""
+    return [
+        GovernanceContract(),
+        AccountContract(),
+        InvestorContract(),
+        InstrumentContract(),
+        CashContract(),
+        HoldingContract(),
+        SettlementContract(),
+        LifecycleContract(),
+    ]
+
+
+__all__ = [
+    "ALL_CODES",
+    "AccountContract",
+    "CashContract",
+    "ContractCode",
+    "GovernanceContract",
+    "HoldingContract",
+    "InstrumentContract",
+    "InvestorContract",
+    "LifecycleContract",
+    "SettlementContract",
+    "all_contracts",
+]

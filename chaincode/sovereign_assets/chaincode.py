@@ -1,0 +1,14 @@
+"""The sovereign asset chaincode, ready for the runtime's server::
+
+    python -m fabric_chaincode serve --chaincode sovereign_assets.chaincode:chaincode
+
+Owns nothing but the assembly of the contracts; importing it starts nothing.
+"""
+
+from __future__ import annotations
+
+from fabric_chaincode import ContractChaincode
+from sovereign_assets.contracts import all_contracts
+
+chaincode = ContractChaincode(all_contracts(), title="sovereign_assets", version="1.0.0")
+"""The chaincode object the CCaaS server runs."""

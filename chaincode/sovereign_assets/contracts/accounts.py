@@ -1,0 +1,80 @@
+"""``account:*`` - dealer accounts at the central bank, investor sub-accounts, cash accounts.
+
+DEALER and cash-only accounts (TREASURY, TAX_AUTHORITY, CENTRAL_BANK) are opened by the
+registrar; an INVESTOR sub-account by the controller of the dealer account it hangs
+under, with the investor recorded as legal owner.
+"""
+
+from __future__ import annotations
+
+from fabric_chaincode import Context
+from sovereign_assets.domain import AccountTier, DomainError, ErrorCode
+
+from . import rules
+from .auth import Duty, require_account_control
+from .base import SovereignContract, query, require_account, sovereign, transaction
+from .codes import ContractCode
+from .messages import AccountSpec
+from .records import AccountRecord
+from .rules import RuleError
+
+_NEEDS_REGISTERED_OWNER = (AccountTier.DEALER, AccountTier.INVESTOR)
+
+
+class AccountContract(SovereignContract):
+    """Accounts of the register."""
+
+    name = "account"
+
+    @transaction("Open")
+    def open(self, ctx: Context, spec: AccountSpec) -> AccountRecord:
+        """Open an account (see the module docstring for who may)."""
+        sctx = sovereign(ctx)
+        rules.require_id(spec.account_id, "account_id")
+        rules.require_controller(spec.controller)
+        if spec.tier is AccountTier.INVESTOR:
+            if spec.parent_account_id is None:
+                raise DomainError(ErrorCode.INVALID_ACCOUNT, "a sub-account needs a parent")
+            parent = require_account(sctx, spec.parent_account_id)
+            require_account_control(sctx.caller, [(parent, None)])
+            if parent.tier is not AccountTier.DEALER:
+                raise DomainError(ErrorCode.INVALID_ACCOUNT, "the parent must be a DEALER account")
+            custodian = parent.account_id
+        else:
+            sctx.authorize(Duty.REGISTRAR)
+            custodian = sctx.caller.msp_id
+        if sctx.repo.account(spec.account_id) is not None:
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"account {spec.account_id}")
+        if spec.tier in _NEEDS_REGISTERED_OWNER and sctx.repo.investor(spec.owner_id) is None:
+            raise DomainError(ErrorCode.UNKNOWN_INVESTOR, spec.owner_id)
+        record = AccountRecord(
+            spec.account_id,
+            spec.tier,
+            spec.owner_id,
+            custodian,
+            spec.controller,
+            spec.parent_account_id,
+            frozen=False,
+            opened_on=sctx.business_date.isoformat(),
+        )
+        rules.to_account(record)  # the domain's own account rules (ids, tiers, parents)
+        sctx.repo.put_account(record)
+        sctx.repo.emit(
+            "AccountOpened",
+            {
+                "account_id": record.account_id,
+                "tier": record.tier.value,
+                "parent_account_id": record.parent_account_id,
+            },
+        )
+        return record
+
+    @query("Get")
+    def get(self, ctx: Context, account_id: str) -> AccountRecord:
+        """One account."""
+        return require_account(sovereign(ctx), account_id)
+
+    @query("List")
+    def list_accounts(self, ctx: Context) -> list[AccountRecord]:
+        """Every account, by id."""
+        return sovereign(ctx).repo.accounts()

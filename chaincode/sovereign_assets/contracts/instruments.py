@@ -1,0 +1,205 @@
+"""``instrument:*`` - create (treasury), approve (central bank), issue, pause, schedule.
+
+An instrument key carries an AND(issuer peer, registrar peer) endorsement policy from
+creation on, so approval, issuance (which updates the outstanding amount), pausing and
+lifecycle changes need both organisations' peers, not only the right caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fabric_chaincode import Context
+from sovereign_assets.domain import (
+    AccountTier,
+    CommodityReserveToken,
+    DomainError,
+    ErrorCode,
+    IjaraSukuk,
+    cash_flows,
+)
+
+from . import rules
+from .auth import Duty
+from .base import (
+    SovereignContext,
+    SovereignContract,
+    query,
+    require_account,
+    require_instrument,
+    sovereign,
+    transaction,
+)
+from .codes import ContractCode
+from .messages import Allotment, InstrumentSpec, ScheduledFlow
+from .records import InstrumentRecord, InstrumentStatus
+from .rules import RuleError
+
+_HOLDING_TIERS = (AccountTier.DEALER, AccountTier.INVESTOR)
+
+
+def endorsing_orgs(ctx: SovereignContext) -> list[str]:
+    """MSP IDs whose peers must endorse every change of an instrument."""
+    roles = ctx.governance.org_roles
+    return sorted({*roles["issuer"], *roles["registrar"]})
+
+
+class InstrumentContract(SovereignContract):
+    """Instruments and their primary issuance."""
+
+    name = "instrument"
+
+    @transaction("Create")
+    def create(self, ctx: Context, spec: InstrumentSpec) -> InstrumentRecord:
+        """A new instrument in DRAFT (issuer)."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.ISSUER)
+        rules.require_id(spec.instrument_id, "instrument_id")
+        if sctx.repo.instrument(spec.instrument_id) is not None:
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"instrument {spec.instrument_id}")
+        record = InstrumentRecord(
+            spec,
+            InstrumentStatus.DRAFT,
+            paused=False,
+            issued=0,
+            redeemed=0,
+            lifecycle_version=0,
+            periods_paid=0,
+            matured=False,
+            created_on=sctx.business_date.isoformat(),
+        )
+        instrument = rules.to_instrument(record, sctx.market.currency)  # validates the terms
+        if not isinstance(instrument, CommodityReserveToken):
+            calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
+            instrument.terms.periods(calendar)  # the schedule must be constructible
+        rules.instrument_controls(record)
+        sctx.repo.put_instrument(record, endorsers=endorsing_orgs(sctx))
+        sctx.repo.emit(
+            "InstrumentCreated", {"instrument_id": spec.instrument_id, "kind": spec.kind.value}
+        )
+        return record
+
+    @transaction("Approve")
+    def approve(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
+        """DRAFT -> APPROVED (registrar); a sukuk needs its Shariah approval document."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.REGISTRAR)
+        record = require_instrument(sctx, instrument_id)
+        status = rules.approve_status(record.status)
+        instrument = rules.to_instrument(record, sctx.market.currency)
+        if isinstance(instrument, IjaraSukuk):
+            instrument.check_issuable()
+        updated = dataclasses.replace(
+            record, status=status, approved_on=sctx.business_date.isoformat()
+        )
+        sctx.repo.put_instrument(updated)
+        sctx.repo.emit("InstrumentApproved", {"instrument_id": instrument_id})
+        return updated
+
+    @transaction("Issue")
+    def issue(
+        self, ctx: Context, instrument_id: str, allotments: list[Allotment]
+    ) -> InstrumentRecord:
+        """Mint allotments of an APPROVED (or re-opened ISSUED) instrument (issuer)."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.ISSUER)
+        record = require_instrument(sctx, instrument_id)
+        status = rules.issue_status(record.status)
+        if record.paused:
+            raise DomainError(ErrorCode.INSTRUMENT_PAUSED, instrument_id)
+        if not allotments:
+            raise RuleError(ContractCode.INVALID_ARGUMENT, "allotments: at least one")
+        instrument = rules.to_instrument(record, sctx.market.currency)
+        as_of = sctx.business_date
+        if isinstance(instrument, CommodityReserveToken):
+            limit = instrument.total_weight_mg
+        else:
+            if isinstance(instrument, IjaraSukuk):
+                instrument.check_issuable()
+            if as_of >= instrument.terms.maturity_date:
+                raise DomainError(ErrorCode.INSTRUMENT_MATURED, instrument_id)
+            limit = None
+        accounts = []
+        for allotment in allotments:
+            account = require_account(sctx, allotment.account_id)
+            if account.tier not in _HOLDING_TIERS:
+                raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account.account_id} holds cash")
+            if account.frozen:
+                raise DomainError(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+            accounts.append(account.account_id)
+        before = sctx.repo.load_ledger([(a, instrument_id) for a in accounts], instrument=record)
+        after = before
+        for allotment in allotments:
+            after = after.issue(
+                allotment.account_id, instrument_id, allotment.amount, record.spec.min_denomination
+            )
+        if limit is not None and after.outstanding(instrument_id) > limit:
+            raise DomainError(ErrorCode.INVALID_AMOUNT, "issuance exceeds the allocated bars")
+        sctx.repo.save_ledger(before, after)
+        updated = dataclasses.replace(record, status=status, issued=after.issued[instrument_id])
+        sctx.repo.put_instrument(updated)
+        sctx.repo.emit(
+            "HoldingsIssued",
+            {
+                "instrument_id": instrument_id,
+                "allotments": [
+                    {"account_id": a.account_id, "amount": a.amount} for a in allotments
+                ],
+                "issued": updated.issued,
+            },
+        )
+        return updated
+
+    @transaction("Pause")
+    def pause(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
+        """Stop transfers and settlements of the instrument (controllers)."""
+        return _set_paused(ctx, instrument_id, paused=True)
+
+    @transaction("Resume")
+    def resume(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
+        """Allow transfers again (controllers)."""
+        return _set_paused(ctx, instrument_id, paused=False)
+
+    @query("Get")
+    def get(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
+        """One instrument."""
+        return require_instrument(sovereign(ctx), instrument_id)
+
+    @query("List")
+    def list_instruments(self, ctx: Context) -> list[InstrumentRecord]:
+        """Every instrument, by id."""
+        return sovereign(ctx).repo.instruments()
+
+    @query("Schedule")
+    def schedule(self, ctx: Context, instrument_id: str) -> list[ScheduledFlow]:
+        """Cash flows still to come, from the domain (none for commodity tokens)."""
+        sctx = sovereign(ctx)
+        record = require_instrument(sctx, instrument_id)
+        instrument = rules.to_instrument(record, sctx.market.currency)
+        if isinstance(instrument, CommodityReserveToken):
+            return []
+        calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
+        return [
+            ScheduledFlow(
+                flow.kind.value,
+                flow.period_id,
+                flow.payment_date.isoformat(),
+                flow.amount_per_unit,
+                flow.payment_date_provisional,
+            )
+            for flow in cash_flows(instrument, sctx.business_date, calendar)
+        ]
+
+
+def _set_paused(ctx: Context, instrument_id: str, *, paused: bool) -> InstrumentRecord:
+    sctx = sovereign(ctx)
+    sctx.authorize(Duty.CONTROLLER)
+    record = require_instrument(sctx, instrument_id)
+    if record.paused == paused:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{instrument_id} paused={paused} already")
+    updated = dataclasses.replace(record, paused=paused)
+    sctx.repo.put_instrument(updated)
+    sctx.repo.emit(
+        "InstrumentPaused" if paused else "InstrumentResumed", {"instrument_id": instrument_id}
+    )
+    return updated

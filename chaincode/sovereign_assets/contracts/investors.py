@@ -1,0 +1,133 @@
+"""``investor:*`` - the investor registry, the transfer dry run, KYC and freezes.
+
+Personal data (name, national id) arrives in transient key ``pii`` and goes to the
+registering organisation's implicit private collection; the public record keeps its
+SHA-256 only. Events carry ids and statuses, never personal data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fabric_chaincode import Context
+from sovereign_assets.domain import DomainError, ErrorCode
+
+from . import rules
+from .auth import Duty
+from .base import (
+    SovereignContract,
+    query,
+    require_account,
+    require_instrument,
+    sovereign,
+    transaction,
+    transfer_reason,
+)
+from .codes import ContractCode
+from .messages import InvestorSpec, TransferCheck
+from .records import AccountRecord, InvestorRecord
+from .repository import implicit_collection
+from .rules import RuleError
+
+PII_TRANSIENT_KEY = "pii"
+
+
+class InvestorContract(SovereignContract):
+    """The investor registry and compliance controls."""
+
+    name = "investor"
+
+    @transaction("Register")
+    def register(self, ctx: Context, investor: InvestorSpec) -> InvestorRecord:
+        """Register an investor (banks, primary dealers, exchange operators)."""
+        sctx = sovereign(ctx)
+        caller = sctx.authorize(Duty.ONBOARDING)
+        rules.validate_investor(investor)
+        if sctx.repo.investor(investor.investor_id) is not None:
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor.investor_id}")
+        pii = sctx.repo.transient(PII_TRANSIENT_KEY)
+        if not pii:
+            raise RuleError(
+                ContractCode.INVALID_ARGUMENT, "personal data must arrive in transient 'pii'"
+            )
+        collection = implicit_collection(caller.msp_id)
+        digest = sctx.repo.put_personal_data(collection, investor.investor_id, pii)
+        record = InvestorRecord(
+            investor.investor_id,
+            investor.kyc,
+            investor.residency,
+            investor.investor_type,
+            investor.tax_status,
+            investor.islamic_only,
+            investor.islamic_eligible,
+            registered_by=caller.msp_id,
+            pii_sha256=digest,
+            pii_collection=collection,
+        )
+        sctx.repo.put_investor(record)
+        sctx.repo.emit(
+            "InvestorRegistered",
+            {"investor_id": record.investor_id, "kyc": record.kyc, "registered_by": caller.msp_id},
+        )
+        return record
+
+    @query("Get")
+    def get(self, ctx: Context, investor_id: str) -> InvestorRecord:
+        """One registry entry (no personal data)."""
+        sctx = sovereign(ctx)
+        rules.require_id(investor_id, "investor_id")
+        record = sctx.repo.investor(investor_id)
+        if record is None:
+            raise DomainError(ErrorCode.UNKNOWN_INVESTOR, investor_id)
+        return record
+
+    @query("CheckTransfer")
+    def check_transfer(
+        self, ctx: Context, instrument_id: str, from_account: str, to_account: str, amount: int
+    ) -> TransferCheck:
+        """Dry run of ``holding:Transfer``'s compliance checks; changes nothing."""
+        sctx = sovereign(ctx)
+        try:
+            instrument = require_instrument(sctx, instrument_id)
+            sender = require_account(sctx, from_account)
+            receiver = require_account(sctx, to_account)
+        except DomainError as exc:
+            return TransferCheck(False, exc.code.value)
+        reason = transfer_reason(sctx, instrument, sender, receiver, amount)
+        return TransferCheck(reason is None, None if reason is None else reason.value)
+
+    @transaction("SetKyc")
+    def set_kyc(self, ctx: Context, investor_id: str, kyc: str) -> InvestorRecord:
+        """Change an investor's KYC status (onboarding org of the investor)."""
+        sctx = sovereign(ctx)
+        caller = sctx.authorize(Duty.ONBOARDING)
+        status = rules.parse_kyc(kyc)
+        record = self.get(ctx, investor_id)
+        if record.registered_by != caller.msp_id:
+            raise RuleError(ContractCode.UNAUTHORIZED, "only the registering org changes KYC")
+        updated = dataclasses.replace(record, kyc=status.value)
+        sctx.repo.put_investor(updated)
+        sctx.repo.emit("KycChanged", {"investor_id": investor_id, "kyc": status.value})
+        return updated
+
+    @transaction("Freeze")
+    def freeze(self, ctx: Context, account_id: str) -> AccountRecord:
+        """Freeze a whole account (controllers)."""
+        return _set_frozen(ctx, account_id, frozen=True)
+
+    @transaction("Unfreeze")
+    def unfreeze(self, ctx: Context, account_id: str) -> AccountRecord:
+        """Lift a freeze (controllers)."""
+        return _set_frozen(ctx, account_id, frozen=False)
+
+
+def _set_frozen(ctx: Context, account_id: str, *, frozen: bool) -> AccountRecord:
+    sctx = sovereign(ctx)
+    sctx.authorize(Duty.CONTROLLER)
+    account = require_account(sctx, account_id)
+    if account.frozen == frozen:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{account_id} frozen={frozen} already")
+    updated = dataclasses.replace(account, frozen=frozen)
+    sctx.repo.put_account(updated)
+    sctx.repo.emit("AccountFrozen" if frozen else "AccountUnfrozen", {"account_id": account_id})
+    return updated

@@ -1,0 +1,271 @@
+"""Transaction arguments: the JSON shapes clients send, as frozen dataclasses.
+
+Owns the request types the runtime parses transaction arguments into
+(:class:`GovernanceConfig`, :class:`AccountSpec`, :class:`InvestorSpec`,
+:class:`InstrumentSpec`, :class:`Allotment`, :class:`InstructionSpec` and their parts).
+Field types are what JSON carries: dates are ISO ``YYYY-MM-DD`` strings, rates and prices
+``Decimal`` written as strings ("0.07", "98.7031"), amounts ``int`` minor units. Turning
+them into domain values (and rejecting bad ones) is :mod:`.rules`.
+
+Must not import: fabric_chaincode, grpc, protobuf (pure data, shared with the SDK); only
+the domain's value types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from sovereign_assets.domain import AccountTier
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    """A business-day calendar: ``id``, ``weekend`` ("SAT", "SUN" ...), ``holidays`` and
+    the inclusive coverage ``covers_from``..``covers_to`` (ISO dates)."""
+
+    id: str
+    weekend: list[str]
+    holidays: list[str]
+    covers_from: str
+    covers_to: str
+
+
+@dataclass(frozen=True)
+class TaxRateRow:
+    """One row of the withholding table: ``status`` (FILER, NON_FILER,
+    NON_RESIDENT_SCRA, EXEMPT), ``rate`` (fraction, "0.15") from ``effective_from``."""
+
+    status: str
+    rate: Decimal
+    effective_from: str
+
+
+@dataclass(frozen=True)
+class GovernanceConfig:
+    """The network's ledger-held configuration.
+
+    ``org_roles``: org role ("issuer", "registrar", "exchange") -> MSP IDs holding it.
+    ``treasury_cash_account`` / ``tax_authority_cash_account``: account ids that pay
+    coupons and redemptions, and receive withheld tax.
+    ``utc_offset_minutes``: business date = transaction timestamp + this offset
+    (+300 for Pakistan Standard Time).
+    ``calendars``: holiday calendars instruments may name.
+    ``withholding_tax``: the rate table with effective dates.
+    ``currency`` / ``currency_exponent``: the cash token's currency (PKR, 2).
+    ``global_pause``: the kill switch; every transfer and settlement is refused.
+    """
+
+    org_roles: dict[str, list[str]]
+    treasury_cash_account: str
+    tax_authority_cash_account: str
+    utc_offset_minutes: int
+    calendars: list[CalendarConfig]
+    withholding_tax: list[TaxRateRow]
+    currency: str = "PKR"
+    currency_exponent: int = 2
+    global_pause: bool = False
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """An account to open.
+
+    ``controller``: who may instruct on it, "<MSP ID>/<enrollment id>".
+    ``owner_id``: legal owner (an investor id for DEALER and INVESTOR accounts).
+    ``parent_account_id``: the bank's DEALER account, for INVESTOR sub-accounts only.
+    """
+
+    account_id: str
+    tier: AccountTier
+    owner_id: str
+    controller: str
+    parent_account_id: str | None = None
+
+
+@dataclass(frozen=True)
+class InvestorSpec:
+    """A registry entry; personal data travels separately in transient key ``pii``.
+
+    ``kyc``: PENDING, VERIFIED, EXPIRED, REJECTED. ``residency``: RESIDENT,
+    NON_RESIDENT, OVERSEAS_NATIONAL. ``investor_type``: INDIVIDUAL, INSTITUTION, BANK,
+    PRIMARY_DEALER, DFI, INVESTMENT_BANK. ``tax_status``: see :class:`TaxRateRow`.
+    """
+
+    investor_id: str
+    kyc: str
+    residency: str
+    investor_type: str
+    tax_status: str
+    islamic_only: bool = False
+    islamic_eligible: bool = False
+
+
+class InstrumentKind(StrEnum):
+    """Instrument kinds ``instrument:Create`` accepts."""
+
+    TREASURY_BILL = "TREASURY_BILL"
+    FIXED_RATE_BOND = "FIXED_RATE_BOND"
+    FLOATING_RATE_BOND = "FLOATING_RATE_BOND"
+    IJARA_SUKUK = "IJARA_SUKUK"
+    COMMODITY_RESERVE = "COMMODITY_RESERVE"
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document held off-ledger: name, URI and lowercase hex SHA-256."""
+
+    name: str
+    uri: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BarSpec:
+    """An allocated bar: serial, gross weight (mg), fineness per ``fineness_scale``, vault."""
+
+    serial: str
+    weight_mg: int
+    fineness: int
+    fineness_scale: int
+    vault_id: str
+
+
+@dataclass(frozen=True)
+class InstrumentSpec:
+    """Terms of a new instrument. Which fields apply depends on ``kind``.
+
+    Debt instruments: ``issue_date``, ``maturity_date``, ``day_count`` ("ACT/365F",
+    "ACT/ACT-ICMA" ...), ``frequency`` (0 for discount instruments), ``calendar_id``
+    (a governance calendar), ``payment_convention``.
+    Bills: ``tenor_days``. Fixed bonds: ``coupon_rate`` ("0.07"; "0" = zero coupon).
+    Floaters and variable-rental sukuk: ``benchmark_tenor_days``, ``margin_bps``.
+    Sukuk: ``rental_kind`` (FIXED, VARIABLE, DISCOUNTED), ``rental_rate``,
+    ``underlying_asset``, ``shariah_approval``, ``islamic_eligible_only``.
+    Commodity tokens: ``commodity``, ``bars``, ``attestations``.
+    Transfer controls: ``holding_limit``, ``non_residents_allowed``, ``lockup_until``.
+    ``min_denomination``: minor units of face (mg for commodities).
+    """
+
+    instrument_id: str
+    kind: InstrumentKind
+    min_denomination: int
+    issue_date: str | None = None
+    maturity_date: str | None = None
+    day_count: str | None = None
+    frequency: int = 0
+    calendar_id: str | None = None
+    payment_convention: str = "FOLLOWING"
+    tenor_days: int | None = None
+    coupon_rate: Decimal | None = None
+    benchmark_tenor_days: int | None = None
+    margin_bps: int = 0
+    rental_kind: str | None = None
+    rental_rate: Decimal | None = None
+    underlying_asset: str = ""
+    shariah_approval: DocumentSpec | None = None
+    islamic_eligible_only: bool = False
+    commodity: str | None = None
+    bars: list[BarSpec] = field(default_factory=list)
+    attestations: list[DocumentSpec] = field(default_factory=list)
+    holding_limit: int | None = None
+    non_residents_allowed: bool = True
+    lockup_until: str | None = None
+
+
+@dataclass(frozen=True)
+class Allotment:
+    """``amount`` (minor units of face) of a new issue for ``account_id``."""
+
+    account_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class InstructionSpec:
+    """A DvP trade: ``quantity`` of face from seller to buyer at ``price_per_100``
+    (clean price quoted to 4 decimals, as a string), settling on ``settlement_date``."""
+
+    instruction_id: str
+    instrument_id: str
+    seller_account: str
+    buyer_account: str
+    quantity: int
+    price_per_100: Decimal
+    settlement_date: str
+
+
+# -- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferCheck:
+    """Dry-run answer: ``reason`` is the first failing reason code, or None."""
+
+    allowed: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class HoldingEntry:
+    """``amount`` of ``instrument_id`` held in ``account_id`` (minor units or mg)."""
+
+    instrument_id: str
+    account_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class HoldingChange:
+    """One committed change of a holding: the new amount after transaction ``tx_id``."""
+
+    tx_id: str
+    timestamp: int
+    amount: int
+    is_delete: bool
+
+
+@dataclass(frozen=True)
+class CashBalance:
+    """Cash tokens (minor units) in an account."""
+
+    account_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class ScheduledFlow:
+    """A future cash flow: ``amount_per_unit`` per minor unit of face (None while a
+    floating rate awaits its fixing)."""
+
+    kind: str
+    period_id: str
+    payment_date: str
+    amount_per_unit: Decimal | None
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One coupon batch: holders ``paid`` and the amounts moved in this transaction
+    (minor units: gross = tax + net); ``done`` when no holder is left."""
+
+    paid: int
+    gross: int
+    tax: int
+    net: int
+    done: bool
+
+
+@dataclass(frozen=True)
+class RedemptionBatch:
+    """One redemption batch: as :class:`BatchResult` (the last coupon and the face
+    together), plus the face ``retired`` (tokens burned) in this transaction."""
+
+    paid: int
+    gross: int
+    tax: int
+    net: int
+    done: bool
+    retired: int

@@ -1,0 +1,179 @@
+"""What the contracts store: one frozen dataclass per document type.
+
+Owns the ledger records (:class:`AccountRecord`, :class:`InvestorRecord`,
+:class:`InstrumentRecord`, :class:`InstructionRecord`, :class:`PaymentRun`,
+:class:`ClaimRecord`, :class:`CashSupply`) and their ``DOC_TYPE``. Every field is a JSON
+value (dates as ISO strings, rates as ``Decimal``, amounts as ``int`` minor units), so
+the canonical JSON is the record. Keys, ``docType`` and the schema ``version`` are added
+by :mod:`.repository`, the only module that reads or writes the ledger.
+
+Must not import: fabric_chaincode (records are pure data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import ClassVar
+
+from sovereign_assets.domain import AccountTier
+
+from .messages import GovernanceConfig, InstrumentSpec
+
+
+@dataclass(frozen=True)
+class GovernanceRecord:
+    """The governance configuration as stored."""
+
+    DOC_TYPE: ClassVar[str] = "governance"
+    config: GovernanceConfig
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """An account of the register; ``custodian_id`` is who keeps it (the central bank
+    MSP for dealer and cash accounts, the parent account id for sub-accounts)."""
+
+    DOC_TYPE: ClassVar[str] = "account"
+    account_id: str
+    tier: AccountTier
+    owner_id: str
+    custodian_id: str
+    controller: str
+    parent_account_id: str | None
+    frozen: bool
+    opened_on: str
+
+
+@dataclass(frozen=True)
+class InvestorRecord:
+    """A registry entry; ``pii_sha256`` is the SHA-256 (hex) of the personal data kept in
+    ``pii_collection`` (the registering org's implicit collection), never the data."""
+
+    DOC_TYPE: ClassVar[str] = "investor"
+    investor_id: str
+    kyc: str
+    residency: str
+    investor_type: str
+    tax_status: str
+    islamic_only: bool
+    islamic_eligible: bool
+    registered_by: str
+    pii_sha256: str | None
+    pii_collection: str | None
+
+
+class InstrumentStatus(StrEnum):
+    """DRAFT -> APPROVED -> ISSUED -> MATURED (see :mod:`.rules`)."""
+
+    DRAFT = "DRAFT"
+    APPROVED = "APPROVED"
+    ISSUED = "ISSUED"
+    MATURED = "MATURED"
+
+
+@dataclass(frozen=True)
+class InstrumentRecord:
+    """An instrument: its terms, status and supply.
+
+    ``issued`` / ``redeemed``: cumulative face (minor units or mg).
+    ``lifecycle_version`` / ``periods_paid`` / ``fixings``: the domain's lifecycle state.
+    ``open_run``: id of a payment run in progress; transfers wait until it is done.
+    """
+
+    DOC_TYPE: ClassVar[str] = "instrument"
+    spec: InstrumentSpec
+    status: InstrumentStatus
+    paused: bool
+    issued: int
+    redeemed: int
+    lifecycle_version: int
+    periods_paid: int
+    matured: bool
+    fixings: dict[str, Decimal] = field(default_factory=dict)
+    open_run: str | None = None
+    created_on: str = ""
+    approved_on: str | None = None
+
+
+@dataclass(frozen=True)
+class InstructionRecord:
+    """A DvP settlement instruction (the domain's ``SettlementInstruction``)."""
+
+    DOC_TYPE: ClassVar[str] = "settlementInstruction"
+    instruction_id: str
+    instrument_id: str
+    seller_account: str
+    buyer_account: str
+    quantity: int
+    price_per_100: Decimal
+    cash_amount: int
+    trade_date: str
+    settlement_date: str
+    state: str
+    affirmed_by: list[str]
+    instructed_by: str
+
+
+@dataclass(frozen=True)
+class EffectRecord:
+    """One effect of a payment run: ``kind`` (COUPON, RENTAL, REDEMPTION), claim
+    ``period_id``, ``payment_date``, exact ``amount_per_unit`` and whether it is taxable."""
+
+    kind: str
+    period_id: str
+    payment_date: str
+    amount_per_unit: Decimal
+    taxable: bool
+
+
+@dataclass(frozen=True)
+class PaymentRun:
+    """A coupon payment or a redemption, paid in batches.
+
+    ``run_id``: the period id for a coupon, "MATURITY" for the redemption.
+    ``cursor``: the last holder account handled; ``done``: all holders handled.
+    ``target_version`` / ``produced_version``: lifecycle versions of the effects.
+    Totals are cumulative over batches, minor units.
+    """
+
+    DOC_TYPE: ClassVar[str] = "paymentRun"
+    instrument_id: str
+    run_id: str
+    effects: list[EffectRecord]
+    target_version: int
+    produced_version: int
+    cursor: str | None
+    done: bool
+    paid: int
+    gross: int
+    tax: int
+    net: int
+    retired: int
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A paid claim, keyed by (instrument, period, holder): its existence forbids a
+    second payment."""
+
+    DOC_TYPE: ClassVar[str] = "claim"
+    instrument_id: str
+    period_id: str
+    holder_account: str
+    face_held: int
+    gross: int
+    tax: int
+    net: int
+    rate: Decimal
+    paid_on: str
+
+
+@dataclass(frozen=True)
+class CashSupply:
+    """Cumulative cash tokens minted and withdrawn (minor units)."""
+
+    DOC_TYPE: ClassVar[str] = "cashSupply"
+    minted: int
+    burned: int

@@ -1,0 +1,400 @@
+"""The one module that reads and writes the ledger: key layout, documents, events.
+
+Owns :class:`Repository`, a view of one transaction's stub:
+
+- **Key layout.** Composite keys ``<type>\\x00<id>...`` for records looked up by id or
+  listed by prefix (governance, accounts, investors, instruments, cash balances, cash
+  supply, settlement instructions, payment runs, claims keyed by instrument, period and
+  holder). Holdings use simple keys ``holding/<instrument>/<account>`` because paying a
+  coupon in batches resumes *after* a cursor, which needs a range scan with a start key;
+  Fabric allows that only on simple keys (and pagination only in read-only
+  transactions). Ids never contain ``/`` (:func:`.rules.require_id`), so the layout is
+  unambiguous and key order equals account-id order.
+- **Documents.** Canonical JSON (sorted keys, compact, Decimal as string, no floats)
+  of a record from :mod:`.records` plus ``docType`` and schema ``version``; reading
+  checks both.
+- **Read-your-writes.** Fabric's stub reads committed state only; the repository keeps
+  this transaction's writes and answers reads of those keys from them. Scans see
+  committed state only (no transaction scans keys it has written).
+- **Key-level endorsement** on the governance and instrument keys.
+- **The one event** of the transaction.
+
+Imports fabric_chaincode (stub, keys, canonical JSON, statebased); never logs values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from fabric_chaincode import KeyEndorsementPolicy, Role, Stub
+from fabric_chaincode.serialization import dumps, from_json_value, loads, to_json_value
+from sovereign_assets.domain import Ledger
+
+from .codes import ContractCode
+from .messages import HoldingChange, HoldingEntry
+from .records import (
+    AccountRecord,
+    CashSupply,
+    ClaimRecord,
+    GovernanceRecord,
+    InstructionRecord,
+    InstrumentRecord,
+    InvestorRecord,
+    PaymentRun,
+)
+from .rules import RuleError
+
+SCHEMA_VERSION = 1
+"""Version of every document's schema; bump it with a migration when a record changes."""
+
+_R = TypeVar("_R")
+
+HOLDING_PREFIX = "holding/"
+_PII_KEY = "pii"
+
+
+def holding_key(instrument_id: str, account_id: str) -> str:
+    """Simple key of one holding (see the module docstring)."""
+    return f"{HOLDING_PREFIX}{instrument_id}/{account_id}"
+
+
+def implicit_collection(msp_id: str) -> str:
+    """The implicit private data collection of an organisation."""
+    return f"_implicit_org_{msp_id}"
+
+
+def and_policy(msp_ids: Iterable[str]) -> bytes:
+    """A key-level policy requiring a peer of every one of ``msp_ids``."""
+    return KeyEndorsementPolicy.of(sorted(set(msp_ids)), Role.PEER).policy()
+
+
+class Repository:
+    """Typed access to the world state of one transaction."""
+
+    def __init__(self, stub: Stub) -> None:
+        self._stub = stub
+        self._written: dict[str, bytes | None] = {}
+        self._event_set = False
+
+    # -- documents -----------------------------------------------------------------
+
+    def _key(self, doc_type: str, *ids: str) -> str:
+        return self._stub.create_composite_key(doc_type, list(ids))
+
+    def _raw(self, key: str) -> bytes | None:
+        if key in self._written:
+            return self._written[key]
+        return self._stub.get_state(key)
+
+    def _decode(self, raw: bytes, cls: type[_R]) -> _R:
+        document = loads(raw)
+        doc_type = getattr(cls, "DOC_TYPE", "")
+        if (
+            not isinstance(document, dict)
+            or document.pop("docType", None) != doc_type
+            or document.pop("version", None) != SCHEMA_VERSION
+        ):
+            raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
+        decoded: _R = from_json_value(cls, document, doc_type)
+        return decoded
+
+    def _load(self, key: str, cls: type[_R]) -> _R | None:
+        raw = self._raw(key)
+        return None if raw is None else self._decode(raw, cls)
+
+    def _store(self, key: str, record: object) -> None:
+        body = to_json_value(record)
+        assert isinstance(body, dict)
+        body["docType"] = getattr(record, "DOC_TYPE")  # noqa: B009 (ClassVar of the record)
+        body["version"] = SCHEMA_VERSION
+        value = dumps(body)
+        self._stub.put_state(key, value)
+        self._written[key] = value
+
+    def _delete(self, key: str) -> None:
+        self._stub.del_state(key)
+        self._written[key] = None
+
+    def _scan(self, doc_type: str, *ids: str) -> list[tuple[str, bytes]]:
+        with self._stub.get_state_by_partial_composite_key(doc_type, list(ids)) as results:
+            return [(kv.key, kv.value) for kv in results]
+
+    def _list(self, cls: type[_R], *ids: str) -> list[_R]:
+        doc_type: str = getattr(cls, "DOC_TYPE")  # noqa: B009
+        return [self._decode(value, cls) for _, value in self._scan(doc_type, *ids)]
+
+    # -- transaction facts -------------------------------------------------------
+
+    def timestamp_seconds(self) -> int:
+        """Seconds of the transaction timestamp (the only clock)."""
+        return self._stub.get_tx_timestamp().seconds
+
+    def transient(self, name: str) -> bytes | None:
+        """One transient field (never stored, never logged)."""
+        return self._stub.get_transient().get(name)
+
+    def emit(self, name: str, payload: Mapping[str, object]) -> None:
+        """Set the transaction's one event (canonical JSON, no personal data)."""
+        if self._event_set:  # a contract bug: Fabric would keep only the last event
+            raise RuntimeError("one event per transaction")
+        self._event_set = True
+        self._stub.set_event(name, dumps(payload))
+
+    # -- governance ---------------------------------------------------------------
+
+    def governance(self) -> GovernanceRecord | None:
+        """The governance document, if bootstrapped."""
+        return self._load(self._key(GovernanceRecord.DOC_TYPE, "config"), GovernanceRecord)
+
+    def put_governance(self, record: GovernanceRecord) -> None:
+        """Store governance and require issuer AND registrar peers for its next change."""
+        key = self._key(GovernanceRecord.DOC_TYPE, "config")
+        self._store(key, record)
+        roles = record.config.org_roles
+        self._stub.set_state_validation_parameter(
+            key, and_policy([*roles["issuer"], *roles["registrar"]])
+        )
+
+    def governance_policy(self) -> bytes | None:
+        """The key-level policy of the governance key."""
+        key = self._key(GovernanceRecord.DOC_TYPE, "config")
+        return self._stub.get_state_validation_parameter(key)
+
+    # -- accounts and investors ---------------------------------------------------
+
+    def account(self, account_id: str) -> AccountRecord | None:
+        """An account, or None."""
+        return self._load(self._key(AccountRecord.DOC_TYPE, account_id), AccountRecord)
+
+    def put_account(self, record: AccountRecord) -> None:
+        """Store an account."""
+        self._store(self._key(AccountRecord.DOC_TYPE, record.account_id), record)
+
+    def accounts(self) -> list[AccountRecord]:
+        """Every account, by id."""
+        return self._list(AccountRecord)
+
+    def investor(self, investor_id: str) -> InvestorRecord | None:
+        """A registry entry, or None."""
+        return self._load(self._key(InvestorRecord.DOC_TYPE, investor_id), InvestorRecord)
+
+    def put_investor(self, record: InvestorRecord) -> None:
+        """Store a registry entry."""
+        self._store(self._key(InvestorRecord.DOC_TYPE, record.investor_id), record)
+
+    def put_personal_data(self, collection: str, investor_id: str, pii: bytes) -> str:
+        """Keep ``pii`` in ``collection``; return its SHA-256 (hex) for the public record."""
+        self._stub.put_private_data(collection, self._key(_PII_KEY, investor_id), pii)
+        return hashlib.sha256(pii).hexdigest()
+
+    # -- instruments ----------------------------------------------------------------
+
+    def instrument(self, instrument_id: str) -> InstrumentRecord | None:
+        """An instrument, or None."""
+        return self._load(self._key(InstrumentRecord.DOC_TYPE, instrument_id), InstrumentRecord)
+
+    def put_instrument(
+        self, record: InstrumentRecord, endorsers: Iterable[str] | None = None
+    ) -> None:
+        """Store an instrument; with ``endorsers`` also set its key-level policy (every
+        later write - approval, issuance, pause, lifecycle - needs all of them)."""
+        key = self._key(InstrumentRecord.DOC_TYPE, record.spec.instrument_id)
+        self._store(key, record)
+        if endorsers is not None:
+            self._stub.set_state_validation_parameter(key, and_policy(endorsers))
+
+    def instrument_policy(self, instrument_id: str) -> bytes | None:
+        """The key-level policy of an instrument key."""
+        key = self._key(InstrumentRecord.DOC_TYPE, instrument_id)
+        return self._stub.get_state_validation_parameter(key)
+
+    def instruments(self) -> list[InstrumentRecord]:
+        """Every instrument, by id."""
+        return self._list(InstrumentRecord)
+
+    # -- balances -------------------------------------------------------------------
+
+    def holding(self, instrument_id: str, account_id: str) -> int:
+        """Face held (0 if none)."""
+        raw = self._raw(holding_key(instrument_id, account_id))
+        return 0 if raw is None else _amount(raw, "holding")
+
+    def cash(self, account_id: str) -> int:
+        """Cash tokens held (0 if none)."""
+        raw = self._raw(self._key("cash", account_id))
+        return 0 if raw is None else _amount(raw, "cash")
+
+    def cash_supply(self) -> CashSupply:
+        """Cumulative cash minted and withdrawn."""
+        found = self._load(self._key(CashSupply.DOC_TYPE, "total"), CashSupply)
+        return found or CashSupply(0, 0)
+
+    def load_ledger(
+        self,
+        holdings: Iterable[tuple[str, str]] = (),
+        cash_accounts: Iterable[str] = (),
+        instrument: InstrumentRecord | None = None,
+        with_cash_supply: bool = False,
+    ) -> Ledger:
+        """The part of the register a transaction touches, as a domain :class:`Ledger`.
+
+        ``holdings``: (account id, instrument id) pairs. ``instrument``: supplies the
+        issued/redeemed totals. ``with_cash_supply``: load minted/burned totals.
+        """
+        held = {(a, i): self.holding(i, a) for a, i in sorted(set(holdings))}
+        cash = {a: self.cash(a) for a in sorted(set(cash_accounts))}
+        issued: dict[str, int] = {}
+        redeemed: dict[str, int] = {}
+        if instrument is not None:
+            issued[instrument.spec.instrument_id] = instrument.issued
+            redeemed[instrument.spec.instrument_id] = instrument.redeemed
+        supply = self.cash_supply() if with_cash_supply else CashSupply(0, 0)
+        return Ledger(
+            holdings=MappingProxyType({k: v for k, v in held.items() if v}),
+            cash=MappingProxyType({k: v for k, v in cash.items() if v}),
+            issued=MappingProxyType(issued),
+            redeemed=MappingProxyType(redeemed),
+            cash_minted=supply.minted,
+            cash_burned=supply.burned,
+        )
+
+    def save_ledger(self, before: Ledger, after: Ledger, with_cash_supply: bool = False) -> None:
+        """Write every balance that differs between ``before`` and ``after`` (zero
+        balances are deleted), in sorted key order."""
+        for account_id, instrument_id in sorted(set(before.holdings) | set(after.holdings)):
+            amount = after.holding(account_id, instrument_id)
+            if amount != before.holding(account_id, instrument_id):
+                key = holding_key(instrument_id, account_id)
+                if amount:
+                    self._store_amount(key, "holding", amount, account_id, instrument_id)
+                else:
+                    self._delete(key)
+        for account_id in sorted(set(before.cash) | set(after.cash)):
+            amount = after.cash_balance(account_id)
+            if amount != before.cash_balance(account_id):
+                key = self._key("cash", account_id)
+                if amount:
+                    self._store_amount(key, "cash", amount, account_id, None)
+                else:
+                    self._delete(key)
+        if with_cash_supply:
+            supply = CashSupply(after.cash_minted, after.cash_burned)
+            self._store(self._key(CashSupply.DOC_TYPE, "total"), supply)
+
+    def _store_amount(
+        self, key: str, doc_type: str, amount: int, account_id: str, instrument_id: str | None
+    ) -> None:
+        body: dict[str, Any] = {
+            "docType": doc_type,
+            "version": SCHEMA_VERSION,
+            "account_id": account_id,
+            "amount": amount,
+        }
+        if instrument_id is not None:
+            body["instrument_id"] = instrument_id
+        value = dumps(body)
+        self._stub.put_state(key, value)
+        self._written[key] = value
+
+    def holders_after(
+        self, instrument_id: str, cursor: str | None, limit: int
+    ) -> tuple[tuple[str, int], ...]:
+        """Up to ``limit`` (account id, face) holders of ``instrument_id`` with account
+        id after ``cursor``, in account-id order (committed state)."""
+        prefix = f"{HOLDING_PREFIX}{instrument_id}/"
+        end = prefix[:-1] + chr(ord("/") + 1)
+        start = prefix + (cursor or "")
+        found: list[tuple[str, int]] = []
+        with self._stub.get_state_by_range(start, end) as results:
+            for kv in results:
+                account_id = kv.key[len(prefix) :]
+                if cursor is not None and account_id <= cursor:
+                    continue
+                found.append((account_id, _amount(kv.value, "holding")))
+                if len(found) >= limit:
+                    break
+        return tuple(found)
+
+    def holdings_of_instrument(self, instrument_id: str) -> list[HoldingEntry]:
+        """Every holding of an instrument (committed state)."""
+        return [
+            HoldingEntry(instrument_id, account, amount)
+            for account, amount in self.holders_after(instrument_id, None, 1 << 62)
+        ]
+
+    def holdings_of_account(self, account_id: str) -> list[HoldingEntry]:
+        """Every holding of an account (a scan of all holdings; fine for queries)."""
+        end = HOLDING_PREFIX[:-1] + chr(ord("/") + 1)
+        found: list[HoldingEntry] = []
+        with self._stub.get_state_by_range(HOLDING_PREFIX, end) as results:
+            for kv in results:
+                instrument_id, _, account = kv.key[len(HOLDING_PREFIX) :].partition("/")
+                if account == account_id:
+                    found.append(HoldingEntry(instrument_id, account, _amount(kv.value, "holding")))
+        return found
+
+    def holding_history(self, instrument_id: str, account_id: str) -> list[HoldingChange]:
+        """Committed changes of one holding, newest first."""
+        with self._stub.get_history_for_key(holding_key(instrument_id, account_id)) as results:
+            return [
+                HoldingChange(
+                    mod.tx_id,
+                    mod.timestamp.seconds,
+                    0 if mod.is_delete else _amount(mod.value, "holding"),
+                    mod.is_delete,
+                )
+                for mod in results
+            ]
+
+    # -- settlement -----------------------------------------------------------------
+
+    def instruction(self, instruction_id: str) -> InstructionRecord | None:
+        """A settlement instruction, or None."""
+        return self._load(self._key(InstructionRecord.DOC_TYPE, instruction_id), InstructionRecord)
+
+    def put_instruction(self, record: InstructionRecord) -> None:
+        """Store a settlement instruction."""
+        self._store(self._key(InstructionRecord.DOC_TYPE, record.instruction_id), record)
+
+    def instructions(self) -> list[InstructionRecord]:
+        """Every settlement instruction, by id."""
+        return self._list(InstructionRecord)
+
+    # -- payments -------------------------------------------------------------------
+
+    def payment_run(self, instrument_id: str, run_id: str) -> PaymentRun | None:
+        """A payment run, or None."""
+        return self._load(self._key(PaymentRun.DOC_TYPE, instrument_id, run_id), PaymentRun)
+
+    def put_payment_run(self, run: PaymentRun) -> None:
+        """Store a payment run."""
+        self._store(self._key(PaymentRun.DOC_TYPE, run.instrument_id, run.run_id), run)
+
+    def _claim_key(self, instrument_id: str, period_id: str, holder: str) -> str:
+        return self._key(ClaimRecord.DOC_TYPE, instrument_id, period_id, holder)
+
+    def claim_exists(self, instrument_id: str, period_id: str, holder: str) -> bool:
+        """Whether the claim was paid."""
+        return self._raw(self._claim_key(instrument_id, period_id, holder)) is not None
+
+    def put_claim(self, claim: ClaimRecord) -> None:
+        """Record a paid claim."""
+        key = self._claim_key(claim.instrument_id, claim.period_id, claim.holder_account)
+        self._store(key, claim)
+
+    def claims(self, instrument_id: str, period_id: str) -> list[ClaimRecord]:
+        """Paid claims of one period, by holder account."""
+        return self._list(ClaimRecord, instrument_id, period_id)
+
+
+def _amount(raw: bytes, doc_type: str) -> int:
+    document = loads(raw)
+    if not isinstance(document, dict) or document.get("docType") != doc_type:
+        raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
+    amount = document.get("amount")
+    if type(amount) is not int:
+        raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has no amount")
+    return amount

@@ -1,0 +1,372 @@
+"""Pure rules of the contract layer that the domain does not (yet) own.
+
+Owns: the business date (transaction timestamp shifted by the governance's UTC offset),
+id and date parsing, governance validation (calendars, withholding table, org roles),
+the instrument status machine (DRAFT -> APPROVED -> ISSUED -> MATURED), conversion of
+stored records to domain values (instruments, investors, transfer controls), and finding
+the coupon period a payment date names. :class:`RuleError` carries a contract code
+(``INVALID_ARGUMENT``, ``UNAUTHORIZED``...) the way :class:`DomainError` carries a
+domain code; :mod:`.base` turns both into ``ChaincodeError``.
+
+Must not import: fabric_chaincode, grpc, protobuf; no clock, randomness, I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
+
+from sovereign_assets.domain import (
+    Account,
+    Bar,
+    BusinessDayConvention,
+    CommodityReserveToken,
+    Currency,
+    DayCount,
+    DebtTerms,
+    DocumentRef,
+    DomainError,
+    ErrorCode,
+    FixedRateBond,
+    FixingRule,
+    FloatingRateBond,
+    HolidayCalendar,
+    IjaraSukuk,
+    InstrumentControls,
+    Investor,
+    InvestorType,
+    KycStatus,
+    RentalKind,
+    Residency,
+    TaxStatus,
+    TreasuryBill,
+    WithholdingTable,
+    calendar_from_config,
+)
+from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState
+from sovereign_assets.domain.tax import table_from_config
+
+from .codes import ContractCode
+from .messages import DocumentSpec, GovernanceConfig, InstrumentKind, InvestorSpec
+from .records import AccountRecord, InstrumentRecord, InstrumentStatus, InvestorRecord
+
+ORG_ROLES = ("issuer", "registrar", "exchange")
+"""Organisation roles governance maps to MSP IDs; issuer and registrar are required."""
+
+_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_CONTROLLER = re.compile(r"^[^/\s]{1,128}/[^/\s]{1,128}$")
+_MAX_OFFSET_MINUTES = 14 * 60
+
+
+class RuleError(Exception):
+    """A request broke a contract-layer rule; ``code`` is a :class:`ContractCode`."""
+
+    def __init__(self, code: ContractCode, message: str) -> None:
+        super().__init__(f"{code.value}: {message}")
+        self.code = code
+        self.message = message
+
+
+def invalid(message: str) -> RuleError:
+    """An ``INVALID_ARGUMENT`` error."""
+    return RuleError(ContractCode.INVALID_ARGUMENT, message)
+
+
+# -- time and identifiers ------------------------------------------------------------
+
+
+def business_date(seconds: int, utc_offset_minutes: int) -> date:
+    """The market's calendar date of a transaction timestamp (seconds since the epoch)."""
+    moment = datetime.fromtimestamp(seconds, tz=UTC) + timedelta(minutes=utc_offset_minutes)
+    return moment.date()
+
+
+def require_id(value: str, field: str) -> str:
+    """Ids are 1-64 characters of letters, digits, ``.``, ``_`` and ``-``: never a key
+    separator, so every key layout stays unambiguous."""
+    if not _ID.match(value):
+        raise invalid(f"{field}: expected 1-64 characters [A-Za-z0-9._-]")
+    return value
+
+
+def require_controller(value: str) -> str:
+    """A controller is "<MSP ID>/<enrollment id>"."""
+    if not _CONTROLLER.match(value):
+        raise invalid("controller: expected '<MSP ID>/<enrollment id>'")
+    return value
+
+
+def parse_date(text: str | None, field: str) -> date:
+    """An ISO ``YYYY-MM-DD`` date."""
+    if text is None:
+        raise invalid(f"{field}: a date is required")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise invalid(f"{field}: expected an ISO date YYYY-MM-DD") from None
+
+
+def require_positive(value: int, field: str) -> int:
+    """An int > 0 (batch sizes, amounts) or ``INVALID_AMOUNT``."""
+    if value <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be > 0")
+    return value
+
+
+# -- governance ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    """Governance turned into domain values."""
+
+    calendars: dict[str, HolidayCalendar]
+    tax_table: WithholdingTable
+    currency: Currency
+
+
+def validate_governance(config: GovernanceConfig) -> MarketConfig:
+    """Check a governance configuration; return its domain values."""
+    unknown = sorted(set(config.org_roles) - set(ORG_ROLES))
+    if unknown:
+        raise invalid(f"org_roles: unknown role(s) {unknown}")
+    for role in ("issuer", "registrar"):
+        if not config.org_roles.get(role):
+            raise invalid(f"org_roles: {role} needs at least one MSP ID")
+    for msps in config.org_roles.values():
+        if any(not msp or "/" in msp for msp in msps):
+            raise invalid("org_roles: MSP IDs must be non-empty and contain no '/'")
+    require_id(config.treasury_cash_account, "treasury_cash_account")
+    require_id(config.tax_authority_cash_account, "tax_authority_cash_account")
+    if config.treasury_cash_account == config.tax_authority_cash_account:
+        raise invalid("treasury and tax authority need different cash accounts")
+    if abs(config.utc_offset_minutes) > _MAX_OFFSET_MINUTES:
+        raise invalid("utc_offset_minutes: must lie within +-14 hours")
+    calendars: dict[str, HolidayCalendar] = {}
+    for item in config.calendars:
+        calendar = calendar_from_config(
+            {
+                "id": item.id,
+                "weekend": list(item.weekend),
+                "holidays": list(item.holidays),
+                "covers_from": item.covers_from,
+                "covers_to": item.covers_to,
+            }
+        )
+        if calendar.calendar_id in calendars:
+            raise invalid(f"calendars: {item.id} given twice")
+        calendars[calendar.calendar_id] = calendar
+    table = table_from_config(
+        [
+            {"status": row.status, "rate": str(row.rate), "effective_from": row.effective_from}
+            for row in config.withholding_tax
+        ]
+    )
+    return MarketConfig(calendars, table, Currency(config.currency, config.currency_exponent))
+
+
+def calendar_for(market: MarketConfig, calendar_id: str) -> HolidayCalendar:
+    """The governance calendar ``calendar_id`` or ``UNKNOWN_CALENDAR``."""
+    try:
+        return market.calendars[calendar_id]
+    except KeyError:
+        raise DomainError(ErrorCode.UNKNOWN_CALENDAR, calendar_id) from None
+
+
+# -- investors -------------------------------------------------------------------------
+
+
+_E = TypeVar("_E", KycStatus, Residency, InvestorType, TaxStatus)
+
+
+def _enum_value(kind: type[_E], value: str, field: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise invalid(f"{field}: expected one of {[m.value for m in kind]}") from None
+
+
+def validate_investor(spec: InvestorSpec) -> None:
+    """Reject unknown enumeration values of a registry entry."""
+    require_id(spec.investor_id, "investor_id")
+    _enum_value(KycStatus, spec.kyc, "kyc")
+    _enum_value(Residency, spec.residency, "residency")
+    _enum_value(InvestorType, spec.investor_type, "investor_type")
+    _enum_value(TaxStatus, spec.tax_status, "tax_status")
+
+
+def parse_kyc(value: str) -> KycStatus:
+    """A KYC status or ``INVALID_ARGUMENT``."""
+    return _enum_value(KycStatus, value, "kyc")
+
+
+def to_investor(record: InvestorRecord) -> Investor:
+    """The domain's view of a registry entry."""
+    return Investor(
+        record.investor_id,
+        KycStatus(record.kyc),
+        Residency(record.residency),
+        InvestorType(record.investor_type),
+        TaxStatus(record.tax_status),
+        islamic_only=record.islamic_only,
+        islamic_eligible=record.islamic_eligible,
+    )
+
+
+# -- instruments -----------------------------------------------------------------------
+
+
+def _document(spec: DocumentSpec) -> DocumentRef:
+    return DocumentRef(spec.name, spec.uri, spec.sha256)
+
+
+def _terms(record: InstrumentRecord, currency: Currency) -> DebtTerms:
+    spec = record.spec
+    try:
+        day_count = DayCount(spec.day_count or "")
+        convention = BusinessDayConvention(spec.payment_convention)
+    except ValueError:
+        raise invalid("day_count or payment_convention is not a known convention") from None
+    return DebtTerms(
+        spec.instrument_id,
+        currency,
+        spec.min_denomination,
+        day_count,
+        spec.frequency,
+        spec.calendar_id or "",
+        parse_date(spec.issue_date, "issue_date"),
+        parse_date(spec.maturity_date, "maturity_date"),
+        convention,
+    )
+
+
+def _fixing_rule(record: InstrumentRecord) -> FixingRule:
+    tenor = record.spec.benchmark_tenor_days
+    if tenor is None:
+        raise DomainError(ErrorCode.INVALID_TERMS, "benchmark_tenor_days is required")
+    return FixingRule(tenor)
+
+
+def to_instrument(
+    record: InstrumentRecord, currency: Currency
+) -> DebtInstrument | CommodityReserveToken:
+    """The domain instrument a record describes, at its stored lifecycle state.
+
+    Raises the domain's ``INVALID_TERMS`` (and friends) for inconsistent terms, so
+    ``instrument:Create`` validates by building it.
+    """
+    spec = record.spec
+    if spec.kind is InstrumentKind.COMMODITY_RESERVE:
+        if not spec.commodity:
+            raise DomainError(ErrorCode.INVALID_TERMS, "a commodity token names its commodity")
+        bars = tuple(
+            Bar(b.serial, b.weight_mg, b.fineness, b.fineness_scale, b.vault_id) for b in spec.bars
+        )
+        return CommodityReserveToken(
+            spec.instrument_id,
+            spec.commodity,
+            spec.min_denomination,
+            bars,
+            tuple(_document(d) for d in spec.attestations),
+        )
+    terms = _terms(record, currency)
+    state = LifecycleState(
+        record.lifecycle_version,
+        record.periods_paid,
+        record.matured,
+        tuple(sorted(record.fixings.items())),
+    )
+    if spec.kind is InstrumentKind.TREASURY_BILL:
+        if spec.tenor_days is None:
+            raise DomainError(ErrorCode.INVALID_TERMS, "a bill states its tenor_days")
+        return TreasuryBill(terms, spec.tenor_days, state)
+    if spec.kind is InstrumentKind.FIXED_RATE_BOND:
+        if spec.coupon_rate is None:
+            raise DomainError(ErrorCode.INVALID_TERMS, "a fixed-rate bond states its coupon_rate")
+        return FixedRateBond(terms, spec.coupon_rate, state)
+    if spec.kind is InstrumentKind.FLOATING_RATE_BOND:
+        return FloatingRateBond(terms, _fixing_rule(record), spec.margin_bps, state)
+    try:
+        rental_kind = RentalKind(spec.rental_kind or "")
+    except ValueError:
+        raise invalid("rental_kind: expected FIXED, VARIABLE or DISCOUNTED") from None
+    return IjaraSukuk(
+        terms,
+        rental_kind,
+        spec.underlying_asset,
+        _document(spec.shariah_approval) if spec.shariah_approval else None,
+        islamic_eligible_only=spec.islamic_eligible_only,
+        rental_rate=spec.rental_rate,
+        fixing_rule=_fixing_rule(record) if rental_kind is RentalKind.VARIABLE else None,
+        margin_bps=spec.margin_bps,
+        state=state,
+    )
+
+
+def instrument_controls(record: InstrumentRecord) -> InstrumentControls:
+    """What :func:`sovereign_assets.domain.check_transfer` needs about an instrument."""
+    spec = record.spec
+    shariah = spec.kind in (InstrumentKind.IJARA_SUKUK, InstrumentKind.COMMODITY_RESERVE)
+    return InstrumentControls(
+        spec.instrument_id,
+        spec.min_denomination,
+        parse_date(spec.maturity_date, "maturity_date") if spec.maturity_date else None,
+        shariah_compliant=shariah,
+        islamic_eligible_only=spec.islamic_eligible_only,
+        holding_limit=spec.holding_limit,
+        non_residents_allowed=spec.non_residents_allowed,
+        lockup_until=parse_date(spec.lockup_until, "lockup_until") if spec.lockup_until else None,
+    )
+
+
+def approve_status(status: InstrumentStatus) -> InstrumentStatus:
+    """DRAFT -> APPROVED; anything else is ``INVALID_TRANSITION``."""
+    if status is not InstrumentStatus.DRAFT:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"approve in {status}")
+    return InstrumentStatus.APPROVED
+
+
+def issue_status(status: InstrumentStatus) -> InstrumentStatus:
+    """APPROVED -> ISSUED; an ISSUED instrument may be re-opened (stays ISSUED).
+
+    DRAFT (not yet approved by the registrar) is ``INVALID_TRANSITION``; MATURED is
+    ``INSTRUMENT_MATURED``.
+    """
+    if status is InstrumentStatus.MATURED:
+        raise DomainError(ErrorCode.INSTRUMENT_MATURED, "the instrument has matured")
+    if status not in (InstrumentStatus.APPROVED, InstrumentStatus.ISSUED):
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"issue in {status}")
+    return InstrumentStatus.ISSUED
+
+
+def require_tradable(record: InstrumentRecord) -> None:
+    """Only issued, unmatured instruments change hands."""
+    if record.status is InstrumentStatus.MATURED or record.matured:
+        raise DomainError(ErrorCode.INSTRUMENT_MATURED, record.spec.instrument_id)
+    if record.status is not InstrumentStatus.ISSUED:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{record.spec.instrument_id} not issued")
+
+
+def coupon_period_id(instrument: DebtInstrument, day: date, calendar: HolidayCalendar) -> str:
+    """The period whose payment date (or unadjusted end) is ``day``.
+
+    The final period is paid by the redemption, so naming it here is
+    ``EVENT_NOT_APPLICABLE`` (from the domain's ``evolve``).
+    """
+    for period in instrument.terms.periods(calendar):
+        if day in (period.payment_date, period.accrual_end):
+            return period.period_id
+    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no coupon period ends on {day}")
+
+
+def to_account(record: AccountRecord) -> Account:
+    """The domain's view of an account."""
+    return Account(
+        record.account_id,
+        record.tier,
+        record.owner_id,
+        record.custodian_id,
+        record.parent_account_id,
+    )

@@ -1,0 +1,235 @@
+"""``settlement:*`` - DvP instructions: instruct, affirm or match, settle, cancel.
+
+A party instructing (the controller of the seller's or buyer's account) affirms its
+own side at once; the other side's ``Affirm`` - or the exchange's ``Match`` - makes it
+MATCHED. ``Settle`` moves the security leg and the cash leg in one transaction through
+the domain's ``settle`` (both or neither), after the same compliance check as
+transfers. The cash leg is ``amount_at_price(quantity, price_per_100)``: the domain's
+single rounding rule (clean price; accrued interest is not added here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from fabric_chaincode import Context
+from sovereign_assets.domain import (
+    DomainError,
+    ErrorCode,
+    InstructionState,
+    SettlementInstruction,
+    affirm,
+    amount_at_price,
+    cancel,
+    instruct,
+    match,
+    settle,
+)
+
+from . import rules
+from .auth import Duty, controls_account
+from .base import (
+    SovereignContext,
+    SovereignContract,
+    parent_of,
+    query,
+    require_account,
+    require_instruction,
+    require_instrument,
+    require_transfer_allowed,
+    sovereign,
+    transaction,
+)
+from .codes import ContractCode
+from .messages import InstructionSpec
+from .records import InstructionRecord
+from .rules import RuleError
+
+
+def _to_domain(record: InstructionRecord) -> SettlementInstruction:
+    return SettlementInstruction(
+        record.instruction_id,
+        record.instrument_id,
+        record.seller_account,
+        record.buyer_account,
+        record.quantity,
+        record.cash_amount,
+        date.fromisoformat(record.trade_date),
+        date.fromisoformat(record.settlement_date),
+        InstructionState(record.state),
+        frozenset(record.affirmed_by),
+    )
+
+
+def _to_record(
+    instruction: SettlementInstruction, template: InstructionRecord
+) -> InstructionRecord:
+    return InstructionRecord(
+        instruction.instruction_id,
+        instruction.instrument_id,
+        instruction.seller_account_id,
+        instruction.buyer_account_id,
+        instruction.face_amount,
+        template.price_per_100,
+        instruction.cash_amount,
+        instruction.trade_date.isoformat(),
+        instruction.settlement_date.isoformat(),
+        instruction.state.value,
+        sorted(instruction.affirmed_by),
+        template.instructed_by,
+    )
+
+
+def _sides_controlled(ctx: SovereignContext, record: InstructionRecord) -> list[str]:
+    """Account ids of the instruction the caller controls (seller first)."""
+    sides = []
+    for account_id in (record.seller_account, record.buyer_account):
+        account = require_account(ctx, account_id)
+        if controls_account(ctx.caller, account, parent_of(ctx, account)):
+            sides.append(account_id)
+    return sides
+
+
+def _require_party_or_exchange(ctx: SovereignContext, record: InstructionRecord) -> None:
+    if not _sides_controlled(ctx, record) and not ctx.has_duty(Duty.EXCHANGE):
+        raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade or the exchange")
+
+
+def _save(ctx: SovereignContext, updated: InstructionRecord, event: str) -> InstructionRecord:
+    ctx.repo.put_instruction(updated)
+    ctx.repo.emit(
+        event,
+        {
+            "instruction_id": updated.instruction_id,
+            "instrument_id": updated.instrument_id,
+            "state": updated.state,
+        },
+    )
+    return updated
+
+
+class SettlementContract(SovereignContract):
+    """Delivery versus payment."""
+
+    name = "settlement"
+
+    @transaction("Instruct")
+    def instruct(self, ctx: Context, instruction: InstructionSpec) -> InstructionRecord:
+        """Record a trade to settle (a party or the exchange)."""
+        sctx = sovereign(ctx)
+        spec = instruction
+        rules.require_id(spec.instruction_id, "instruction_id")
+        instrument = require_instrument(sctx, spec.instrument_id)
+        rules.require_tradable(instrument)
+        settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")
+        draft = InstructionRecord(
+            spec.instruction_id,
+            spec.instrument_id,
+            spec.seller_account,
+            spec.buyer_account,
+            spec.quantity,
+            spec.price_per_100,
+            0,
+            "",
+            spec.settlement_date,
+            InstructionState.INSTRUCTED.value,
+            [],
+            "",
+        )
+        sides = _sides_controlled(sctx, draft)
+        if not sides and not sctx.has_duty(Duty.EXCHANGE):
+            raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade or the exchange")
+        if sctx.repo.instruction(spec.instruction_id) is not None:
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"instruction {spec.instruction_id}")
+        as_of = sctx.business_date
+        created = instruct(
+            spec.instruction_id,
+            spec.instrument_id,
+            seller_account_id=spec.seller_account,
+            buyer_account_id=spec.buyer_account,
+            face_amount=spec.quantity,
+            denomination=instrument.spec.min_denomination,
+            cash_amount=amount_at_price(spec.quantity, spec.price_per_100),
+            trade_date=as_of,
+            settlement_date=settlement_date,
+            as_of=as_of,
+        )
+        if sides:
+            created = affirm(created, sides[0])
+        template = dataclasses.replace(draft, instructed_by=sctx.caller.controller_id)
+        return _save(sctx, _to_record(created, template), "SettlementInstructed")
+
+    @transaction("Affirm")
+    def affirm(self, ctx: Context, instruction_id: str) -> InstructionRecord:
+        """The caller's side affirms (the second affirmation matches the trade)."""
+        sctx = sovereign(ctx)
+        record = require_instruction(sctx, instruction_id)
+        pending = [s for s in _sides_controlled(sctx, record) if s not in record.affirmed_by]
+        if not pending:
+            if _sides_controlled(sctx, record):
+                raise DomainError(ErrorCode.ALREADY_AFFIRMED, instruction_id)
+            raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade")
+        updated = affirm(_to_domain(record), pending[0])
+        return _save(sctx, _to_record(updated, record), "SettlementAffirmed")
+
+    @transaction("Match")
+    def match(self, ctx: Context, instruction_id: str) -> InstructionRecord:
+        """The exchange matched the trade (in place of the two affirmations)."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.EXCHANGE)
+        record = require_instruction(sctx, instruction_id)
+        return _save(sctx, _to_record(match(_to_domain(record)), record), "SettlementMatched")
+
+    @transaction("Settle")
+    def settle(self, ctx: Context, instruction_id: str) -> InstructionRecord:
+        """Deliver securities and pay cash, together (a party or the exchange)."""
+        sctx = sovereign(ctx)
+        record = require_instruction(sctx, instruction_id)
+        _require_party_or_exchange(sctx, record)
+        instrument = require_instrument(sctx, record.instrument_id)
+        seller = require_account(sctx, record.seller_account)
+        buyer = require_account(sctx, record.buyer_account)
+        domain_instruction = _to_domain(record)
+        if domain_instruction.state is InstructionState.MATCHED:
+            require_transfer_allowed(sctx, instrument, seller, buyer, record.quantity)
+        before = sctx.repo.load_ledger(
+            [(seller.account_id, record.instrument_id), (buyer.account_id, record.instrument_id)],
+            cash_accounts=[seller.account_id, buyer.account_id],
+        )
+        settled, after = settle(
+            domain_instruction, before, instrument.spec.min_denomination, sctx.business_date
+        )
+        sctx.repo.save_ledger(before, after)
+        updated = _to_record(settled, record)
+        sctx.repo.put_instruction(updated)
+        sctx.repo.emit(
+            "SettlementSettled",
+            {
+                "instruction_id": updated.instruction_id,
+                "instrument_id": updated.instrument_id,
+                "seller_account": updated.seller_account,
+                "buyer_account": updated.buyer_account,
+                "quantity": updated.quantity,
+                "cash_amount": updated.cash_amount,
+            },
+        )
+        return updated
+
+    @transaction("Cancel")
+    def cancel(self, ctx: Context, instruction_id: str) -> InstructionRecord:
+        """Cancel before settlement (a party or the exchange)."""
+        sctx = sovereign(ctx)
+        record = require_instruction(sctx, instruction_id)
+        _require_party_or_exchange(sctx, record)
+        return _save(sctx, _to_record(cancel(_to_domain(record)), record), "SettlementCancelled")
+
+    @query("Get")
+    def get(self, ctx: Context, instruction_id: str) -> InstructionRecord:
+        """One instruction."""
+        return require_instruction(sovereign(ctx), instruction_id)
+
+    @query("List")
+    def list_instructions(self, ctx: Context) -> list[InstructionRecord]:
+        """Every instruction, by id."""
+        return sovereign(ctx).repo.instructions()

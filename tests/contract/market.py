@@ -1,0 +1,210 @@
+"""Test harness for the sovereign asset contracts: identities, a market clock, snapshots.
+
+Everything runs through the runtime's ``run_transaction`` on an ``InMemoryLedger`` with
+real X.509 certificates (Fabric CA style: OU client/admin, attributes ``hf.EnrollmentID``
+and ``role`` in extension 1.2.3.4.5.6.7.8.1). Test material only; nothing is secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from fabric_chaincode import (
+    InMemoryLedger,
+    Timestamp,
+    TransactionResult,
+    creator_bytes,
+    run_transaction,
+)
+from sovereign_assets.chaincode import chaincode
+from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
+
+NAMESPACE = "sovereign"
+TREASURY = "TreasuryMSP"
+CENTRAL_BANK = "CentralBankMSP"
+EXCHANGE = "ExchangeMSP"
+ORGS = (TREASURY, CENTRAL_BANK, EXCHANGE)
+PKT = dt.timezone(dt.timedelta(hours=5))
+_ATTRIBUTES_OID = x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1")
+_NOT_BEFORE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+@cache
+def _ca(msp_id: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, msp_id.lower()),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"ca.{msp_id.lower()}"),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(_NOT_BEFORE)
+        .not_valid_after(_NOT_BEFORE + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return cert, key
+
+
+@cache
+def identity(msp_id: str, enrollment_id: str, role: str | None, *, admin: bool = False) -> bytes:
+    """Creator bytes of a certificate issued by ``msp_id``'s CA."""
+    ca_cert, ca_key = _ca(msp_id)
+    key = ec.generate_private_key(ec.SECP256R1())
+    attrs: dict[str, str] = {"hf.EnrollmentID": enrollment_id, "hf.Type": "client"}
+    if role is not None:
+        attrs["role"] = role
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "admin" if admin else "client"),
+            x509.NameAttribute(NameOID.COMMON_NAME, enrollment_id),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(_NOT_BEFORE)
+        .not_valid_after(_NOT_BEFORE + dt.timedelta(days=3650))
+        .add_extension(
+            x509.UnrecognizedExtension(
+                _ATTRIBUTES_OID, json.dumps({"attrs": attrs}).encode("utf-8")
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return creator_bytes(msp_id, cert)
+
+
+# The cast of the market.
+def treasury() -> bytes:
+    return identity(TREASURY, "debt-office", "issuer")
+
+
+def central_bank() -> bytes:
+    return identity(CENTRAL_BANK, "sgl-desk", "registrar")
+
+
+def central_bank_admin() -> bytes:
+    return identity(CENTRAL_BANK, "cb-admin", None, admin=True)
+
+
+def exchange() -> bytes:
+    return identity(EXCHANGE, "match-engine", "exchange_operator")
+
+
+def dealer_alpha() -> bytes:
+    return identity(CENTRAL_BANK, "alpha-ops", "primary_dealer")
+
+
+def dealer_beta() -> bytes:
+    return identity(CENTRAL_BANK, "beta-ops", "primary_dealer")
+
+
+def governance_config(**overrides: object) -> dict[str, object]:
+    """A Pakistani governance configuration as JSON-ready data."""
+    config: dict[str, object] = {
+        "org_roles": {"issuer": [TREASURY], "registrar": [CENTRAL_BANK], "exchange": [EXCHANGE]},
+        "treasury_cash_account": "TREASURY-CASH",
+        "tax_authority_cash_account": "FBR-TAX",
+        "utc_offset_minutes": 300,
+        "calendars": [PAKISTAN_CALENDAR_CONFIG],
+        "withholding_tax": PAKISTAN_WITHHOLDING_CONFIG,
+    }
+    config.update(overrides)
+    return config
+
+
+def arg(value: object) -> str:
+    """A JSON transaction argument."""
+    return json.dumps(value, sort_keys=True)
+
+
+@dataclass
+class Market:
+    """One channel's ledger with the chaincode, a business-date clock and helpers."""
+
+    ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
+    today: dt.date = dt.date(2021, 8, 16)
+    _tick: int = 0
+    results: list[TransactionResult] = field(default_factory=list)
+
+    def on(self, day: dt.date) -> None:
+        """Move the market to ``day`` (transactions run from 10:00 PKT on)."""
+        self.today = day
+        self._tick = 0
+
+    def timestamp(self) -> Timestamp:
+        self._tick += 1
+        moment = dt.datetime.combine(self.today, dt.time(10, 0), tzinfo=PKT)
+        return Timestamp(seconds=int(moment.timestamp()) + self._tick)
+
+    def call(
+        self,
+        creator: bytes,
+        function: str,
+        *args: object,
+        transient: Mapping[str, bytes] | None = None,
+    ) -> TransactionResult:
+        """Run one transaction; non-str arguments are sent as JSON."""
+        raw = [a if isinstance(a, str) else arg(a) for a in args]
+        result = run_transaction(
+            chaincode,
+            self.ledger,
+            function,
+            *raw,
+            namespace=NAMESPACE,
+            timestamp=self.timestamp(),
+            creator=creator,
+            transient=transient,
+        )
+        self.results.append(result)
+        return result
+
+    def ok(self, creator: bytes, function: str, *args: object, **kwargs: object) -> object:
+        """Run a transaction that must succeed; return its JSON payload (or None)."""
+        result = self.call(creator, function, *args, **kwargs)  # type: ignore[arg-type]
+        assert result.ok, f"{function}: {result.response.message}"
+        return json.loads(result.payload) if result.payload else None
+
+    def fails(self, creator: bytes, function: str, *args: object, **kwargs: object) -> str:
+        """Run a transaction that must fail without changing the ledger; return its code."""
+        before = snapshot(self.ledger)
+        result = self.call(creator, function, *args, **kwargs)  # type: ignore[arg-type]
+        assert not result.ok, f"{function} unexpectedly succeeded"
+        assert snapshot(self.ledger) == before, f"{function} changed the ledger"
+        return result.response.message.split(":", 1)[0]
+
+    def query(self, function: str, *args: object) -> object:
+        """Evaluate a query as the central bank (the regulator reads everything)."""
+        return self.ok(central_bank(), function, *args)
+
+
+def snapshot(ledger: InMemoryLedger) -> dict[tuple[str, str], bytes]:
+    """Every committed public and implicit-collection key of the chaincode, and the
+    key-level policies of public keys."""
+    state: dict[tuple[str, str], bytes] = {}
+    for collection in ("", *(f"_implicit_org_{m}" for m in ORGS)):
+        for key, value in ledger.scan(NAMESPACE, collection, "", ""):
+            state[(collection, key)] = value
+            for name, meta in ledger.metadata(NAMESPACE, key, collection).items():
+                state[(f"{collection}#meta:{name}", key)] = meta
+    return state

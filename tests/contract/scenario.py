@@ -1,0 +1,199 @@
+"""The reference market, step by step, shared by the scenario, determinism and
+authorization tests.
+
+Amounts are paisa: PKR 1 = 100. A 364-day bill (PKR 5,000 denomination) and a 3-year
+7 % PIB (PKR 100,000 denomination, semi-annual, Act/Act ICMA) are issued on
+19 August 2021 to two primary dealers, who distribute to their clients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from .market import (
+    Market,
+    central_bank,
+    central_bank_admin,
+    dealer_alpha,
+    dealer_beta,
+    governance_config,
+    treasury,
+)
+
+RUPEE = 100
+MILLION = 1_000_000 * RUPEE
+BILL = "PK0000BIL365"
+BOND = "PK0000PIB033"
+BILL_DENOMINATION = 5_000 * RUPEE
+BOND_DENOMINATION = 100_000 * RUPEE
+ISSUE_DATE = dt.date(2021, 8, 19)
+
+INVESTORS = {
+    # investor id: (registering dealer, residency, type, tax status)
+    "PD-ALPHA": ("alpha", "RESIDENT", "PRIMARY_DEALER", "FILER"),
+    "PD-BETA": ("beta", "RESIDENT", "PRIMARY_DEALER", "FILER"),
+    "INV-AYESHA": ("alpha", "RESIDENT", "INDIVIDUAL", "FILER"),
+    "INV-BILAL": ("alpha", "RESIDENT", "INDIVIDUAL", "NON_FILER"),
+    "INV-CHEN": ("beta", "NON_RESIDENT", "INDIVIDUAL", "NON_RESIDENT_SCRA"),
+    "INV-DANA": ("beta", "RESIDENT", "INSTITUTION", "FILER"),
+}
+SUB_ACCOUNTS = {
+    "IPS-AYESHA": ("SGL-ALPHA", "INV-AYESHA"),
+    "IPS-BILAL": ("SGL-ALPHA", "INV-BILAL"),
+    "IPS-CHEN": ("SGL-BETA", "INV-CHEN"),
+    "IPS-DANA": ("SGL-BETA", "INV-DANA"),
+}
+DEALERS = {"alpha": dealer_alpha, "beta": dealer_beta}
+
+
+def pii_of(investor_id: str) -> bytes:
+    """Personal data as a bank would send it (transient only)."""
+    return f'{{"name":"{investor_id.title()}","cnic":"42101-0000000-1"}}'.encode()
+
+
+def investor_spec(investor_id: str) -> dict[str, object]:
+    _, residency, kind, tax = INVESTORS[investor_id]
+    return {
+        "investor_id": investor_id,
+        "kyc": "VERIFIED",
+        "residency": residency,
+        "investor_type": kind,
+        "tax_status": tax,
+    }
+
+
+def bill_spec() -> dict[str, object]:
+    return {
+        "instrument_id": BILL,
+        "kind": "TREASURY_BILL",
+        "min_denomination": BILL_DENOMINATION,
+        "issue_date": "2021-08-19",
+        "maturity_date": "2022-08-18",
+        "day_count": "ACT/365F",
+        "frequency": 0,
+        "calendar_id": "PK-SBP",
+        "tenor_days": 364,
+    }
+
+
+def bond_spec() -> dict[str, object]:
+    return {
+        "instrument_id": BOND,
+        "kind": "FIXED_RATE_BOND",
+        "min_denomination": BOND_DENOMINATION,
+        "issue_date": "2021-08-19",
+        "maturity_date": "2024-08-19",
+        "day_count": "ACT/ACT-ICMA",
+        "frequency": 2,
+        "calendar_id": "PK-SBP",
+        "coupon_rate": "0.07",
+    }
+
+
+def account_spec(
+    account_id: str, tier: str, owner: str, controller: str, parent: str | None = None
+) -> dict[str, object]:
+    spec: dict[str, object] = {
+        "account_id": account_id,
+        "tier": tier,
+        "owner_id": owner,
+        "controller": controller,
+    }
+    if parent is not None:
+        spec["parent_account_id"] = parent
+    return spec
+
+
+def bootstrap(market: Market) -> None:
+    """Governance, investors, accounts, cash - the market before any security exists."""
+    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
+    for investor_id, (dealer, *_) in INVESTORS.items():
+        market.ok(
+            DEALERS[dealer](),
+            "investor:Register",
+            investor_spec(investor_id),
+            transient={"pii": pii_of(investor_id)},
+        )
+    registrar = central_bank()
+    market.ok(
+        registrar,
+        "account:Open",
+        account_spec("SGL-ALPHA", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops"),
+    )
+    market.ok(
+        registrar,
+        "account:Open",
+        account_spec("SGL-BETA", "DEALER", "PD-BETA", "CentralBankMSP/beta-ops"),
+    )
+    market.ok(
+        registrar,
+        "account:Open",
+        account_spec("TREASURY-CASH", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
+    )
+    market.ok(
+        registrar,
+        "account:Open",
+        account_spec("FBR-TAX", "TAX_AUTHORITY", "FBR", "CentralBankMSP/sgl-desk"),
+    )
+    for account_id, (parent, owner) in SUB_ACCOUNTS.items():
+        opener = DEALERS["alpha" if parent == "SGL-ALPHA" else "beta"]
+        controller = "CentralBankMSP/" + ("alpha-ops" if parent == "SGL-ALPHA" else "beta-ops")
+        market.ok(
+            opener(),
+            "account:Open",
+            account_spec(account_id, "INVESTOR", owner, controller, parent),
+        )
+    for account_id, amount in (
+        ("SGL-ALPHA", 500 * MILLION),
+        ("SGL-BETA", 500 * MILLION),
+        ("IPS-AYESHA", 10 * MILLION),
+        ("TREASURY-CASH", 2_000 * MILLION),
+    ):
+        market.ok(registrar, "cash:Mint", account_id, str(amount))
+
+
+def create_and_issue(market: Market) -> None:
+    """The debt office creates the bill and the bond, the central bank approves, the
+    debt office issues them to the two primary dealers."""
+    market.on(dt.date(2021, 8, 17))
+    market.ok(treasury(), "instrument:Create", bill_spec())
+    market.ok(treasury(), "instrument:Create", bond_spec())
+    market.ok(central_bank(), "instrument:Approve", BILL)
+    market.ok(central_bank(), "instrument:Approve", BOND)
+    market.on(ISSUE_DATE)
+    market.ok(
+        treasury(),
+        "instrument:Issue",
+        BILL,
+        [
+            {"account_id": "SGL-ALPHA", "amount": 200 * MILLION},
+            {"account_id": "SGL-BETA", "amount": 100 * MILLION},
+        ],
+    )
+    market.ok(
+        treasury(),
+        "instrument:Issue",
+        BOND,
+        [
+            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION},
+            {"account_id": "SGL-BETA", "amount": 200 * MILLION},
+        ],
+    )
+
+
+def distribute(market: Market) -> None:
+    """Free-of-payment distribution from the dealers to their clients."""
+    market.on(dt.date(2021, 8, 20))
+    for dealer, sender, receiver, amount in (
+        (dealer_alpha, "SGL-ALPHA", "IPS-AYESHA", 10 * MILLION),
+        (dealer_alpha, "SGL-ALPHA", "IPS-BILAL", 5 * MILLION),
+        (dealer_beta, "SGL-BETA", "IPS-CHEN", 20 * MILLION),
+        (dealer_beta, "SGL-BETA", "IPS-DANA", 15 * MILLION),
+    ):
+        market.ok(dealer(), "holding:Transfer", BOND, sender, receiver, str(amount))
+    market.ok(dealer_beta(), "holding:Transfer", BILL, "SGL-BETA", "IPS-DANA", str(10 * MILLION))
+
+
+def digest(pii: bytes) -> str:
+    return hashlib.sha256(pii).hexdigest()
