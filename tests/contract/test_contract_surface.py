@@ -24,7 +24,9 @@ from .scenario import (
     distribute,
 )
 
-CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "chaincode" / "sovereign_assets" / "contracts"
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "chaincode" / "sovereign_assets"
+CONTRACTS_DIR = PACKAGE_DIR / "contracts"
+SCHEMA_DIR = PACKAGE_DIR / "schema"
 
 SURFACE = {
     "governance": {"Bootstrap", "Update", "Get"},
@@ -215,7 +217,7 @@ def test_events_carry_no_personal_data(template: Market) -> None:
         assert "pii" not in text
 
 
-_PURE = {"codes.py", "messages.py", "records.py", "rules.py"}
+_PURE = {"rules.py"}
 _FORBIDDEN_EVERYWHERE = {
     "grpc",
     "fabric_protos",
@@ -237,6 +239,18 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
     return found
+
+
+def test_the_shared_schema_imports_only_the_domain() -> None:
+    allowed = ("sovereign_assets.domain", "sovereign_assets.schema")
+    for module in sorted(SCHEMA_DIR.glob("*.py")):
+        tree = ast.parse(module.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                name = node.module
+                if name.startswith(("sovereign", "fabric")):
+                    assert name.startswith(allowed), f"{module.name} imports {name}"
+        assert not _imports(module) & _FORBIDDEN_EVERYWHERE, module.name
 
 
 def test_layering() -> None:

@@ -14,10 +14,10 @@ randomness, the environment or files.
 from __future__ import annotations
 
 from fabric_chaincode import Contract
+from sovereign_assets.schema.codes import ALL_CODES, ContractCode
 
 from .accounts import AccountContract
 from .cash import CashContract
-from .codes import ALL_CODES, ContractCode
 from .governance import GovernanceContract
 from .holdings import HoldingContract
 from .instruments import InstrumentContract

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import AccountTier, DomainError, ErrorCode
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import AccountSpec
+from sovereign_assets.schema.records import AccountRecord
 
 from . import rules
 from .auth import Duty, require_account_control
 from .base import SovereignContract, query, require_account, sovereign, transaction
-from .codes import ContractCode
-from .messages import AccountSpec
-from .records import AccountRecord
 from .rules import RuleError
 
 _NEEDS_REGISTERED_OWNER = (AccountTier.DEALER, AccountTier.INVESTOR)

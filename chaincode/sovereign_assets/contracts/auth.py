@@ -22,10 +22,10 @@ from enum import StrEnum
 from cryptography.x509.oid import NameOID
 
 from fabric_chaincode import ClientIdentity
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import GovernanceConfig
+from sovereign_assets.schema.records import AccountRecord
 
-from .codes import ContractCode
-from .messages import GovernanceConfig
-from .records import AccountRecord
 from .rules import RuleError
 
 ENROLLMENT_ID_ATTRIBUTE = "hf.EnrollmentID"

@@ -21,12 +21,17 @@ from typing import Any, TypeVar
 
 from fabric_chaincode import ChaincodeError, Context, Contract, Stub, evaluate, submit
 from sovereign_assets.domain import Controls, DomainError, ErrorCode, check_transfer
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import GovernanceConfig
+from sovereign_assets.schema.records import (
+    AccountRecord,
+    InstructionRecord,
+    InstrumentRecord,
+    InstrumentStatus,
+)
 
 from . import rules
 from .auth import Caller, Duty, authorize, has_duty
-from .codes import ContractCode
-from .messages import GovernanceConfig
-from .records import AccountRecord, InstructionRecord, InstrumentRecord, InstrumentStatus
 from .repository import Repository
 from .rules import MarketConfig, RuleError
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import CashToken
+from sovereign_assets.schema.messages import CashBalance
 
 from .auth import Duty
 from .base import SovereignContract, query, require_account, sovereign, transaction
-from .messages import CashBalance
 
 CASH_INSTRUMENT_ID = "CASH"
 

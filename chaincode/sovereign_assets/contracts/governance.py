@@ -8,12 +8,12 @@ policy, so ``Update`` needs both organisations whatever the chaincode says.
 from __future__ import annotations
 
 from fabric_chaincode import Context
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import GovernanceConfig
+from sovereign_assets.schema.records import GovernanceRecord
 
 from .auth import Duty, authorize
 from .base import SovereignContract, query, sovereign, transaction
-from .codes import ContractCode
-from .messages import GovernanceConfig
-from .records import GovernanceRecord
 from .rules import RuleError, validate_governance
 
 

@@ -8,6 +8,7 @@ account's bank account) and passes the same compliance check as the dry run
 from __future__ import annotations
 
 from fabric_chaincode import Context
+from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
 
 from . import rules
 from .auth import require_account_control
@@ -21,7 +22,6 @@ from .base import (
     sovereign,
     transaction,
 )
-from .messages import HoldingChange, HoldingEntry
 
 
 class HoldingContract(SovereignContract):

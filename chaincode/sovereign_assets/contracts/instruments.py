@@ -18,6 +18,9 @@ from sovereign_assets.domain import (
     IjaraSukuk,
     cash_flows,
 )
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import Allotment, InstrumentSpec, ScheduledFlow
+from sovereign_assets.schema.records import InstrumentRecord, InstrumentStatus
 
 from . import rules
 from .auth import Duty
@@ -30,9 +33,6 @@ from .base import (
     sovereign,
     transaction,
 )
-from .codes import ContractCode
-from .messages import Allotment, InstrumentSpec, ScheduledFlow
-from .records import InstrumentRecord, InstrumentStatus
 from .rules import RuleError
 
 _HOLDING_TIERS = (AccountTier.DEALER, AccountTier.INVESTOR)

@@ -11,6 +11,9 @@ import dataclasses
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import DomainError, ErrorCode
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import InvestorSpec, TransferCheck
+from sovereign_assets.schema.records import AccountRecord, InvestorRecord
 
 from . import rules
 from .auth import Duty
@@ -23,9 +26,6 @@ from .base import (
     transaction,
     transfer_reason,
 )
-from .codes import ContractCode
-from .messages import InvestorSpec, TransferCheck
-from .records import AccountRecord, InvestorRecord
 from .repository import implicit_collection
 from .rules import RuleError
 

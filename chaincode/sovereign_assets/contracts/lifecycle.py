@@ -42,13 +42,19 @@ from sovereign_assets.domain import (
 )
 from sovereign_assets.domain.instruments import DebtInstrument
 from sovereign_assets.domain.lifecycle import LifecycleEvent
+from sovereign_assets.schema.messages import BatchResult, RedemptionBatch
+from sovereign_assets.schema.records import (
+    ClaimRecord,
+    EffectRecord,
+    InstrumentRecord,
+    InstrumentStatus,
+    PaymentRun,
+)
 
 from . import rules
 from .auth import Duty
 from .base import SovereignContext, SovereignContract, query, require_instrument, sovereign
 from .base import transaction as submit_transaction
-from .messages import BatchResult, RedemptionBatch
-from .records import ClaimRecord, EffectRecord, InstrumentRecord, InstrumentStatus, PaymentRun
 
 MATURITY_RUN = "MATURITY"
 """Run id of the redemption (its claims use the period ids of its effects)."""

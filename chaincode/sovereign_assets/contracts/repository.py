@@ -32,10 +32,9 @@ from typing import Any, TypeVar
 from fabric_chaincode import KeyEndorsementPolicy, Role, Stub
 from fabric_chaincode.serialization import dumps, from_json_value, loads, to_json_value
 from sovereign_assets.domain import Ledger
-
-from .codes import ContractCode
-from .messages import HoldingChange, HoldingEntry
-from .records import (
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
+from sovereign_assets.schema.records import (
     AccountRecord,
     CashSupply,
     ClaimRecord,
@@ -45,6 +44,7 @@ from .records import (
     InvestorRecord,
     PaymentRun,
 )
+
 from .rules import RuleError
 
 SCHEMA_VERSION = 1

@@ -47,10 +47,19 @@ from sovereign_assets.domain import (
 )
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState
 from sovereign_assets.domain.tax import table_from_config
-
-from .codes import ContractCode
-from .messages import DocumentSpec, GovernanceConfig, InstrumentKind, InvestorSpec
-from .records import AccountRecord, InstrumentRecord, InstrumentStatus, InvestorRecord
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import (
+    DocumentSpec,
+    GovernanceConfig,
+    InstrumentKind,
+    InvestorSpec,
+)
+from sovereign_assets.schema.records import (
+    AccountRecord,
+    InstrumentRecord,
+    InstrumentStatus,
+    InvestorRecord,
+)
 
 ORG_ROLES = ("issuer", "registrar", "exchange")
 """Organisation roles governance maps to MSP IDs; issuer and registrar are required."""

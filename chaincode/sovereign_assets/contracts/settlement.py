@@ -26,6 +26,9 @@ from sovereign_assets.domain import (
     match,
     settle,
 )
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import InstructionSpec
+from sovereign_assets.schema.records import InstructionRecord
 
 from . import rules
 from .auth import Duty, controls_account
@@ -41,9 +44,6 @@ from .base import (
     sovereign,
     transaction,
 )
-from .codes import ContractCode
-from .messages import InstructionSpec
-from .records import InstructionRecord
 from .rules import RuleError
 
 
