@@ -1,1 +1,42 @@
-"""Package."""
+"""A typed client for the sovereign asset contracts, over the Fabric Gateway client.
+
+``SovereignClient(GatewayInvoker(contract))`` exposes every transaction with the schema's
+dataclasses (``sovereign_assets.schema``); refusals raise one exception class per error
+code (:mod:`sovereign_client.errors`); :func:`watch` follows ledger events with
+checkpoints.
+"""
+
+from sovereign_client import errors
+from sovereign_client.client import (
+    Accounts,
+    Cash,
+    Governance,
+    Holdings,
+    Instruments,
+    Investors,
+    Lifecycle,
+    Settlements,
+    SovereignClient,
+)
+from sovereign_client.errors import SovereignError, UnknownCodeError
+from sovereign_client.events import LedgerEvent, watch
+from sovereign_client.invoker import GatewayInvoker, Invoker
+
+__all__ = [
+    "Accounts",
+    "Cash",
+    "GatewayInvoker",
+    "Governance",
+    "Holdings",
+    "Instruments",
+    "Investors",
+    "Invoker",
+    "LedgerEvent",
+    "Lifecycle",
+    "Settlements",
+    "SovereignClient",
+    "SovereignError",
+    "UnknownCodeError",
+    "errors",
+    "watch",
+]

@@ -1,0 +1,306 @@
+"""The typed client: every transaction of the sovereign asset contracts as a method.
+
+Arguments and results are the schema's dataclasses (``sovereign_assets.schema``), money
+is ``int`` minor units and rates and prices ``Decimal``. A refusal raises the
+:mod:`~sovereign_client.errors` class of its code, e.g. ``InsufficientHoldingError``.
+
+    client = SovereignClient(GatewayInvoker(network.get_contract("sovereign")))
+    bill = client.instruments.get("PK-MTB-2024-364")
+    client.holdings.transfer(bill.instrument_id, "HBL-SGL", "HBL-IPS-0042", 5_000_000)
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+from sovereign_assets.schema.messages import (
+    AccountSpec,
+    Allotment,
+    BatchResult,
+    CashBalance,
+    GovernanceConfig,
+    HoldingChange,
+    HoldingEntry,
+    InstructionSpec,
+    InstrumentSpec,
+    InvestorSpec,
+    RedemptionBatch,
+    ScheduledFlow,
+    TransferCheck,
+)
+from sovereign_assets.schema.records import (
+    AccountRecord,
+    ClaimRecord,
+    InstructionRecord,
+    InstrumentRecord,
+    InvestorRecord,
+)
+from sovereign_client._codec import Decoder, encode_argument, many, nothing, one
+from sovereign_client.invoker import Invoker
+
+T = TypeVar("T")
+
+
+class _Section:
+    """One contract namespace; methods name its transactions."""
+
+    namespace = ""
+
+    def __init__(self, invoker: Invoker) -> None:
+        self._invoker = invoker
+
+    def _submit(
+        self,
+        decode: Decoder[T],
+        function: str,
+        *args: object,
+        transient: Mapping[str, bytes] | None = None,
+    ) -> T:
+        data = self._invoker.submit(
+            f"{self.namespace}:{function}", [encode_argument(a) for a in args], transient
+        )
+        return decode(data)
+
+    def _evaluate(self, decode: Decoder[T], function: str, *args: object) -> T:
+        data = self._invoker.evaluate(
+            f"{self.namespace}:{function}", [encode_argument(a) for a in args]
+        )
+        return decode(data)
+
+
+def _iso(day: date | str) -> str:
+    return day if isinstance(day, str) else day.isoformat()
+
+
+class Governance(_Section):
+    """The ledger-held configuration: org roles, cash accounts, calendars, tax table."""
+
+    namespace = "governance"
+
+    def bootstrap(self, config: GovernanceConfig) -> None:
+        """Set the configuration once (registrar admin); later changes need two orgs."""
+        self._submit(nothing, "Bootstrap", config)
+
+    def update(self, config: GovernanceConfig) -> None:
+        self._submit(nothing, "Update", config)
+
+    def get(self) -> GovernanceConfig:
+        return self._evaluate(one(GovernanceConfig), "Get")
+
+
+class Accounts(_Section):
+    """Dealer accounts at the central bank, investor sub-accounts at banks, cash accounts."""
+
+    namespace = "account"
+
+    def open(self, spec: AccountSpec) -> AccountRecord:
+        return self._submit(one(AccountRecord), "Open", spec)
+
+    def get(self, account_id: str) -> AccountRecord:
+        return self._evaluate(one(AccountRecord), "Get", account_id)
+
+    def list(self) -> builtins.list[AccountRecord]:
+        return self._evaluate(many(AccountRecord), "List")
+
+
+class Investors(_Section):
+    """The investor registry and the dry-run transfer check."""
+
+    namespace = "investor"
+
+    def register(self, investor: InvestorSpec, personal_data: bytes) -> InvestorRecord:
+        """Register; ``personal_data`` travels as transient data to the org's private store."""
+        return self._submit(
+            one(InvestorRecord), "Register", investor, transient={"pii": personal_data}
+        )
+
+    def get(self, investor_id: str) -> InvestorRecord:
+        return self._evaluate(one(InvestorRecord), "Get", investor_id)
+
+    def set_kyc(self, investor_id: str, kyc: str) -> InvestorRecord:
+        return self._submit(one(InvestorRecord), "SetKyc", investor_id, kyc)
+
+    def freeze(self, account_id: str) -> AccountRecord:
+        return self._submit(one(AccountRecord), "Freeze", account_id)
+
+    def unfreeze(self, account_id: str) -> AccountRecord:
+        return self._submit(one(AccountRecord), "Unfreeze", account_id)
+
+    def check_transfer(
+        self, instrument_id: str, from_account: str, to_account: str, amount: int
+    ) -> TransferCheck:
+        """Would this transfer pass every rule? The first failing reason code, if not."""
+        return self._evaluate(
+            one(TransferCheck), "CheckTransfer", instrument_id, from_account, to_account, amount
+        )
+
+
+class Instruments(_Section):
+    """Create, approve, issue, pause; terms and cash-flow schedules."""
+
+    namespace = "instrument"
+
+    def create(self, spec: InstrumentSpec) -> InstrumentRecord:
+        return self._submit(one(InstrumentRecord), "Create", spec)
+
+    def approve(self, instrument_id: str) -> InstrumentRecord:
+        return self._submit(one(InstrumentRecord), "Approve", instrument_id)
+
+    def issue(self, instrument_id: str, allotments: Sequence[Allotment]) -> InstrumentRecord:
+        return self._submit(one(InstrumentRecord), "Issue", instrument_id, list(allotments))
+
+    def pause(self, instrument_id: str) -> InstrumentRecord:
+        return self._submit(one(InstrumentRecord), "Pause", instrument_id)
+
+    def resume(self, instrument_id: str) -> InstrumentRecord:
+        return self._submit(one(InstrumentRecord), "Resume", instrument_id)
+
+    def get(self, instrument_id: str) -> InstrumentRecord:
+        return self._evaluate(one(InstrumentRecord), "Get", instrument_id)
+
+    def list(self) -> builtins.list[InstrumentRecord]:
+        return self._evaluate(many(InstrumentRecord), "List")
+
+    def schedule(self, instrument_id: str) -> builtins.list[ScheduledFlow]:
+        return self._evaluate(many(ScheduledFlow), "Schedule", instrument_id)
+
+
+class Cash(_Section):
+    """The central bank's wholesale cash token (1 token = 1 minor unit)."""
+
+    namespace = "cash"
+
+    def mint(self, account_id: str, amount: int) -> CashBalance:
+        return self._submit(one(CashBalance), "Mint", account_id, amount)
+
+    def withdraw(self, account_id: str, amount: int) -> CashBalance:
+        return self._submit(one(CashBalance), "Withdraw", account_id, amount)
+
+    def balance(self, account_id: str) -> CashBalance:
+        return self._evaluate(one(CashBalance), "Balance", account_id)
+
+
+class Holdings(_Section):
+    """Holdings by account and by instrument, their history, free-of-payment transfers."""
+
+    namespace = "holding"
+
+    def transfer(
+        self, instrument_id: str, from_account: str, to_account: str, amount: int
+    ) -> builtins.list[HoldingEntry]:
+        return self._submit(
+            many(HoldingEntry), "Transfer", instrument_id, from_account, to_account, amount
+        )
+
+    def by_account(self, account_id: str) -> builtins.list[HoldingEntry]:
+        return self._evaluate(many(HoldingEntry), "ByAccount", account_id)
+
+    def by_instrument(self, instrument_id: str) -> builtins.list[HoldingEntry]:
+        return self._evaluate(many(HoldingEntry), "ByInstrument", instrument_id)
+
+    def history(self, instrument_id: str, account_id: str) -> builtins.list[HoldingChange]:
+        return self._evaluate(many(HoldingChange), "History", instrument_id, account_id)
+
+
+class Settlements(_Section):
+    """Delivery-versus-payment instructions: instruct, affirm or match, settle, cancel."""
+
+    namespace = "settlement"
+
+    def instruct(self, instruction: InstructionSpec) -> InstructionRecord:
+        return self._submit(one(InstructionRecord), "Instruct", instruction)
+
+    def affirm(self, instruction_id: str) -> InstructionRecord:
+        return self._submit(one(InstructionRecord), "Affirm", instruction_id)
+
+    def match(self, instruction_id: str) -> InstructionRecord:
+        return self._submit(one(InstructionRecord), "Match", instruction_id)
+
+    def settle(self, instruction_id: str) -> InstructionRecord:
+        """Both legs in one transaction, or neither."""
+        return self._submit(one(InstructionRecord), "Settle", instruction_id)
+
+    def cancel(self, instruction_id: str) -> InstructionRecord:
+        return self._submit(one(InstructionRecord), "Cancel", instruction_id)
+
+    def get(self, instruction_id: str) -> InstructionRecord:
+        return self._evaluate(one(InstructionRecord), "Get", instruction_id)
+
+    def list(self) -> builtins.list[InstructionRecord]:
+        return self._evaluate(many(InstructionRecord), "List")
+
+
+class Lifecycle(_Section):
+    """Coupons and rentals, redemptions (in bounded batches), floating-rate fixings."""
+
+    namespace = "lifecycle"
+
+    def pay_coupon(
+        self, instrument_id: str, payment_date: date | str, batch_size: int
+    ) -> BatchResult:
+        """Pay at most ``batch_size`` more holders; call again until ``done``."""
+        return self._submit(
+            one(BatchResult), "PayCoupon", instrument_id, _iso(payment_date), batch_size
+        )
+
+    def redeem(self, instrument_id: str, batch_size: int) -> RedemptionBatch:
+        return self._submit(one(RedemptionBatch), "Redeem", instrument_id, batch_size)
+
+    def publish_fixing(
+        self, instrument_id: str, period_id: str, rate: Decimal, source: str
+    ) -> InstrumentRecord:
+        return self._submit(
+            one(InstrumentRecord), "PublishFixing", instrument_id, period_id, rate, source
+        )
+
+    def claims(self, instrument_id: str, payment_date: date | str) -> builtins.list[ClaimRecord]:
+        return self._evaluate(many(ClaimRecord), "Claims", instrument_id, _iso(payment_date))
+
+    def pay_coupon_in_full(
+        self, instrument_id: str, payment_date: date | str, batch_size: int
+    ) -> BatchResult:
+        """Run batches until every holder is paid; the totals of all batches."""
+        total = BatchResult(0, 0, 0, 0, False)
+        while not total.done:
+            batch = self.pay_coupon(instrument_id, payment_date, batch_size)
+            total = BatchResult(
+                total.paid + batch.paid,
+                total.gross + batch.gross,
+                total.tax + batch.tax,
+                total.net + batch.net,
+                batch.done,
+            )
+        return total
+
+    def redeem_in_full(self, instrument_id: str, batch_size: int) -> RedemptionBatch:
+        total = RedemptionBatch(0, 0, 0, 0, False, 0)
+        while not total.done:
+            batch = self.redeem(instrument_id, batch_size)
+            total = RedemptionBatch(
+                total.paid + batch.paid,
+                total.gross + batch.gross,
+                total.tax + batch.tax,
+                total.net + batch.net,
+                batch.done,
+                total.retired + batch.retired,
+            )
+        return total
+
+
+class SovereignClient:
+    """All the contracts of the sovereign asset chaincode, as one identity sees them."""
+
+    def __init__(self, invoker: Invoker) -> None:
+        self.invoker = invoker
+        self.governance = Governance(invoker)
+        self.accounts = Accounts(invoker)
+        self.investors = Investors(invoker)
+        self.instruments = Instruments(invoker)
+        self.cash = Cash(invoker)
+        self.holdings = Holdings(invoker)
+        self.settlements = Settlements(invoker)
+        self.lifecycle = Lifecycle(invoker)

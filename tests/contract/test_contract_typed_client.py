@@ -1,0 +1,150 @@
+"""The typed client drives the contracts: dataclasses in, dataclasses out, typed errors.
+
+The invoker here runs each call through the chaincode on the in-memory ledger (a test
+double of the Gateway invoker); on the network the same client runs over
+``GatewayInvoker``. What is checked is the client's side: argument encoding, result
+decoding and the mapping of every refusal to its exception class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import pytest
+
+from sovereign_assets.schema.codes import ALL_CODES
+from sovereign_assets.schema.messages import (
+    Allotment,
+    InstructionSpec,
+    InstrumentKind,
+    InstrumentSpec,
+)
+from sovereign_client import SovereignClient, errors
+from sovereign_client.errors import (
+    InsufficientHoldingError,
+    InvalidArgumentError,
+    NotMultipleOfDenominationError,
+    SovereignError,
+    UnauthorizedError,
+)
+
+from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, treasury
+from .scenario import BOND, MILLION, bootstrap, create_and_issue
+
+
+class MarketInvoker:
+    """Runs ``contract:Function`` as one identity on the in-memory market."""
+
+    def __init__(self, market: Market, creator: bytes) -> None:
+        self.market = market
+        self.creator = creator
+
+    def submit(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient: Mapping[str, bytes] | None = None,
+    ) -> bytes:
+        result = self.market.call(self.creator, function, *arguments, transient=transient)
+        if not result.ok:
+            typed = errors.from_message(result.response.message)
+            assert typed is not None, result.response.message
+            raise typed
+        return result.payload
+
+    def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
+        return self.submit(function, arguments)
+
+
+@pytest.fixture
+def market() -> Market:
+    market = Market()
+    bootstrap(market)
+    create_and_issue(market)
+    return market
+
+
+def as_(market: Market, creator: bytes) -> SovereignClient:
+    return SovereignClient(MarketInvoker(market, creator))
+
+
+def test_every_chaincode_code_has_its_own_exception_class() -> None:
+    assert errors.codes() == set(ALL_CODES)
+    for code in ALL_CODES:
+        cls = errors.error_class(code)
+        assert cls is not None
+        assert issubclass(cls, SovereignError)
+        assert cls.code == code
+
+
+def test_queries_decode_into_the_schema_records(market: Market) -> None:
+    registrar = as_(market, central_bank())
+    bond = registrar.instruments.get(BOND)
+    assert bond.spec.instrument_id == BOND
+    assert bond.spec.coupon_rate == Decimal("0.07")
+    assert bond.spec.kind is InstrumentKind.FIXED_RATE_BOND
+    assert bond.issued == 500 * MILLION
+    holders = {h.account_id: h.amount for h in registrar.holdings.by_instrument(BOND)}
+    assert holders == {"SGL-ALPHA": 300 * MILLION, "SGL-BETA": 200 * MILLION}
+    schedule = registrar.instruments.schedule(BOND)
+    assert [f.payment_date for f in schedule][:2] == ["2022-02-21", "2022-08-19"]
+    assert all(isinstance(f.amount_per_unit, Decimal | None) for f in schedule)
+    assert registrar.cash.balance("SGL-ALPHA").amount == 500 * MILLION
+    assert {a.account_id for a in registrar.accounts.list()} >= {"SGL-ALPHA", "IPS-AYESHA"}
+
+
+def test_a_dvp_trade_through_the_typed_client(market: Market) -> None:
+    market.on(dt.date(2021, 8, 23))
+    alpha, beta = as_(market, dealer_alpha()), as_(market, dealer_beta())
+    instruction = InstructionSpec(
+        instruction_id="TRD-1",
+        instrument_id=BOND,
+        seller_account="SGL-ALPHA",
+        buyer_account="SGL-BETA",
+        quantity=50 * MILLION,
+        price_per_100=Decimal("99.5000"),
+        settlement_date="2021-08-24",
+    )
+    assert alpha.settlements.instruct(instruction).state == "AFFIRMED_BY_ONE"
+    assert beta.settlements.affirm("TRD-1").instruction_id == "TRD-1"
+    market.on(dt.date(2021, 8, 24))
+    settled = as_(market, exchange()).settlements.settle("TRD-1")
+    assert settled.state == "SETTLED"
+    assert settled.cash_amount == 49_750_000 * 100
+    registrar = as_(market, central_bank())
+    assert registrar.cash.balance("SGL-ALPHA").amount == 500 * MILLION + settled.cash_amount
+    check = registrar.investors.check_transfer(BOND, "SGL-BETA", "SGL-ALPHA", 1)
+    assert check.allowed is False
+    assert check.reason == "NOT_MULTIPLE_OF_DENOMINATION"
+
+
+def test_refusals_raise_their_own_classes_and_change_nothing(market: Market) -> None:
+    alpha = as_(market, dealer_alpha())
+    with pytest.raises(InsufficientHoldingError) as caught:
+        alpha.holdings.transfer(BOND, "SGL-ALPHA", "IPS-AYESHA", 900 * MILLION)
+    assert caught.value.code == "INSUFFICIENT_HOLDING"
+    with pytest.raises(NotMultipleOfDenominationError):
+        alpha.holdings.transfer(BOND, "SGL-ALPHA", "IPS-AYESHA", 12_345)
+    with pytest.raises(UnauthorizedError):
+        alpha.cash.mint("SGL-ALPHA", 1)
+    with pytest.raises(UnauthorizedError):
+        as_(market, exchange()).instruments.issue(BOND, [Allotment("SGL-ALPHA", 100 * MILLION)])
+    with pytest.raises(InvalidArgumentError):
+        as_(market, treasury()).instruments.create(
+            InstrumentSpec(
+                instrument_id="bad id!", kind=InstrumentKind.TREASURY_BILL, min_denomination=0
+            )
+        )
+    registrar = as_(market, central_bank())
+    assert registrar.holdings.by_account("IPS-AYESHA") == []
+    assert registrar.cash.balance("SGL-ALPHA").amount == 500 * MILLION
+
+
+def test_an_unknown_code_is_kept_not_swallowed() -> None:
+    error = errors.from_message("chaincode response 500, NEW_RULE_CODE: a rule added later")
+    assert isinstance(error, errors.UnknownCodeError)
+    assert error.unknown_code == "NEW_RULE_CODE"
+    assert str(error) == "NEW_RULE_CODE: a rule added later"
+    assert errors.from_message("no code in this text") is None
