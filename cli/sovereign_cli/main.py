@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from sovereign_client import SovereignClient
     from sovereign_network.network import Network
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,7 @@ class ExitCode:
     NETWORK = 4
     TOPOLOGY = 5
     NOT_FOUND = 6
+    REFUSED = 7
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Settings:
     as_json: bool
     as_user: str | None = None
     profile: str | None = None
+    client_factory: Callable[[Settings], SovereignClient] | None = None
+    """Replaces the Gateway connection (tests supply an in-memory ledger here)."""
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -53,20 +57,41 @@ def fail(message: str, code: int) -> NoReturn:
 
 @contextmanager
 def errors_to_exit_codes() -> Iterator[None]:
-    """Map the library's exceptions to exit codes at the command boundary."""
+    """Map the library's exceptions to exit codes at the command boundary.
+
+    The exception types are imported only when something failed, so commands that
+    never touch gRPC do not pay for importing it.
+    """
+    try:
+        yield
+    except Exception as exc:
+        code = _exit_code_for(exc)
+        if code is None:
+            raise
+        fail(str(exc), code)
+
+
+def _exit_code_for(exc: Exception) -> int | None:
     from sovereign_network.binaries import BinariesUnavailable
     from sovereign_network.network import NetworkError
     from sovereign_network.supervisor import ProcessError
     from sovereign_network.topology import TopologyError
 
-    try:
-        yield
-    except BinariesUnavailable as exc:
-        fail(str(exc), ExitCode.FABRIC_MISSING)
-    except TopologyError as exc:
-        fail(str(exc), ExitCode.TOPOLOGY)
-    except (NetworkError, ProcessError) as exc:
-        fail(str(exc), ExitCode.NETWORK)
+    if isinstance(exc, BinariesUnavailable):
+        return ExitCode.FABRIC_MISSING
+    if isinstance(exc, TopologyError):
+        return ExitCode.TOPOLOGY
+    if isinstance(exc, NetworkError | ProcessError):
+        return ExitCode.NETWORK
+    if "grpc" in sys.modules:
+        from fabric_gateway import GatewayError
+        from sovereign_client import SovereignError
+
+        if isinstance(exc, SovereignError):
+            return ExitCode.REFUSED
+        if isinstance(exc, GatewayError):
+            return ExitCode.NETWORK
+    return None
 
 
 def open_network(settings: Settings, *, build: bool = False, need_fabric: bool = True) -> Network:

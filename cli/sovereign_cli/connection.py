@@ -1,0 +1,79 @@
+"""Who signs and how the CLI reaches the ledger: the one place that opens a Gateway.
+
+``--as ORG/USER`` (or a user name unique across orgs) picks the identity from the
+network's home; the CLI connects over TLS to that org's gateway peer and builds a
+:class:`~sovereign_client.SovereignClient`. Tests replace the whole thing by setting
+``Settings.client_factory``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sovereign_cli.main import ExitCode, Settings, fail, open_network
+
+if TYPE_CHECKING:
+    from sovereign_client import SovereignClient
+    from sovereign_network.network import Network
+    from sovereign_network.topology import Org
+
+DEFAULT_SIGNER = "admin"
+
+
+def resolve_signer(net: Network, as_user: str | None) -> tuple[Org, str]:
+    """The org and user named by ``--as`` (default: the first org's admin)."""
+    if not as_user:
+        return net.topology.orgs[0], DEFAULT_SIGNER
+    org_name, sep, user = as_user.partition("/")
+    if sep:
+        org = net.topology.org(org_name)
+        if user != DEFAULT_SIGNER and user not in net.users(org):
+            fail(f"{org.msp_id} has no user {user!r}", ExitCode.NOT_FOUND)
+        return org, user
+    owners = [org for org in net.topology.orgs if as_user in net.users(org)]
+    if len(owners) == 1:
+        return owners[0], as_user
+    if not owners:
+        fail(f"no org has a user {as_user!r}; use ORG/USER", ExitCode.NOT_FOUND)
+    names = ", ".join(o.name for o in owners)
+    return fail(f"user {as_user!r} exists in {names}; use ORG/USER", ExitCode.USAGE)
+
+
+@contextmanager
+def gateway_client(settings: Settings) -> Iterator[SovereignClient]:
+    """A typed client signing as ``settings.as_user``; closes its gRPC channel after."""
+    if settings.client_factory is not None:
+        yield settings.client_factory(settings)
+        return
+    import grpc
+
+    from fabric_gateway import X509Identity, connect, load_private_key_pem, new_private_key_signer
+    from sovereign_client import GatewayInvoker, SovereignClient
+
+    net = open_network(settings, need_fabric=False)
+    if not net.is_up():
+        fail(f"the network in {settings.home} is not running", ExitCode.NOT_FOUND)
+    org, user = resolve_signer(net, settings.as_user)
+    paths = net.layout.user(org.key, user)
+    peer = org.gateway_peer
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=net.layout.tls_ca_cert(org.key).read_bytes()
+    )
+    channel = grpc.secure_channel(
+        peer.address, credentials, options=[("grpc.ssl_target_name_override", peer.host)]
+    )
+    try:
+        identity = X509Identity(org.msp_id, paths.cert.read_bytes())
+        signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
+        gateway = connect(client=channel, identity=identity, signer=signer)
+        contract = gateway.get_network(net.topology.channel).get_contract(
+            net.topology.chaincode.name
+        )
+        yield SovereignClient(GatewayInvoker(contract))
+    finally:
+        channel.close()
+
+
+ClientFactory = Callable[[Settings], "SovereignClient"]
