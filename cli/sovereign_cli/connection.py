@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovereign_cli.main import ExitCode, Settings, fail, open_network
 
 if TYPE_CHECKING:
+    from fabric_gateway import Gateway
+    from fabric_gateway import Network as GatewayNetwork
     from sovereign_client import SovereignClient
     from sovereign_network.network import Network
     from sovereign_network.topology import Org
@@ -47,10 +50,36 @@ def gateway_client(settings: Settings) -> Iterator[SovereignClient]:
     if settings.client_factory is not None:
         yield settings.client_factory(settings)
         return
+    from sovereign_client import GatewayInvoker, SovereignClient
+
+    with _gateway(settings) as (gateway, channel_name, chaincode_name):
+        contract = gateway.get_network(channel_name).get_contract(chaincode_name)
+        yield SovereignClient(GatewayInvoker(contract))
+
+
+@dataclass(frozen=True)
+class LedgerChannel:
+    """The Gateway ``network`` (channel) the ledger lives on and its chaincode's name."""
+
+    network: GatewayNetwork
+    chaincode: str
+
+
+@contextmanager
+def gateway_network(settings: Settings) -> Iterator[LedgerChannel]:
+    """The channel as the Gateway client sees it, signing as ``settings.as_user``: what
+    event streams need (``sov events watch``). Closes the gRPC channel after."""
+    with _gateway(settings) as (gateway, channel_name, chaincode_name):
+        yield LedgerChannel(gateway.get_network(channel_name), chaincode_name)
+
+
+@contextmanager
+def _gateway(settings: Settings) -> Iterator[tuple[Gateway, str, str]]:
+    """A Gateway connection to the ``--as`` user's org gateway peer over TLS, with the
+    channel and chaincode names of the running network."""
     import grpc
 
     from fabric_gateway import X509Identity, connect, load_private_key_pem, new_private_key_signer
-    from sovereign_client import GatewayInvoker, SovereignClient
 
     net = open_network(settings, need_fabric=False)
     if not net.is_up():
@@ -68,10 +97,7 @@ def gateway_client(settings: Settings) -> Iterator[SovereignClient]:
         identity = X509Identity(org.msp_id, paths.cert.read_bytes())
         signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
         gateway = connect(client=channel, identity=identity, signer=signer)
-        contract = gateway.get_network(net.topology.channel).get_contract(
-            net.topology.chaincode.name
-        )
-        yield SovereignClient(GatewayInvoker(contract))
+        yield gateway, net.topology.channel, net.topology.chaincode.name
     finally:
         channel.close()
 

@@ -182,6 +182,9 @@ def cli(
     except ValueError as exc:
         fail(str(exc), ExitCode.USAGE)
     chosen_home = home or defaults.home or default_home()
+    # A caller embedding the CLI (the tests) may pass obj=Settings(...) with a client
+    # factory; keep the factory, everything else comes from the options as usual.
+    inherited = ctx.obj.client_factory if isinstance(ctx.obj, Settings) else None
     ctx.obj = Settings(
         home=chosen_home.expanduser().resolve(),
         topology=topology or defaults.topology,
@@ -189,6 +192,7 @@ def cli(
         as_json=as_json,
         as_user=as_user or defaults.as_user,
         profile=profile,
+        client_factory=inherited,
     )
 
 

@@ -77,7 +77,9 @@ class SovereignContext(Context):
     def business_date(self) -> date:
         """Transaction timestamp in the market's time zone: the date every rule uses."""
         return rules.business_date(
-            self.repo.timestamp_seconds(), self.governance.utc_offset_minutes
+            self.repo.timestamp_seconds(),
+            self.governance.utc_offset_minutes,
+            self.governance.business_date_shift_days,
         )
 
     def authorize(self, duty: Duty) -> Caller:

@@ -12,6 +12,7 @@ from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import GovernanceConfig
 from sovereign_assets.schema.records import GovernanceRecord
 
+from . import rules
 from .auth import Duty, authorize
 from .base import SovereignContract, query, sovereign, transaction
 from .rules import RuleError, validate_governance
@@ -39,6 +40,9 @@ class GovernanceContract(SovereignContract):
         sctx = sovereign(ctx)
         sctx.authorize(Duty.CONTROLLER)
         validate_governance(config)
+        rules.require_shift_not_backwards(
+            sctx.governance.business_date_shift_days, config.business_date_shift_days
+        )
         sctx.repo.put_governance(GovernanceRecord(config))
         sctx.repo.emit("GovernanceUpdated", _summary(config))
 
@@ -53,4 +57,5 @@ def _summary(config: GovernanceConfig) -> dict[str, object]:
         "org_roles": config.org_roles,
         "utc_offset_minutes": config.utc_offset_minutes,
         "global_pause": config.global_pause,
+        "business_date_shift_days": config.business_date_shift_days,
     }

@@ -86,10 +86,19 @@ def invalid(message: str) -> RuleError:
 # -- time and identifiers ------------------------------------------------------------
 
 
-def business_date(seconds: int, utc_offset_minutes: int) -> date:
-    """The market's calendar date of a transaction timestamp (seconds since the epoch)."""
+def business_date(seconds: int, utc_offset_minutes: int, shift_days: int = 0) -> date:
+    """The market's calendar date of a transaction timestamp (seconds since the epoch),
+    moved by the governance's business-date shift (zero outside pilots)."""
     moment = datetime.fromtimestamp(seconds, tz=UTC) + timedelta(minutes=utc_offset_minutes)
-    return moment.date()
+    return moment.date() + timedelta(days=shift_days)
+
+
+def require_shift_not_backwards(current: int, proposed: int) -> None:
+    """Business dates never go back: a shift may only grow."""
+    if proposed < 0:
+        raise invalid("business_date_shift_days: must not be negative")
+    if proposed < current:
+        raise invalid("business_date_shift_days: business dates never move backwards")
 
 
 def require_id(value: str, field: str) -> str:
@@ -153,6 +162,7 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
         raise invalid("treasury and tax authority need different cash accounts")
     if abs(config.utc_offset_minutes) > _MAX_OFFSET_MINUTES:
         raise invalid("utc_offset_minutes: must lie within +-14 hours")
+    require_shift_not_backwards(0, config.business_date_shift_days)
     calendars: dict[str, HolidayCalendar] = {}
     for item in config.calendars:
         calendar = calendar_from_config(

@@ -55,6 +55,10 @@ class GovernanceConfig:
     ``withholding_tax``: the rate table with effective dates.
     ``currency`` / ``currency_exponent``: the cash token's currency (PKR, 2).
     ``global_pause``: the kill switch; every transfer and settlement is refused.
+    ``business_date_shift_days``: days added to every transaction's business date. Zero
+    on a production network; a pilot or test network moves it forward (never back, and
+    only with both controllers' endorsement) to run a coupon or a maturity without
+    waiting for the calendar.
     """
 
     org_roles: dict[str, list[str]]
@@ -66,6 +70,7 @@ class GovernanceConfig:
     currency: str = "PKR"
     currency_exponent: int = 2
     global_pause: bool = False
+    business_date_shift_days: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,407 @@
+"""``make demo``: the consortium up, the chaincode deployed, and a narrated lifecycle.
+
+A treasury bill and a fixed-rate bond are issued by the debt office, approved by the
+central bank and allotted to two primary dealers, distributed to the dealers' clients,
+traded delivery-versus-payment through the exchange, pay their coupons with
+withholding tax, and redeem; an ineligible transfer is refused with its reason. The
+report ends with the register reconciled to the paisa. The network is left running.
+
+The ledger dates its transactions by the transaction timestamp, so the instruments are
+issued on the day the demo runs (a 91-day bill and a one-year semi-annual bond); to
+reach their coupon and maturity dates the two controllers move the network's
+business date forward through governance, as a pilot network may.
+
+:func:`narrate` is the lifecycle itself; it only needs a typed client per identity, so
+the same script runs on the real network (:func:`main`) and in the contract tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from sovereign_assets.domain import AccountTier
+from sovereign_assets.schema.messages import (
+    AccountSpec,
+    Allotment,
+    CalendarConfig,
+    GovernanceConfig,
+    InstructionSpec,
+    InstrumentKind,
+    InstrumentSpec,
+    InvestorSpec,
+    TaxRateRow,
+)
+from sovereign_client import SovereignClient, SovereignError
+
+RUPEE = 100  # paisa
+MILLION = 1_000_000 * RUPEE
+
+# Who does what, as "ORG/user" of the packaged topology.
+DEBT_OFFICE = "Treasury/debtoffice"
+REGISTRAR = "CentralBank/registrar"
+CENTRAL_BANK_ADMIN = "CentralBank/admin"
+DEALER_ALPHA = "CentralBank/dealer1"
+DEALER_BETA = "CentralBank/dealer2"
+EXCHANGE = "Exchange/operator"
+
+BILL = "PKDEMOMTB091"
+BOND = "PKDEMOPIB012"
+
+
+def rupees(paisa: int) -> str:
+    """An amount in paisa as rupees with two decimals and thousands separators."""
+    sign = "-" if paisa < 0 else ""
+    whole, cents = divmod(abs(paisa), RUPEE)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+@dataclass
+class Report:
+    """What the demo did, and the reconciliation it ends with."""
+
+    lines: list[str] = field(default_factory=list)
+    reconciled: bool = False
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def governance(today: dt.date) -> GovernanceConfig:
+    """Pakistani conventions; the demo calendar knows weekends only (no holiday list)."""
+    start, end = today - dt.timedelta(days=800), today + dt.timedelta(days=800)
+    return GovernanceConfig(
+        org_roles={
+            "issuer": ["TreasuryMSP"],
+            "registrar": ["CentralBankMSP"],
+            "exchange": ["ExchangeMSP"],
+        },
+        treasury_cash_account="TREASURY-CASH",
+        tax_authority_cash_account="FBR-TAX",
+        utc_offset_minutes=300,
+        calendars=[
+            CalendarConfig(
+                id="DEMO-WEEKENDS",
+                weekend=["SAT", "SUN"],
+                holidays=[],
+                covers_from=start.isoformat(),
+                covers_to=end.isoformat(),
+            )
+        ],
+        withholding_tax=[
+            TaxRateRow("FILER", Decimal("0.15"), "2019-07-01"),
+            TaxRateRow("NON_FILER", Decimal("0.30"), "2019-07-01"),
+            TaxRateRow("NON_RESIDENT_SCRA", Decimal("0"), "2019-07-01"),
+            TaxRateRow("EXEMPT", Decimal("0"), "2019-07-01"),
+        ],
+    )
+
+
+INVESTORS = (
+    # investor id, registered by, residency, type, tax status
+    ("PD-ALPHA", DEALER_ALPHA, "RESIDENT", "PRIMARY_DEALER", "FILER"),
+    ("PD-BETA", DEALER_BETA, "RESIDENT", "PRIMARY_DEALER", "FILER"),
+    ("INV-AYESHA", DEALER_ALPHA, "RESIDENT", "INDIVIDUAL", "FILER"),
+    ("INV-BILAL", DEALER_ALPHA, "RESIDENT", "INDIVIDUAL", "NON_FILER"),
+    ("INV-CHEN", DEALER_BETA, "NON_RESIDENT", "INDIVIDUAL", "NON_RESIDENT_SCRA"),
+    ("INV-DANA", DEALER_BETA, "RESIDENT", "INSTITUTION", "FILER"),
+)
+SUB_ACCOUNTS = (
+    # account, parent dealer account, legal owner, opened by
+    ("IPS-AYESHA", "SGL-ALPHA", "INV-AYESHA", DEALER_ALPHA),
+    ("IPS-BILAL", "SGL-ALPHA", "INV-BILAL", DEALER_ALPHA),
+    ("IPS-CHEN", "SGL-BETA", "INV-CHEN", DEALER_BETA),
+    ("IPS-DANA", "SGL-BETA", "INV-DANA", DEALER_BETA),
+)
+
+
+def _controller(who: str) -> str:
+    org, user = who.split("/")
+    return f"{org}MSP/{user}"
+
+
+def narrate(
+    client_for: Callable[[str], SovereignClient],
+    today: dt.date,
+    say: Callable[[str], None],
+) -> Report:
+    """Run the lifecycle; ``client_for("Org/user")`` signs as that identity."""
+    report = Report()
+
+    def tell(text: str) -> None:
+        report.lines.append(text)
+        say(text)
+
+    registrar = client_for(REGISTRAR)
+    debt_office = client_for(DEBT_OFFICE)
+    alpha, beta = client_for(DEALER_ALPHA), client_for(DEALER_BETA)
+    exchange = client_for(EXCHANGE)
+
+    tell("1. The central bank bootstraps governance: roles, cash accounts, tax table.")
+    client_for(CENTRAL_BANK_ADMIN).governance.bootstrap(governance(today))
+
+    tell("2. Dealers register their clients (personal data stays in private collections).")
+    for investor_id, registrar_of, residency, kind, tax in INVESTORS:
+        spec = InvestorSpec(investor_id, "VERIFIED", residency, kind, tax)
+        pii = json.dumps({"name": investor_id.title(), "cnic": "42101-0000000-1"}).encode()
+        client_for(registrar_of).investors.register(spec, pii)
+    # A client whose KYC has lapsed, to show a refusal later.
+    alpha.investors.register(
+        InvestorSpec("INV-EMAD", "EXPIRED", "RESIDENT", "INDIVIDUAL", "FILER"), b'{"name":"Emad"}'
+    )
+
+    tell("3. Accounts: dealer SGL accounts at the central bank, client IPS sub-accounts.")
+    for account, owner, who in (
+        ("SGL-ALPHA", "PD-ALPHA", DEALER_ALPHA),
+        ("SGL-BETA", "PD-BETA", DEALER_BETA),
+    ):
+        registrar.accounts.open(AccountSpec(account, AccountTier.DEALER, owner, _controller(who)))
+    registrar.accounts.open(
+        AccountSpec("TREASURY-CASH", AccountTier.TREASURY, "TREASURY", _controller(DEBT_OFFICE))
+    )
+    registrar.accounts.open(
+        AccountSpec("FBR-TAX", AccountTier.TAX_AUTHORITY, "FBR", _controller(REGISTRAR))
+    )
+    for account, parent, owner, opener in (
+        *SUB_ACCOUNTS,
+        ("IPS-EMAD", "SGL-ALPHA", "INV-EMAD", DEALER_ALPHA),
+    ):
+        client_for(opener).accounts.open(
+            AccountSpec(account, AccountTier.INVESTOR, owner, _controller(opener), parent)
+        )
+
+    tell("4. The central bank mints wholesale cash tokens (1 token = 1 paisa).")
+    minted = 0
+    for account, amount in (
+        ("SGL-ALPHA", 900 * MILLION),
+        ("SGL-BETA", 900 * MILLION),
+        ("TREASURY-CASH", 2_000 * MILLION),
+    ):
+        registrar.cash.mint(account, amount)
+        minted += amount
+        tell(f"   {account:<14} PKR {rupees(amount):>20}")
+
+    bill_maturity = today + dt.timedelta(days=91)
+    bond_maturity = _one_year_after(today)
+    tell("5. The debt office creates a 91-day bill and a 1-year 12% bond; the central bank")
+    tell("   approves both.")
+    debt_office.instruments.create(
+        InstrumentSpec(
+            instrument_id=BILL,
+            kind=InstrumentKind.TREASURY_BILL,
+            min_denomination=5_000 * RUPEE,
+            issue_date=today.isoformat(),
+            maturity_date=bill_maturity.isoformat(),
+            day_count="ACT/365F",
+            calendar_id="DEMO-WEEKENDS",
+            tenor_days=91,
+        )
+    )
+    debt_office.instruments.create(
+        InstrumentSpec(
+            instrument_id=BOND,
+            kind=InstrumentKind.FIXED_RATE_BOND,
+            min_denomination=100_000 * RUPEE,
+            issue_date=today.isoformat(),
+            maturity_date=bond_maturity.isoformat(),
+            day_count="ACT/ACT-ICMA",
+            frequency=2,
+            calendar_id="DEMO-WEEKENDS",
+            coupon_rate=Decimal("0.12"),
+        )
+    )
+    registrar.instruments.approve(BILL)
+    registrar.instruments.approve(BOND)
+
+    tell("6. Allotment to the primary dealers (key-level policy: treasury AND central bank).")
+    debt_office.instruments.issue(
+        BILL, [Allotment("SGL-ALPHA", 300 * MILLION), Allotment("SGL-BETA", 200 * MILLION)]
+    )
+    debt_office.instruments.issue(
+        BOND, [Allotment("SGL-ALPHA", 400 * MILLION), Allotment("SGL-BETA", 300 * MILLION)]
+    )
+
+    tell("7. Dealers distribute to their clients, free of payment.")
+    for dealer, sender, receiver, instrument, amount in (
+        (alpha, "SGL-ALPHA", "IPS-AYESHA", BOND, 50 * MILLION),
+        (alpha, "SGL-ALPHA", "IPS-BILAL", BOND, 20 * MILLION),
+        (beta, "SGL-BETA", "IPS-CHEN", BOND, 80 * MILLION),
+        (beta, "SGL-BETA", "IPS-DANA", BILL, 25 * MILLION),
+    ):
+        dealer.holdings.transfer(instrument, sender, receiver, amount)
+        tell(f"   {instrument} {sender} -> {receiver}: PKR {rupees(amount)}")
+
+    tell("8. A DvP trade through the exchange: ALPHA sells PKR 100m of the bond to BETA.")
+    trade = alpha.settlements.instruct(
+        InstructionSpec(
+            instruction_id="TRD-0001",
+            instrument_id=BOND,
+            seller_account="SGL-ALPHA",
+            buyer_account="SGL-BETA",
+            quantity=100 * MILLION,
+            price_per_100=Decimal("99.8750"),
+            settlement_date=today.isoformat(),
+        )
+    )
+    exchange.settlements.match(trade.instruction_id)
+    settled = exchange.settlements.settle(trade.instruction_id)
+    tell(
+        f"   settled {settled.state}: bond and PKR {rupees(settled.cash_amount)} moved "
+        "in one transaction"
+    )
+
+    tell("9. An ineligible transfer is refused with its reason.")
+    check = registrar.investors.check_transfer(BOND, "SGL-ALPHA", "IPS-EMAD", 10 * MILLION)
+    tell(f"   dry run: allowed={check.allowed} reason={check.reason}")
+    try:
+        alpha.holdings.transfer(BOND, "SGL-ALPHA", "IPS-EMAD", 10 * MILLION)
+        tell("   the transfer went through (unexpected)")
+    except SovereignError as refused:
+        tell(f"   submitted anyway: refused with {refused.code}")
+
+    def advance_to(day: dt.date) -> None:
+        # A pilot network moves its business date with both controllers' endorsement.
+        config = replace(registrar.governance.get(), business_date_shift_days=(day - today).days)
+        registrar.governance.update(config)
+        tell(f"   (the controllers move the business date to {day.isoformat()})")
+
+    tax_paid = 0
+
+    def redeem(instrument: str) -> None:
+        nonlocal tax_paid
+        done = debt_office.lifecycle.redeem_in_full(instrument, 2)
+        tax_paid += done.tax
+        tell(
+            f"   {instrument}: {done.paid} holders, PKR {rupees(done.gross)} gross, "
+            f"PKR {rupees(done.tax)} tax, face retired PKR {rupees(done.retired)}"
+        )
+
+    tell("10. The bill matures: redeemed at par, its tokens retired.")
+    advance_to(_payment_date(registrar, BILL, "REDEMPTION"))
+    redeem(BILL)
+
+    tell("11. The bond's first coupon, with withholding tax (15% filer, 30% non-filer,")
+    tell("    0% non-resident SCRA), paid in batches of two holders.")
+    coupon_date = _payment_date(registrar, BOND, "COUPON")
+    advance_to(coupon_date)
+    paid = debt_office.lifecycle.pay_coupon_in_full(BOND, coupon_date, 2)
+    tax_paid += paid.tax
+    tell(
+        f"   coupon {coupon_date.isoformat()}: {paid.paid} holders, gross PKR "
+        f"{rupees(paid.gross)}, tax PKR {rupees(paid.tax)}, net PKR {rupees(paid.net)}"
+    )
+
+    tell("12. The bond matures: the second coupon and the face, tokens retired.")
+    advance_to(_payment_date(registrar, BOND, "REDEMPTION"))
+    redeem(BOND)
+
+    report.totals = _reconcile(registrar, minted, tax_paid, tell)
+    report.reconciled = report.totals["mismatches"] == 0
+    return report
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _payment_date(client: SovereignClient, instrument: str, kind: str) -> dt.date:
+    """The first scheduled payment of ``kind`` (business-day adjusted) of ``instrument``."""
+    for flow in client.instruments.schedule(instrument):
+        if flow.kind == kind:
+            return dt.date.fromisoformat(flow.payment_date)
+    raise LookupError(f"{instrument} has no {kind} in its schedule")
+
+
+def _reconcile(
+    registrar: SovereignClient, minted: int, tax_paid: int, tell: Callable[[str], None]
+) -> dict[str, int]:
+    tell("13. The register, reconciled to the paisa:")
+    mismatches = 0
+    for instrument in registrar.instruments.list():
+        held = sum(
+            h.amount for h in registrar.holdings.by_instrument(instrument.spec.instrument_id)
+        )
+        outstanding = instrument.issued - instrument.redeemed
+        ok = held == outstanding
+        mismatches += not ok
+        tell(
+            f"   {instrument.spec.instrument_id:<18} issued {rupees(instrument.issued):>18} "
+            f"redeemed {rupees(instrument.redeemed):>18} held {rupees(held):>16} "
+            f"{'OK' if ok else 'MISMATCH'}"
+        )
+    balances = {
+        a.account_id: registrar.cash.balance(a.account_id).amount for a in registrar.accounts.list()
+    }
+    in_accounts = sum(balances.values())
+    ok = in_accounts == minted
+    mismatches += not ok
+    verdict = "OK" if ok else "MISMATCH"
+    tell(f"   cash minted PKR {rupees(minted)} = in accounts PKR {rupees(in_accounts)} {verdict}")
+    tax_ok = balances.get("FBR-TAX", 0) == tax_paid
+    mismatches += not tax_ok
+    verdict = "OK" if tax_ok else "MISMATCH"
+    tell(f"   tax authority PKR {rupees(balances.get('FBR-TAX', 0))} = tax withheld {verdict}")
+    return {"minted": minted, "in_accounts": in_accounts, "tax": tax_paid, "mismatches": mismatches}
+
+
+def main() -> int:
+    """Bring the consortium up, deploy, narrate; leave the network running."""
+    import contextlib
+    import time
+
+    import click
+
+    from sovereign_cli.connection import gateway_client
+    from sovereign_cli.main import Settings
+    from sovereign_network import binaries, topology
+    from sovereign_network.binaries import BinariesUnavailable
+    from sovereign_network.network import Network, NetworkError, default_home
+
+    started = time.monotonic()
+    try:
+        fabric = binaries.ensure()
+    except BinariesUnavailable as exc:
+        print(f"demo not run: {exc}", file=sys.stderr)
+        return 3
+    home = default_home()
+    net = Network(home, topology.load(), fabric)
+    if net.exists():
+        print(f"removing the previous demo network in {home}", file=sys.stderr)
+        net.down(purge=True)
+        net = Network(home, topology.load(), fabric)
+    try:
+        net.up(lambda step: print(f"  - {step}", file=sys.stderr))
+        net.deploy_chaincode(progress=lambda step: print(f"  - {step}", file=sys.stderr))
+    except NetworkError as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 4
+
+    with contextlib.ExitStack() as stack:
+        clients: dict[str, SovereignClient] = {}
+
+        def client_for(who: str) -> SovereignClient:
+            if who not in clients:
+                settings = Settings(
+                    home=home, topology=None, base_port=None, as_json=False, as_user=who
+                )
+                clients[who] = stack.enter_context(gateway_client(settings))
+            return clients[who]
+
+        report = narrate(client_for, dt.date.today(), click.echo)
+    elapsed = time.monotonic() - started
+    state = "reconciled" if report.reconciled else "NOT reconciled"
+    click.echo(f"\nregister {state}; demo took {elapsed:.1f}s")
+    click.echo(f"The network is still running in {home}. Inspect it with:")
+    click.echo("  sov network status            sov instrument list --as CentralBank/registrar")
+    click.echo("  sov holding list --instrument PKDEMOPIB012 --as CentralBank/registrar")
+    click.echo("Stop it with: sov network down   (add --purge to delete its data)")
+    return 0 if report.reconciled else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
