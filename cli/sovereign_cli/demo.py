@@ -69,6 +69,14 @@ class Report:
     totals: dict[str, int] = field(default_factory=dict)
 
 
+UTC_OFFSET_MINUTES = 300  # Pakistan Standard Time
+
+
+def market_today() -> dt.date:
+    """Today in the market's time zone: the business date the ledger gives transactions."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=UTC_OFFSET_MINUTES)).date()
+
+
 def governance(today: dt.date) -> GovernanceConfig:
     """Pakistani conventions; the demo calendar knows weekends only (no holiday list)."""
     start, end = today - dt.timedelta(days=800), today + dt.timedelta(days=800)
@@ -80,7 +88,7 @@ def governance(today: dt.date) -> GovernanceConfig:
         },
         treasury_cash_account="TREASURY-CASH",
         tax_authority_cash_account="FBR-TAX",
-        utc_offset_minutes=300,
+        utc_offset_minutes=UTC_OFFSET_MINUTES,
         calendars=[
             CalendarConfig(
                 id="DEMO-WEEKENDS",
@@ -392,7 +400,7 @@ def main() -> int:
                 clients[who] = stack.enter_context(gateway_client(settings))
             return clients[who]
 
-        report = narrate(client_for, dt.date.today(), click.echo)
+        report = narrate(client_for, market_today(), click.echo)
     elapsed = time.monotonic() - started
     state = "reconciled" if report.reconciled else "NOT reconciled"
     click.echo(f"\nregister {state}; demo took {elapsed:.1f}s")

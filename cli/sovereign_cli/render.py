@@ -227,9 +227,7 @@ def _dataclass(cls: type[Any], value: object, path: str) -> Any:
     kwargs: dict[str, Any] = {}
     for name, f in known.items():
         if name not in value:
-            required = (
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            )
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required:
                 raise SpecError(f"{prefix}{name}: missing")
             continue

@@ -41,7 +41,7 @@ from sovereign_network.supervisor import (
     http_ok,
     port_in_use,
 )
-from sovereign_network.topology import HOST, Orderer, Org, Peer, Topology
+from sovereign_network.topology import CHAINCODE_SLOTS, HOST, Orderer, Org, Peer, Topology
 
 Progress = Callable[[str], None]
 
@@ -227,13 +227,6 @@ class Network:
             ports=(p.port, p.chaincode_port, p.operations_port),
         )
 
-    def process_names(self) -> list[str]:
-        names = [o.name for o in self.topology.orderer_org.orderers]
-        for org in self.topology.orgs:
-            names += [p.name for p in org.peers]
-            names.append(chaincode_process(org))
-        return names
-
     # -------------------------------------------------------------------- up
     def up(self, progress: Progress = _quiet) -> None:
         """Bring the network up from nothing, or restart it on its existing data."""
@@ -416,10 +409,11 @@ class Network:
         sequence = int(deployed.get(name, {}).get("sequence", 0)) + 1
         label = f"{name}_{version}"
         packages: dict[str, ChaincodePackage] = {}
+        slot = self._chaincode_slot(name)
         for org in self.topology.orgs:
             packages[org.key] = build_package(
                 label=label,
-                address=f"{HOST}:{org.chaincode_port}",
+                address=f"{HOST}:{org.chaincode_ports[slot]}",
                 server=self.layout.chaincode_server(org.key),
                 client=self.layout.chaincode_client(org.key),
                 directory=self.home / "chaincode" / org.key,
@@ -434,7 +428,7 @@ class Network:
                         org, ["lifecycle", "chaincode", "install", str(packages[org.key].path)], p
                     )
             progress(f"starting {org.name}'s chaincode server")
-            self._start_chaincode(org, module, packages[org.key].package_id, name)
+            self._start_chaincode(org, module, packages[org.key].package_id, name, slot)
         common = [
             "--channelID",
             self.topology.channel,
@@ -518,14 +512,31 @@ class Network:
                         raise NetworkError(f"{p.name} did not see {name} sequence {sequence}")
                     time.sleep(0.1)
 
-    def _start_chaincode(self, org: Org, module: str, package_id: str, name: str) -> None:
-        process = chaincode_process(org)
+    def _chaincode_slot(self, name: str) -> int:
+        """The server slot (port per org) of chaincode ``name``; a new name takes a free one."""
+        slots: dict[str, int] = self.load_state().get("chaincode_slots", {})
+        if name in slots:
+            return slots[name]
+        free = sorted(set(range(CHAINCODE_SLOTS)) - set(slots.values()))
+        if not free:
+            raise NetworkError(
+                f"every org already runs {CHAINCODE_SLOTS} chaincode servers "
+                f"({', '.join(sorted(slots))}); redeploy one of them instead"
+            )
+        self._save_state(chaincode_slots={**slots, name: free[0]})
+        return free[0]
+
+    def _start_chaincode(
+        self, org: Org, module: str, package_id: str, name: str, slot: int
+    ) -> None:
+        process = chaincode_process(org, name)
+        port = org.chaincode_ports[slot]
         self.supervisor.stop(process)
         server = self.layout.chaincode_server(org.key)
         env = {
             **_base_env(),
             "CHAINCODE_ID": package_id,
-            "CHAINCODE_SERVER_ADDRESS": f"{HOST}:{org.chaincode_port}",
+            "CHAINCODE_SERVER_ADDRESS": f"{HOST}:{port}",
             "CHAINCODE_TLS_DISABLED": "false",
             "CHAINCODE_TLS_KEY": str(server.tls_key),
             "CHAINCODE_TLS_CERT": str(server.tls_cert),
@@ -537,27 +548,34 @@ class Network:
             argv=[sys.executable, "-m", "fabric_chaincode", "serve", "--chaincode", module],
             env=env,
             cwd=self.home,
-            ports=(org.chaincode_port,),
+            ports=(port,),
         )
         self.supervisor.start(spec)
         self.supervisor.wait_until(
             process,
-            lambda: _port_open(org.chaincode_port),
+            lambda: port_in_use(port),
             timeout=20,
-            what=f"its chaincode server on port {org.chaincode_port}",
+            what=f"its chaincode server on port {port}",
         )
-        state = self.load_state()
-        servers = state.get("chaincode_servers", {})
-        servers[org.key] = {"module": module, "package_id": package_id, "name": name}
+        servers = self.load_state().get("chaincode_servers", {})
+        servers[process] = {
+            "org": org.key,
+            "module": module,
+            "package_id": package_id,
+            "name": name,
+            "slot": slot,
+        }
         self._save_state(chaincode_servers=servers)
 
     def _restart_chaincode(self, progress: Progress) -> None:
         servers = self.load_state().get("chaincode_servers", {})
         for org in self.topology.orgs:
-            entry = servers.get(org.key)
-            if entry:
-                progress(f"restarting {org.name}'s chaincode server")
-                self._start_chaincode(org, entry["module"], entry["package_id"], entry["name"])
+            for entry in servers.values():
+                if entry["org"] == org.key:
+                    progress(f"restarting {org.name}'s {entry['name']} chaincode server")
+                    self._start_chaincode(
+                        org, entry["module"], entry["package_id"], entry["name"], entry["slot"]
+                    )
 
     # ------------------------------------------------------------ identities
     def users(self, org: Org) -> dict[str, dict[str, str]]:
@@ -596,6 +614,7 @@ class Network:
         """What a client needs to connect, and what is running."""
         running = set(self.supervisor.running())
         state = self.load_state()
+        servers: dict[str, dict[str, Any]] = state.get("chaincode_servers", {})
         orgs = []
         for org in self.topology.orgs:
             users = {
@@ -620,10 +639,15 @@ class Network:
                         {"name": p.name, "address": p.address, "running": p.name in running}
                         for p in org.peers
                     ],
-                    "chaincode_server": {
-                        "address": f"{HOST}:{org.chaincode_port}",
-                        "running": chaincode_process(org) in running,
-                    },
+                    "chaincode_servers": [
+                        {
+                            "chaincode": entry["name"],
+                            "address": f"{HOST}:{org.chaincode_ports[entry['slot']]}",
+                            "running": process in running,
+                        }
+                        for process, entry in sorted(servers.items())
+                        if entry["org"] == org.key
+                    ],
                 }
             )
         chaincodes = [
@@ -666,12 +690,8 @@ class Network:
         return CommandResult(result.stdout, result.stderr)
 
 
-def chaincode_process(org: Org) -> str:
-    return f"chaincode.{org.key}"
-
-
-def _port_open(port: int) -> bool:
-    return port_in_use(port)
+def chaincode_process(org: Org, chaincode: str) -> str:
+    return f"chaincode.{org.key}.{chaincode}"
 
 
 def _base_env() -> dict[str, str]:

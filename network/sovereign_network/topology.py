@@ -25,6 +25,8 @@ _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 _TIMINGS = ("development", "production")
 _MIN_PORT = 1024
 _MAX_PORT = 65535
+CHAINCODE_SLOTS = 3
+"""Chaincode servers each org can run at once (one port each, one per chaincode)."""
 
 
 class TopologyError(ValueError):
@@ -88,7 +90,12 @@ class Org:
     domain: str
     peers: tuple[Peer, ...]
     users: tuple[User, ...]
-    chaincode_port: int
+    chaincode_ports: tuple[int, ...]
+
+    @property
+    def chaincode_port(self) -> int:
+        """The port of the org's first chaincode server."""
+        return self.chaincode_ports[0]
 
     @property
     def key(self) -> str:
@@ -151,7 +158,7 @@ class Topology:
             for p in org.peers:
                 result += [(p.name, p.port), (p.name, p.chaincode_port)]
                 result.append((p.name, p.operations_port))
-            result.append((f"chaincode.{org.key}", org.chaincode_port))
+            result += [(f"chaincode.{org.key}", port) for port in org.chaincode_ports]
         return result
 
     def with_base_port(self, base_port: int) -> Topology:
@@ -273,7 +280,7 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
                 domain=domain,
                 peers=peers,
                 users=users,
-                chaincode_port=allocate(),
+                chaincode_ports=tuple(allocate() for _ in range(CHAINCODE_SLOTS)),
             )
         )
     _unique([o.name.lower() for o in orgs] + [orderer_org.key], "org names", fail)

@@ -47,6 +47,7 @@ def consortium(
     try:
         net.up()
         net.deploy_chaincode(name="conformance", module=CONFORMANCE_MODULE)
+        net.deploy_chaincode()  # the sovereign asset chaincode, as the topology names it
         yield net
     finally:
         net.down()

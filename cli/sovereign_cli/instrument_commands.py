@@ -1,0 +1,241 @@
+"""``sov instrument``: create, approve, issue, pause and resume; terms and schedules.
+
+Owns the instrument commands and how an instrument reads on the terminal
+(:func:`instrument_fields`, :func:`face`). Must not import at module level: grpc,
+fabric_gateway, sovereign_client (they load inside the commands that reach the ledger).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sovereign_cli.connection import gateway_client
+from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.render import (
+    fields,
+    json_option,
+    load_spec,
+    plain,
+    rate,
+    rupees,
+    table,
+    with_json,
+)
+
+if TYPE_CHECKING:
+    from sovereign_assets.schema.messages import Allotment
+    from sovereign_assets.schema.records import InstrumentRecord
+
+
+@click.group()
+def instrument() -> None:
+    """Sovereign instruments: terms, approval, issue, pauses, cash-flow schedules."""
+
+
+def face(record: InstrumentRecord, amount: int) -> str:
+    """Face ``amount`` of ``record`` for people: rupees, or milligrams for commodities."""
+    if record.spec.kind.value == "COMMODITY_RESERVE":
+        return f"{amount:,} mg"
+    return rupees(amount)
+
+
+def status_of(record: InstrumentRecord) -> str:
+    """The status with the pause flag, e.g. ``ISSUED (paused)``."""
+    return record.status.value + (" (paused)" if record.paused else "")
+
+
+def instrument_fields(record: InstrumentRecord) -> None:
+    """Print one instrument's terms and state, one per line."""
+    spec = record.spec
+    pairs: list[tuple[str, object]] = [
+        ("instrument", spec.instrument_id),
+        ("kind", spec.kind.value),
+        ("status", status_of(record)),
+        ("issue date", spec.issue_date or "-"),
+        ("maturity", spec.maturity_date or "-"),
+    ]
+    if spec.coupon_rate is not None:
+        pairs.append(("coupon rate", rate(spec.coupon_rate)))
+    if spec.rental_rate is not None:
+        pairs.append(("rental rate", rate(spec.rental_rate)))
+    if spec.benchmark_tenor_days is not None:
+        pairs.append(("benchmark", f"{spec.benchmark_tenor_days}d + {spec.margin_bps} bps"))
+    pairs += [
+        ("denomination", face(record, spec.min_denomination)),
+        ("issued", face(record, record.issued)),
+        ("redeemed", face(record, record.redeemed)),
+        ("outstanding", face(record, record.issued - record.redeemed)),
+        ("periods paid", record.periods_paid),
+    ]
+    if record.fixings:
+        shown = ", ".join(f"{p}={rate(r)}" for p, r in sorted(record.fixings.items()))
+        pairs.append(("fixings", shown))
+    if record.open_run:
+        pairs.append(("payment run", f"{record.open_run} in progress"))
+    fields(pairs)
+
+
+def _emit_record(settings: Settings, record: InstrumentRecord, verb: str) -> None:
+    emit(
+        settings,
+        plain(record),
+        lambda: click.echo(f"{verb} {record.spec.instrument_id}: {status_of(record)}"),
+    )
+
+
+@instrument.command()
+@click.option(
+    "--file",
+    "spec_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The instrument's terms: an InstrumentSpec as JSON.",
+)
+@json_option
+@click.pass_obj
+def create(settings: Settings, spec_file: Path, as_json: bool) -> None:
+    """Create an instrument in DRAFT from its terms (debt office)."""
+    settings = with_json(settings, as_json)
+    from sovereign_assets.schema.messages import InstrumentSpec
+
+    spec = load_spec(spec_file, InstrumentSpec, "instrument spec")
+    with errors_to_exit_codes(), gateway_client(settings) as client:
+        record = client.instruments.create(spec)
+    _emit_record(settings, record, "created")
+
+
+@instrument.command(name="list")
+@json_option
+@click.pass_obj
+def list_(settings: Settings, as_json: bool) -> None:
+    """Every instrument with its status and issued face."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), gateway_client(settings) as client:
+        records = client.instruments.list()
+
+    def human() -> None:
+        table(
+            ["INSTRUMENT", "KIND", "STATUS", "MATURITY", "OUTSTANDING"],
+            [
+                [
+                    r.spec.instrument_id,
+                    r.spec.kind.value,
+                    status_of(r),
+                    r.spec.maturity_date or "-",
+                    face(r, r.issued - r.redeemed),
+                ]
+                for r in records
+            ],
+            right=1,
+        )
+
+    emit(settings, plain(records), human)
+
+
+@instrument.command()
+@click.argument("instrument_id")
+@json_option
+@click.pass_obj
+def show(settings: Settings, instrument_id: str, as_json: bool) -> None:
+    """An instrument's terms, status and supply."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), gateway_client(settings) as client:
+        record = client.instruments.get(instrument_id)
+    emit(settings, plain(record), lambda: instrument_fields(record))
+
+
+@instrument.command()
+@click.argument("instrument_id")
+@json_option
+@click.pass_obj
+def schedule(settings: Settings, instrument_id: str, as_json: bool) -> None:
+    """The future cash flows: kind, period, payment date, amount per unit of face."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), gateway_client(settings) as client:
+        flows = client.instruments.schedule(instrument_id)
+
+    def human() -> None:
+        table(
+            ["KIND", "PERIOD", "PAYMENT DATE", "PER UNIT"],
+            [
+                [
+                    f.kind,
+                    f.period_id,
+                    f.payment_date,
+                    rate(f.amount_per_unit) + (" (provisional)" if f.provisional else ""),
+                ]
+                for f in flows
+            ],
+        )
+
+    emit(settings, plain(flows), human)
+
+
+def _parse_allotments(pairs: tuple[str, ...]) -> list[Allotment]:
+    from sovereign_assets.schema.messages import Allotment
+
+    allotments: list[Allotment] = []
+    for pair in pairs:
+        account, sep, amount = pair.partition("=")
+        if not sep or not account or not amount.isdigit() or int(amount) <= 0:
+            fail(
+                f"--allot {pair!r} is not ACCOUNT=AMOUNT (a positive integer in minor units)",
+                ExitCode.USAGE,
+            )
+        allotments.append(Allotment(account, int(amount)))
+    return allotments
+
+
+def _transition(name: str, help_text: str) -> click.Command:
+    """A command that moves one instrument on by one transaction."""
+
+    @click.command(name=name, help=help_text)
+    @click.argument("instrument_id")
+    @json_option
+    @click.pass_obj
+    def command(settings: Settings, instrument_id: str, as_json: bool) -> None:
+        settings = with_json(settings, as_json)
+        with errors_to_exit_codes(), gateway_client(settings) as client:
+            section = client.instruments
+            step = {"approve": section.approve, "pause": section.pause, "resume": section.resume}
+            record = step[name](instrument_id)
+        _emit_record(settings, record, {"approve": "approved"}.get(name, name + "d"))
+
+    return command
+
+
+instrument.add_command(_transition("approve", "Approve a DRAFT instrument (central bank)."))
+instrument.add_command(_transition("pause", "Stop transfers and settlements of an instrument."))
+instrument.add_command(_transition("resume", "Lift an instrument's pause."))
+
+
+@instrument.command()
+@click.argument("instrument_id")
+@click.option(
+    "--allot",
+    "allots",
+    multiple=True,
+    required=True,
+    metavar="ACCOUNT=AMOUNT",
+    help="Face (minor units) for an account (repeatable).",
+)
+@json_option
+@click.pass_obj
+def issue(settings: Settings, instrument_id: str, allots: tuple[str, ...], as_json: bool) -> None:
+    """Issue an APPROVED instrument to the accounts allotted (debt office)."""
+    settings = with_json(settings, as_json)
+    allotments = _parse_allotments(allots)
+    with errors_to_exit_codes(), gateway_client(settings) as client:
+        record = client.instruments.issue(instrument_id, allotments)
+    total = sum(a.amount for a in allotments)
+    emit(
+        settings,
+        plain(record),
+        lambda: click.echo(
+            f"issued {face(record, total)} of {instrument_id} to {len(allotments)} "
+            f"account(s): {status_of(record)}"
+        ),
+    )
