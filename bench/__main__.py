@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import network_startup
+from bench import coupon_batches, network_startup
 
-BENCHES = {"network": network_startup.main}
+BENCHES = {
+    "network": network_startup.main,
+    "coupons": coupon_batches.main,
+}
 
 
 def main(argv: list[str]) -> int:
