@@ -140,6 +140,15 @@ class Contract:
             f"contract {self.contract_name()!r} has no transaction {function!r}"
         )
 
+    def translate_error(self, error: Exception) -> ChaincodeError | None:
+        """Give an exception a transaction raised a stable code (None: it was unexpected).
+
+        Contracts whose business rules raise their own exception types override this so
+        those reach the client as ``"<CODE>: <message>"`` rather than ``INTERNAL``.
+        """
+        del error
+        return None
+
 
 @dataclass(frozen=True)
 class _Parameter:
@@ -271,7 +280,15 @@ class ContractChaincode:
             for p, raw in zip(transaction.parameters, raw_args, strict=True)
         ]
         contract.before_transaction(ctx)
-        result = getattr(contract, transaction.method_name)(ctx, *values)
+        try:
+            result = getattr(contract, transaction.method_name)(ctx, *values)
+        except ChaincodeError:
+            raise
+        except Exception as exc:
+            coded = contract.translate_error(exc)
+            if coded is None:
+                raise
+            raise coded from None
         contract.after_transaction(ctx, result)
         return serialization.serialize_result(result)
 

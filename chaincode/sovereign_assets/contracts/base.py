@@ -14,7 +14,6 @@ holds a business rule.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -99,25 +98,18 @@ class SovereignContract(Contract):
         """Every transaction receives a :class:`SovereignContext`."""
         return SovereignContext(stub)
 
-
-def _translating(fn: F) -> F:
-    @functools.wraps(fn)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            raise ChaincodeError(exc.code.value, exc.message) from None
-        except RuleError as exc:
-            raise ChaincodeError(exc.code.value, exc.message) from None
-
-    return run  # type: ignore[return-value]
+    def translate_error(self, error: Exception) -> ChaincodeError | None:
+        """Domain and contract rule errors keep their stable codes."""
+        if isinstance(error, DomainError | RuleError):
+            return ChaincodeError(error.code.value, error.message)
+        return None
 
 
 def transaction(name: str) -> Callable[[F], F]:
-    """Mark a submit transaction ``name`` whose domain errors keep their codes."""
+    """Mark a submit transaction ``name``."""
 
     def mark(fn: F) -> F:
-        return submit(name=name)(_translating(fn))
+        return submit(name=name)(fn)
 
     return mark
 
@@ -126,7 +118,7 @@ def query(name: str) -> Callable[[F], F]:
     """Mark an evaluate (read-only) transaction ``name``."""
 
     def mark(fn: F) -> F:
-        return evaluate(name=name)(_translating(fn))
+        return evaluate(name=name)(fn)
 
     return mark
 
