@@ -293,3 +293,42 @@ def test_chaincode_error_code_must_be_stable_form() -> None:
     with pytest.raises(ValueError, match="UPPER_SNAKE_CASE"):
         ChaincodeError("not a code", "x")
     assert str(ChaincodeError("SOME_CODE", "msg")) == "SOME_CODE: msg"
+
+
+class RulesError(Exception):
+    """A contract's own rule error, carrying a stable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class RuleBoundContract(Contract):
+    """Raises its own exception type; translates only that one."""
+
+    name = "rules"
+
+    @submit
+    def refuse(self, ctx: Context, kind: str) -> None:
+        ctx.stub.put_state("touched", b"1")
+        if kind == "rule":
+            raise RulesError("OVER_HOLDING_LIMIT", "limit is 10")
+        raise KeyError("an unexpected bug")
+
+    def translate_error(self, error: Exception) -> ChaincodeError | None:
+        if isinstance(error, RulesError):
+            return ChaincodeError(error.code, error.message)
+        return None
+
+
+def test_translate_error_gives_contract_exceptions_their_codes() -> None:
+    chaincode = ContractChaincode([RuleBoundContract()])
+    ledger = InMemoryLedger()
+    coded = run_transaction(chaincode, ledger, "rules:refuse", "rule")
+    assert coded.response.status == 500
+    assert coded.response.message == "OVER_HOLDING_LIMIT: limit is 10"
+    unexpected = run_transaction(chaincode, ledger, "rules:refuse", "bug")
+    assert unexpected.response.message.startswith("INTERNAL: ")
+    assert "an unexpected bug" not in unexpected.response.message
+    assert ledger.scan("chaincode", "", "", "") == []
