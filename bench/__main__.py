@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import coupon_batches, network_startup
+from bench import coupon_batches, gateway_clients, network_startup
 
 BENCHES = {
     "network": network_startup.main,
     "coupons": coupon_batches.main,
+    "gateway": gateway_clients.main,
 }
 
 
