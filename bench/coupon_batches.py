@@ -15,82 +15,23 @@ import statistics
 import time
 
 from tests.contract.market import (
-    Market,
     central_bank,
-    central_bank_admin,
     dealer_alpha,
     dealer_beta,
-    governance_config,
     treasury,
 )
 from tests.contract.scenario import (
     BOND,
     BOND_DENOMINATION,
-    account_spec,
-    bond_spec,
-    investor_spec,
-    pii_of,
+    market_with_holders,
 )
 
 BATCH = int(os.environ.get("SOV_BENCH_BATCH", "500"))
 
 
-def _market_with_holders(holders: int) -> Market:
-    market = Market()
-    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
-    for investor_id, dealer in (("PD-ALPHA", dealer_alpha), ("PD-BETA", dealer_beta)):
-        market.ok(
-            dealer(),
-            "investor:Register",
-            investor_spec(investor_id),
-            transient={"pii": pii_of(investor_id)},
-        )
-    market.ok(
-        dealer_alpha(),
-        "investor:Register",
-        investor_spec("INV-AYESHA"),
-        transient={"pii": pii_of("INV-AYESHA")},
-    )
-    for account, owner, controller in (
-        ("SGL-ALPHA", "PD-ALPHA", "CentralBankMSP/alpha-ops"),
-        ("SGL-BETA", "PD-BETA", "CentralBankMSP/beta-ops"),
-    ):
-        market.ok(
-            central_bank(), "account:Open", account_spec(account, "DEALER", owner, controller)
-        )
-    market.ok(
-        central_bank(),
-        "account:Open",
-        account_spec("TREASURY-CASH", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
-    )
-    market.ok(
-        central_bank(),
-        "account:Open",
-        account_spec("FBR-TAX", "TAX_AUTHORITY", "FBR", "CentralBankMSP/sgl-desk"),
-    )
-    accounts = [f"IPS-{n:06d}" for n in range(holders)]
-    for account in accounts:
-        market.ok(
-            dealer_alpha(),
-            "account:Open",
-            account_spec(
-                account, "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
-            ),
-        )
-    market.ok(central_bank(), "cash:Mint", "TREASURY-CASH", str(10**15))
-    market.ok(central_bank(), "cash:Mint", "SGL-BETA", str(10**15))
-    market.ok(treasury(), "instrument:Create", bond_spec())
-    market.ok(central_bank(), "instrument:Approve", BOND)
-    market.on(dt.date(2021, 8, 19))
-    allotments = [{"account_id": a, "amount": BOND_DENOMINATION} for a in accounts]
-    allotments.append({"account_id": "SGL-ALPHA", "amount": 1_000 * BOND_DENOMINATION})
-    market.ok(treasury(), "instrument:Issue", BOND, allotments)
-    return market
-
-
 def coupon_run(holders: int) -> tuple[float, int]:
     """Seconds to pay every holder of the first coupon, and the transactions it took."""
-    market = _market_with_holders(holders)
+    market = market_with_holders(holders, treasury_cash=10**15)
     market.on(dt.date(2022, 2, 21))
     transactions = 0
     started = time.perf_counter()
@@ -104,7 +45,8 @@ def coupon_run(holders: int) -> tuple[float, int]:
 
 
 def settlement_versus_transfer(rounds: int) -> tuple[list[float], list[float]]:
-    market = _market_with_holders(10)
+    market = market_with_holders(10, treasury_cash=10**15, dealer_bond=1_000 * BOND_DENOMINATION)
+    market.ok(central_bank(), "cash:Mint", "SGL-BETA", str(10**15))
     market.on(dt.date(2021, 8, 23))
     transfers: list[float] = []
     settles: list[float] = []

@@ -197,3 +197,50 @@ def distribute(market: Market) -> None:
 
 def digest(pii: bytes) -> str:
     return hashlib.sha256(pii).hexdigest()
+
+
+def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 0) -> Market:
+    """The bond issued on 19 August 2021 to ``holders`` client sub-accounts of dealer
+    ALPHA (one denomination each, plus ``dealer_bond`` to ALPHA itself), with
+    ``treasury_cash`` to pay them and dealer BETA's account ready to trade."""
+    market = Market()
+    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
+    for investor_id, dealer in (("PD-ALPHA", dealer_alpha), ("PD-BETA", dealer_beta)):
+        market.ok(
+            dealer(),
+            "investor:Register",
+            investor_spec(investor_id),
+            transient={"pii": pii_of(investor_id)},
+        )
+    market.ok(
+        dealer_alpha(),
+        "investor:Register",
+        investor_spec("INV-AYESHA"),
+        transient={"pii": pii_of("INV-AYESHA")},
+    )
+    registrar = central_bank()
+    for spec in (
+        account_spec("SGL-ALPHA", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops"),
+        account_spec("SGL-BETA", "DEALER", "PD-BETA", "CentralBankMSP/beta-ops"),
+        account_spec("TREASURY-CASH", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
+        account_spec("FBR-TAX", "TAX_AUTHORITY", "FBR", "CentralBankMSP/sgl-desk"),
+    ):
+        market.ok(registrar, "account:Open", spec)
+    accounts = [f"IPS-{n:06d}" for n in range(holders)]
+    for account_id in accounts:
+        market.ok(
+            dealer_alpha(),
+            "account:Open",
+            account_spec(
+                account_id, "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
+            ),
+        )
+    market.ok(registrar, "cash:Mint", "TREASURY-CASH", str(treasury_cash))
+    market.ok(treasury(), "instrument:Create", bond_spec())
+    market.ok(registrar, "instrument:Approve", BOND)
+    market.on(ISSUE_DATE)
+    allotments = [{"account_id": a, "amount": BOND_DENOMINATION} for a in accounts]
+    if dealer_bond:
+        allotments.append({"account_id": "SGL-ALPHA", "amount": dealer_bond})
+    market.ok(treasury(), "instrument:Issue", BOND, allotments)
+    return market

@@ -13,13 +13,10 @@ from sovereign_assets.chaincode import chaincode
 from .market import (
     NAMESPACE,
     Market,
-    central_bank,
-    central_bank_admin,
     dealer_alpha,
-    governance_config,
     treasury,
 )
-from .scenario import BOND, BOND_DENOMINATION, account_spec, bond_spec, investor_spec, pii_of
+from .scenario import BOND, BOND_DENOMINATION, market_with_holders
 
 HOLDERS = 1_000
 COUPON = 35 * BOND_DENOMINATION // 1000  # 3.5 % of one denomination, in paisa
@@ -27,49 +24,7 @@ COUPON = 35 * BOND_DENOMINATION // 1000  # 3.5 % of one denomination, in paisa
 
 @pytest.fixture(scope="module")
 def thousand_holders() -> Market:
-    market = Market()
-    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
-    for investor_id in ("PD-ALPHA", "INV-AYESHA"):
-        market.ok(
-            dealer_alpha(),
-            "investor:Register",
-            investor_spec(investor_id),
-            transient={"pii": pii_of(investor_id)},
-        )
-    market.ok(
-        central_bank(),
-        "account:Open",
-        account_spec("SGL-ALPHA", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops"),
-    )
-    market.ok(
-        central_bank(),
-        "account:Open",
-        account_spec("TREASURY-CASH", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
-    )
-    market.ok(
-        central_bank(),
-        "account:Open",
-        account_spec("FBR-TAX", "TAX_AUTHORITY", "FBR", "CentralBankMSP/sgl-desk"),
-    )
-    holders = [f"IPS-{n:04d}" for n in range(HOLDERS)]
-    for account_id in holders:
-        market.ok(
-            dealer_alpha(),
-            "account:Open",
-            account_spec(
-                account_id, "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
-            ),
-        )
-    market.ok(central_bank(), "cash:Mint", "TREASURY-CASH", str(HOLDERS * COUPON))
-    market.ok(treasury(), "instrument:Create", bond_spec())
-    market.ok(central_bank(), "instrument:Approve", BOND)
-    market.on(dt.date(2021, 8, 19))
-    market.ok(
-        treasury(),
-        "instrument:Issue",
-        BOND,
-        [{"account_id": a, "amount": BOND_DENOMINATION} for a in holders],
-    )
+    market = market_with_holders(HOLDERS, treasury_cash=HOLDERS * COUPON)
     market.on(dt.date(2022, 2, 21))
     return market
 
@@ -97,7 +52,7 @@ def test_one_thousand_holders_in_ten_batches(thousand_holders: Market) -> None:
     )
     # Transfers were held back while the run was open, and are allowed again now.
     market.ok(
-        dealer_alpha(), "holding:Transfer", BOND, "IPS-0000", "IPS-0001", str(BOND_DENOMINATION)
+        dealer_alpha(), "holding:Transfer", BOND, "IPS-000000", "IPS-000001", str(BOND_DENOMINATION)
     )
 
 
@@ -125,7 +80,12 @@ def test_interrupted_run_resumes_without_paying_anyone_twice(thousand_holders: M
     # While the run is open, holdings cannot move (no one slips between two batches).
     assert (
         market.fails(
-            dealer_alpha(), "holding:Transfer", BOND, "IPS-0999", "IPS-0000", str(BOND_DENOMINATION)
+            dealer_alpha(),
+            "holding:Transfer",
+            BOND,
+            "IPS-000999",
+            "IPS-000000",
+            str(BOND_DENOMINATION),
         )
         == "INSTRUMENT_PAUSED"
     )
@@ -142,6 +102,6 @@ def test_interrupted_run_resumes_without_paying_anyone_twice(thousand_holders: M
     assert isinstance(claims, list)
     assert len(claims) == len({c["holder_account"] for c in claims}) == HOLDERS
     net = COUPON - COUPON * 15 // 100
-    assert {_cash(market, f"IPS-{n:04d}") for n in (0, 299, 300, 999)} == {net}
+    assert {_cash(market, f"IPS-{n:06d}") for n in (0, 299, 300, 999)} == {net}
     assert _cash(market, "TREASURY-CASH") == 0
     assert _cash(market, "FBR-TAX") == HOLDERS * (COUPON - net)
