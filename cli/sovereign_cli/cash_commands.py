@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli.connection import gateway_client
+from sovereign_cli import connection
 from sovereign_cli.main import Settings, emit, errors_to_exit_codes
 from sovereign_cli.render import AMOUNT, json_option, plain, rupees, with_json
 
@@ -41,7 +41,7 @@ def _emit_balance(settings: Settings, balance: CashBalance, verb: str) -> None:
 def mint(settings: Settings, account_id: str, amount: int, as_json: bool) -> None:
     """Credit AMOUNT minor units of new cash to ACCOUNT (central bank)."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         balance = client.cash.mint(account_id, amount)
     _emit_balance(settings, balance, f"minted {rupees(amount)}; ")
 
@@ -54,7 +54,7 @@ def mint(settings: Settings, account_id: str, amount: int, as_json: bool) -> Non
 def withdraw(settings: Settings, account_id: str, amount: int, as_json: bool) -> None:
     """Burn AMOUNT minor units of ACCOUNT's cash (paid out of the ledger; central bank)."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         balance = client.cash.withdraw(account_id, amount)
     _emit_balance(settings, balance, f"withdrew {rupees(amount)}; ")
 
@@ -66,6 +66,6 @@ def withdraw(settings: Settings, account_id: str, amount: int, as_json: bool) ->
 def balance(settings: Settings, account_id: str, as_json: bool) -> None:
     """ACCOUNT's cash."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         found = client.cash.balance(account_id)
     _emit_balance(settings, found, "")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli.connection import gateway_client
+from sovereign_cli import connection
 from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
 from sovereign_cli.render import (
     fields,
@@ -102,7 +102,7 @@ def create(settings: Settings, spec_file: Path, as_json: bool) -> None:
     from sovereign_assets.schema.messages import InstrumentSpec
 
     spec = load_spec(spec_file, InstrumentSpec, "instrument spec")
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         record = client.instruments.create(spec)
     _emit_record(settings, record, "created")
 
@@ -113,7 +113,7 @@ def create(settings: Settings, spec_file: Path, as_json: bool) -> None:
 def list_(settings: Settings, as_json: bool) -> None:
     """Every instrument with its status and issued face."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         records = client.instruments.list()
 
     def human() -> None:
@@ -142,7 +142,7 @@ def list_(settings: Settings, as_json: bool) -> None:
 def show(settings: Settings, instrument_id: str, as_json: bool) -> None:
     """An instrument's terms, status and supply."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         record = client.instruments.get(instrument_id)
     emit(settings, plain(record), lambda: instrument_fields(record))
 
@@ -154,7 +154,7 @@ def show(settings: Settings, instrument_id: str, as_json: bool) -> None:
 def schedule(settings: Settings, instrument_id: str, as_json: bool) -> None:
     """The future cash flows: kind, period, payment date, amount per unit of face."""
     settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         flows = client.instruments.schedule(instrument_id)
 
     def human() -> None:
@@ -198,7 +198,7 @@ def _transition(name: str, help_text: str) -> click.Command:
     @click.pass_obj
     def command(settings: Settings, instrument_id: str, as_json: bool) -> None:
         settings = with_json(settings, as_json)
-        with errors_to_exit_codes(), gateway_client(settings) as client:
+        with errors_to_exit_codes(), connection.gateway_client(settings) as client:
             section = client.instruments
             step = {"approve": section.approve, "pause": section.pause, "resume": section.resume}
             record = step[name](instrument_id)
@@ -228,7 +228,7 @@ def issue(settings: Settings, instrument_id: str, allots: tuple[str, ...], as_js
     """Issue an APPROVED instrument to the accounts allotted (debt office)."""
     settings = with_json(settings, as_json)
     allotments = _parse_allotments(allots)
-    with errors_to_exit_codes(), gateway_client(settings) as client:
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         record = client.instruments.issue(instrument_id, allotments)
     total = sum(a.amount for a in allotments)
     emit(

@@ -83,12 +83,15 @@ def _exit_code_for(exc: Exception) -> int | None:
         return ExitCode.TOPOLOGY
     if isinstance(exc, NetworkError | ProcessError):
         return ExitCode.NETWORK
-    if "grpc" in sys.modules:
-        from fabric_gateway import GatewayError
+    # Only a command that loaded the SDK can raise its errors.
+    if "sovereign_client" in sys.modules:
         from sovereign_client import SovereignError
 
         if isinstance(exc, SovereignError):
             return ExitCode.REFUSED
+    if "fabric_gateway" in sys.modules:
+        from fabric_gateway import GatewayError
+
         if isinstance(exc, GatewayError):
             return ExitCode.NETWORK
     return None
@@ -198,16 +201,30 @@ def cli(
 
 def _register() -> None:
     from sovereign_cli import (
+        cash_commands,
         chaincode_commands,
         completion_commands,
+        events_commands,
+        holding_commands,
         identity_commands,
+        instrument_commands,
+        investor_commands,
+        lifecycle_commands,
         network_commands,
+        settlement_commands,
     )
 
     cli.add_command(completion_commands.completion)
     cli.add_command(network_commands.network)
     cli.add_command(chaincode_commands.chaincode)
     cli.add_command(identity_commands.identity)
+    cli.add_command(instrument_commands.instrument)
+    cli.add_command(cash_commands.cash)
+    cli.add_command(holding_commands.holding)
+    cli.add_command(settlement_commands.settlement)
+    cli.add_command(lifecycle_commands.lifecycle)
+    cli.add_command(investor_commands.investor)
+    cli.add_command(events_commands.events)
 
 
 _register()

@@ -1,0 +1,173 @@
+"""``sov investor``: the investor registry, KYC, account freezes, the transfer dry run.
+
+Owns the investor commands. Personal data (``--pii-file``) is read as bytes and handed
+to the client as transient data only: it is never printed, logged, echoed in an error
+message or put in ``--json`` output (the ledger keeps its SHA-256, which is shown).
+Must not import at module level: grpc, fabric_gateway, sovereign_client.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sovereign_cli import connection
+from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.render import fields, json_option, load_spec, plain, with_json
+
+if TYPE_CHECKING:
+    from sovereign_assets.schema.records import AccountRecord, InvestorRecord
+
+KYC_STATUSES = ("PENDING", "VERIFIED", "EXPIRED", "REJECTED")
+
+
+@click.group()
+def investor() -> None:
+    """Investors: registration with private personal data, KYC, freezes, eligibility."""
+
+
+def investor_fields(record: InvestorRecord) -> None:
+    """Print one registry entry (never personal data: only its hash and where it is)."""
+    fields(
+        [
+            ("investor", record.investor_id),
+            ("kyc", record.kyc),
+            ("residency", record.residency),
+            ("type", record.investor_type),
+            ("tax status", record.tax_status),
+            ("islamic only", "yes" if record.islamic_only else "no"),
+            ("islamic eligible", "yes" if record.islamic_eligible else "no"),
+            ("registered by", record.registered_by),
+            ("personal data", record.pii_collection or "-"),
+            ("personal data sha256", record.pii_sha256 or "-"),
+        ]
+    )
+
+
+def _read_pii(path: Path) -> bytes:
+    # The error names the file only: the content is personal data.
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read the personal data file {path}: {exc.strerror}", ExitCode.USAGE)
+    if not data.strip():
+        fail(f"the personal data file {path} is empty", ExitCode.USAGE)
+    return data
+
+
+@investor.command()
+@click.option(
+    "--file",
+    "spec_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The registry entry: an InvestorSpec as JSON.",
+)
+@click.option(
+    "--pii-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Personal data; sent as transient data to the org's private collection only.",
+)
+@json_option
+@click.pass_obj
+def register(settings: Settings, spec_file: Path, pii_file: Path, as_json: bool) -> None:
+    """Register an investor; the personal data never reaches the public ledger."""
+    settings = with_json(settings, as_json)
+    from sovereign_assets.schema.messages import InvestorSpec
+
+    spec = load_spec(spec_file, InvestorSpec, "investor spec")
+    personal_data = _read_pii(pii_file)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.investors.register(spec, personal_data)
+    del personal_data
+    emit(
+        settings,
+        plain(record),
+        lambda: click.echo(
+            f"registered {record.investor_id} (kyc {record.kyc}); personal data in "
+            f"{record.pii_collection}, sha256 {record.pii_sha256}"
+        ),
+    )
+
+
+@investor.command()
+@click.argument("investor_id", metavar="ID")
+@json_option
+@click.pass_obj
+def show(settings: Settings, investor_id: str, as_json: bool) -> None:
+    """One registry entry."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.investors.get(investor_id)
+    emit(settings, plain(record), lambda: investor_fields(record))
+
+
+@investor.command()
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("from_account", metavar="FROM")
+@click.argument("to_account", metavar="TO")
+@click.argument("amount", type=int)
+@json_option
+@click.pass_obj
+def check(
+    settings: Settings,
+    instrument_id: str,
+    from_account: str,
+    to_account: str,
+    amount: int,
+    as_json: bool,
+) -> None:
+    """Dry run: would this transfer pass every rule? Exits 0 either way."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        answer = client.investors.check_transfer(instrument_id, from_account, to_account, amount)
+    emit(
+        settings,
+        {"allowed": answer.allowed, "reason": answer.reason},
+        lambda: click.echo("allowed" if answer.allowed else f"refused: {answer.reason}"),
+    )
+
+
+@investor.command()
+@click.argument("investor_id", metavar="ID")
+@click.argument("status", type=click.Choice(KYC_STATUSES, case_sensitive=False))
+@json_option
+@click.pass_obj
+def kyc(settings: Settings, investor_id: str, status: str, as_json: bool) -> None:
+    """Set an investor's KYC STATUS (the registering org)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.investors.set_kyc(investor_id, status.upper())
+    emit(settings, plain(record), lambda: click.echo(f"{record.investor_id}: kyc {record.kyc}"))
+
+
+def _emit_account(settings: Settings, record: AccountRecord) -> None:
+    state = "frozen" if record.frozen else "not frozen"
+    emit(settings, plain(record), lambda: click.echo(f"{record.account_id}: {state}"))
+
+
+@investor.command()
+@click.argument("account_id", metavar="ACCOUNT")
+@json_option
+@click.pass_obj
+def freeze(settings: Settings, account_id: str, as_json: bool) -> None:
+    """Freeze a whole account: nothing moves in or out (its controllers)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.investors.freeze(account_id)
+    _emit_account(settings, record)
+
+
+@investor.command()
+@click.argument("account_id", metavar="ACCOUNT")
+@json_option
+@click.pass_obj
+def unfreeze(settings: Settings, account_id: str, as_json: bool) -> None:
+    """Lift an account's freeze (its controllers)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.investors.unfreeze(account_id)
+    _emit_account(settings, record)

@@ -1,0 +1,275 @@
+"""``sov lifecycle``: coupons and rentals, redemptions, floating-rate fixings, claims.
+
+Owns the lifecycle commands and the batch loop: a payment run is paid in bounded
+batches (one transaction each) until the ledger says it is done; a failed batch changes
+nothing and running the command again resumes where the committed batches stopped.
+Must not import at module level: grpc, fabric_gateway, sovereign_client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+import click
+
+from sovereign_cli import connection
+from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.render import json_option, plain, rate, rupees, table, to_decimal, with_json
+
+if TYPE_CHECKING:
+    from sovereign_client import SovereignClient
+
+REDEMPTION = "REDEMPTION"
+FIXING_SOURCES = ("AUCTION", "PKRV_AVERAGE")
+
+
+@click.group()
+def lifecycle() -> None:
+    """Pay coupons and redemptions in batches, publish fixings, list paid claims."""
+
+
+@dataclass
+class Totals:
+    """What the batches of one run moved, summed (minor units)."""
+
+    batches: int = 0
+    paid: int = 0
+    gross: int = 0
+    tax: int = 0
+    net: int = 0
+    retired: int = 0
+    done: bool = False
+
+
+class _Batch(Protocol):
+    """The fields of a ``BatchResult`` or ``RedemptionBatch`` the loop adds up."""
+
+    @property
+    def paid(self) -> int: ...
+    @property
+    def gross(self) -> int: ...
+    @property
+    def tax(self) -> int: ...
+    @property
+    def net(self) -> int: ...
+    @property
+    def done(self) -> bool: ...
+
+
+def _run_batches(
+    settings: Settings,
+    client: SovereignClient,
+    instrument_id: str,
+    label: str,
+    pay_one: Callable[[], _Batch],
+) -> Totals:
+    """Call ``pay_one`` until the run is done, with a progress bar on stderr (holders
+    paid out of the instrument's current holders) unless the output is JSON."""
+    totals = Totals()
+    if settings.as_json:
+        while not totals.done:
+            _add(totals, pay_one())
+        return totals
+    from sovereign_client import SovereignError
+
+    try:
+        # Only sizes the progress bar: a signer who may not list holders still pays.
+        holders = max(len(client.holdings.by_instrument(instrument_id)), 1)
+    except SovereignError:
+        holders = 1
+    try:
+        with click.progressbar(length=holders, label=label, file=sys.stderr) as bar:
+            while not totals.done:
+                batch = pay_one()
+                _add(totals, batch)
+                bar.update(batch.paid)
+    except BaseException:  # a refusal, a lost connection or Ctrl-C: say what is committed
+        if totals.batches:
+            click.echo(
+                f"{totals.batches} batch(es) paying {totals.paid} holder(s) were committed "
+                "before this failure; run the command again to resume",
+                err=True,
+            )
+        raise
+    return totals
+
+
+def _add(totals: Totals, batch: _Batch) -> None:
+    totals.batches += 1
+    totals.paid += batch.paid
+    totals.gross += batch.gross
+    totals.tax += batch.tax
+    totals.net += batch.net
+    totals.retired += getattr(batch, "retired", 0)
+    totals.done = batch.done
+
+
+def _totals_line(totals: Totals) -> str:
+    return (
+        f"{totals.paid} holder(s) in {totals.batches} batch(es): gross {rupees(totals.gross)}, "
+        f"tax {rupees(totals.tax)}, net {rupees(totals.net)}"
+    )
+
+
+batch_size_option = click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Holders paid per transaction.",
+)
+
+
+@lifecycle.command(name="pay-coupons")
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("payment_date", metavar="PAYMENT_DATE", type=click.DateTime(["%Y-%m-%d"]))
+@batch_size_option
+@json_option
+@click.pass_obj
+def pay_coupons(
+    settings: Settings,
+    instrument_id: str,
+    payment_date: dt.datetime,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    """Pay the coupon (or rental) due on PAYMENT_DATE to every holder, in batches."""
+    settings = with_json(settings, as_json)
+    day = payment_date.date().isoformat()
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        totals = _run_batches(
+            settings,
+            client,
+            instrument_id,
+            f"coupon {instrument_id} {day}",
+            lambda: client.lifecycle.pay_coupon(instrument_id, day, batch_size),
+        )
+    payload = {
+        "instrument_id": instrument_id,
+        "payment_date": day,
+        "batches": totals.batches,
+        "paid": totals.paid,
+        "gross": totals.gross,
+        "tax": totals.tax,
+        "net": totals.net,
+        "done": totals.done,
+    }
+    emit(
+        settings,
+        payload,
+        lambda: click.echo(f"paid the {day} coupon of {instrument_id} to {_totals_line(totals)}"),
+    )
+
+
+@lifecycle.command()
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@batch_size_option
+@json_option
+@click.pass_obj
+def redeem(settings: Settings, instrument_id: str, batch_size: int, as_json: bool) -> None:
+    """At or after maturity: pay the last coupon and the face, retire the tokens."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        totals = _run_batches(
+            settings,
+            client,
+            instrument_id,
+            f"redeem {instrument_id}",
+            lambda: client.lifecycle.redeem(instrument_id, batch_size),
+        )
+    payload = {
+        "instrument_id": instrument_id,
+        "batches": totals.batches,
+        "paid": totals.paid,
+        "gross": totals.gross,
+        "tax": totals.tax,
+        "net": totals.net,
+        "retired": totals.retired,
+        "done": totals.done,
+    }
+    emit(
+        settings,
+        payload,
+        lambda: click.echo(
+            f"redeemed {instrument_id}, {rupees(totals.retired)} of face retired, paid to "
+            + _totals_line(totals)
+        ),
+    )
+
+
+@lifecycle.command()
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("payment_date", metavar="PAYMENT_DATE")
+@json_option
+@click.pass_obj
+def claims(settings: Settings, instrument_id: str, payment_date: str, as_json: bool) -> None:
+    """Paid claims of a period: PAYMENT_DATE (YYYY-MM-DD) names the coupon, or REDEMPTION."""
+    settings = with_json(settings, as_json)
+    if payment_date != REDEMPTION:
+        try:
+            payment_date = dt.date.fromisoformat(payment_date).isoformat()
+        except ValueError:
+            fail(
+                f"PAYMENT_DATE {payment_date!r} is neither YYYY-MM-DD nor {REDEMPTION}",
+                ExitCode.USAGE,
+            )
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        found = client.lifecycle.claims(instrument_id, payment_date)
+
+    def human() -> None:
+        table(
+            ["HOLDER", "PERIOD", "TAX RATE", "PAID ON", "FACE", "GROSS", "TAX", "NET"],
+            [
+                [
+                    c.holder_account,
+                    c.period_id,
+                    rate(c.rate),
+                    c.paid_on,
+                    rupees(c.face_held),
+                    rupees(c.gross),
+                    rupees(c.tax),
+                    rupees(c.net),
+                ]
+                for c in found
+            ],
+            right=4,
+        )
+
+    emit(settings, plain(found), human)
+
+
+@lifecycle.command(name="publish-fixing")
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("period_id", metavar="PERIOD")
+@click.argument("fixing_rate", metavar="RATE", callback=to_decimal)
+@click.option(
+    "--source",
+    required=True,
+    type=click.Choice(FIXING_SOURCES),
+    help="AUCTION, or PKRV_AVERAGE when no auction was held.",
+)
+@json_option
+@click.pass_obj
+def publish_fixing(
+    settings: Settings,
+    instrument_id: str,
+    period_id: str,
+    fixing_rate: Decimal,
+    source: str,
+    as_json: bool,
+) -> None:
+    """Publish the benchmark RATE (a fraction, e.g. 0.0712) of a floater's PERIOD
+    (its end date) (central bank)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        record = client.lifecycle.publish_fixing(instrument_id, period_id, fixing_rate, source)
+    emit(
+        settings,
+        plain(record),
+        lambda: click.echo(f"fixed {instrument_id} period {period_id} at {fixing_rate} ({source})"),
+    )

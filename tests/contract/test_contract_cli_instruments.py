@@ -1,0 +1,184 @@
+"""``sov instrument`` and ``sov cash`` over the in-memory market: JSON shapes, tables,
+local validation of spec files, refusals as exit 7."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sovereign_cli.main import ExitCode
+
+from .scenario import BILL, BOND, MILLION, bond_spec
+from .test_contract_cli_harness import DEALER1, EXCHANGE, REGISTRAR, TREASURY, Sov, fresh_market
+
+NEW_BOND = "PK0000PIB099"
+
+
+@pytest.fixture
+def sov(tmp_path: Path) -> Sov:
+    return Sov(fresh_market(), tmp_path)
+
+
+def write(path: Path, document: object) -> str:
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+def new_bond(sov: Sov, tmp_path: Path, instrument_id: str = NEW_BOND) -> dict[str, object]:
+    spec = write(tmp_path / "spec.json", bond_spec() | {"instrument_id": instrument_id})
+    created: dict[str, object] = sov.json("instrument", "create", "--file", spec, as_=TREASURY)
+    return created
+
+
+def test_create_prints_the_draft_record(sov: Sov, tmp_path: Path) -> None:
+    created = new_bond(sov, tmp_path)
+    assert created["status"] == "DRAFT"
+    assert created["paused"] is False
+    spec = created["spec"]
+    assert isinstance(spec, dict)
+    assert spec["instrument_id"] == NEW_BOND
+    assert spec["coupon_rate"] == "0.07"  # decimals stay exact strings
+    human = sov(
+        "instrument",
+        "create",
+        "--file",
+        write(tmp_path / "other.json", bond_spec() | {"instrument_id": "PK0000PIB098"}),
+        as_=TREASURY,
+    )
+    assert human.exit_code == 0
+    assert human.stdout.strip() == "created PK0000PIB098: DRAFT"
+
+
+def test_create_validates_the_spec_locally_naming_the_field(sov: Sov, tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.json", bond_spec() | {"min_denomination": "100000"})
+    result = sov.usage("instrument", "create", "--file", bad, as_=TREASURY)
+    assert "min_denomination: expected an integer" in result.stderr
+    assert str(tmp_path / "bad.json") in result.stderr
+    (tmp_path / "junk.json").write_text("{not json")
+    result = sov.usage("instrument", "create", "--file", str(tmp_path / "junk.json"))
+    assert "is not JSON" in result.stderr
+    missing = sov.usage("instrument", "create", "--file", str(tmp_path / "none.json"))
+    assert "does not exist" in missing.stderr
+
+
+def test_create_refused_by_the_chaincode_exits_7(sov: Sov, tmp_path: Path) -> None:
+    spec = write(tmp_path / "dup.json", bond_spec())
+    result = sov.refused(
+        "instrument", "create", "--file", spec, as_=TREASURY, code="ALREADY_EXISTS"
+    )
+    assert result.stdout == ""
+
+
+def test_list_and_show(sov: Sov) -> None:
+    listed = sov.json("instrument", "list")
+    assert {r["spec"]["instrument_id"] for r in listed} == {BILL, BOND}
+    bond = next(r for r in listed if r["spec"]["instrument_id"] == BOND)
+    assert (bond["status"], bond["issued"]) == ("ISSUED", 500 * MILLION)
+    table = sov("instrument", "list")
+    assert table.exit_code == 0
+    header, *rows = table.stdout.splitlines()
+    assert header.split() == ["INSTRUMENT", "KIND", "STATUS", "MATURITY", "OUTSTANDING"]
+    assert any(BOND in row and row.endswith("500,000,000.00") for row in rows)
+
+    shown = sov.json("instrument", "show", BOND)
+    assert shown == bond
+    lines = sov("instrument", "show", BOND).stdout
+    assert "issued        500,000,000.00" in lines
+    assert "coupon rate   0.07" in lines
+
+
+def test_list_and_show_errors(sov: Sov, tmp_path: Path) -> None:
+    sov.refused("instrument", "show", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
+    stopped = Sov(None, tmp_path)("instrument", "list")
+    assert stopped.exit_code == ExitCode.NOT_FOUND
+    assert "not running" in stopped.stderr
+
+
+def test_schedule(sov: Sov) -> None:
+    flows = sov.json("instrument", "schedule", BOND)
+    assert flows[0] == {
+        "kind": "COUPON",
+        "period_id": flows[0]["period_id"],
+        "payment_date": "2022-02-21",
+        "amount_per_unit": flows[0]["amount_per_unit"],
+        "provisional": False,
+    }
+    assert set(flows[-1]) == {"kind", "period_id", "payment_date", "amount_per_unit", "provisional"}
+    table = sov("instrument", "schedule", BOND).stdout.splitlines()
+    assert table[0].split() == ["KIND", "PERIOD", "PAYMENT", "DATE", "PER", "UNIT"]
+    assert "2022-02-21" in table[1]
+    sov.refused("instrument", "schedule", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
+
+
+def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
+    new_bond(sov, tmp_path)
+    sov.refused("instrument", "approve", NEW_BOND, as_=TREASURY, code="UNAUTHORIZED")
+    approved = sov.json("instrument", "approve", NEW_BOND, as_=REGISTRAR)
+    assert approved["status"] == "APPROVED"
+    assert approved["approved_on"]
+
+    sov.usage("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA", as_=TREASURY)
+    sov.usage("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=1.5", as_=TREASURY)
+    sov.usage("instrument", "issue", NEW_BOND, as_=TREASURY)
+    sov.refused(
+        "instrument",
+        "issue",
+        NEW_BOND,
+        "--allot",
+        f"SGL-ALPHA={MILLION}",
+        as_=EXCHANGE,
+        code="UNAUTHORIZED",
+    )
+    issued = sov.json(
+        "instrument",
+        "issue",
+        NEW_BOND,
+        "--allot",
+        f"SGL-ALPHA={10 * MILLION}",
+        "--allot",
+        f"SGL-BETA={20 * MILLION}",
+        as_=TREASURY,
+    )
+    assert (issued["status"], issued["issued"]) == ("ISSUED", 30 * MILLION)
+
+    sov.refused("instrument", "resume", NEW_BOND, as_=REGISTRAR, code="INVALID_TRANSITION")
+    paused = sov.json("instrument", "pause", NEW_BOND, as_=REGISTRAR)
+    assert paused["paused"] is True
+    human = sov("instrument", "resume", NEW_BOND, as_=REGISTRAR)
+    assert human.exit_code == 0, human.output
+    assert human.stdout.strip() == f"resumed {NEW_BOND}: ISSUED"
+    sov.refused("instrument", "pause", NEW_BOND, as_=DEALER1, code="UNAUTHORIZED")
+
+
+def test_issue_prints_the_total_in_rupees(sov: Sov, tmp_path: Path) -> None:
+    new_bond(sov, tmp_path)
+    sov.json("instrument", "approve", NEW_BOND, as_=REGISTRAR)
+    result = sov("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=120000000", as_=TREASURY)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"issued 1,200,000.00 of {NEW_BOND} to 1 account(s): ISSUED"
+
+
+# -- cash ----------------------------------------------------------------------------------
+
+
+def test_cash_mint_withdraw_balance(sov: Sov) -> None:
+    assert sov.json("cash", "balance", "SGL-ALPHA") == {
+        "account_id": "SGL-ALPHA",
+        "amount": 500 * MILLION,
+    }
+    minted = sov.json("cash", "mint", "SGL-ALPHA", "125", as_=REGISTRAR)
+    assert minted == {"account_id": "SGL-ALPHA", "amount": 500 * MILLION + 125}
+    withdrawn = sov.json("cash", "withdraw", "SGL-ALPHA", "25", as_=REGISTRAR)
+    assert withdrawn["amount"] == 500 * MILLION + 100
+    human = sov("cash", "balance", "SGL-ALPHA")
+    assert human.stdout.strip() == "SGL-ALPHA: 500,000,001.00 (50000000100 minor units)"
+
+
+def test_cash_errors(sov: Sov) -> None:
+    sov.refused("cash", "mint", "SGL-ALPHA", "100", as_=DEALER1, code="UNAUTHORIZED")
+    sov.usage("cash", "mint", "SGL-ALPHA", "12.50", as_=REGISTRAR)
+    sov.usage("cash", "mint", "SGL-ALPHA", "0", as_=REGISTRAR)
+    sov.refused("cash", "withdraw", "IPS-BILAL", "100", as_=REGISTRAR, code="INSUFFICIENT_CASH")
+    sov.refused("cash", "balance", "NO-SUCH-ACCT", code="UNKNOWN_ACCOUNT")
