@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.main import Settings, emit, errors_to_exit_codes
+from sovereign_cli.common import Settings, emit, errors_to_exit_codes
 from sovereign_cli.render import AMOUNT, json_option, plain, rupees, with_json
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from sovereign_cli.main import (
+from sovereign_cli.common import (
     ExitCode,
     Settings,
     emit,

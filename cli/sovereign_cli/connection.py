@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sovereign_cli.main import ExitCode, Settings, fail, open_network
+from sovereign_cli.common import ExitCode, Settings, fail, open_network
 
 if TYPE_CHECKING:
     from fabric_gateway import Gateway

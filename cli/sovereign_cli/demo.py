@@ -364,8 +364,8 @@ def main() -> int:
 
     import click
 
+    from sovereign_cli.common import Settings
     from sovereign_cli.connection import gateway_client
-    from sovereign_cli.main import Settings
     from sovereign_network import binaries, topology
     from sovereign_network.binaries import BinariesUnavailable
     from sovereign_network.network import Network, NetworkError, default_home

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.main import ExitCode, Settings, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, Settings, errors_to_exit_codes, fail
 from sovereign_cli.render import json_option, plain, with_json
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
 
 
 @click.group()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
 from sovereign_cli.render import (
     fields,
     json_option,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
 from sovereign_cli.render import json_option, plain, rate, rupees, table, to_decimal, with_json
 
 if TYPE_CHECKING:

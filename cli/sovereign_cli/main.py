@@ -1,142 +1,19 @@
 """The ``sov`` command: noun groups with verb commands for network admins.
 
 Imports are lazy so that a read-only command answers quickly: the heavy modules
-(gRPC, protobuf, cryptography) load only in the commands that use them.
+(gRPC, protobuf, cryptography) load only in the commands that use them. The
+command groups live in ``*_commands.py``; what they share is :mod:`.common`.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from sovereign_client import SovereignClient
-    from sovereign_network.network import Network
+from sovereign_cli.common import ExitCode, Settings, fail
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ExitCode:
-    """Distinct exit codes, one per kind of failure (documented in the README)."""
-
-    OK = 0
-    FAILURE = 1
-    USAGE = 2
-    FABRIC_MISSING = 3
-    NETWORK = 4
-    TOPOLOGY = 5
-    NOT_FOUND = 6
-    REFUSED = 7
-
-
-@dataclass
-class Settings:
-    """Options shared by every command, kept on ``ctx.obj``."""
-
-    home: Path
-    topology: Path | None
-    base_port: int | None
-    as_json: bool
-    as_user: str | None = None
-    profile: str | None = None
-    client_factory: Callable[[Settings], SovereignClient] | None = None
-    """Replaces the Gateway connection (tests supply an in-memory ledger here)."""
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def errors_to_exit_codes() -> Iterator[None]:
-    """Map the library's exceptions to exit codes at the command boundary.
-
-    The exception types are imported only when something failed, so commands that
-    never touch gRPC do not pay for importing it.
-    """
-    try:
-        yield
-    except Exception as exc:
-        code = _exit_code_for(exc)
-        if code is None:
-            raise
-        fail(str(exc), code)
-
-
-def _exit_code_for(exc: Exception) -> int | None:
-    from sovereign_network.binaries import BinariesUnavailable
-    from sovereign_network.network import NetworkError
-    from sovereign_network.supervisor import ProcessError
-    from sovereign_network.topology import TopologyError
-
-    if isinstance(exc, BinariesUnavailable):
-        return ExitCode.FABRIC_MISSING
-    if isinstance(exc, TopologyError):
-        return ExitCode.TOPOLOGY
-    if isinstance(exc, NetworkError | ProcessError):
-        return ExitCode.NETWORK
-    # Only a command that loaded the SDK can raise its errors.
-    if "sovereign_client" in sys.modules:
-        from sovereign_client import SovereignError
-
-        if isinstance(exc, SovereignError):
-            return ExitCode.REFUSED
-    if "fabric_gateway" in sys.modules:
-        from fabric_gateway import GatewayError
-
-        if isinstance(exc, GatewayError):
-            return ExitCode.NETWORK
-    return None
-
-
-def open_network(settings: Settings, *, build: bool = False, need_fabric: bool = True) -> Network:
-    """The network in ``settings.home``: its recorded topology, or the one given.
-
-    ``build`` builds missing binaries; without ``need_fabric`` a network whose binaries
-    cannot be found still opens for what needs none (identities, a stopped network's status).
-    """
-    from sovereign_network import binaries, topology
-    from sovereign_network.binaries import BinariesUnavailable, FabricInstall
-    from sovereign_network.network import Network
-
-    recorded: dict[str, Any] = {}
-    state_file = settings.home / "network.json"
-    if state_file.is_file():
-        recorded = json.loads(state_file.read_text())
-    source = settings.topology or (Path(recorded["topology"]) if recorded.get("topology") else None)
-    base_port = settings.base_port or recorded.get("base_port")
-    topo = topology.load(source, base_port=base_port)
-    install: FabricInstall | None
-    try:
-        install = binaries.ensure() if build else binaries.locate()
-    except BinariesUnavailable:
-        if need_fabric:
-            raise
-        install = None
-    return Network(settings.home, topo, install)
-
-
-def emit(settings: Settings, payload: Any, human: Callable[[], None]) -> None:
-    if settings.as_json:
-        click.echo(json.dumps(payload, indent=2, sort_keys=True))
-    else:
-        human()
-
-
-def progress_printer(settings: Settings) -> Callable[[str], None]:
-    def show(step: str) -> None:
-        if not settings.as_json:
-            click.echo(f"  - {step}", err=True)
-
-    return show
+__all__ = ["ExitCode", "Settings", "cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

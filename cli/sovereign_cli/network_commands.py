@@ -6,7 +6,7 @@ import time
 
 import click
 
-from sovereign_cli.main import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
 
 
 @click.group()
@@ -29,7 +29,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Machine-read
 def up(settings: Settings, as_json: bool) -> None:
     """Start the network (from nothing, or again on its existing data)."""
     settings = _json_flag(settings, as_json)
-    from sovereign_cli.main import progress_printer
+    from sovereign_cli.common import progress_printer
 
     with errors_to_exit_codes():
         net = open_network(settings, build=True)

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import click
 
-from sovereign_cli.main import ExitCode, Settings, fail
+from sovereign_cli.common import ExitCode, Settings, fail
 
 T = TypeVar("T")
 

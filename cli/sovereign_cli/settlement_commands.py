@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.main import Settings, emit, errors_to_exit_codes
+from sovereign_cli.common import Settings, emit, errors_to_exit_codes
 from sovereign_cli.render import (
     AMOUNT,
     ISO_DATE,

@@ -24,7 +24,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sovereign_assets.schema.messages import InstrumentKind, InstrumentSpec
-from sovereign_cli.main import ExitCode, Settings, cli, fail
+from sovereign_cli.common import ExitCode, Settings, fail
+from sovereign_cli.main import cli
 from sovereign_cli.render import SpecError, parse_into, rupees
 from sovereign_client import SovereignClient
 
