@@ -292,7 +292,7 @@ class Network:
                 progress(f"joining {o.name} to channel {self.topology.channel}")
                 self._osnadmin_join(o)
         progress("waiting for a Raft leader")
-        self._wait_for_leader()
+        self.wait_for_leader()
 
     def _wait_healthy(self, name: str, operations_port: int) -> None:
         self.supervisor.wait_until(
@@ -337,7 +337,8 @@ class Network:
                 return o.name
         return None
 
-    def _wait_for_leader(self, timeout: float = 30) -> str:
+    def wait_for_leader(self, timeout: float = 30) -> str:
+        """The Raft leader, once one is elected (NetworkError after ``timeout`` seconds)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             leader = self.raft_leader()

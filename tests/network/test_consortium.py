@@ -51,6 +51,8 @@ def test_one_orderer_down_still_commits_then_it_comes_back(
     assert leader is not None
     assert consortium.stop_process(leader)
     try:
+        # The two survivors elect a new leader within a few Raft ticks.
+        assert consortium.wait_for_leader(timeout=15) != leader
         client = client_factory("Exchange")
         contract = client.gateway.get_network(consortium.topology.channel).get_contract(
             "conformance"
