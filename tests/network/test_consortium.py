@@ -81,3 +81,25 @@ def test_a_port_in_use_is_named_and_nothing_is_left_running(
     with pytest.raises(Exception, match="already in use"):
         clash.up()
     assert clash.supervisor.running() == []
+
+
+def test_a_peer_that_fails_to_start_is_named_with_its_log(
+    consortium: Network, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from sovereign_network import crypto
+    from sovereign_network.supervisor import ProcessError
+
+    home = tmp_path_factory.mktemp("broken")
+    topo = load(base_port=consortium.topology.base_port + 200)
+    broken = Network(home, topo, consortium.fabric)
+    layout = crypto.generate(topo, home)
+    # Genesis first (so up() does not regenerate the material), then break one peer's MSP.
+    broken._genesis()
+    org = topo.orgs[1]
+    for key in (layout.peer(org.key, org.peers[0].host).msp / "keystore").iterdir():
+        key.unlink()
+    with pytest.raises(ProcessError) as caught:
+        broken.up()
+    assert org.peers[0].name in str(caught.value)
+    assert str(broken.supervisor.log_path(org.peers[0].name)) in str(caught.value)
+    assert broken.supervisor.running() == []
