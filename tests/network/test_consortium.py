@@ -93,8 +93,7 @@ def test_a_peer_that_fails_to_start_is_named_with_its_log(
     topo = load(base_port=consortium.topology.base_port + 200)
     broken = Network(home, topo, consortium.fabric)
     layout = crypto.generate(topo, home)
-    # Genesis first (so up() does not regenerate the material), then break one peer's MSP.
-    broken._genesis()
+    # up() keeps generated material; break one peer's MSP before it starts.
     org = topo.orgs[1]
     for key in (layout.peer(org.key, org.peers[0].host).msp / "keystore").iterdir():
         key.unlink()
