@@ -103,6 +103,11 @@ class Layout:
     def __init__(self, home: Path) -> None:
         self.root = home / "crypto"
 
+    @property
+    def complete(self) -> bool:
+        """Whether :func:`generate` finished writing every org's material here."""
+        return (self.root / "COMPLETE").is_file()
+
     def org_dir(self, org_key: str) -> Path:
         return self.root / org_key
 
@@ -149,6 +154,7 @@ def generate(topology: Topology, home: Path) -> Layout:
 
     for org in topology.orgs:
         _generate_org(layout, org, now)
+    (layout.root / "COMPLETE").write_text("generated\n")
     return layout
 
 

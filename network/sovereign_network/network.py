@@ -239,10 +239,11 @@ class Network:
         fresh = not self.genesis_block.is_file()
         try:
             if fresh:
-                # Material from an earlier attempt that never reached a genesis block is
-                # kept: it is complete once its orderer CA exists.
-                if not self.layout.ca_cert(self.topology.orderer_org.key).is_file():
+                # Complete material from an attempt that never reached a genesis block
+                # is kept; anything partial is generated again.
+                if not self.layout.complete:
                     progress("generating crypto material")
+                    shutil.rmtree(self.layout.root, ignore_errors=True)
                     crypto.generate(self.topology, self.home)
                 progress("generating the channel genesis block")
                 self._genesis()

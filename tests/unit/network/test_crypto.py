@@ -114,3 +114,8 @@ def test_a_new_user_is_issued_from_the_kept_ca(
     ext = cert.extensions.get_extension_for_oid(crypto.ATTRIBUTE_OID).value
     assert isinstance(ext, x509.UnrecognizedExtension)
     assert json.loads(ext.value)["attrs"]["role"] == "investor"
+
+
+def test_complete_material_is_marked(material: tuple[topology.Topology, crypto.Layout]) -> None:
+    _, layout = material
+    assert layout.complete
