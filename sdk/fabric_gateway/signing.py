@@ -5,8 +5,8 @@ loading PEM certificates and private keys, and the TLS client certificate hash.
 Must not import: protobuf, grpc or the rest of this package. Keys are never logged or put in
 ``repr``.
 
-A hardware-backed (PKCS#11) signer is any object with ``sign(digest) -> signature``; none is
-bundled because no PKCS#11 library is a dependency of this project.
+A hardware-backed signer is any object with ``sign(digest) -> signature``;
+:mod:`fabric_gateway.pkcs11` provides one for PKCS#11 tokens (the ``hsm`` extra).
 """
 
 from __future__ import annotations
