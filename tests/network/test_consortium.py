@@ -6,7 +6,7 @@ import pytest
 
 from sovereign_network.network import Network, NetworkError
 from sovereign_network.topology import load
-from tests.network.conftest import ClientFactory
+from tests.consortium import ClientFactory
 
 pytestmark = pytest.mark.network
 

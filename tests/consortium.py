@@ -1,4 +1,4 @@
-"""The network tier: one real consortium per test session.
+"""The real consortium as pytest fixtures, shared by the network and interop tiers.
 
 The session fixture builds (or finds) the Fabric binaries, brings the 3-org,
 3-orderer consortium up from an empty directory, deploys the conformance
