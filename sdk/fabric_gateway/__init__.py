@@ -62,6 +62,7 @@ from .models import (
     KVRead,
     KVWrite,
     NamespaceReadWriteSet,
+    PrivateWrite,
     Status,
 )
 from .signing import (
@@ -115,6 +116,7 @@ __all__ = [
     "KVWrite",
     "NamespaceReadWriteSet",
     "Network",
+    "PrivateWrite",
     "Proposal",
     "Signer",
     "SignerMissingError",

@@ -43,6 +43,7 @@ from .models import (
     KVRead,
     KVWrite,
     NamespaceReadWriteSet,
+    PrivateWrite,
     Status,
 )
 
@@ -511,7 +512,28 @@ def parse_deliver_response(
             int(index): bytes(rwset.SerializeToString())
             for index, rwset in private.private_data_map.items()
         },
+        private_writes={
+            int(index): _private_writes(rwset) for index, rwset in private.private_data_map.items()
+        },
     )
+
+
+def _private_writes(tx_pvt_rwset: Any) -> tuple[PrivateWrite, ...]:
+    writes = []
+    for ns in tx_pvt_rwset.ns_pvt_rwset:
+        for collection in ns.collection_pvt_rwset:
+            kv = kv_rwset_pb2.KVRWSet.FromString(collection.rwset)
+            writes += [
+                PrivateWrite(
+                    namespace=str(ns.namespace),
+                    collection=str(collection.collection_name),
+                    key=str(w.key),
+                    value=bytes(w.value),
+                    is_delete=bool(w.is_delete),
+                )
+                for w in kv.writes
+            ]
+    return tuple(writes)
 
 
 def _decode_filtered_block(block: Any) -> FilteredBlock:

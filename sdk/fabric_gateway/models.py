@@ -84,6 +84,17 @@ class KVWrite:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivateWrite:
+    """A private data key written (or deleted) by a transaction, in clear."""
+
+    namespace: str
+    collection: str
+    key: str
+    value: bytes = field(repr=False)
+    is_delete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class NamespaceReadWriteSet:
     """Public reads and writes of one namespace (chaincode) within a transaction."""
 
@@ -158,8 +169,9 @@ class BlockAndPrivateData:
     """A block with the private data the requesting identity may read.
 
     ``private_data`` maps a transaction's index in the block to its serialized
-    ``rwset.TxPvtReadWriteSet``.
+    ``rwset.TxPvtReadWriteSet``; ``private_writes`` holds the same, decoded.
     """
 
     block: Block
     private_data: Mapping[int, bytes] = field(default_factory=dict, repr=False)
+    private_writes: Mapping[int, tuple[PrivateWrite, ...]] = field(default_factory=dict, repr=False)

@@ -419,3 +419,48 @@ def test_event_stream_deadline_is_typed(gateway: Gateway, peer: GatewayPeerDoubl
         next(events)
     assert raised.value.code is grpc.StatusCode.DEADLINE_EXCEEDED
     assert time.monotonic() - started < 5
+
+
+def test_block_and_private_data_events_decode_the_private_writes(
+    gateway: Gateway, peer: GatewayPeerDouble
+) -> None:
+    from fabric_protos.ledger.rwset import rwset_pb2
+    from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+
+    kv = kv_rwset_pb2.KVRWSet(
+        writes=[
+            kv_rwset_pb2.KVWrite(key="INV-AYESHA", value=b'{"name":"Ayesha"}'),
+            kv_rwset_pb2.KVWrite(key="INV-OLD", is_delete=True),
+        ]
+    )
+    private = rwset_pb2.TxPvtReadWriteSet(
+        data_model=rwset_pb2.TxReadWriteSet.KV,
+        ns_pvt_rwset=[
+            rwset_pb2.NsPvtReadWriteSet(
+                namespace="sovereign",
+                collection_pvt_rwset=[
+                    rwset_pb2.CollectionPvtReadWriteSet(
+                        collection_name="_implicit_org_CentralBankMSP",
+                        rwset=kv.SerializeToString(),
+                    )
+                ],
+            )
+        ],
+    )
+    with_private = events_pb2.BlockAndPrivateData(
+        block=common_pb2.Block.FromString(block(5, [TxSpec("tx-5")], [transaction_pb2.VALID])),
+        private_data_map={0: private},
+    )
+    peer.deliver_responses = [
+        bytes(events_pb2.DeliverResponse(block_and_private_data=with_private).SerializeToString())
+    ]
+    with gateway.get_network("sovereign").get_block_and_private_data_events() as stream:
+        got = next(stream)
+    assert got.block.number == 5
+    writes = got.private_writes[0]
+    assert [(w.namespace, w.collection, w.key, w.is_delete) for w in writes] == [
+        ("sovereign", "_implicit_org_CentralBankMSP", "INV-AYESHA", False),
+        ("sovereign", "_implicit_org_CentralBankMSP", "INV-OLD", True),
+    ]
+    assert writes[0].value == b'{"name":"Ayesha"}'
+    assert rwset_pb2.TxPvtReadWriteSet.FromString(got.private_data[0]) == private
