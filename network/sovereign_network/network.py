@@ -31,14 +31,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sovereign_network import configtx, crypto
+from sovereign_network import configtx, crypto, fabric_output
 from sovereign_network.binaries import FabricInstall
 from sovereign_network.lifecycle import ChaincodePackage, build_package
 from sovereign_network.supervisor import (
     ProcessError,
     ProcessSpec,
     Supervisor,
-    http_ok,
+    http_get,
     port_in_use,
 )
 from sovereign_network.topology import CHAINCODE_SLOTS, HOST, Orderer, Org, Peer, Topology
@@ -176,6 +176,10 @@ class Network:
             "CORE_PEER_GOSSIP_EXTERNALENDPOINT": p.address,
             "CORE_PEER_GOSSIP_ENDPOINT": p.address,
             "CORE_PEER_GOSSIP_BOOTSTRAP": bootstrap.address,
+            # Every peer pulls blocks from the orderers itself: no leader election,
+            # whose startup grace period (15s) would delay the first blocks.
+            "CORE_PEER_GOSSIP_USELEADERELECTION": "false",
+            "CORE_PEER_GOSSIP_ORGLEADER": "true",
             "CORE_PEER_LOCALMSPID": org.msp_id,
             "CORE_PEER_MSPCONFIGPATH": str(node.msp),
             "CORE_PEER_TLS_ENABLED": "true",
@@ -187,7 +191,10 @@ class Network:
             "CORE_PEER_GATEWAY_ENABLED": "true",
             "CORE_OPERATIONS_LISTENADDRESS": f"{HOST}:{p.operations_port}",
             "CORE_METRICS_PROVIDER": "disabled",
-            # No Docker: an empty endpoint turns the Docker health check off.
+            # No Docker. An empty endpoint turns the Docker builder and its health
+            # check off only if Fabric's viper honours empty variables; when it does
+            # not, /healthz reports the failed "docker" check, which _wait_healthy
+            # tolerates.
             "CORE_VM_ENDPOINT": "",
             "CORE_CHAINCODE_EXTERNALBUILDERS": json.dumps([builder]),
             "CORE_CHAINCODE_EXECUTETIMEOUT": "30s",
@@ -298,16 +305,20 @@ class Network:
         self.wait_for_leader()
 
     def _wait_healthy(self, name: str, operations_port: int) -> None:
-        self.supervisor.wait_until(
-            name,
-            http_ok(f"http://{HOST}:{operations_port}/healthz", '"OK"'),
-            timeout=30,
-            what="its health endpoint",
-        )
+        url = f"http://{HOST}:{operations_port}/healthz"
+
+        def ready() -> bool:
+            answer = http_get(url)
+            if answer is None:
+                return False
+            # A peer without a Docker daemon fails only its "docker" check.
+            return fabric_output.healthy(*answer, tolerated=(fabric_output.DOCKER_CHECK,))
+
+        self.supervisor.wait_until(name, ready, timeout=30, what="its health endpoint")
 
     def _osnadmin_join(self, o: Orderer) -> None:
         admin = self.layout.user(self.topology.orderer_org.key, "admin")
-        self._run(
+        result = self._run(
             [
                 str(self.fabric.tool("osnadmin")),
                 "channel",
@@ -329,14 +340,23 @@ class Network:
             f"osnadmin channel join on {o.name}",
             log=self.supervisor.log_path(o.name),
         )
+        # osnadmin exits 0 whatever the orderer answered: the HTTP status is in its output.
+        answer = fabric_output.osnadmin_response(result.stdout)
+        if not answer.joined:
+            raise NetworkError(
+                f"osnadmin channel join on {o.name} answered {answer.status}: "
+                f"{answer.body[-2000:]}; see also {self.supervisor.log_path(o.name)}"
+            )
 
     def raft_leader(self) -> str | None:
         """The orderer that reports itself Raft leader of the channel, if any."""
         for o in self.topology.orderer_org.orderers:
             if not self.supervisor.is_running(o.name):
                 continue
-            metric = f'consensus_etcdraft_is_leader{{channel="{self.topology.channel}"}} 1'
-            if http_ok(f"http://{HOST}:{o.operations_port}/metrics", metric)():
+            answer = http_get(f"http://{HOST}:{o.operations_port}/metrics")
+            if answer is None or answer[0] != 200:
+                continue
+            if fabric_output.is_raft_leader(answer[1], self.topology.channel):
                 return o.name
         return None
 
@@ -427,7 +447,9 @@ class Network:
                 installed = self.peer_cli(
                     org, ["lifecycle", "chaincode", "queryinstalled", "--output", "json"], p
                 )
-                if packages[org.key].package_id not in installed.stdout:
+                if packages[org.key].package_id not in fabric_output.installed_package_ids(
+                    installed.stdout
+                ):
                     self.peer_cli(
                         org, ["lifecycle", "chaincode", "install", str(packages[org.key].path)], p
                     )
@@ -508,7 +530,7 @@ class Network:
                             ],
                             p,
                         )
-                        if json.loads(out.stdout).get("sequence") == sequence:
+                        if fabric_output.committed_sequence(out.stdout) == sequence:
                             break
                     except NetworkError:
                         pass
@@ -607,12 +629,8 @@ class Network:
             out = self.peer_cli(org, ["channel", "getinfo", "-c", self.topology.channel])
         except NetworkError:
             return None
-        text = out.stdout + out.stderr
-        start = text.find("{")
-        if start < 0:
-            return None
-        height: int = json.loads(text[start:]).get("height", 0)
-        return height
+        # Only stdout: the CLI's log lines go to stderr and are not JSON.
+        return fabric_output.blockchain_height(out.stdout)
 
     def status(self) -> dict[str, Any]:
         """What a client needs to connect, and what is running."""

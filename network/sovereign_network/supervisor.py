@@ -200,6 +200,19 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+def http_get(url: str, timeout: float = 1.0) -> tuple[int, str] | None:
+    """The status and body of a GET on ``url`` (error statuses included); None if unreachable."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback
+            return int(response.status), response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        # A 503 from a health endpoint still carries a body that says which check failed.
+        with contextlib.closing(error):
+            return int(error.code), error.read().decode(errors="replace")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
 def http_ok(url: str, expect: str | None = None) -> Callable[[], bool]:
     """A readiness check: the URL answers 200 (and contains ``expect`` when given)."""
 
