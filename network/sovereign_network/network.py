@@ -692,19 +692,34 @@ class Network:
         }
 
     # ---------------------------------------------------------------- helpers
-    def peer_cli(self, org: Org, args: list[str], p: Peer | None = None) -> CommandResult:
+    def peer_cli(
+        self, org: Org, args: list[str], p: Peer | None = None, *, timeout: float = 120
+    ) -> CommandResult:
         """Run the ``peer`` CLI as the org's admin against one of its peers."""
         return self._run(
             [str(self.fabric.tool("peer")), *args],
             self.admin_env(org, p),
             f"peer {' '.join(args[:3])} ({org.name})",
+            timeout=timeout,
         )
 
     @staticmethod
     def _run(
-        argv: list[str], env: Mapping[str, str], what: str, *, log: Path | None = None
+        argv: list[str],
+        env: Mapping[str, str],
+        what: str,
+        *,
+        log: Path | None = None,
+        timeout: float = 120,
     ) -> CommandResult:
-        result = subprocess.run(argv, env=dict(env), capture_output=True, text=True, check=False)
+        # Every Fabric command is bounded: a hung peer or orderer never hangs the tooling.
+        try:
+            result = subprocess.run(
+                argv, env=dict(env), capture_output=True, text=True, check=False, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            where = f"; see {log}" if log else ""
+            raise NetworkError(f"{what} did not finish within {timeout:.0f}s{where}") from None
         if result.returncode != 0:
             where = f"; see also {log}" if log else ""
             detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
