@@ -626,7 +626,9 @@ class Network:
     def block_height(self) -> int | None:
         org = self.topology.orgs[0]
         try:
-            out = self.peer_cli(org, ["channel", "getinfo", "-c", self.topology.channel])
+            out = self.peer_cli(
+                org, ["channel", "getinfo", "-c", self.topology.channel], timeout=10
+            )
         except NetworkError:
             return None
         # Only stdout: the CLI's log lines go to stderr and are not JSON.
