@@ -239,3 +239,34 @@ def issue(settings: Settings, instrument_id: str, allots: tuple[str, ...], as_js
             f"account(s): {status_of(record)}"
         ),
     )
+
+
+@instrument.command(name="bars")
+@click.argument("instrument_id")
+@json_option
+@click.pass_obj
+def bars(settings: Settings, instrument_id: str, as_json: bool) -> None:
+    """A commodity token's bars: serial, weight, fineness, vault, ALLOCATED or RELEASED."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        found = client.instruments.bars(instrument_id)
+
+    def human() -> None:
+        table(
+            ["SERIAL", "VAULT", "FINENESS", "STATE", "RELEASED TO", "ON", "WEIGHT MG"],
+            [
+                [
+                    b.serial,
+                    b.vault_id,
+                    f"{b.fineness}/{b.fineness_scale}",
+                    b.state.value,
+                    b.released_to or "-",
+                    b.released_on or "-",
+                    f"{b.weight_mg:,}",
+                ]
+                for b in found
+            ],
+            right=1,
+        )
+
+    emit(settings, plain(found), human)

@@ -1,8 +1,11 @@
-"""``sov lifecycle``: coupons and rentals, redemptions, floating-rate fixings, claims.
+"""``sov lifecycle``: coupons and rentals, redemptions, bars, floating-rate fixings, claims.
 
 Owns the lifecycle commands and the batch loop: a payment run is paid in bounded
 batches (one transaction each) until the ledger says it is done; a failed batch changes
 nothing and running the command again resumes where the committed batches stopped.
+Also owns the commodity delivery command (``redeem-bars``;
+which it adds to the instrument group) and the market-data fixing commands
+(``record-auction``, ``record-pkrv``, ``resolve-fixing``).
 Must not import at module level: grpc, fabric_gateway, sovereign_client.
 """
 
@@ -19,7 +22,16 @@ import click
 
 from sovereign_cli import connection
 from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
-from sovereign_cli.render import json_option, plain, rate, rupees, table, to_decimal, with_json
+from sovereign_cli.render import (
+    ISO_DATE,
+    json_option,
+    plain,
+    rate,
+    rupees,
+    table,
+    to_decimal,
+    with_json,
+)
 
 if TYPE_CHECKING:
     from sovereign_client import SovereignClient
@@ -272,4 +284,124 @@ def publish_fixing(
         settings,
         plain(record),
         lambda: click.echo(f"fixed {instrument_id} period {period_id} at {fixing_rate} ({source})"),
+    )
+
+
+# -- commodity bars ----------------------------------------------------------------------
+
+
+@lifecycle.command(name="redeem-bars")
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("account_id", metavar="ACCOUNT")
+@click.argument("serials", metavar="SERIAL...", nargs=-1, required=True)
+@json_option
+@click.pass_obj
+def redeem_bars(
+    settings: Settings, instrument_id: str, account_id: str, serials: tuple[str, ...], as_json: bool
+) -> None:
+    """Take delivery of whole bars (by SERIAL) of a commodity token for ACCOUNT: tokens of
+    the bars' exact weight retire (the account's controller signs)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        done = client.lifecycle.redeem_bars(instrument_id, account_id, list(serials))
+    emit(
+        settings,
+        plain(done),
+        lambda: click.echo(
+            f"released {', '.join(done.serials)} of {instrument_id} to {account_id}: "
+            f"{done.retired:,} mg retired, {done.holding:,} mg still held"
+        ),
+    )
+
+
+# -- market data and fixings -------------------------------------------------------------
+
+
+@lifecycle.command(name="record-auction")
+@click.argument("tenor_days", metavar="TENOR_DAYS", type=click.IntRange(min=1))
+@click.argument("auction_date", metavar="AUCTION_DATE", type=ISO_DATE)
+@click.argument("yield_", metavar="[YIELD]", required=False, callback=to_decimal)
+@click.option(
+    "--all-bids-rejected",
+    is_flag=True,
+    help="The treasury rejected every bid: no yield (fixings fall back to PKRV).",
+)
+@json_option
+@click.pass_obj
+def record_auction(
+    settings: Settings,
+    tenor_days: int,
+    auction_date: dt.datetime,
+    yield_: Decimal | None,
+    all_bids_rejected: bool,
+    as_json: bool,
+) -> None:
+    """Record a bill auction result: the weighted-average cut-off YIELD (a fraction, e.g.
+    0.0755) of TENOR_DAYS bills auctioned on AUCTION_DATE (central bank)."""
+    if (yield_ is None) != all_bids_rejected:
+        raise click.UsageError("give a YIELD, or --all-bids-rejected without one")
+    settings = with_json(settings, as_json)
+    from sovereign_assets.schema.messages import BillAuctionSpec
+
+    spec = BillAuctionSpec(tenor_days, auction_date.date().isoformat(), yield_, all_bids_rejected)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        stored = client.lifecycle.record_bill_auction(spec)
+    outcome = (
+        "all bids rejected" if stored.all_bids_rejected else rate(stored.weighted_average_yield)
+    )
+    emit(
+        settings,
+        plain(stored),
+        lambda: click.echo(
+            f"recorded the {stored.tenor_days}-day auction of {stored.auction_date}: {outcome}"
+        ),
+    )
+
+
+@lifecycle.command(name="record-pkrv")
+@click.argument("tenor_days", metavar="TENOR_DAYS", type=click.IntRange(min=1))
+@click.argument("quote_date", metavar="DATE", type=ISO_DATE)
+@click.argument("pkrv_rate", metavar="RATE", callback=to_decimal)
+@json_option
+@click.pass_obj
+def record_pkrv(
+    settings: Settings, tenor_days: int, quote_date: dt.datetime, pkrv_rate: Decimal, as_json: bool
+) -> None:
+    """Record the PKRV RATE (a fraction) of TENOR_DAYS on DATE (central bank)."""
+    settings = with_json(settings, as_json)
+    from sovereign_assets.schema.messages import PkrvQuoteSpec
+
+    spec = PkrvQuoteSpec(tenor_days, quote_date.date().isoformat(), pkrv_rate)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        stored = client.lifecycle.record_pkrv(spec)
+    emit(
+        settings,
+        plain(stored),
+        lambda: click.echo(
+            f"recorded PKRV {stored.tenor_days} days on {stored.quote_date}: {stored.rate}"
+        ),
+    )
+
+
+@lifecycle.command(name="resolve-fixing")
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("period", metavar="PERIOD", type=ISO_DATE)
+@json_option
+@click.pass_obj
+def resolve_fixing(
+    settings: Settings, instrument_id: str, period: dt.datetime, as_json: bool
+) -> None:
+    """Fix a floater's PERIOD (its end date) from the recorded market data: the latest
+    auction of the benchmark tenor, else the 5-working-day PKRV average (central bank)."""
+    settings = with_json(settings, as_json)
+    period_id = period.date().isoformat()
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        fixed = client.lifecycle.resolve_fixing(instrument_id, period_id)
+    emit(
+        settings,
+        plain(fixed),
+        lambda: click.echo(
+            f"fixed {instrument_id} period {period_id} at {fixed.rate} ({fixed.source}, "
+            f"as of {fixed.fixing_date}; evidence {', '.join(fixed.evidence_dates)})"
+        ),
     )

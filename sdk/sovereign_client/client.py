@@ -20,24 +20,31 @@ from typing import TypeVar
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
+    BarRedemption,
+    BarStatus,
     BatchResult,
+    BillAuctionSpec,
     CashBalance,
+    FixingResolution,
     GovernanceConfig,
     HoldingChange,
     HoldingEntry,
     InstructionSpec,
     InstrumentSpec,
     InvestorSpec,
+    PkrvQuoteSpec,
     RedemptionBatch,
     ScheduledFlow,
     TransferCheck,
 )
 from sovereign_assets.schema.records import (
     AccountRecord,
+    BillAuctionRecord,
     ClaimRecord,
     InstructionRecord,
     InstrumentRecord,
     InvestorRecord,
+    PkrvRecord,
 )
 from sovereign_client._codec import Decoder, encode_argument, many, nothing, one
 from sovereign_client.invoker import Invoker
@@ -168,6 +175,10 @@ class Instruments(_Section):
     def schedule(self, instrument_id: str) -> builtins.list[ScheduledFlow]:
         return self._evaluate(many(ScheduledFlow), "Schedule", instrument_id)
 
+    def bars(self, instrument_id: str) -> builtins.list[BarStatus]:
+        """A commodity token's bars, each ALLOCATED or RELEASED (to an account)."""
+        return self._evaluate(many(BarStatus), "Bars", instrument_id)
+
 
 class Cash(_Section):
     """The central bank's wholesale cash token (1 token = 1 minor unit)."""
@@ -255,6 +266,28 @@ class Lifecycle(_Section):
     ) -> InstrumentRecord:
         return self._submit(
             one(InstrumentRecord), "PublishFixing", instrument_id, period_id, rate, source
+        )
+
+    def record_bill_auction(self, result: BillAuctionSpec) -> BillAuctionRecord:
+        """Record a published bill auction result (central bank)."""
+        return self._submit(one(BillAuctionRecord), "RecordBillAuction", result)
+
+    def record_pkrv(self, quote: PkrvQuoteSpec) -> PkrvRecord:
+        """Record a published PKRV rate (central bank)."""
+        return self._submit(one(PkrvRecord), "RecordPkrv", quote)
+
+    def resolve_fixing(self, instrument_id: str, period_id: date | str) -> FixingResolution:
+        """Fix a floater's period from the recorded auctions or, failing those, the
+        5-working-day PKRV average (central bank); the answer names the source."""
+        return self._submit(one(FixingResolution), "ResolveFixing", instrument_id, _iso(period_id))
+
+    def redeem_bars(
+        self, instrument_id: str, account_id: str, serials: Sequence[str]
+    ) -> BarRedemption:
+        """Take delivery of whole bars of a commodity token for ``account_id`` (its
+        controller): the bars' exact weight of tokens retires."""
+        return self._submit(
+            one(BarRedemption), "RedeemBars", instrument_id, account_id, list(serials)
         )
 
     def claims(self, instrument_id: str, payment_date: date | str) -> builtins.list[ClaimRecord]:

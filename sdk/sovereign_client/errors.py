@@ -185,6 +185,12 @@ class UnknownBarError(SovereignError):
     code = "UNKNOWN_BAR"
 
 
+class BarAlreadyReleasedError(SovereignError):
+    """The chaincode answered ``BAR_ALREADY_RELEASED``."""
+
+    code = "BAR_ALREADY_RELEASED"
+
+
 class NotCashIssuerError(SovereignError):
     """The chaincode answered ``NOT_CASH_ISSUER``."""
 

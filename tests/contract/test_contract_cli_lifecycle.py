@@ -16,6 +16,7 @@ from sovereign_cli.main import ExitCode
 from .scenario import BILL, BOND, BOND_DENOMINATION, MILLION, bond_spec, digest
 from .test_contract_cli_harness import (
     DEALER1,
+    DEALER2,
     REGISTRAR,
     TREASURY,
     Sov,
@@ -308,3 +309,198 @@ def test_freeze_and_unfreeze(sov: Sov) -> None:
     assert human.stdout.strip() == "IPS-BILAL: not frozen"
     sov.refused("investor", "unfreeze", "IPS-BILAL", as_=REGISTRAR, code="INVALID_TRANSITION")
     sov.refused("investor", "freeze", "IPS-CHEN", as_=DEALER1, code="UNAUTHORIZED")
+
+
+# -- commodity bars ------------------------------------------------------------------------
+
+GOLD = "PK0000XAU001"
+
+
+def issue_gold(sov: Sov, tmp_path: Path) -> None:
+    gold = {
+        "instrument_id": GOLD,
+        "kind": "COMMODITY_RESERVE",
+        "min_denomination": 1000,
+        "commodity": "XAU",
+        "bars": [
+            {
+                "serial": serial,
+                "weight_mg": 1_000_000,
+                "fineness": 9999,
+                "fineness_scale": 10000,
+                "vault_id": "KHI-1",
+            }
+            for serial in ("SBP-0001", "SBP-0002", "SBP-0003")
+        ],
+    }
+    spec = tmp_path / "gold.json"
+    spec.write_text(json.dumps(gold))
+    sov.json("instrument", "create", "--file", str(spec), as_=TREASURY)
+    sov.json("instrument", "approve", GOLD, as_=REGISTRAR)
+    sov.json("instrument", "issue", GOLD, "--allot", "SGL-ALPHA=2500000", as_=TREASURY)
+
+
+def test_redeem_bars_and_list_them(sov: Sov, tmp_path: Path) -> None:
+    issue_gold(sov, tmp_path)
+    done = sov.json(
+        "lifecycle", "redeem-bars", GOLD, "SGL-ALPHA", "SBP-0003", "SBP-0001", as_=DEALER1
+    )
+    assert done == {
+        "instrument_id": GOLD,
+        "account_id": "SGL-ALPHA",
+        "serials": ["SBP-0001", "SBP-0003"],
+        "retired": 2_000_000,
+        "holding": 500_000,
+        "redeemed": 2_000_000,
+    }
+    listed = sov.json("instrument", "bars", GOLD)
+    assert [(b["serial"], b["state"], b["released_to"]) for b in listed] == [
+        ("SBP-0001", "RELEASED", "SGL-ALPHA"),
+        ("SBP-0002", "ALLOCATED", None),
+        ("SBP-0003", "RELEASED", "SGL-ALPHA"),
+    ]
+    human = sov("instrument", "bars", GOLD)
+    assert human.exit_code == 0, human.output
+    lines = human.stdout.splitlines()
+    assert lines[0].split() == [
+        "SERIAL",
+        "VAULT",
+        "FINENESS",
+        "STATE",
+        "RELEASED",
+        "TO",
+        "ON",
+        "WEIGHT",
+        "MG",
+    ]
+    assert lines[1].split() == [
+        "SBP-0001",
+        "KHI-1",
+        "9999/10000",
+        "RELEASED",
+        "SGL-ALPHA",
+        "2021-08-20",  # the distributed market's business date
+        "1,000,000",
+    ]
+    assert lines[2].split() == [
+        "SBP-0002",
+        "KHI-1",
+        "9999/10000",
+        "ALLOCATED",
+        "-",
+        "-",
+        "1,000,000",
+    ]
+    shown = sov("lifecycle", "redeem-bars", GOLD, "SGL-ALPHA", "SBP-0002", as_=DEALER1)
+    assert shown.exit_code == ExitCode.REFUSED  # 500,000 mg do not make a 1 kg bar
+    assert "error: INSUFFICIENT_HOLDING: " in shown.stderr
+
+
+def test_redeem_bars_errors(sov: Sov, tmp_path: Path) -> None:
+    issue_gold(sov, tmp_path)
+    redeem = ("lifecycle", "redeem-bars", GOLD, "SGL-ALPHA")
+    sov.refused(*redeem, "SBP-0001", as_=DEALER2, code="UNAUTHORIZED")
+    sov.refused(*redeem, "SBP-0001", as_=REGISTRAR, code="UNAUTHORIZED")
+    sov.refused(*redeem, "SBP-9999", as_=DEALER1, code="UNKNOWN_BAR")
+    sov.refused(*redeem, "SBP-0001", "SBP-0001", as_=DEALER1, code="NOT_WHOLE_BARS")
+    sov.usage(*redeem, as_=DEALER1)  # no SERIAL
+    human = sov(*redeem, "SBP-0001", as_=DEALER1)
+    assert human.exit_code == 0, human.output
+    assert human.stdout.strip() == (
+        f"released SBP-0001 of {GOLD} to SGL-ALPHA: 1,000,000 mg retired, 1,500,000 mg still held"
+    )
+    sov.refused(*redeem, "SBP-0001", as_=DEALER1, code="BAR_ALREADY_RELEASED")
+
+
+# -- fixings from recorded market data --------------------------------------------------------
+
+
+def test_record_market_data_and_resolve_fixings(sov: Sov, tmp_path: Path) -> None:
+    floater = bond_spec() | {
+        "instrument_id": FLOATER,
+        "kind": "FLOATING_RATE_BOND",
+        "benchmark_tenor_days": 182,
+        "margin_bps": 70,
+        "coupon_rate": None,
+    }
+    spec = tmp_path / "floater.json"
+    spec.write_text(json.dumps(floater))
+    sov.json("instrument", "create", "--file", str(spec), as_=TREASURY)
+    sov.json("instrument", "approve", FLOATER, as_=REGISTRAR)
+    sov.json(
+        "instrument",
+        "issue",
+        FLOATER,
+        "--allot",
+        f"SGL-BETA={10 * BOND_DENOMINATION}",
+        as_=TREASURY,
+    )
+    # P1 (2021-08-19 .. 2022-02-19) is fixed as of 19 August 2021 from the 11 August auction.
+    recorded = sov.json("lifecycle", "record-auction", "182", "2021-08-11", "0.0725", as_=REGISTRAR)
+    assert recorded["weighted_average_yield"] == "0.0725"
+    human = sov(
+        "lifecycle", "record-auction", "91", "2021-08-11", "--all-bids-rejected", as_=REGISTRAR
+    )
+    assert human.exit_code == 0, human.output
+    assert human.stdout.strip() == "recorded the 91-day auction of 2021-08-11: all bids rejected"
+    sov.refused(
+        "lifecycle",
+        "record-auction",
+        "182",
+        "2021-08-12",
+        "0.07",
+        as_=TREASURY,
+        code="UNAUTHORIZED",
+    )
+    sov.usage("lifecycle", "record-auction", "182", "2021-08-12", as_=REGISTRAR)
+    sov.usage(
+        "lifecycle",
+        "record-auction",
+        "182",
+        "2021-08-12",
+        "0.07",
+        "--all-bids-rejected",
+        as_=REGISTRAR,
+    )
+    sov.usage("lifecycle", "record-auction", "182", "12/08/2021", "0.07", as_=REGISTRAR)
+    on(sov, dt.date(2021, 8, 20))
+    fixed = sov.json("lifecycle", "resolve-fixing", FLOATER, "2022-02-19", as_=REGISTRAR)
+    assert (fixed["source"], fixed["rate"], fixed["fixing_date"]) == (
+        "AUCTION",
+        "0.0725",
+        "2021-08-19",
+    )
+    sov.refused(
+        "lifecycle", "resolve-fixing", FLOATER, "2022-08-19", as_=TREASURY, code="UNAUTHORIZED"
+    )
+    # P2 (2022-02-19 .. 2022-08-19) is fixed as of Saturday 19 February 2022 from PKRV:
+    # no auction in the 14 days before, so the 14-18 February quotes are averaged.
+    on(sov, dt.date(2022, 2, 18))
+    for day, quote in (("14", "0.1001"), ("15", "0.1002"), ("16", "0.1003"), ("17", "0.1004")):
+        stored = sov.json("lifecycle", "record-pkrv", "182", f"2022-02-{day}", quote, as_=REGISTRAR)
+        assert stored["rate"] == quote
+    sov.refused(
+        "lifecycle", "record-pkrv", "182", "2022-02-18", "0.1", as_=DEALER1, code="UNAUTHORIZED"
+    )
+    sov.usage("lifecycle", "record-pkrv", "182", "2022-02-18", "ten percent", as_=REGISTRAR)
+    on(sov, dt.date(2022, 2, 21))
+    missing = sov.refused(
+        "lifecycle",
+        "resolve-fixing",
+        FLOATER,
+        "2022-08-19",
+        as_=REGISTRAR,
+        code="FIXING_UNAVAILABLE",
+    )
+    assert "2022-02-18" in missing.stderr
+    human = sov("lifecycle", "record-pkrv", "182", "2022-02-18", "0.1006", as_=REGISTRAR)
+    assert human.stdout.strip() == "recorded PKRV 182 days on 2022-02-18: 0.1006"
+    result = sov("lifecycle", "resolve-fixing", FLOATER, "2022-08-19", as_=REGISTRAR)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"fixed {FLOATER} period 2022-08-19 at 0.100320 (PKRV_AVERAGE, as of 2022-02-19; "
+        "evidence 2022-02-14, 2022-02-15, 2022-02-16, 2022-02-17, 2022-02-18)"
+    )
+    # The P1 coupon at 7.25 % + 0.70 % on PKR 1,000,000: PKR 39,750 gross.
+    paid = sov.json("lifecycle", "pay-coupons", FLOATER, COUPON_DAY, as_=TREASURY)
+    assert (paid["gross"], paid["tax"]) == (39_750_00, 5_962_50)

@@ -32,11 +32,30 @@ SURFACE = {
     "governance": {"Bootstrap", "Update", "Get"},
     "account": {"Open", "Get", "List"},
     "investor": {"Register", "Get", "CheckTransfer", "SetKyc", "Freeze", "Unfreeze"},
-    "instrument": {"Create", "Approve", "Issue", "Pause", "Resume", "Get", "List", "Schedule"},
+    "instrument": {
+        "Create",
+        "Approve",
+        "Issue",
+        "Pause",
+        "Resume",
+        "Get",
+        "List",
+        "Schedule",
+        "Bars",
+    },
     "cash": {"Mint", "Withdraw", "Balance"},
     "holding": {"Transfer", "ByAccount", "ByInstrument", "History"},
     "settlement": {"Instruct", "Affirm", "Match", "Settle", "Cancel", "Get", "List"},
-    "lifecycle": {"PayCoupon", "Redeem", "Claims", "PublishFixing"},
+    "lifecycle": {
+        "PayCoupon",
+        "Redeem",
+        "Claims",
+        "PublishFixing",
+        "RecordBillAuction",
+        "RecordPkrv",
+        "ResolveFixing",
+        "RedeemBars",
+    },
 }
 
 

@@ -17,17 +17,25 @@ import pytest
 from sovereign_assets.schema.codes import ALL_CODES
 from sovereign_assets.schema.messages import (
     Allotment,
+    BarSpec,
+    BarState,
+    BillAuctionSpec,
     InstructionSpec,
     InstrumentKind,
     InstrumentSpec,
+    PkrvQuoteSpec,
 )
 from sovereign_client import SovereignClient, errors
 from sovereign_client.errors import (
+    BarAlreadyReleasedError,
+    FixingUnavailableError,
     InsufficientHoldingError,
     InvalidArgumentError,
     NotMultipleOfDenominationError,
+    NotWholeBarsError,
     SovereignError,
     UnauthorizedError,
+    UnknownBarError,
 )
 
 from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, treasury
@@ -148,3 +156,74 @@ def test_an_unknown_code_is_kept_not_swallowed() -> None:
     assert error.unknown_code == "NEW_RULE_CODE"
     assert str(error) == "NEW_RULE_CODE: a rule added later"
     assert errors.from_message("no code in this text") is None
+
+
+def test_bars_and_market_data_fixings_through_the_typed_client(market: Market) -> None:
+    debt_office, registrar = as_(market, treasury()), as_(market, central_bank())
+    gold = InstrumentSpec(
+        instrument_id="PK0000XAU001",
+        kind=InstrumentKind.COMMODITY_RESERVE,
+        min_denomination=1000,
+        commodity="XAU",
+        bars=[BarSpec(f"SBP-000{n}", 1_000_000, 9999, 10000, "KHI-1") for n in (1, 2)],
+    )
+    debt_office.instruments.create(gold)
+    registrar.instruments.approve(gold.instrument_id)
+    debt_office.instruments.issue(gold.instrument_id, [Allotment("SGL-ALPHA", 2_000_000)])
+    alpha = as_(market, dealer_alpha())
+    delivered = alpha.lifecycle.redeem_bars(gold.instrument_id, "SGL-ALPHA", ("SBP-0002",))
+    assert (delivered.serials, delivered.retired, delivered.holding) == (
+        ["SBP-0002"],
+        1_000_000,
+        1_000_000,
+    )
+    bars = registrar.instruments.bars(gold.instrument_id)
+    assert [(b.serial, b.state, b.released_to) for b in bars] == [
+        ("SBP-0001", BarState.ALLOCATED, None),
+        ("SBP-0002", BarState.RELEASED, "SGL-ALPHA"),
+    ]
+    with pytest.raises(BarAlreadyReleasedError):
+        alpha.lifecycle.redeem_bars(gold.instrument_id, "SGL-ALPHA", ["SBP-0002"])
+    with pytest.raises(UnknownBarError):
+        alpha.lifecycle.redeem_bars(gold.instrument_id, "SGL-ALPHA", ["SBP-0009"])
+    with pytest.raises(NotWholeBarsError):
+        alpha.lifecycle.redeem_bars(gold.instrument_id, "SGL-ALPHA", [])
+    with pytest.raises(UnauthorizedError):
+        as_(market, dealer_beta()).lifecycle.redeem_bars(
+            gold.instrument_id, "SGL-ALPHA", ["SBP-0001"]
+        )
+
+    floater = InstrumentSpec(
+        instrument_id="PK0000PFL001",
+        kind=InstrumentKind.FLOATING_RATE_BOND,
+        min_denomination=10_000_000,
+        issue_date="2021-08-19",
+        maturity_date="2024-08-19",
+        day_count="ACT/ACT-ICMA",
+        frequency=2,
+        calendar_id="PK-SBP",
+        benchmark_tenor_days=182,
+        margin_bps=70,
+    )
+    debt_office.instruments.create(floater)
+    market.on(dt.date(2021, 8, 20))
+    with pytest.raises(FixingUnavailableError):
+        registrar.lifecycle.resolve_fixing(floater.instrument_id, dt.date(2022, 2, 19))
+    stored = registrar.lifecycle.record_bill_auction(
+        BillAuctionSpec(182, "2021-08-11", Decimal("0.0725"))
+    )
+    assert (stored.weighted_average_yield, stored.all_bids_rejected) == (Decimal("0.0725"), False)
+    quote = registrar.lifecycle.record_pkrv(PkrvQuoteSpec(182, "2021-08-17", Decimal("0.0731")))
+    assert quote.rate == Decimal("0.0731")
+    with pytest.raises(UnauthorizedError):
+        debt_office.lifecycle.record_pkrv(PkrvQuoteSpec(182, "2021-08-16", Decimal("0.07")))
+    fixed = registrar.lifecycle.resolve_fixing(floater.instrument_id, "2022-02-19")
+    assert (fixed.source, fixed.rate, fixed.fixing_date) == (
+        "AUCTION",
+        Decimal("0.0725"),
+        "2021-08-19",
+    )
+    assert fixed.evidence_dates == ["2021-08-11"]
+    assert registrar.instruments.get(floater.instrument_id).fixings == {
+        "2022-02-19": Decimal("0.0725")
+    }

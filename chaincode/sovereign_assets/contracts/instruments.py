@@ -3,6 +3,9 @@
 An instrument key carries an AND(issuer peer, registrar peer) endorsement policy from
 creation on, so approval, issuance (which updates the outstanding amount), pausing and
 lifecycle changes need both organisations' peers, not only the right caller.
+
+A commodity token's supply is capped by its bars still in the reserve: a bar released
+to a holder (``lifecycle:RedeemBars``) backs no new issue; ``Bars`` lists each bar's state.
 """
 
 from __future__ import annotations
@@ -19,7 +22,13 @@ from sovereign_assets.domain import (
     cash_flows,
 )
 from sovereign_assets.schema.codes import ContractCode
-from sovereign_assets.schema.messages import Allotment, InstrumentSpec, ScheduledFlow
+from sovereign_assets.schema.messages import (
+    Allotment,
+    BarState,
+    BarStatus,
+    InstrumentSpec,
+    ScheduledFlow,
+)
 from sovereign_assets.schema.records import InstrumentRecord, InstrumentStatus
 
 from . import rules
@@ -112,7 +121,8 @@ class InstrumentContract(SovereignContract):
         instrument = rules.to_instrument(record, sctx.market.currency)
         as_of = sctx.business_date
         if isinstance(instrument, CommodityReserveToken):
-            limit = instrument.total_weight_mg
+            released = tuple(r.serial for r in sctx.repo.bar_releases(instrument_id))
+            limit = instrument.without_bars(released).total_weight_mg
         else:
             if isinstance(instrument, IjaraSukuk):
                 instrument.check_issuable()
@@ -189,6 +199,30 @@ class InstrumentContract(SovereignContract):
             )
             for flow in cash_flows(instrument, sctx.business_date, calendar)
         ]
+
+    @query("Bars")
+    def bars(self, ctx: Context, instrument_id: str) -> list[BarStatus]:
+        """The bars of a commodity token in their allocation order, each ALLOCATED or
+        RELEASED (to an account, on a date); other instruments have none."""
+        sctx = sovereign(ctx)
+        record = require_instrument(sctx, instrument_id)
+        released = {r.serial: r for r in sctx.repo.bar_releases(instrument_id)}
+        statuses = []
+        for bar in record.spec.bars:
+            release = released.get(bar.serial)
+            statuses.append(
+                BarStatus(
+                    bar.serial,
+                    bar.weight_mg,
+                    bar.fineness,
+                    bar.fineness_scale,
+                    bar.vault_id,
+                    BarState.ALLOCATED if release is None else BarState.RELEASED,
+                    release.account_id if release else None,
+                    release.released_on if release else None,
+                )
+            )
+        return statuses
 
 
 def _set_paused(ctx: Context, instrument_id: str, *, paused: bool) -> InstrumentRecord:

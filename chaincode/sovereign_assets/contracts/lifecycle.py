@@ -11,6 +11,16 @@ even if a batch is replayed; paying a finished run again is ``ALREADY_PAID``. Wh
 run is open the instrument's holdings cannot move (see :func:`.base.transfer_reason`).
 A redemption also retires the holder's tokens and, with the last batch, marks the
 instrument MATURED.
+
+Commodity reserve tokens do not mature: a holder's account controller redeems tokens
+for named whole bars (``RedeemBars``); the tokens retire and the bars are recorded as
+released to the account in the same transaction.
+
+Floating fixings come either from the central bank directly (``PublishFixing``) or
+from the market data the central bank records on the ledger (``RecordBillAuction``,
+``RecordPkrv``): ``ResolveFixing`` reads the auctions and PKRV quotes the domain's
+``resolve_fixing`` may use for the period's fixing date and applies its answer the
+same way ``PublishFixing`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from decimal import Decimal
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import (
+    AccountTier,
     ClaimKey,
     CommodityReserveToken,
     CouponDateReached,
@@ -39,22 +50,46 @@ from sovereign_assets.domain import (
     evolve,
     pay,
     plan_batch,
+    resolve_fixing,
 )
+from sovereign_assets.domain.calendars import HolidayCalendar
 from sovereign_assets.domain.instruments import DebtInstrument
 from sovereign_assets.domain.lifecycle import LifecycleEvent
-from sovereign_assets.schema.messages import BatchResult, RedemptionBatch
+from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.schema.messages import (
+    BarRedemption,
+    BatchResult,
+    BillAuctionSpec,
+    FixingResolution,
+    PkrvQuoteSpec,
+    RedemptionBatch,
+)
 from sovereign_assets.schema.records import (
+    BarReleaseRecord,
+    BillAuctionRecord,
     ClaimRecord,
     EffectRecord,
     InstrumentRecord,
     InstrumentStatus,
     PaymentRun,
+    PkrvRecord,
 )
 
 from . import rules
-from .auth import Duty
-from .base import SovereignContext, SovereignContract, query, require_instrument, sovereign
+from .auth import Duty, require_account_control
+from .base import (
+    SovereignContext,
+    SovereignContract,
+    parent_of,
+    query,
+    require_account,
+    require_instrument,
+    sovereign,
+)
 from .base import transaction as submit_transaction
+from .rules import RuleError
+
+_HOLDING_TIERS = (AccountTier.DEALER, AccountTier.INVESTOR)
 
 MATURITY_RUN = "MATURITY"
 """Run id of the redemption (its claims use the period ids of its effects)."""
@@ -63,7 +98,9 @@ MATURITY_RUN = "MATURITY"
 def _debt_instrument(ctx: SovereignContext, record: InstrumentRecord) -> DebtInstrument:
     instrument = rules.to_instrument(record, ctx.market.currency)
     if isinstance(instrument, CommodityReserveToken):
-        raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "commodity tokens redeem in bars")
+        raise DomainError(
+            ErrorCode.EVENT_NOT_APPLICABLE, "commodity tokens redeem in whole bars: RedeemBars"
+        )
     return instrument
 
 
@@ -321,13 +358,7 @@ class LifecycleContract(SovereignContract):
         calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
         as_of = sctx.business_date
         fixing = ResolvedFixing(as_of, rate, fixing_source, ())
-        state = evolve(
-            instrument, FixingPublished(period_id, fixing), as_of, calendar
-        ).instrument.state
-        updated = dataclasses.replace(
-            record, lifecycle_version=state.version, fixings=dict(state.fixings)
-        )
-        sctx.repo.put_instrument(updated)
+        updated = _apply_fixing(sctx, record, instrument, period_id, fixing, calendar)
         sctx.repo.emit(
             "FixingPublished",
             {
@@ -338,6 +369,161 @@ class LifecycleContract(SovereignContract):
             },
         )
         return updated
+
+    @submit_transaction("RecordBillAuction")
+    def record_bill_auction(self, ctx: Context, result: BillAuctionSpec) -> BillAuctionRecord:
+        """Record a published bill auction result (registrar); one per tenor and date,
+        never overwritten."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.REGISTRAR)
+        record = rules.bill_auction_record(result, sctx.business_date)
+        if sctx.repo.bill_auction(record.tenor_days, record.auction_date) is not None:
+            raise RuleError(
+                ContractCode.ALREADY_EXISTS,
+                f"auction of {record.tenor_days} days on {record.auction_date}",
+            )
+        rules.to_auction_result(record)  # the domain accepts it
+        sctx.repo.put_bill_auction(record)
+        sctx.repo.emit(
+            "BillAuctionRecorded",
+            {
+                "tenor_days": record.tenor_days,
+                "auction_date": record.auction_date,
+                "weighted_average_yield": record.weighted_average_yield,
+                "all_bids_rejected": record.all_bids_rejected,
+            },
+        )
+        return record
+
+    @submit_transaction("RecordPkrv")
+    def record_pkrv(self, ctx: Context, quote: PkrvQuoteSpec) -> PkrvRecord:
+        """Record a published PKRV rate (registrar); one per tenor and date, never
+        overwritten."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.REGISTRAR)
+        record = rules.pkrv_record(quote, sctx.business_date)
+        if sctx.repo.pkrv_quote(record.tenor_days, record.quote_date) is not None:
+            raise RuleError(
+                ContractCode.ALREADY_EXISTS,
+                f"PKRV of {record.tenor_days} days on {record.quote_date}",
+            )
+        rules.to_pkrv_quote(record)  # the domain accepts it
+        sctx.repo.put_pkrv_quote(record)
+        sctx.repo.emit(
+            "PkrvRecorded",
+            {"tenor_days": record.tenor_days, "quote_date": record.quote_date, "rate": record.rate},
+        )
+        return record
+
+    @submit_transaction("ResolveFixing")
+    def resolve_fixing(self, ctx: Context, instrument_id: str, period_id: str) -> FixingResolution:
+        """Fix a floating instrument's period ``period_id`` from the recorded market data
+        (registrar): the weighted-average yield of the latest auction of the benchmark
+        tenor, else the average PKRV of the 5 working days before the fixing date (the
+        domain's ``resolve_fixing``). Applied as ``PublishFixing`` applies a fixing."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.REGISTRAR)
+        record = require_instrument(sctx, instrument_id)
+        instrument = _debt_instrument(sctx, record)
+        rule = rules.fixing_rule_of(instrument)
+        calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
+        fixed_on = rules.fixing_date(rules.period_by_id(instrument, period_id, calendar))
+        if sctx.business_date < fixed_on:
+            raise DomainError(
+                ErrorCode.EVENT_NOT_APPLICABLE, f"period {period_id} is fixed on {fixed_on}"
+            )
+        tenor = rule.benchmark_tenor_days
+        # Point reads of exactly the days the rule may use: the read set then covers
+        # a result recorded later for one of those days (MVCC), unlike a scan.
+        auctions = [
+            rules.to_auction_result(found)
+            for day in rules.auction_days(rule, fixed_on)
+            if (found := sctx.repo.bill_auction(tenor, day.isoformat())) is not None
+        ]
+        quotes = [
+            rules.to_pkrv_quote(quote)
+            for day in rules.pkrv_days(rule, fixed_on, calendar)
+            if (quote := sctx.repo.pkrv_quote(tenor, day.isoformat())) is not None
+        ]
+        fixing = resolve_fixing(rule, fixed_on, auctions, quotes, calendar)
+        updated = _apply_fixing(sctx, record, instrument, period_id, fixing, calendar)
+        evidence = [d.isoformat() for d in fixing.evidence_dates]
+        sctx.repo.emit(
+            "FixingPublished",
+            {
+                "instrument_id": instrument_id,
+                "period_id": period_id,
+                "rate": fixing.rate,
+                "source": fixing.source.value,
+                "fixing_date": fixed_on.isoformat(),
+                "evidence_dates": evidence,
+            },
+        )
+        return FixingResolution(
+            instrument_id,
+            period_id,
+            fixed_on.isoformat(),
+            fixing.rate,
+            fixing.source.value,
+            evidence,
+            updated.lifecycle_version,
+        )
+
+    @submit_transaction("RedeemBars")
+    def redeem_bars(
+        self, ctx: Context, instrument_id: str, account_id: str, serials: list[str]
+    ) -> BarRedemption:
+        """Take delivery of the allocated bars ``serials`` of a commodity token for the
+        account ``account_id`` (its controller, or its bank account's): tokens of the
+        bars' exact total weight retire and the bars are released to the account."""
+        sctx = sovereign(ctx)
+        record = require_instrument(sctx, instrument_id)
+        account = require_account(sctx, account_id)
+        require_account_control(sctx.caller, [(account, parent_of(sctx, account))])
+        token = rules.to_instrument(record, sctx.market.currency)
+        if not isinstance(token, CommodityReserveToken):
+            raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "only commodity tokens hold bars")
+        if account.tier not in _HOLDING_TIERS:
+            raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account_id} holds no securities")
+        rules.require_bars_deliverable(record, account, sctx.governance.global_pause)
+        weights = {bar.serial: bar.weight_mg for bar in token.bars}
+        rules.require_not_released(
+            [
+                serial
+                for serial in sorted(set(serials))
+                if serial in weights and sctx.repo.bar_release(instrument_id, serial) is not None
+            ]
+        )
+        held = sctx.repo.holding(instrument_id, account_id)
+        amount = token.redemption_amount(tuple(serials), held)
+        before = sctx.repo.load_ledger([(account_id, instrument_id)], instrument=record)
+        after = before.redeem(account_id, instrument_id, amount)
+        sctx.repo.save_ledger(before, after)
+        today = sctx.business_date.isoformat()
+        released = sorted(serials)
+        for serial in released:
+            sctx.repo.put_bar_release(
+                BarReleaseRecord(instrument_id, serial, account_id, weights[serial], today)
+            )
+        updated = dataclasses.replace(record, redeemed=after.redeemed[instrument_id])
+        sctx.repo.put_instrument(updated)
+        sctx.repo.emit(
+            "BarsRedeemed",
+            {
+                "instrument_id": instrument_id,
+                "account_id": account_id,
+                "serials": released,
+                "retired": amount,
+            },
+        )
+        return BarRedemption(
+            instrument_id,
+            account_id,
+            released,
+            amount,
+            after.holding(account_id, instrument_id),
+            updated.redeemed,
+        )
 
     @query("Claims")
     def claims(self, ctx: Context, instrument_id: str, payment_date: str) -> list[ClaimRecord]:
@@ -351,3 +537,23 @@ class LifecycleContract(SovereignContract):
         instrument = _debt_instrument(sctx, record)
         calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
         return sctx.repo.claims(instrument_id, rules.coupon_period_id(instrument, day, calendar))
+
+
+def _apply_fixing(
+    ctx: SovereignContext,
+    record: InstrumentRecord,
+    instrument: DebtInstrument,
+    period_id: str,
+    fixing: ResolvedFixing,
+    calendar: HolidayCalendar,
+) -> InstrumentRecord:
+    """Apply a benchmark fixing through the domain's lifecycle (once per period) and
+    store the instrument's next version; the caller emits the event."""
+    state = evolve(
+        instrument, FixingPublished(period_id, fixing), ctx.business_date, calendar
+    ).instrument.state
+    updated = dataclasses.replace(
+        record, lifecycle_version=state.version, fixings=dict(state.fixings)
+    )
+    ctx.repo.put_instrument(updated)
+    return updated

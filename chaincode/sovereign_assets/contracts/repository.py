@@ -5,11 +5,13 @@ Owns :class:`Repository`, a view of one transaction's stub:
 - **Key layout.** Composite keys ``<type>\\x00<id>...`` for records looked up by id or
   listed by prefix (governance, accounts, investors, instruments, cash balances, cash
   supply, settlement instructions, payment runs, claims keyed by instrument, period and
-  holder). Holdings use simple keys ``holding/<instrument>/<account>`` because paying a
-  coupon in batches resumes *after* a cursor, which needs a range scan with a start key;
-  Fabric allows that only on simple keys (and pagination only in read-only
-  transactions). Ids never contain ``/`` (:func:`.rules.require_id`), so the layout is
-  unambiguous and key order equals account-id order.
+  holder, bar releases keyed by instrument and serial, bill auction results and PKRV
+  quotes keyed by tenor and date). Holdings use simple keys
+  ``holding/<instrument>/<account>`` because paying a coupon in batches resumes
+  *after* a cursor, which needs a range scan with a start key; Fabric allows that only
+  on simple keys (and pagination only in read-only transactions). Ids never contain
+  ``/`` (:func:`.rules.require_id`), so the layout is unambiguous and key order equals
+  account-id order.
 - **Documents.** Canonical JSON (sorted keys, compact, Decimal as string, no floats)
   of a record from :mod:`.records` plus ``docType`` and schema ``version``; reading
   checks both.
@@ -36,6 +38,8 @@ from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
 from sovereign_assets.schema.records import (
     AccountRecord,
+    BarReleaseRecord,
+    BillAuctionRecord,
     CashSupply,
     ClaimRecord,
     GovernanceRecord,
@@ -43,6 +47,7 @@ from sovereign_assets.schema.records import (
     InstrumentRecord,
     InvestorRecord,
     PaymentRun,
+    PkrvRecord,
 )
 
 from .rules import RuleError
@@ -388,6 +393,43 @@ class Repository:
     def claims(self, instrument_id: str, period_id: str) -> list[ClaimRecord]:
         """Paid claims of one period, by holder account."""
         return self._list(ClaimRecord, instrument_id, period_id)
+
+    # -- commodity bars -------------------------------------------------------------
+
+    def bar_release(self, instrument_id: str, serial: str) -> BarReleaseRecord | None:
+        """The release of one bar, or None while it is allocated."""
+        key = self._key(BarReleaseRecord.DOC_TYPE, instrument_id, serial)
+        return self._load(key, BarReleaseRecord)
+
+    def put_bar_release(self, record: BarReleaseRecord) -> None:
+        """Record a bar as released."""
+        key = self._key(BarReleaseRecord.DOC_TYPE, record.instrument_id, record.serial)
+        self._store(key, record)
+
+    def bar_releases(self, instrument_id: str) -> list[BarReleaseRecord]:
+        """Every released bar of an instrument, by serial (committed state)."""
+        return self._list(BarReleaseRecord, instrument_id)
+
+    # -- market data for fixings ---------------------------------------------------
+
+    def bill_auction(self, tenor_days: int, day: str) -> BillAuctionRecord | None:
+        """The auction result of ``tenor_days`` held on ``day`` (ISO), or None."""
+        key = self._key(BillAuctionRecord.DOC_TYPE, str(tenor_days), day)
+        return self._load(key, BillAuctionRecord)
+
+    def put_bill_auction(self, record: BillAuctionRecord) -> None:
+        """Store an auction result."""
+        key = self._key(BillAuctionRecord.DOC_TYPE, str(record.tenor_days), record.auction_date)
+        self._store(key, record)
+
+    def pkrv_quote(self, tenor_days: int, day: str) -> PkrvRecord | None:
+        """The PKRV rate of ``tenor_days`` on ``day`` (ISO), or None."""
+        return self._load(self._key(PkrvRecord.DOC_TYPE, str(tenor_days), day), PkrvRecord)
+
+    def put_pkrv_quote(self, record: PkrvRecord) -> None:
+        """Store a PKRV rate."""
+        key = self._key(PkrvRecord.DOC_TYPE, str(record.tenor_days), record.quote_date)
+        self._store(key, record)
 
 
 def _amount(raw: bytes, doc_type: str) -> int:

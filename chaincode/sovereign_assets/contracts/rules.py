@@ -3,8 +3,10 @@
 Owns: the business date (transaction timestamp shifted by the governance's UTC offset),
 id and date parsing, governance validation (calendars, withholding table, org roles),
 the instrument status machine (DRAFT -> APPROVED -> ISSUED -> MATURED), conversion of
-stored records to domain values (instruments, investors, transfer controls), and finding
-the coupon period a payment date names. :class:`RuleError` carries a contract code
+stored records to domain values (instruments, investors, transfer controls), finding
+the coupon period a payment date names, when a floating period is fixed and which
+ledger-held market data that fixing may read, the checks on recorded market data, and
+when a commodity holder may take delivery of bars. :class:`RuleError` carries a contract code
 (``INVALID_ARGUMENT``, ``UNAUTHORIZED``...) the way :class:`DomainError` carries a
 domain code; :mod:`.base` turns both into ``ChaincodeError``.
 
@@ -16,13 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 from sovereign_assets.domain import (
     Account,
     Bar,
+    BillAuctionResult,
     BusinessDayConvention,
     CommodityReserveToken,
+    CouponPeriod,
     Currency,
     DayCount,
     DebtTerms,
@@ -38,6 +43,7 @@ from sovereign_assets.domain import (
     Investor,
     InvestorType,
     KycStatus,
+    PkrvQuote,
     RentalKind,
     Residency,
     TaxStatus,
@@ -45,20 +51,25 @@ from sovereign_assets.domain import (
     WithholdingTable,
     calendar_from_config,
 )
+from sovereign_assets.domain.calendars import business_days_before
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState
 from sovereign_assets.domain.tax import table_from_config
 from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
+    BillAuctionSpec,
     DocumentSpec,
     GovernanceConfig,
     InstrumentKind,
     InvestorSpec,
+    PkrvQuoteSpec,
 )
 from sovereign_assets.schema.records import (
     AccountRecord,
+    BillAuctionRecord,
     InstrumentRecord,
     InstrumentStatus,
     InvestorRecord,
+    PkrvRecord,
 )
 
 ORG_ROLES = ("issuer", "registrar", "exchange")
@@ -389,3 +400,134 @@ def to_account(record: AccountRecord) -> Account:
         record.custodian_id,
         record.parent_account_id,
     )
+
+
+# -- floating-rate fixings from ledger-held market data ----------------------------------
+
+
+def fixing_rule_of(instrument: DebtInstrument) -> FixingRule:
+    """The benchmark rule of a floater or variable-rental sukuk; any other instrument
+    takes no fixing (``EVENT_NOT_APPLICABLE``)."""
+    if isinstance(instrument, FloatingRateBond):
+        return instrument.fixing_rule
+    if isinstance(instrument, IjaraSukuk) and instrument.fixing_rule is not None:
+        return instrument.fixing_rule
+    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "only floating instruments take fixings")
+
+
+def period_by_id(
+    instrument: DebtInstrument, period_id: str, calendar: HolidayCalendar
+) -> CouponPeriod:
+    """The coupon period ``period_id`` (its unadjusted end date) or
+    ``EVENT_NOT_APPLICABLE``."""
+    for period in instrument.terms.periods(calendar):
+        if period.period_id == period_id:
+            return period
+    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no period {period_id}")
+
+
+def fixing_date(period: CouponPeriod) -> date:
+    """The date a period's benchmark is fixed as of: the start of its accrual.
+
+    A PIB floater's coupon is set in advance - the benchmark known when the period
+    begins (the latest bill auction up to that day, else the PKRV days before it)
+    applies to the whole period.
+    """
+    return period.accrual_start
+
+
+def auction_days(rule: FixingRule, fixed_on: date) -> tuple[date, ...]:
+    """Every date an auction may have been held on and still count for a fixing on
+    ``fixed_on`` (the domain's look-back window, oldest first): what the contract reads."""
+    return tuple(
+        fixed_on - timedelta(days=back) for back in range(rule.auction_lookback_days, -1, -1)
+    )
+
+
+def pkrv_days(rule: FixingRule, fixed_on: date, calendar: HolidayCalendar) -> tuple[date, ...]:
+    """The working days whose PKRV the fallback averages (the domain's window)."""
+    return business_days_before(fixed_on, rule.fallback_days, calendar)
+
+
+def require_not_after(day: date, today: date, field: str) -> date:
+    """Market data is recorded after it is published: a date after the business date
+    is ``INVALID_ARGUMENT``."""
+    if day > today:
+        raise invalid(f"{field}: {day.isoformat()} is after the business date")
+    return day
+
+
+def _require_rate(value: Decimal, field: str) -> Decimal:
+    if not Decimal(0) <= value < Decimal(1):
+        raise invalid(f"{field}: a rate is a fraction in [0, 1), e.g. 0.0725")
+    return value
+
+
+def _require_tenor(tenor_days: int) -> int:
+    if tenor_days <= 0:
+        raise invalid("tenor_days: must be > 0")
+    return tenor_days
+
+
+def bill_auction_record(spec: BillAuctionSpec, today: date) -> BillAuctionRecord:
+    """The record of a published auction result, checked: a yield exactly when some
+    bids were accepted, a rate in [0, 1), a date not after ``today``."""
+    _require_tenor(spec.tenor_days)
+    held = require_not_after(parse_date(spec.auction_date, "auction_date"), today, "auction_date")
+    if spec.all_bids_rejected != (spec.weighted_average_yield is None):
+        raise invalid("weighted_average_yield: required unless all bids were rejected, then null")
+    if spec.weighted_average_yield is not None:
+        _require_rate(spec.weighted_average_yield, "weighted_average_yield")
+    return BillAuctionRecord(
+        spec.tenor_days,
+        held.isoformat(),
+        spec.weighted_average_yield,
+        spec.all_bids_rejected,
+        today.isoformat(),
+    )
+
+
+def pkrv_record(spec: PkrvQuoteSpec, today: date) -> PkrvRecord:
+    """The record of a published PKRV rate, checked like :func:`bill_auction_record`."""
+    _require_tenor(spec.tenor_days)
+    quoted = require_not_after(parse_date(spec.quote_date, "quote_date"), today, "quote_date")
+    _require_rate(spec.rate, "rate")
+    return PkrvRecord(spec.tenor_days, quoted.isoformat(), spec.rate, today.isoformat())
+
+
+def to_auction_result(record: BillAuctionRecord) -> BillAuctionResult:
+    """The domain's view of a recorded auction (no yield when all bids were rejected)."""
+    return BillAuctionResult(
+        date.fromisoformat(record.auction_date), record.tenor_days, record.weighted_average_yield
+    )
+
+
+def to_pkrv_quote(record: PkrvRecord) -> PkrvQuote:
+    """The domain's view of a recorded PKRV rate."""
+    return PkrvQuote(date.fromisoformat(record.quote_date), record.tenor_days, record.rate)
+
+
+# -- commodity bars ------------------------------------------------------------------------
+
+
+def require_bars_deliverable(
+    record: InstrumentRecord, account: AccountRecord, global_pause: bool
+) -> None:
+    """Bars leave the reserve only while nothing is stopped: not under the global pause
+    (``GLOBAL_PAUSE``), not from a paused instrument (``INSTRUMENT_PAUSED``), not to a
+    frozen account (``ACCOUNT_FROZEN``)."""
+    if global_pause:
+        raise DomainError(ErrorCode.GLOBAL_PAUSE, "redemptions are stopped")
+    if record.paused:
+        raise DomainError(ErrorCode.INSTRUMENT_PAUSED, record.spec.instrument_id)
+    if account.frozen:
+        raise DomainError(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+
+
+def require_not_released(released: list[str]) -> None:
+    """A bar is delivered once: naming a released bar is ``BAR_ALREADY_RELEASED``
+    (allocated -> released happens once)."""
+    if released:
+        raise DomainError(
+            ErrorCode.BAR_ALREADY_RELEASED, f"bar(s) already released: {', '.join(released)}"
+        )

@@ -2,7 +2,10 @@
 
 Owns the request types the runtime parses transaction arguments into
 (:class:`GovernanceConfig`, :class:`AccountSpec`, :class:`InvestorSpec`,
-:class:`InstrumentSpec`, :class:`Allotment`, :class:`InstructionSpec` and their parts).
+:class:`InstrumentSpec`, :class:`Allotment`, :class:`InstructionSpec`, the market data
+:class:`BillAuctionSpec` and :class:`PkrvQuoteSpec`, and their parts) and the results
+transactions return (:class:`BatchResult`, :class:`BarStatus`, :class:`BarRedemption`,
+:class:`FixingResolution` ...).
 Field types are what JSON carries: dates are ISO ``YYYY-MM-DD`` strings, rates and prices
 ``Decimal`` written as strings ("0.07", "98.7031"), amounts ``int`` minor units. Turning
 them into domain values (and rejecting bad ones) is :mod:`.rules`.
@@ -201,6 +204,31 @@ class InstructionSpec:
     settlement_date: str
 
 
+@dataclass(frozen=True)
+class BillAuctionSpec:
+    """A published treasury-bill auction result for one tenor.
+
+    ``tenor_days``: bill tenor (91, 182, 364 ...). ``auction_date``: ISO date it was held.
+    ``weighted_average_yield``: weighted-average cut-off yield of accepted bids, a
+    fraction ("0.0755"); omitted (null) when ``all_bids_rejected``.
+    """
+
+    tenor_days: int
+    auction_date: str
+    weighted_average_yield: Decimal | None = None
+    all_bids_rejected: bool = False
+
+
+@dataclass(frozen=True)
+class PkrvQuoteSpec:
+    """One published PKRV revaluation rate: ``rate`` (fraction) for ``tenor_days`` on
+    ``quote_date`` (ISO)."""
+
+    tenor_days: int
+    quote_date: str
+    rate: Decimal
+
+
 # -- results ----------------------------------------------------------------------------
 
 
@@ -274,3 +302,57 @@ class RedemptionBatch:
     net: int
     done: bool
     retired: int
+
+
+class BarState(StrEnum):
+    """Where an allocated bar stands."""
+
+    ALLOCATED = "ALLOCATED"
+    """In the vault, backing the tokens."""
+    RELEASED = "RELEASED"
+    """Delivered to a holder who redeemed tokens for it; it backs nothing any more."""
+
+
+@dataclass(frozen=True)
+class BarStatus:
+    """One bar of a commodity token and its state; ``released_to`` (account id) and
+    ``released_on`` (ISO business date) are set once the bar was redeemed."""
+
+    serial: str
+    weight_mg: int
+    fineness: int
+    fineness_scale: int
+    vault_id: str
+    state: BarState
+    released_to: str | None = None
+    released_on: str | None = None
+
+
+@dataclass(frozen=True)
+class BarRedemption:
+    """Result of ``lifecycle:RedeemBars``: the bars ``serials`` released to
+    ``account_id`` for ``retired`` mg of tokens; ``holding`` is what the account still
+    holds and ``redeemed`` the instrument's cumulative redeemed total (mg)."""
+
+    instrument_id: str
+    account_id: str
+    serials: list[str]
+    retired: int
+    holding: int
+    redeemed: int
+
+
+@dataclass(frozen=True)
+class FixingResolution:
+    """Result of ``lifecycle:ResolveFixing``: the benchmark ``rate`` (fraction) of
+    period ``period_id`` as of ``fixing_date``, its ``source`` (AUCTION or
+    PKRV_AVERAGE) and the dates of the evidence used (the auction date, or the PKRV
+    days averaged); ``lifecycle_version`` is the instrument's version after the fixing."""
+
+    instrument_id: str
+    period_id: str
+    fixing_date: str
+    rate: Decimal
+    source: str
+    evidence_dates: list[str]
+    lifecycle_version: int

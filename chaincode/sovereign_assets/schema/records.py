@@ -2,7 +2,8 @@
 
 Owns the ledger records (:class:`AccountRecord`, :class:`InvestorRecord`,
 :class:`InstrumentRecord`, :class:`InstructionRecord`, :class:`PaymentRun`,
-:class:`ClaimRecord`, :class:`CashSupply`) and their ``DOC_TYPE``. Every field is a JSON
+:class:`ClaimRecord`, :class:`CashSupply`, :class:`BarReleaseRecord`,
+:class:`BillAuctionRecord`, :class:`PkrvRecord`) and their ``DOC_TYPE``. Every field is a JSON
 value (dates as ISO strings, rates as ``Decimal``, amounts as ``int`` minor units), so
 the canonical JSON is the record. Keys, ``docType`` and the schema ``version`` are added
 by :mod:`.repository`, the only module that reads or writes the ledger.
@@ -177,3 +178,42 @@ class CashSupply:
     DOC_TYPE: ClassVar[str] = "cashSupply"
     minted: int
     burned: int
+
+
+@dataclass(frozen=True)
+class BarReleaseRecord:
+    """A bar of a commodity token delivered to ``account_id`` on ``released_on``: the
+    holder retired ``weight_mg`` of tokens for it. Keyed by (instrument, serial), so a
+    bar is released at most once."""
+
+    DOC_TYPE: ClassVar[str] = "barRelease"
+    instrument_id: str
+    serial: str
+    account_id: str
+    weight_mg: int
+    released_on: str
+
+
+@dataclass(frozen=True)
+class BillAuctionRecord:
+    """A treasury-bill auction result as the central bank recorded it, keyed by
+    (tenor, auction date). ``weighted_average_yield`` is None when all bids were
+    rejected. ``recorded_on``: business date of the recording transaction."""
+
+    DOC_TYPE: ClassVar[str] = "billAuction"
+    tenor_days: int
+    auction_date: str
+    weighted_average_yield: Decimal | None
+    all_bids_rejected: bool
+    recorded_on: str
+
+
+@dataclass(frozen=True)
+class PkrvRecord:
+    """A PKRV rate as the central bank recorded it, keyed by (tenor, quote date)."""
+
+    DOC_TYPE: ClassVar[str] = "pkrvQuote"
+    tenor_days: int
+    quote_date: str
+    rate: Decimal
+    recorded_on: str
