@@ -153,7 +153,8 @@ def test_claims_errors(sov: Sov) -> None:
     sov.refused("lifecycle", "claims", "PK0000NOPE01", COUPON_DAY, code="UNKNOWN_INSTRUMENT")
 
 
-def test_publish_fixing(sov: Sov, tmp_path: Path) -> None:
+def issue_floater(sov: Sov, tmp_path: Path) -> None:
+    """A 182-day-bill + 70 bps floater, created, approved and issued to dealer BETA."""
     floater = bond_spec() | {
         "instrument_id": FLOATER,
         "kind": "FLOATING_RATE_BOND",
@@ -173,6 +174,10 @@ def test_publish_fixing(sov: Sov, tmp_path: Path) -> None:
         f"SGL-BETA={10 * BOND_DENOMINATION}",
         as_=TREASURY,
     )
+
+
+def test_publish_fixing(sov: Sov, tmp_path: Path) -> None:
+    issue_floater(sov, tmp_path)
     on(sov, dt.date(2022, 2, 21))
     sov.refused(
         "lifecycle", "pay-coupons", FLOATER, COUPON_DAY, as_=TREASURY, code="FIXING_UNAVAILABLE"
@@ -416,25 +421,7 @@ def test_redeem_bars_errors(sov: Sov, tmp_path: Path) -> None:
 
 
 def test_record_market_data_and_resolve_fixings(sov: Sov, tmp_path: Path) -> None:
-    floater = bond_spec() | {
-        "instrument_id": FLOATER,
-        "kind": "FLOATING_RATE_BOND",
-        "benchmark_tenor_days": 182,
-        "margin_bps": 70,
-        "coupon_rate": None,
-    }
-    spec = tmp_path / "floater.json"
-    spec.write_text(json.dumps(floater))
-    sov.json("instrument", "create", "--file", str(spec), as_=TREASURY)
-    sov.json("instrument", "approve", FLOATER, as_=REGISTRAR)
-    sov.json(
-        "instrument",
-        "issue",
-        FLOATER,
-        "--allot",
-        f"SGL-BETA={10 * BOND_DENOMINATION}",
-        as_=TREASURY,
-    )
+    issue_floater(sov, tmp_path)
     # P1 (2021-08-19 .. 2022-02-19) is fixed as of 19 August 2021 from the 11 August auction.
     recorded = sov.json("lifecycle", "record-auction", "182", "2021-08-11", "0.0725", as_=REGISTRAR)
     assert recorded["weighted_average_yield"] == "0.0725"
