@@ -9,6 +9,7 @@ skipped with the reason (see the README's known limitation).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import grpc
@@ -26,7 +27,8 @@ from sovereign_network.binaries import BinariesUnavailable, FabricInstall
 from sovereign_network.network import Network
 
 CONFORMANCE_MODULE = "conformance_chaincode:chaincode"
-SESSION_BASE_PORT = 27100
+SESSION_BASE_PORT = int(os.environ.get("SOV_TEST_BASE_PORT", "27100"))
+"""Ports of the session's consortium; set SOV_TEST_BASE_PORT to run two sessions side by side."""
 
 
 @pytest.fixture(scope="session")
