@@ -91,6 +91,63 @@ def osnadmin_response(stdout: str) -> AdminResponse:
     return AdminResponse(int(match.group(1)), stdout[match.end() :].strip())
 
 
+def osnadmin_has_channel(stdout: str, channel: str) -> bool:
+    """Whether ``osnadmin channel list --channelID C`` shows the orderer holding ``channel``.
+
+    The orderer answers 200 with ``{"name": ..., "status": ..., ...}`` for a channel
+    it has joined (whatever its consensus relation) and 404 otherwise.
+    """
+    answer = osnadmin_response(stdout)
+    if answer.status != 200:
+        return False
+    try:
+        doc = json.loads(answer.body)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(doc, dict) and doc.get("name") == channel
+
+
+def peer_channels(stdout: str) -> set[str]:
+    """Channel names printed by ``peer channel list`` after its heading line."""
+    lines = [line.strip() for line in stdout.splitlines()]
+    for index, line in enumerate(lines):
+        if line.startswith("Channels peers has joined"):
+            return {name for name in lines[index + 1 :] if name}
+    return set()
+
+
+@dataclass(frozen=True)
+class DiscoveredPeer:
+    """One peer as the discovery service describes it to a client."""
+
+    msp_id: str
+    endpoint: str
+    chaincodes: frozenset[str]
+
+
+def discovered_peers(stdout: str) -> list[DiscoveredPeer]:
+    """Parse ``discover peers --channel C`` (a JSON list of peers with their chaincodes)."""
+    try:
+        doc = json.loads(stdout)
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(doc, list):
+        return []
+    found = []
+    for entry in doc:
+        if not isinstance(entry, dict):
+            continue
+        chaincodes = entry.get("Chaincodes") or []
+        found.append(
+            DiscoveredPeer(
+                msp_id=str(entry.get("MSPID", "")),
+                endpoint=str(entry.get("Endpoint", "")),
+                chaincodes=frozenset(str(c) for c in chaincodes if isinstance(c, str)),
+            )
+        )
+    return found
+
+
 def blockchain_height(stdout: str) -> int | None:
     """The height printed by ``peer channel getinfo`` (``Blockchain info: {...}``)."""
     start = stdout.find("{")

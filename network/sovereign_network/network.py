@@ -25,7 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,10 +40,18 @@ from sovereign_network.supervisor import (
     Supervisor,
     http_get,
     port_in_use,
+    tls_handshake,
 )
 from sovereign_network.topology import CHAINCODE_SLOTS, HOST, Orderer, Org, Peer, Topology
 
 Progress = Callable[[str], None]
+
+READY_TIMEOUT = 60.0
+"""Seconds a node may take to answer its health endpoint and accept TLS (busy machines)."""
+JOIN_TIMEOUT = 60.0
+"""Seconds within which a channel join is retried until the node lists the channel."""
+DISCOVERY_TIMEOUT = 90.0
+"""Seconds gossip may take until every org's peers appear in every org's discovery."""
 
 
 class NetworkError(RuntimeError):
@@ -198,6 +206,7 @@ class Network:
             "CORE_VM_ENDPOINT": "",
             "CORE_CHAINCODE_EXTERNALBUILDERS": json.dumps([builder]),
             "CORE_CHAINCODE_EXECUTETIMEOUT": "30s",
+            **_gossip_timing(self.topology.timing),
         }
 
     def admin_env(self, org: Org, p: Peer | None = None) -> dict[str, str]:
@@ -236,38 +245,60 @@ class Network:
 
     # -------------------------------------------------------------------- up
     def up(self, progress: Progress = _quiet) -> None:
-        """Bring the network up from nothing, or restart it on its existing data."""
-        if self.is_up():
+        """Bring the network up from nothing, or finish whatever an earlier ``up`` left.
+
+        Every step looks at what is really there before acting, so ``up`` can be run
+        again on any partial state: crypto material without a genesis block, a genesis
+        block some orderers or peers joined and others did not, a stopped network.
+        Success means every node runs, every node holds the channel, the orderers have
+        a Raft leader and each org's Gateway peer discovers every org's peers. On
+        failure the processes started are stopped and the data is kept for the next try.
+        """
+        nodes = [o.name for o in self.topology.orderer_org.orderers] + [
+            p.name for org in self.topology.orgs for p in org.peers
+        ]
+        running = set(self.supervisor.running())
+        if running and all(name in running for name in nodes):
             raise NetworkError(
                 f"the network in {self.home} is already up "
-                f"({', '.join(self.supervisor.running())}); run `sov network down` first"
+                f"({', '.join(sorted(running))}); run `sov network down` first"
             )
         self.home.mkdir(parents=True, exist_ok=True)
-        fresh = not self.genesis_block.is_file()
         try:
-            if fresh:
-                # Complete material from an attempt that never reached a genesis block
-                # is kept; anything partial is generated again.
-                if not self.layout.complete:
-                    progress("generating crypto material")
-                    shutil.rmtree(self.layout.root, ignore_errors=True)
-                    crypto.generate(self.topology, self.home)
+            if not self.layout.complete:
+                # Material from an attempt that never finished is not trusted: a new
+                # CA means a new genesis block and new ledgers.
+                progress("generating crypto material")
+                self._discard(self.layout.root, self.genesis_block, self.home / "data")
+                crypto.generate(self.topology, self.home)
+            if not self.genesis_block.is_file():
                 progress("generating the channel genesis block")
+                # Ledgers joined to another genesis block cannot join this one.
+                self._discard(self.home / "data")
                 self._genesis()
             self._install_builder()
             self._save_state()
-            self._start_orderers(progress, join=fresh)
-            self._start_peers(progress, join=fresh)
-            if not fresh:
-                self._restart_chaincode(progress)
+            self._start_orderers(progress)
+            self._start_peers(progress)
+            self._restart_chaincode(progress)
+            progress("waiting for every org's peers to discover each other")
+            self.wait_for_discovery()
         except BaseException:
-            # Never leave half a network behind.
+            # Never leave half a network running; what was written stays for the next up.
             self.supervisor.stop_all()
             raise
+
+    def _discard(self, *paths: Path) -> None:
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
     def _genesis(self) -> None:
         configtx.write(self.topology, self.layout, self.config_dir, self.fabric.major)
         env = {**_base_env(), "FABRIC_CFG_PATH": str(self.config_dir)}
+        partial = self.genesis_block.with_suffix(".partial")
         self._run(
             [
                 str(self.fabric.tool("configtxgen")),
@@ -276,11 +307,13 @@ class Network:
                 "-channelID",
                 self.topology.channel,
                 "-outputBlock",
-                str(self.genesis_block),
+                str(partial),
             ],
             env,
             "configtxgen",
         )
+        # Renamed only once written whole: a genesis block on disk is a finished one.
+        partial.replace(self.genesis_block)
 
     def _install_builder(self) -> None:
         target = self.home / "builders" / "ccaas" / "bin"
@@ -291,16 +324,14 @@ class Network:
             path.write_bytes((source / step).read_bytes())
             path.chmod(0o755)
 
-    def _start_orderers(self, progress: Progress, *, join: bool) -> None:
+    def _start_orderers(self, progress: Progress) -> None:
         oo = self.topology.orderer_org
         for o in oo.orderers:
             progress(f"starting {o.name} on {o.address}")
             self.supervisor.start(self._orderer_spec(o))
         for o in oo.orderers:
-            self._wait_healthy(o.name, o.operations_port)
-            if join:
-                progress(f"joining {o.name} to channel {self.topology.channel}")
-                self._osnadmin_join(o)
+            self._wait_orderer_ready(o)
+            self._ensure_orderer_joined(o, progress)
         progress("waiting for a Raft leader")
         self.wait_for_leader()
 
@@ -314,19 +345,34 @@ class Network:
             # A peer without a Docker daemon fails only its "docker" check.
             return fabric_output.healthy(*answer, tolerated=(fabric_output.DOCKER_CHECK,))
 
-        self.supervisor.wait_until(name, ready, timeout=30, what="its health endpoint")
+        self.supervisor.wait_until(name, ready, timeout=READY_TIMEOUT, what="its health endpoint")
 
-    def _osnadmin_join(self, o: Orderer) -> None:
+    def _wait_tls(self, name: str, port: int, ca_file: Path, server_name: str) -> None:
+        self.supervisor.wait_until(
+            name,
+            lambda: tls_handshake(HOST, port, ca_file, server_name),
+            timeout=READY_TIMEOUT,
+            what=f"a TLS handshake on port {port}",
+        )
+
+    def _wait_orderer_ready(self, o: Orderer) -> None:
+        """Healthy, and both its cluster port and its channel participation API accept TLS."""
+        self._wait_healthy(o.name, o.operations_port)
+        ca = self._orderer_tls_ca()
+        self._wait_tls(o.name, o.port, ca, o.host)
+        self._wait_tls(o.name, o.admin_port, ca, o.host)
+
+    def _wait_peer_ready(self, org: Org, p: Peer) -> None:
+        self._wait_healthy(p.name, p.operations_port)
+        self._wait_tls(p.name, p.port, self.layout.tls_ca_cert(org.key), p.host)
+
+    def _osnadmin(self, o: Orderer, *args: str, timeout: float = 20) -> CommandResult:
         admin = self.layout.user(self.topology.orderer_org.key, "admin")
-        result = self._run(
+        return self._run(
             [
                 str(self.fabric.tool("osnadmin")),
                 "channel",
-                "join",
-                "--channelID",
-                self.topology.channel,
-                "--config-block",
-                str(self.genesis_block),
+                *args,
                 "-o",
                 f"{HOST}:{o.admin_port}",
                 "--ca-file",
@@ -337,8 +383,61 @@ class Network:
                 str(admin.tls_key),
             ],
             _base_env(),
-            f"osnadmin channel join on {o.name}",
+            f"osnadmin channel {args[0]} on {o.name}",
             log=self.supervisor.log_path(o.name),
+            timeout=timeout,
+        )
+
+    def orderer_has_channel(self, o: Orderer) -> bool:
+        """Whether the orderer itself says it holds the channel (``osnadmin channel list``)."""
+        listed = self._osnadmin(o, "list", "--channelID", self.topology.channel)
+        return fabric_output.osnadmin_has_channel(listed.stdout, self.topology.channel)
+
+    def _ensure_orderer_joined(self, o: Orderer, progress: Progress) -> None:
+        channel = self.topology.channel
+
+        def attempt() -> bool:
+            if self.orderer_has_channel(o):
+                return True
+            progress(f"joining {o.name} to channel {channel}")
+            self._osnadmin_join(o)
+            return self.orderer_has_channel(o)
+
+        _retry(
+            attempt,
+            what=f"{o.name} joining channel {channel}",
+            log=self.supervisor.log_path(o.name),
+        )
+
+    def peer_has_channel(self, org: Org, p: Peer) -> bool:
+        """Whether the peer itself lists the channel (``peer channel list``)."""
+        listed = self.peer_cli(org, ["channel", "list"], p, timeout=20)
+        return self.topology.channel in fabric_output.peer_channels(listed.stdout)
+
+    def _ensure_peer_joined(self, org: Org, p: Peer, progress: Progress) -> None:
+        channel = self.topology.channel
+
+        def attempt() -> bool:
+            if self.peer_has_channel(org, p):
+                return True
+            progress(f"joining {p.name} to channel {channel}")
+            self.peer_cli(org, ["channel", "join", "-b", str(self.genesis_block)], p, timeout=30)
+            return self.peer_has_channel(org, p)
+
+        _retry(
+            attempt,
+            what=f"{p.name} joining channel {channel}",
+            log=self.supervisor.log_path(p.name),
+        )
+
+    def _osnadmin_join(self, o: Orderer) -> None:
+        result = self._osnadmin(
+            o,
+            "join",
+            "--channelID",
+            self.topology.channel,
+            "--config-block",
+            str(self.genesis_block),
         )
         # osnadmin exits 0 whatever the orderer answered: the HTTP status is in its output.
         answer = fabric_output.osnadmin_response(result.stdout)
@@ -373,17 +472,86 @@ class Network:
         )
         raise NetworkError(f"no Raft leader elected within {timeout:.0f}s; see {logs}")
 
-    def _start_peers(self, progress: Progress, *, join: bool) -> None:
+    def _start_peers(self, progress: Progress) -> None:
         for org in self.topology.orgs:
             for p in org.peers:
                 progress(f"starting {p.name} on {p.address}")
                 self.supervisor.start(self._peer_spec(org, p))
         for org in self.topology.orgs:
             for p in org.peers:
-                self._wait_healthy(p.name, p.operations_port)
-                if join:
-                    progress(f"joining {p.name} to channel {self.topology.channel}")
-                    self.peer_cli(org, ["channel", "join", "-b", str(self.genesis_block)], p)
+                self._wait_peer_ready(org, p)
+                self._ensure_peer_joined(org, p, progress)
+
+    def discovered(self, org: Org) -> list[fabric_output.DiscoveredPeer]:
+        """The channel's peers as ``org``'s Gateway peer's discovery service lists them."""
+        admin = self.layout.user(org.key, "admin")
+        p = org.gateway_peer
+        out = self._run(
+            [
+                str(self.fabric.tool("discover")),
+                "peers",
+                "--channel",
+                self.topology.channel,
+                "--server",
+                p.address,
+                "--peerTLSCA",
+                str(self.layout.tls_ca_cert(org.key)),
+                "--userKey",
+                str(admin.key),
+                "--userCert",
+                str(admin.cert),
+                "--MSP",
+                org.msp_id,
+            ],
+            _base_env(),
+            f"discover peers ({org.name})",
+            timeout=10,
+        )
+        return fabric_output.discovered_peers(out.stdout)
+
+    def wait_for_discovery(
+        self, chaincode: str | None = None, *, timeout: float = DISCOVERY_TIMEOUT
+    ) -> None:
+        """Wait until each org's Gateway peer discovers every peer of every org.
+
+        With ``chaincode``, each of those peers must also report it installed. This
+        is what lets the Gateway find endorsers in other orgs; gossip forms it some
+        time after the joins, so it is waited on, never slept for.
+        """
+        expected = {p.address for org in self.topology.orgs for p in org.peers}
+        deadline = time.monotonic() + timeout
+        missing: dict[str, set[str]] = {}
+        while True:
+            missing = {}
+            for org in self.topology.orgs:
+                try:
+                    seen = self.discovered(org)
+                except NetworkError:
+                    seen = []
+                ready = {
+                    peer.endpoint
+                    for peer in seen
+                    if chaincode is None or chaincode in peer.chaincodes
+                }
+                if not expected <= ready:
+                    missing[org.name] = expected - ready
+            if not missing:
+                return
+            if time.monotonic() > deadline:
+                what = f" with {chaincode} installed" if chaincode else ""
+                detail = "; ".join(
+                    f"{name} does not see {', '.join(sorted(gone))}"
+                    for name, gone in sorted(missing.items())
+                )
+                logs = self.log_dir_hint()
+                raise NetworkError(
+                    f"discovery did not list every org's peers{what} within {timeout:.0f}s: "
+                    f"{detail}; see {logs}"
+                )
+            time.sleep(0.25)
+
+    def log_dir_hint(self) -> str:
+        return str(self.supervisor.log_dir)
 
     # ------------------------------------------------------------------ down
     def down(self, *, purge: bool = False) -> list[str]:
@@ -401,13 +569,13 @@ class Network:
         for o in self.topology.orderer_org.orderers:
             if o.name == name:
                 self.supervisor.start(self._orderer_spec(o))
-                self._wait_healthy(name, o.operations_port)
+                self._wait_orderer_ready(o)
                 return
         for org in self.topology.orgs:
             for p in org.peers:
                 if p.name == name:
                     self.supervisor.start(self._peer_spec(org, p))
-                    self._wait_healthy(name, p.operations_port)
+                    self._wait_peer_ready(org, p)
                     return
         raise NetworkError(f"no orderer or peer named {name!r}")
 
@@ -420,9 +588,17 @@ class Network:
         version: str = "1.0",
         collections_config: Path | None = None,
         signature_policy: str | None = None,
+        server: Sequence[str] | None = None,
         progress: Progress = _quiet,
     ) -> dict[str, Any]:
-        """Install, approve and commit a chaincode-as-a-service; a redeploy is a new sequence."""
+        """Install, approve and commit a chaincode-as-a-service; a redeploy is a new sequence.
+
+        Each org's chaincode server runs ``python -m fabric_chaincode serve --chaincode
+        MODULE`` unless ``server`` gives another program's argv (a chaincode on another
+        shim, such as Go's), which gets the usual CCaaS environment (``CHAINCODE_ID``,
+        ``CHAINCODE_SERVER_ADDRESS``, ``CHAINCODE_TLS_*``). Returns what was deployed;
+        succeeds only when every org's Gateway peer discovers every peer with it.
+        """
         if not self.is_up():
             raise NetworkError("the network is not up; run `sov network up` first")
         spec = self.topology.chaincode
@@ -454,7 +630,9 @@ class Network:
                         org, ["lifecycle", "chaincode", "install", str(packages[org.key].path)], p
                     )
             progress(f"starting {org.name}'s chaincode server")
-            self._start_chaincode(org, module, packages[org.key].package_id, name, slot)
+            self._start_chaincode(
+                org, module, packages[org.key].package_id, name, slot, server=server
+            )
         common = [
             "--channelID",
             self.topology.channel,
@@ -496,6 +674,8 @@ class Network:
         first = self.topology.orgs[0]
         self.peer_cli(first, ["lifecycle", "chaincode", "commit", *common, *orderer, *peers])
         self._wait_committed(name, sequence)
+        progress(f"waiting for every org's peers to discover {name}")
+        self.wait_for_discovery(chaincode=name)
         record = {
             "version": version,
             "sequence": sequence,
@@ -553,25 +733,34 @@ class Network:
         return free[0]
 
     def _start_chaincode(
-        self, org: Org, module: str, package_id: str, name: str, slot: int
+        self,
+        org: Org,
+        module: str,
+        package_id: str,
+        name: str,
+        slot: int,
+        *,
+        server: Sequence[str] | None = None,
     ) -> None:
         process = chaincode_process(org, name)
         port = org.chaincode_ports[slot]
         self.supervisor.stop(process)
-        server = self.layout.chaincode_server(org.key)
+        tls = self.layout.chaincode_server(org.key)
         env = {
             **_base_env(),
             "CHAINCODE_ID": package_id,
             "CHAINCODE_SERVER_ADDRESS": f"{HOST}:{port}",
             "CHAINCODE_TLS_DISABLED": "false",
-            "CHAINCODE_TLS_KEY": str(server.tls_key),
-            "CHAINCODE_TLS_CERT": str(server.tls_cert),
+            "CHAINCODE_TLS_KEY": str(tls.tls_key),
+            "CHAINCODE_TLS_CERT": str(tls.tls_cert),
             "CHAINCODE_CLIENT_CA_CERT": str(self.layout.tls_ca_cert(org.key)),
             "CORE_PEER_LOCALMSPID": org.msp_id,
         }
         spec = ProcessSpec(
             name=process,
-            argv=[sys.executable, "-m", "fabric_chaincode", "serve", "--chaincode", module],
+            argv=list(server)
+            if server
+            else [sys.executable, "-m", "fabric_chaincode", "serve", "--chaincode", module],
             env=env,
             cwd=self.home,
             ports=(port,),
@@ -590,6 +779,7 @@ class Network:
             "package_id": package_id,
             "name": name,
             "slot": slot,
+            "server": list(server) if server else None,
         }
         self._save_state(chaincode_servers=servers)
 
@@ -600,7 +790,12 @@ class Network:
                 if entry["org"] == org.key:
                     progress(f"restarting {org.name}'s {entry['name']} chaincode server")
                     self._start_chaincode(
-                        org, entry["module"], entry["package_id"], entry["name"], entry["slot"]
+                        org,
+                        entry["module"],
+                        entry["package_id"],
+                        entry["name"],
+                        entry["slot"],
+                        server=entry.get("server"),
                     )
 
     # ------------------------------------------------------------ identities
@@ -727,6 +922,45 @@ class Network:
             detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
             raise NetworkError(f"{what} failed: {detail}{where}")
         return CommandResult(result.stdout, result.stderr)
+
+
+def _gossip_timing(timing: str) -> dict[str, str]:
+    """Gossip intervals for the topology's timing.
+
+    A peer probes the other orgs' anchor peers when it joins, usually before they
+    have joined, and Fabric's default waits 25 s before the next probe; until then
+    the Gateway finds no endorsers in those orgs. Development timing retries every
+    second and spreads membership and state (installed chaincodes) faster.
+    """
+    if timing != "development":
+        return {}
+    return {
+        "CORE_PEER_GOSSIP_RECONNECTINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_ALIVETIMEINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT": "5s",
+        "CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_PULLINTERVAL": "1s",
+        "CORE_PEER_GOSSIP_MEMBERSHIPTRACKERINTERVAL": "1s",
+    }
+
+
+def _retry(
+    attempt: Callable[[], bool], *, what: str, log: Path, timeout: float = JOIN_TIMEOUT
+) -> None:
+    """Run ``attempt`` until it returns True; a NetworkError is retried until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last = ""
+    while True:
+        try:
+            if attempt():
+                return
+            last = "the node did not list the channel afterwards"
+        except NetworkError as exc:
+            last = str(exc)
+        if time.monotonic() > deadline:
+            raise NetworkError(f"{what} did not succeed within {timeout:.0f}s: {last}; see {log}")
+        time.sleep(0.5)
 
 
 def chaincode_process(org: Org, chaincode: str) -> str:

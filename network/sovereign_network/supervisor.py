@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -225,3 +226,25 @@ def http_ok(url: str, expect: str | None = None) -> Callable[[], bool]:
         return expect is None or expect in body
 
     return check
+
+
+def tls_handshake(
+    host: str, port: int, ca_file: Path, server_name: str, timeout: float = 1.0
+) -> bool:
+    """Whether ``host:port`` completes a TLS handshake that verifies against ``ca_file``.
+
+    This is what readiness means for a Fabric node: its ``/healthz`` answers
+    before its gRPC listener accepts, so a join sent on health alone is refused
+    on a busy machine. ALPN offers ``h2`` because Fabric's gRPC servers refuse
+    TLS clients that do not.
+    """
+    context = ssl.create_default_context(cafile=str(ca_file))
+    context.set_alpn_protocols(["h2"])
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as raw,
+            context.wrap_socket(raw, server_hostname=server_name) as tls,
+        ):
+            return tls.version() is not None
+    except (OSError, ssl.SSLError):
+        return False
