@@ -296,7 +296,7 @@ def test_node_and_python_clients_get_identical_results(
     assert ours[1].result == "salaam سلام".encode()
     assert ours[3].result == theirs[3].result != b"[]"
     assert json.loads(ours[5].result) == ["1", "2", ""]
-    for mine, other, op in zip(ours, theirs, ops, strict=True):
+    for mine, other, op in zip(ours, theirs[: len(ops)], ops, strict=True):
         assert mine.transaction_id is not None
         assert TX_ID.match(mine.transaction_id)
         assert other.transaction_id is not None
