@@ -82,6 +82,7 @@ def _register() -> None:
         chaincode_commands,
         completion_commands,
         events_commands,
+        fabric_commands,
         holding_commands,
         identity_commands,
         instrument_commands,
@@ -102,6 +103,7 @@ def _register() -> None:
     cli.add_command(lifecycle_commands.lifecycle)
     cli.add_command(investor_commands.investor)
     cli.add_command(events_commands.events)
+    cli.add_command(fabric_commands.fabric)
 
 
 _register()
