@@ -9,8 +9,13 @@ Semantics kept from Fabric: reads see only committed state (a ``get_state`` afte
 in the same transaction returns the committed value); range scans run in key byte order with an
 exclusive end and never enter the composite key namespace; paged queries return a bookmark
 (the next key) and the fetched count; history is newest first; the private data hash is SHA-256
-of the value; one event per transaction. Rich queries support only a CouchDB ``selector`` of
-equality tests on top-level fields (enough for tests, not a CouchDB emulation).
+of the committed value and needs no read access (every peer holds the hashes); one event per
+transaction. Collections: once :meth:`InMemoryLedger.define_collections` gave a chaincode its
+collection definitions (what ``--collections-config`` declares), a collection neither defined
+nor implicit (``_implicit_org_<MSP>``) is refused as on a peer, and ``memberOnlyRead`` /
+``memberOnlyWrite`` refuse a creator whose MSP is not a member with the peer's messages.
+Rich queries support only a CouchDB ``selector`` of equality tests on top-level fields (enough
+for tests, not a CouchDB emulation).
 Imports no gRPC; protobuf only through :mod:`fabric_chaincode._wire` (creator, proposal).
 """
 
@@ -30,7 +35,7 @@ from cryptography.hazmat.primitives import serialization as crypto_serialization
 
 from fabric_chaincode import _wire, keys
 from fabric_chaincode.chaincode import Chaincode, run_guarded
-from fabric_chaincode.errors import StubError
+from fabric_chaincode.errors import ProtocolError, StubError
 from fabric_chaincode.types import (
     KV,
     VALIDATION_PARAMETER,
@@ -48,6 +53,25 @@ T = TypeVar("T")
 _EPOCH_START = 1_767_225_600  # 2026-01-01T00:00:00Z: a fixed, readable default clock
 
 StateKey = tuple[str, str, str]  # namespace, collection ("" = public), key
+
+IMPLICIT_COLLECTION_PREFIX = "_implicit_org_"
+"""Every organisation's implicit collection exists without being defined."""
+
+
+@dataclass(frozen=True)
+class CollectionDefinition:
+    """A static private data collection of a chaincode definition.
+
+    ``members``: MSP IDs of the distribution policy (``OR('<MSP>.member', ...)``).
+    ``endorsers``: MSP IDs of the collection's own endorsement policy, when it has one
+    (documentation for tests; the in-memory ledger does not endorse).
+    """
+
+    name: str
+    members: frozenset[str]
+    member_only_read: bool = True
+    member_only_write: bool = True
+    endorsers: frozenset[str] | None = None
 
 
 class _ListIterator(Generic[T]):
@@ -89,6 +113,7 @@ class InMemoryLedger:
         self._metadata: dict[StateKey, dict[str, bytes]] = {}
         self._history: dict[tuple[str, str], list[KeyModification]] = {}
         self._chaincodes: dict[str, Chaincode] = {}
+        self._collections: dict[str, dict[str, CollectionDefinition]] = {}
         self._counter = itertools.count(1)
 
     # -- set-up helpers
@@ -99,6 +124,21 @@ class InMemoryLedger:
     def chaincode(self, name: str) -> Chaincode | None:
         """A registered chaincode (``name`` or ``name:version``)."""
         return self._chaincodes.get(name.split(":", 1)[0])
+
+    def define_collections(
+        self, namespace: str, definitions: Sequence[CollectionDefinition]
+    ) -> None:
+        """Give chaincode ``namespace`` its collection definitions (replacing earlier ones).
+        Without a call, every non-empty collection name is accepted."""
+        self._collections[namespace] = {d.name: d for d in definitions}
+
+    def collection(self, namespace: str, name: str) -> CollectionDefinition | None:
+        """The definition of collection ``name`` of ``namespace``, or None."""
+        return self._collections.get(namespace, {}).get(name)
+
+    def collections_defined(self, namespace: str) -> bool:
+        """Whether :meth:`define_collections` was called for ``namespace``."""
+        return namespace in self._collections
 
     def next_sequence(self) -> int:
         """A fresh number for default txids and timestamps."""
@@ -375,8 +415,39 @@ class InMemoryStub:
         return _ListIterator(self.ledger.history(self.namespace, key))
 
     # -- private data
-    def get_private_data(self, collection: str, key: str) -> bytes | None:
+    def _creator_msp(self) -> str | None:
+        if not self._creator:
+            return None
+        try:
+            return _wire.decode_serialized_identity(self._creator)[0]
+        except ProtocolError:  # not a creator: no membership check
+            return None
+
+    def _collection(self, collection: str, access: str = "") -> None:
+        """Refuse an undefined collection, or a non-member ``read``/``write`` the collection
+        reserves for members, with the peer's messages."""
         keys.require_collection(collection)
+        if collection.startswith(IMPLICIT_COLLECTION_PREFIX):
+            return
+        if not self.ledger.collections_defined(self.namespace):
+            return
+        definition = self.ledger.collection(self.namespace, collection)
+        if definition is None:
+            raise StubError(
+                f"collection {self._channel_id}/{self.namespace}/{collection} could not be found"
+            )
+        restricted = (access == "read" and definition.member_only_read) or (
+            access == "write" and definition.member_only_write
+        )
+        creator = self._creator_msp()
+        if restricted and creator is not None and creator not in definition.members:
+            raise StubError(
+                f"tx creator does not have {access} access permission on privatedata in"
+                f" chaincodeName:{self.namespace} collectionName: {collection}"
+            )
+
+    def get_private_data(self, collection: str, key: str) -> bytes | None:
+        self._collection(collection, "read")
         return self.ledger.get(self.namespace, key, collection)
 
     def get_multiple_private_data(
@@ -385,45 +456,46 @@ class InMemoryStub:
         return [self.get_private_data(collection, k) for k in keys_]
 
     def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
-        value = self.get_private_data(collection, key)
+        self._collection(collection)  # hashes are on every peer: no member check
+        value = self.ledger.get(self.namespace, key, collection)
         return hashlib.sha256(value).digest() if value is not None else None
 
     def put_private_data(self, collection: str, key: str, value: bytes) -> None:
-        keys.require_collection(collection)
+        self._collection(collection, "write")
         self._write(collection, key, value)
 
     def del_private_data(self, collection: str, key: str) -> None:
-        keys.require_collection(collection)
+        self._collection(collection, "write")
         self._write(collection, key, None)
 
     def purge_private_data(self, collection: str, key: str) -> None:
-        keys.require_collection(collection)
+        self._collection(collection, "write")
         self._write(collection, key, None)
 
     def get_private_data_by_range(
         self, collection: str, start_key: str, end_key: str
     ) -> _ListIterator[KV]:
-        keys.require_collection(collection)
+        self._collection(collection, "read")
         return self._kvs(self._simple_range(collection, start_key, end_key))
 
     def get_private_data_by_partial_composite_key(
         self, collection: str, object_type: str, attributes: Sequence[str]
     ) -> _ListIterator[KV]:
-        keys.require_collection(collection)
+        self._collection(collection, "read")
         return self._kvs(self._partial(collection, object_type, attributes))
 
     def get_private_data_query_result(self, collection: str, query: str) -> _ListIterator[KV]:
-        keys.require_collection(collection)
+        self._collection(collection, "read")
         return self._kvs(self._rich(collection, query))
 
     def set_private_data_validation_parameter(
         self, collection: str, key: str, policy: bytes
     ) -> None:
-        keys.require_collection(collection)
+        self._collection(collection, "write")
         self.metadata_writes.setdefault((collection, key), {})[VALIDATION_PARAMETER] = bytes(policy)
 
     def get_private_data_validation_parameter(self, collection: str, key: str) -> bytes | None:
-        keys.require_collection(collection)
+        self._collection(collection, "read")
         return self.ledger.metadata(self.namespace, key, collection).get(VALIDATION_PARAMETER)
 
     # -- events, chaincode-to-chaincode

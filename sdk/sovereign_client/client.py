@@ -32,11 +32,13 @@ from sovereign_assets.schema.messages import (
     InstructionSpec,
     InstrumentSpec,
     InvestorSpec,
+    PersonalDataReceipt,
     PkrvQuoteSpec,
     RedemptionBatch,
     ScheduledFlow,
     TransferCheck,
 )
+from sovereign_assets.schema.privacy import PII_TRANSIENT_KEY
 from sovereign_assets.schema.records import (
     AccountRecord,
     BillAuctionRecord,
@@ -66,10 +68,14 @@ class _Section:
         function: str,
         *args: object,
         transient: Mapping[str, bytes] | None = None,
+        own_org_only: bool = False,
     ) -> T:
-        data = self._invoker.submit(
-            f"{self.namespace}:{function}", [encode_argument(a) for a in args], transient
-        )
+        name = f"{self.namespace}:{function}"
+        arguments = [encode_argument(a) for a in args]
+        if own_org_only:
+            data = self._invoker.submit(name, arguments, transient, own_org_only=True)
+        else:
+            data = self._invoker.submit(name, arguments, transient)
         return decode(data)
 
     def _evaluate(self, decode: Decoder[T], function: str, *args: object) -> T:
@@ -120,9 +126,21 @@ class Investors(_Section):
     namespace = "investor"
 
     def register(self, investor: InvestorSpec, personal_data: bytes) -> InvestorRecord:
-        """Register; ``personal_data`` travels as transient data to the org's private store."""
+        """Register in two transactions: ``personal_data`` goes, as transient data endorsed
+        by the caller's organisation alone, to that organisation's personal data
+        collection; then the public record, carrying its hash, is written. Repeating a
+        registration whose second step failed is safe (the first replaces the data)."""
+        self.record_personal_data(investor.investor_id, personal_data)
+        return self._submit(one(InvestorRecord), "Register", investor)
+
+    def record_personal_data(self, investor_id: str, personal_data: bytes) -> PersonalDataReceipt:
+        """The first step of :meth:`register` alone: keep the personal data privately."""
         return self._submit(
-            one(InvestorRecord), "Register", investor, transient={"pii": personal_data}
+            one(PersonalDataReceipt),
+            "RecordPersonalData",
+            investor_id,
+            transient={PII_TRANSIENT_KEY: personal_data},
+            own_org_only=True,
         )
 
     def get(self, investor_id: str) -> InvestorRecord:

@@ -341,6 +341,12 @@ class InvalidArgumentError(SovereignError):
     code = "INVALID_ARGUMENT"
 
 
+class PersonalDataMissingError(SovereignError):
+    """The chaincode answered ``PERSONAL_DATA_MISSING``."""
+
+    code = "PERSONAL_DATA_MISSING"
+
+
 class UnknownFunctionError(SovereignError):
     """The chaincode answered ``UNKNOWN_FUNCTION``."""
 

@@ -25,8 +25,10 @@ from fabric_chaincode import (
     creator_bytes,
     run_transaction,
 )
+from fabric_chaincode.inmemory import CollectionDefinition
 from sovereign_assets.chaincode import chaincode
 from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
+from sovereign_assets.schema.privacy import personal_data_collection
 
 NAMESPACE = "sovereign"
 TREASURY = "TreasuryMSP"
@@ -138,11 +140,29 @@ def arg(value: object) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+def personal_data_collections() -> list[CollectionDefinition]:
+    """The chaincode definition's collections, as the network tooling declares them: one
+    per org, that org its only member and only endorser."""
+    return [
+        CollectionDefinition(
+            personal_data_collection(msp), frozenset({msp}), endorsers=frozenset({msp})
+        )
+        for msp in ORGS
+    ]
+
+
+def new_ledger() -> InMemoryLedger:
+    """A channel where the chaincode is defined with its collections."""
+    ledger = InMemoryLedger()
+    ledger.define_collections(NAMESPACE, personal_data_collections())
+    return ledger
+
+
 @dataclass
 class Market:
     """One channel's ledger with the chaincode, a business-date clock and helpers."""
 
-    ledger: InMemoryLedger = field(default_factory=InMemoryLedger)
+    ledger: InMemoryLedger = field(default_factory=new_ledger)
     today: dt.date = dt.date(2021, 8, 16)
     _tick: int = 0
     results: list[TransactionResult] = field(default_factory=list)
@@ -193,16 +213,28 @@ class Market:
         assert snapshot(self.ledger) == before, f"{function} changed the ledger"
         return result.response.message.split(":", 1)[0]
 
+    def register(self, creator: bytes, spec: Mapping[str, object], pii: bytes) -> object:
+        """Register an investor as the typed client does: the personal data first (the
+        caller's org alone endorses that), then the public record."""
+        self.ok(
+            creator, "investor:RecordPersonalData", str(spec["investor_id"]), transient={"pii": pii}
+        )
+        return self.ok(creator, "investor:Register", spec)
+
     def query(self, function: str, *args: object) -> object:
         """Evaluate a query as the central bank (the regulator reads everything)."""
         return self.ok(central_bank(), function, *args)
 
 
 def snapshot(ledger: InMemoryLedger) -> dict[tuple[str, str], bytes]:
-    """Every committed public and implicit-collection key of the chaincode, and the
-    key-level policies of public keys."""
+    """Every committed public, implicit-collection and personal-data-collection key of
+    the chaincode, and the key-level policies of public keys."""
     state: dict[tuple[str, str], bytes] = {}
-    for collection in ("", *(f"_implicit_org_{m}" for m in ORGS)):
+    collections = [
+        *(f"_implicit_org_{m}" for m in ORGS),
+        *(personal_data_collection(m) for m in ORGS),
+    ]
+    for collection in ("", *collections):
         for key, value in ledger.scan(NAMESPACE, collection, "", ""):
             state[(collection, key)] = value
             for name, meta in ledger.metadata(NAMESPACE, key, collection).items():

@@ -109,12 +109,7 @@ def bootstrap(market: Market) -> None:
     """Governance, investors, accounts, cash - the market before any security exists."""
     market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
     for investor_id, (dealer, *_) in INVESTORS.items():
-        market.ok(
-            DEALERS[dealer](),
-            "investor:Register",
-            investor_spec(investor_id),
-            transient={"pii": pii_of(investor_id)},
-        )
+        market.register(DEALERS[dealer](), investor_spec(investor_id), pii_of(investor_id))
     registrar = central_bank()
     market.ok(
         registrar,
@@ -205,19 +200,12 @@ def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 
     ``treasury_cash`` to pay them and dealer BETA's account ready to trade."""
     market = Market()
     market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
-    for investor_id, dealer in (("PD-ALPHA", dealer_alpha), ("PD-BETA", dealer_beta)):
-        market.ok(
-            dealer(),
-            "investor:Register",
-            investor_spec(investor_id),
-            transient={"pii": pii_of(investor_id)},
-        )
-    market.ok(
-        dealer_alpha(),
-        "investor:Register",
-        investor_spec("INV-AYESHA"),
-        transient={"pii": pii_of("INV-AYESHA")},
-    )
+    for investor_id, dealer in (
+        ("PD-ALPHA", dealer_alpha),
+        ("PD-BETA", dealer_beta),
+        ("INV-AYESHA", dealer_alpha),
+    ):
+        market.register(dealer(), investor_spec(investor_id), pii_of(investor_id))
     registrar = central_bank()
     for spec in (
         account_spec("SGL-ALPHA", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops"),

@@ -104,6 +104,7 @@ CASES: list[tuple[str, tuple[object, ...], tuple[Who, ...]]] = [
     ("governance:Update", (governance_config(),), (dealer_alpha, exchange, cb_pretend_exchange)),
     ("account:Open", (NEW_DEALER,), (treasury, exchange, dealer_alpha, treasury_pretend_registrar)),
     ("account:Open", (NEW_SUB,), (dealer_beta, central_bank, treasury)),
+    ("investor:RecordPersonalData", ("INV-NEW",), (treasury_clerk, unknown_org_bank, central_bank)),
     ("investor:Register", (NEW_INVESTOR,), (treasury_clerk, unknown_org_bank, central_bank)),
     ("investor:SetKyc", ("INV-AYESHA", "EXPIRED"), (exchange, treasury, treasury_clerk)),
     ("investor:Freeze", ("IPS-AYESHA",), (dealer_alpha, exchange, treasury_clerk)),

@@ -349,23 +349,32 @@ def test_controls_paused_frozen_and_dry_run(market: Market) -> None:
 def test_registry_inputs(market: Market) -> None:
     spec = investor_spec("INV-AYESHA") | {"investor_id": "INV-ZED"}
     assert (
-        market.fails(dealer_alpha(), "investor:Register", spec) == "INVALID_ARGUMENT"
+        market.fails(dealer_alpha(), "investor:RecordPersonalData", "INV-ZED") == "INVALID_ARGUMENT"
     )  # no transient pii
     assert (
         market.fails(
-            dealer_alpha(), "investor:Register", spec | {"kyc": "SURE"}, transient={"pii": b"x"}
+            dealer_alpha(), "investor:RecordPersonalData", "INV/ZED", transient={"pii": b"x"}
         )
+        == "INVALID_ARGUMENT"
+    )  # not an id
+    assert (
+        market.fails(dealer_alpha(), "investor:Register", spec) == "PERSONAL_DATA_MISSING"
+    )  # no RecordPersonalData first
+    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZED", transient={"pii": b"x"})
+    assert (
+        market.fails(dealer_alpha(), "investor:Register", spec | {"kyc": "SURE"})
         == "INVALID_ARGUMENT"
     )
     assert (
-        market.fails(
-            dealer_alpha(),
-            "investor:Register",
-            investor_spec("INV-AYESHA"),
-            transient={"pii": b"x"},
-        )
+        market.fails(dealer_alpha(), "investor:Register", investor_spec("INV-AYESHA"))
         == "ALREADY_EXISTS"
     )
+    assert (
+        market.fails(
+            dealer_alpha(), "investor:RecordPersonalData", "INV-AYESHA", transient={"pii": b"x"}
+        )
+        == "ALREADY_EXISTS"
+    )  # the public record's hash would no longer match
 
 
 def test_every_code_is_published() -> None:

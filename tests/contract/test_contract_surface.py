@@ -31,7 +31,15 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 SURFACE = {
     "governance": {"Bootstrap", "Update", "Get"},
     "account": {"Open", "Get", "List"},
-    "investor": {"Register", "Get", "CheckTransfer", "SetKyc", "Freeze", "Unfreeze"},
+    "investor": {
+        "RecordPersonalData",
+        "Register",
+        "Get",
+        "CheckTransfer",
+        "SetKyc",
+        "Freeze",
+        "Unfreeze",
+    },
     "instrument": {
         "Create",
         "Approve",

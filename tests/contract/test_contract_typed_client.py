@@ -48,13 +48,18 @@ class MarketInvoker:
     def __init__(self, market: Market, creator: bytes) -> None:
         self.market = market
         self.creator = creator
+        self.own_org_only: list[str] = []  # functions submitted for the caller's org alone
 
     def submit(
         self,
         function: str,
         arguments: Sequence[str],
         transient: Mapping[str, bytes] | None = None,
+        *,
+        own_org_only: bool = False,
     ) -> bytes:
+        if own_org_only:
+            self.own_org_only.append(function)
         result = self.market.call(self.creator, function, *arguments, transient=transient)
         if not result.ok:
             typed = errors.from_message(result.response.message)

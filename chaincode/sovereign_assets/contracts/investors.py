@@ -1,8 +1,17 @@
 """``investor:*`` - the investor registry, the transfer dry run, KYC and freezes.
 
-Personal data (name, national id) arrives in transient key ``pii`` and goes to the
-registering organisation's implicit private collection; the public record keeps its
-SHA-256 only. Events carry ids and statuses, never personal data.
+Registration is two transactions, so that personal data never reaches another
+organisation's peer:
+
+1. ``RecordPersonalData`` writes the personal data (transient key ``pii``) to the caller's
+   organisation's personal data collection and nothing else. That collection's own
+   endorsement policy (its organisation's peers) covers a transaction that writes only
+   to it, so the caller's organisation alone endorses it and receives the transient data.
+2. ``Register`` writes the public record (chaincode policy, several organisations). It
+   reads the ledger's hash of the personal data - every peer of the channel holds the
+   hashes - and refuses with ``PERSONAL_DATA_MISSING`` when there is none.
+
+Events carry ids and statuses, never personal data.
 """
 
 from __future__ import annotations
@@ -12,7 +21,8 @@ import dataclasses
 from fabric_chaincode import Context
 from sovereign_assets.domain import DomainError, ErrorCode
 from sovereign_assets.schema.codes import ContractCode
-from sovereign_assets.schema.messages import InvestorSpec, TransferCheck
+from sovereign_assets.schema.messages import InvestorSpec, PersonalDataReceipt, TransferCheck
+from sovereign_assets.schema.privacy import PII_TRANSIENT_KEY, personal_data_collection
 from sovereign_assets.schema.records import AccountRecord, InvestorRecord
 
 from . import rules
@@ -26,10 +36,7 @@ from .base import (
     transaction,
     transfer_reason,
 )
-from .repository import implicit_collection
 from .rules import RuleError
-
-PII_TRANSIENT_KEY = "pii"
 
 
 class InvestorContract(SovereignContract):
@@ -37,21 +44,43 @@ class InvestorContract(SovereignContract):
 
     name = "investor"
 
-    @transaction("Register")
-    def register(self, ctx: Context, investor: InvestorSpec) -> InvestorRecord:
-        """Register an investor (banks, primary dealers, exchange operators)."""
+    @transaction("RecordPersonalData")
+    def record_personal_data(self, ctx: Context, investor_id: str) -> PersonalDataReceipt:
+        """Keep an investor's personal data (transient ``pii``) in the caller's organisation's
+        collection; writes nothing public and emits no event. Repeating it before
+        ``Register`` replaces the data (a retried registration)."""
         sctx = sovereign(ctx)
         caller = sctx.authorize(Duty.ONBOARDING)
-        rules.validate_investor(investor)
-        if sctx.repo.investor(investor.investor_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor.investor_id}")
+        rules.require_id(investor_id, "investor_id")
+        if sctx.repo.investor(investor_id) is not None:
+            # The public record holds the hash of what was recorded; keep them equal.
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor_id}")
         pii = sctx.repo.transient(PII_TRANSIENT_KEY)
         if not pii:
             raise RuleError(
                 ContractCode.INVALID_ARGUMENT, "personal data must arrive in transient 'pii'"
             )
-        collection = implicit_collection(caller.msp_id)
-        digest = sctx.repo.put_personal_data(collection, investor.investor_id, pii)
+        collection = personal_data_collection(caller.msp_id)
+        digest = sctx.repo.put_personal_data(collection, investor_id, pii)
+        return PersonalDataReceipt(investor_id, collection, digest)
+
+    @transaction("Register")
+    def register(self, ctx: Context, investor: InvestorSpec) -> InvestorRecord:
+        """Register an investor (banks, primary dealers, exchange operators) whose personal
+        data the caller's organisation recorded with ``RecordPersonalData``."""
+        sctx = sovereign(ctx)
+        caller = sctx.authorize(Duty.ONBOARDING)
+        rules.validate_investor(investor)
+        if sctx.repo.investor(investor.investor_id) is not None:
+            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor.investor_id}")
+        collection = personal_data_collection(caller.msp_id)
+        digest = sctx.repo.personal_data_hash(collection, investor.investor_id)
+        if digest is None:
+            raise RuleError(
+                ContractCode.PERSONAL_DATA_MISSING,
+                f"{caller.msp_id} recorded no personal data of {investor.investor_id}"
+                " (investor:RecordPersonalData first)",
+            )
         record = InvestorRecord(
             investor.investor_id,
             investor.kyc,

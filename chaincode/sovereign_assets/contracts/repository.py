@@ -19,6 +19,8 @@ Owns :class:`Repository`, a view of one transaction's stub:
   this transaction's writes and answers reads of those keys from them. Scans see
   committed state only (no transaction scans keys it has written).
 - **Key-level endorsement** on the governance and instrument keys.
+- **Personal data** under ``pii<id>`` in an organisation's personal data collection
+  (:mod:`sovereign_assets.schema.privacy`); read back only as the ledger's hash of it.
 - **The one event** of the transaction.
 
 Imports fabric_chaincode (stub, keys, canonical JSON, statebased); never logs values.
@@ -64,11 +66,6 @@ _PII_KEY = "pii"
 def holding_key(instrument_id: str, account_id: str) -> str:
     """Simple key of one holding (see the module docstring)."""
     return f"{HOLDING_PREFIX}{instrument_id}/{account_id}"
-
-
-def implicit_collection(msp_id: str) -> str:
-    """The implicit private data collection of an organisation."""
-    return f"_implicit_org_{msp_id}"
 
 
 def and_policy(msp_ids: Iterable[str]) -> bytes:
@@ -191,9 +188,17 @@ class Repository:
         self._store(self._key(InvestorRecord.DOC_TYPE, record.investor_id), record)
 
     def put_personal_data(self, collection: str, investor_id: str, pii: bytes) -> str:
-        """Keep ``pii`` in ``collection``; return its SHA-256 (hex) for the public record."""
+        """Keep ``pii`` in private ``collection`` (nothing public); return its SHA-256 (hex)."""
         self._stub.put_private_data(collection, self._key(_PII_KEY, investor_id), pii)
         return hashlib.sha256(pii).hexdigest()
+
+    def personal_data_hash(self, collection: str, investor_id: str) -> str | None:
+        """The SHA-256 (hex) of the committed personal data in ``collection``, or None.
+
+        Read with ``GetPrivateDataHash``, which every peer of the channel answers from
+        the hashes in the blocks, member of the collection or not."""
+        digest = self._stub.get_private_data_hash(collection, self._key(_PII_KEY, investor_id))
+        return digest.hex() if digest else None
 
     # -- instruments ----------------------------------------------------------------
 

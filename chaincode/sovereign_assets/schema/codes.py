@@ -1,6 +1,6 @@
 """Every error code the sovereign asset contracts can return, for the SDK to mirror.
 
-Owns :class:`ContractCode` (the four codes the contract layer adds to the domain's
+Owns :class:`ContractCode` (the codes the contract layer adds to the domain's
 catalogue) and :data:`ALL_CODES` (domain codes, contract codes, then the runtime's own
 ``UNKNOWN_FUNCTION``/``INTERNAL``...). A rejected transaction reaches the client as
 ``"<CODE>: <message>"``; a code string never changes once published.
@@ -26,6 +26,9 @@ class ContractCode(StrEnum):
     """A record with that id exists (governance, account, investor, instrument, instruction)."""
     INVALID_ARGUMENT = "INVALID_ARGUMENT"
     """Malformed JSON, a wrong type, a bad id or date, a missing transient field."""
+    PERSONAL_DATA_MISSING = "PERSONAL_DATA_MISSING"
+    """``investor:Register`` found no personal data of the investor in the caller's
+    organisation's collection: ``investor:RecordPersonalData`` must commit first."""
 
 
 RUNTIME_CODES: tuple[str, ...] = ("UNKNOWN_FUNCTION", "PAYLOAD_TOO_LARGE", "IDENTITY", "INTERNAL")

@@ -110,6 +110,16 @@ class InvestorSpec:
     islamic_eligible: bool = False
 
 
+@dataclass(frozen=True)
+class PersonalDataReceipt:
+    """What ``investor:RecordPersonalData`` kept: where, and the SHA-256 (hex) of the data
+    (the value ``investor:Register`` will put in the public record)."""
+
+    investor_id: str
+    collection: str
+    pii_sha256: str
+
+
 class InstrumentKind(StrEnum):
     """Instrument kinds ``instrument:Create`` accepts."""
 

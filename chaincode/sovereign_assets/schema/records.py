@@ -50,7 +50,7 @@ class AccountRecord:
 @dataclass(frozen=True)
 class InvestorRecord:
     """A registry entry; ``pii_sha256`` is the SHA-256 (hex) of the personal data kept in
-    ``pii_collection`` (the registering org's implicit collection), never the data."""
+    ``pii_collection`` (the registering org's personal data collection), never the data."""
 
     DOC_TYPE: ClassVar[str] = "investor"
     investor_id: str

@@ -1,4 +1,5 @@
-"""GatewayInvoker turns Gateway errors carrying chaincode codes into typed exceptions."""
+"""GatewayInvoker turns Gateway errors carrying chaincode codes into typed exceptions and
+sends own-organisation transactions to the caller's organisation alone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import cast
 import grpc
 import pytest
 
-from fabric_gateway import Contract, EndorseError, ErrorDetail
+from fabric_gateway import Contract, EndorseError, ErrorDetail, X509Identity, connect
 from sovereign_client import GatewayInvoker
 from sovereign_client.errors import InsufficientHoldingError
 
@@ -65,3 +66,57 @@ def test_an_error_without_a_code_is_raised_as_it_is() -> None:
     with pytest.raises(EndorseError) as caught:
         invoker.evaluate("cash:Balance", ["A"])
     assert caught.value is error
+
+
+class RecordingContract:
+    """A Gateway ``Contract`` stand-in that records whom each submit asks to endorse."""
+
+    def __init__(self) -> None:
+        self.endorsers: list[list[str] | None] = []
+
+    def submit(
+        self,
+        name: str,
+        *,
+        arguments: Sequence[str] = (),
+        transient_data: Mapping[str, bytes] | None = None,
+        endorsing_organizations: Sequence[str] | None = None,
+    ) -> bytes:
+        self.endorsers.append(
+            None if endorsing_organizations is None else list(endorsing_organizations)
+        )
+        return b""
+
+    def evaluate(self, name: str, *, arguments: Sequence[str] = ()) -> bytes:
+        return b""
+
+
+def test_own_org_only_asks_the_callers_org_alone() -> None:
+    contract = RecordingContract()
+    invoker = GatewayInvoker(cast(Contract, contract), msp_id="CentralBankMSP")
+    invoker.submit("investor:RecordPersonalData", ["INV-1"], {"pii": b"x"}, own_org_only=True)
+    invoker.submit("investor:Register", ["{}"])
+    assert contract.endorsers == [["CentralBankMSP"], None]
+
+
+def test_own_org_only_is_refused_when_the_org_is_unknown() -> None:
+    """Never fall back to discovery: it could pick another org's peer for the transient data."""
+    contract = RecordingContract()
+    invoker = GatewayInvoker(cast(Contract, contract))
+    with pytest.raises(ValueError, match="MSP ID"):
+        invoker.submit("investor:RecordPersonalData", ["INV-1"], {"pii": b"x"}, own_org_only=True)
+    assert contract.endorsers == []
+
+
+def test_the_org_defaults_to_the_gateway_identity() -> None:
+    channel = grpc.insecure_channel("127.0.0.1:9")  # never used: nothing is sent
+    try:
+        gateway = connect(client=channel, identity=X509Identity("ExchangeMSP", b"cert"))
+        contract = gateway.get_network("sovereign").get_contract("sovereign")
+        recorder = RecordingContract()
+        invoker = GatewayInvoker(contract)
+        invoker._contract = cast(Contract, recorder)  # observe the call; send nothing
+        invoker.submit("investor:RecordPersonalData", ["INV-1"], {"pii": b"x"}, own_org_only=True)
+        assert recorder.endorsers == [["ExchangeMSP"]]
+    finally:
+        channel.close()

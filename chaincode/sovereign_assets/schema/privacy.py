@@ -1,0 +1,24 @@
+"""Where investors' personal data lives: the per-organisation private data collections.
+
+Each application organisation has one explicit collection, ``pii_<MSP ID>``, whose only
+member and only endorser is that organisation (the network tooling generates the
+definitions from the topology with the same rule; a test keeps the two in step). The
+personal data arrives in transient key :data:`PII_TRANSIENT_KEY`, is written to the
+caller's collection by ``investor:RecordPersonalData`` (endorsed by the caller's
+organisation alone), and ``investor:Register`` copies the ledger's hash of it into the
+public record. Every peer of the channel holds the hash; only the member holds the data.
+
+Must not import: fabric_chaincode, the contracts (pure data the SDK may import).
+"""
+
+from __future__ import annotations
+
+PII_TRANSIENT_KEY = "pii"
+"""Transient map key carrying an investor's personal data (opaque bytes)."""
+
+PII_COLLECTION_PREFIX = "pii_"
+
+
+def personal_data_collection(msp_id: str) -> str:
+    """The private data collection holding the personal data ``msp_id`` registered."""
+    return f"{PII_COLLECTION_PREFIX}{msp_id}"

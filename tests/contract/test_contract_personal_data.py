@@ -1,0 +1,141 @@
+"""Investor personal data: recorded privately by the registering org alone, the public
+record carrying only the ledger's hash of it, nothing personal in state or events."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+
+import pytest
+
+from fabric_chaincode import create_composite_key
+from sovereign_assets.schema.messages import InvestorSpec
+from sovereign_client import SovereignClient
+from sovereign_client.errors import InvalidArgumentError, PersonalDataMissingError
+from sovereign_network import collections as network_collections
+from sovereign_network import topology
+
+from .market import (
+    CENTRAL_BANK,
+    NAMESPACE,
+    ORGS,
+    Market,
+    central_bank,
+    central_bank_admin,
+    dealer_alpha,
+    exchange,
+    governance_config,
+    personal_data_collections,
+    snapshot,
+)
+from .test_contract_typed_client import MarketInvoker
+
+PII = b'{"name":"Zara Khan","cnic":"42101-7654321-9"}'
+SPEC = {
+    "investor_id": "INV-ZARA",
+    "kyc": "VERIFIED",
+    "residency": "RESIDENT",
+    "investor_type": "INDIVIDUAL",
+    "tax_status": "FILER",
+}
+COLLECTION = f"pii_{CENTRAL_BANK}"
+KEY = create_composite_key("pii", ["INV-ZARA"])
+
+
+@pytest.fixture(scope="module")
+def template() -> Market:
+    market = Market()
+    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
+    return market
+
+
+@pytest.fixture
+def market(template: Market) -> Market:
+    return copy.deepcopy(template)
+
+
+def public_bytes(market: Market) -> bytes:
+    return b"".join(v for _, v in market.ledger.scan(NAMESPACE, "", "", ""))
+
+
+def test_registration_without_personal_data_is_refused(market: Market) -> None:
+    assert market.fails(dealer_alpha(), "investor:Register", SPEC) == "PERSONAL_DATA_MISSING"
+
+
+def test_recording_writes_the_callers_collection_only_and_emits_nothing(market: Market) -> None:
+    before = snapshot(market.ledger)
+    receipt = market.call(
+        dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": PII}
+    )
+    assert receipt.ok, receipt.response.message
+    assert receipt.writes == {(COLLECTION, KEY): PII}
+    assert receipt.event is None
+    assert receipt.json() == {
+        "investor_id": "INV-ZARA",
+        "collection": COLLECTION,
+        "pii_sha256": hashlib.sha256(PII).hexdigest(),
+    }
+    after = snapshot(market.ledger)
+    assert {k for k in after if k not in before} == {(COLLECTION, KEY)}
+    unknown = market.call(central_bank(), "investor:Get", "INV-ZARA")
+    assert unknown.response.message.startswith("UNKNOWN_INVESTOR")  # nothing public yet
+
+
+def test_the_public_record_carries_the_ledgers_hash_and_no_personal_data(market: Market) -> None:
+    record = market.register(dealer_alpha(), SPEC, PII)
+    assert isinstance(record, dict)
+    assert record["pii_sha256"] == hashlib.sha256(PII).hexdigest()
+    assert record["pii_collection"] == COLLECTION
+    assert record["registered_by"] == CENTRAL_BANK
+    assert b"Zara" not in public_bytes(market)
+    assert b"42101-7654321-9" not in public_bytes(market)
+    for result in market.results:
+        if result.event is not None:
+            assert b"Zara" not in result.event.payload
+            assert b"42101" not in result.event.payload
+    register = market.results[-1]
+    assert {collection for collection, _ in register.writes} == {""}  # public only
+
+
+def test_the_hash_read_is_the_callers_orgs_collection(market: Market) -> None:
+    """Another org's onboarding desk cannot register on data the central bank recorded."""
+    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": PII})
+    assert market.fails(exchange(), "investor:Register", SPEC) == "PERSONAL_DATA_MISSING"
+
+
+def test_recording_again_before_registering_replaces_the_data(market: Market) -> None:
+    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": b"old"})
+    record = market.register(dealer_alpha(), SPEC, PII)
+    assert isinstance(record, dict)
+    assert record["pii_sha256"] == hashlib.sha256(PII).hexdigest()
+    assert market.ledger.get(NAMESPACE, KEY, COLLECTION) == PII
+
+
+def test_the_typed_client_records_privately_then_registers(market: Market) -> None:
+    invoker = MarketInvoker(market, dealer_alpha())
+    client = SovereignClient(invoker)
+    spec = InvestorSpec("INV-ZARA", "VERIFIED", "RESIDENT", "INDIVIDUAL", "FILER")
+    # A failed second step leaves the data recorded; the retried registration succeeds.
+    with pytest.raises(InvalidArgumentError):
+        client.investors.register(InvestorSpec("INV-ZARA", "SURE", "RESIDENT", "X", "Y"), b"v1")
+    record = client.investors.register(spec, PII)
+    assert record.pii_sha256 == hashlib.sha256(PII).hexdigest()
+    assert record.pii_collection == COLLECTION
+    assert invoker.own_org_only == ["investor:RecordPersonalData"] * 2
+    yusuf = SPEC | {"investor_id": "INV-YUSUF"}
+    with pytest.raises(PersonalDataMissingError):
+        MarketInvoker(market, exchange()).submit("investor:Register", [json.dumps(yusuf)])
+
+
+def test_the_test_ledger_defines_the_collections_the_network_deploys() -> None:
+    deployed = {c["name"]: c for c in network_collections.collections_config(topology.load())}
+    modelled = {c.name: c for c in personal_data_collections()}
+    assert set(deployed) == set(modelled) == {f"pii_{msp}" for msp in ORGS}
+    for name, definition in modelled.items():
+        (msp,) = definition.members
+        assert definition.endorsers == frozenset({msp})
+        assert deployed[name]["policy"] == f"OR('{msp}.member')"
+        assert deployed[name]["endorsementPolicy"] == {"signaturePolicy": f"OR('{msp}.peer')"}
+        assert deployed[name]["memberOnlyRead"] is definition.member_only_read
+        assert deployed[name]["memberOnlyWrite"] is definition.member_only_write
