@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sovereign_network import configtx, crypto, fabric_output
+from sovereign_network import collections, configtx, crypto, fabric_output
 from sovereign_network.binaries import FabricInstall
 from sovereign_network.lifecycle import ChaincodePackage, build_package
 from sovereign_network.supervisor import (
@@ -605,6 +605,11 @@ class Network:
         name = name or spec.name
         module = module or spec.module
         policy = signature_policy or _policy_argument(spec.endorsement_policy, self.topology)
+        if collections_config is None and name == spec.name:
+            # The register keeps investors' personal data in per-org collections.
+            collections_config = collections.write_collections_config(
+                self.topology, self.config_dir / f"collections-{name}.json"
+            )
         deployed = self.load_state().get("chaincodes", {})
         sequence = int(deployed.get(name, {}).get("sequence", 0)) + 1
         label = f"{name}_{version}"
