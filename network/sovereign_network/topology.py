@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,15 @@ _DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 _TIMINGS = ("development", "production")
 _MIN_PORT = 1024
 _MAX_PORT = 65535
-CHAINCODE_SLOTS = 3
+CHAINCODE_SLOTS = 4
 """Chaincode servers each org can run at once (one port each, one per chaincode)."""
+_SLOTS_WITH_ORG = 3
+"""Slots whose ports are allocated with their org's peers, as the first releases did.
+
+Slots beyond these take ports after every other port of the network, so that raising
+CHAINCODE_SLOTS never moves a port of a network brought up before: its channel configuration
+(anchor peers) and its installed chaincode packages (server addresses) name those ports.
+"""
 
 
 class TopologyError(ValueError):
@@ -280,9 +287,17 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
                 domain=domain,
                 peers=peers,
                 users=users,
-                chaincode_ports=tuple(allocate() for _ in range(CHAINCODE_SLOTS)),
+                chaincode_ports=tuple(allocate() for _ in range(_SLOTS_WITH_ORG)),
             )
         )
+    orgs = [
+        replace(
+            org,
+            chaincode_ports=org.chaincode_ports
+            + tuple(allocate() for _ in range(CHAINCODE_SLOTS - _SLOTS_WITH_ORG)),
+        )
+        for org in orgs
+    ]
     _unique([o.name.lower() for o in orgs] + [orderer_org.key], "org names", fail)
     _unique([o.msp_id for o in orgs] + [orderer_org.msp_id], "MSP IDs", fail)
     _unique([o.domain for o in orgs] + [o_domain], "domains", fail)

@@ -75,3 +75,37 @@ def test_not_toml_and_missing_file_are_clear_errors(tmp_path: Path) -> None:
 def test_ports_running_past_the_top_are_refused() -> None:
     with pytest.raises(topology.TopologyError, match="ports run past"):
         topology.load(base_port=65530)
+
+
+def test_every_org_has_a_port_per_chaincode_slot() -> None:
+    topo = topology.load(base_port=30000)
+    for org in topo.orgs:
+        assert len(org.chaincode_ports) == topology.CHAINCODE_SLOTS
+        assert org.chaincode_port == org.chaincode_ports[0]
+    listed = {port for name, port in topo.ports() if name.startswith("chaincode.")}
+    assert listed == {port for org in topo.orgs for port in org.chaincode_ports}
+
+
+def test_slots_added_later_move_no_port_of_an_existing_network() -> None:
+    # The layout the first releases allocated from 7100 (three slots per org): a network
+    # brought up then names these ports in its channel config and chaincode packages.
+    topo = topology.load()
+    assert [(o.port, o.admin_port, o.operations_port) for o in topo.orderer_org.orderers] == [
+        (7100, 7101, 7102),
+        (7103, 7104, 7105),
+        (7106, 7107, 7108),
+    ]
+    first = 7109
+    for org in topo.orgs:
+        peer = org.gateway_peer
+        assert (peer.port, peer.chaincode_port, peer.operations_port) == (
+            first,
+            first + 1,
+            first + 2,
+        )
+        assert org.chaincode_ports[:3] == (first + 3, first + 4, first + 5)
+        first += 6
+    # Further slots come after everything else, one per org in turn.
+    extra = [port for org in topo.orgs for port in org.chaincode_ports[3:]]
+    assert extra == list(range(first, first + len(extra)))
+    assert max(port for _, port in topo.ports()) == first + len(extra) - 1
