@@ -68,7 +68,13 @@ def errors_to_exit_codes() -> Iterator[None]:
         code = _exit_code_for(exc)
         if code is None:
             raise
-        fail(str(exc), code)
+        message = str(exc)
+        if "governance is not bootstrapped" in message:
+            message += (
+                "; bootstrap it once: sov --as CentralBank/admin governance bootstrap "
+                "--file FILE (example: sov examples show governance.toml)"
+            )
+        fail(message, code)
 
 
 def _exit_code_for(exc: Exception) -> int | None:

@@ -15,9 +15,12 @@ import click
 from sovereign_cli import connection
 from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
 from sovereign_cli.render import (
+    SpecError,
     fields,
     json_option,
+    load_json,
     load_spec,
+    parse_into,
     plain,
     rate,
     rupees,
@@ -92,7 +95,8 @@ def _emit_record(settings: Settings, record: InstrumentRecord, verb: str) -> Non
     "spec_file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The instrument's terms: an InstrumentSpec as JSON.",
+    help="The instrument's terms: an InstrumentSpec as JSON. Examples: "
+    "`sov examples show instrument-bill.json` (a T-bill), instrument-bond.json (a PIB).",
 )
 @json_option
 @click.pass_obj
@@ -212,22 +216,54 @@ instrument.add_command(_transition("pause", "Stop transfers and settlements of a
 instrument.add_command(_transition("resume", "Lift an instrument's pause."))
 
 
+def _load_allotments(path: Path) -> list[Allotment]:
+    from sovereign_assets.schema.messages import Allotment
+
+    data = load_json(path, "allotments")
+    if not isinstance(data, list) or not data:
+        fail(f"allotments {path}: expected a non-empty list of allotments", ExitCode.USAGE)
+    allotments: list[Allotment] = []
+    for i, item in enumerate(data):
+        try:
+            allotments.append(parse_into(Allotment, item))
+        except SpecError as exc:
+            fail(f"allotments {path}: [{i}] {exc}", ExitCode.USAGE)
+    return allotments
+
+
 @instrument.command()
 @click.argument("instrument_id")
 @click.option(
     "--allot",
     "allots",
     multiple=True,
-    required=True,
     metavar="ACCOUNT=AMOUNT",
     help="Face (minor units) for an account (repeatable).",
 )
+@click.option(
+    "--allotments",
+    "allotments_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The allotments as a JSON list of {account_id, amount} (instead of --allot). "
+    "Example: `sov examples show allotments-bond.json`.",
+)
 @json_option
 @click.pass_obj
-def issue(settings: Settings, instrument_id: str, allots: tuple[str, ...], as_json: bool) -> None:
+def issue(
+    settings: Settings,
+    instrument_id: str,
+    allots: tuple[str, ...],
+    allotments_file: Path | None,
+    as_json: bool,
+) -> None:
     """Issue an APPROVED instrument to the accounts allotted (debt office)."""
     settings = with_json(settings, as_json)
-    allotments = _parse_allotments(allots)
+    if bool(allots) == (allotments_file is not None):
+        fail("give --allot ACCOUNT=AMOUNT (repeatable) or --allotments FILE", ExitCode.USAGE)
+    if allotments_file is not None:
+        allotments = _load_allotments(allotments_file)
+    else:
+        allotments = _parse_allotments(allots)
     with errors_to_exit_codes(), connection.gateway_client(settings) as client:
         record = client.instruments.issue(instrument_id, allotments)
     total = sum(a.amount for a in allotments)

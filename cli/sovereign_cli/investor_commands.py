@@ -63,13 +63,15 @@ def _read_pii(path: Path) -> bytes:
     "spec_file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The registry entry: an InvestorSpec as JSON.",
+    help="The registry entry: an InvestorSpec as JSON. "
+    "Example: `sov examples show investors/INV-AYESHA.json`.",
 )
 @click.option(
     "--pii-file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Personal data; sent as transient data to the org's private collection only.",
+    help="Personal data; sent as transient data to the org's private collection only. "
+    "Example (made up): `sov examples show investors/INV-AYESHA.pii.json`.",
 )
 @json_option
 @click.pass_obj

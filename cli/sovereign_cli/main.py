@@ -78,17 +78,21 @@ def cli(
 
 def _register() -> None:
     from sovereign_cli import (
+        account_commands,
         cash_commands,
         chaincode_commands,
         completion_commands,
         events_commands,
+        examples_commands,
         fabric_commands,
+        governance_commands,
         holding_commands,
         identity_commands,
         instrument_commands,
         investor_commands,
         lifecycle_commands,
         network_commands,
+        report_commands,
         settlement_commands,
     )
 
@@ -96,13 +100,17 @@ def _register() -> None:
     cli.add_command(network_commands.network)
     cli.add_command(chaincode_commands.chaincode)
     cli.add_command(identity_commands.identity)
+    cli.add_command(governance_commands.governance)
+    cli.add_command(account_commands.account)
     cli.add_command(instrument_commands.instrument)
     cli.add_command(cash_commands.cash)
     cli.add_command(holding_commands.holding)
     cli.add_command(settlement_commands.settlement)
     cli.add_command(lifecycle_commands.lifecycle)
     cli.add_command(investor_commands.investor)
+    cli.add_command(report_commands.report)
     cli.add_command(events_commands.events)
+    cli.add_command(examples_commands.examples)
     cli.add_command(fabric_commands.fabric)
 
 

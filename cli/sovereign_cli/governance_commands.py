@@ -1,0 +1,252 @@
+"""``sov governance``: bootstrap the ledger-held configuration, show it, replace it, and
+move a pilot network's business date.
+
+Owns the governance commands and :func:`load_document` (a JSON or TOML file, by its
+suffix, as parsed data). A fresh network refuses every write with ``NOT_FOUND:
+governance is not bootstrapped`` until ``sov governance bootstrap`` has run once.
+Must not import at module level: grpc, fabric_gateway, sovereign_client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sovereign_cli import connection
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.render import (
+    ISO_DATE,
+    SpecError,
+    fields,
+    json_option,
+    load_json,
+    parse_into,
+    plain,
+    rate,
+    with_json,
+)
+
+if TYPE_CHECKING:
+    from sovereign_assets.schema.messages import GovernanceConfig
+    from sovereign_client import SovereignClient
+
+EXAMPLE_HINT = "Example: `sov examples show governance.toml`."
+
+
+@click.group()
+def governance() -> None:
+    """The ledger-held configuration: roles, cash accounts, calendars, withholding tax.
+
+    A new network answers every write with "governance is not bootstrapped" until
+    `sov --as CentralBank/admin governance bootstrap --file governance.toml` has run.
+    """
+
+
+def _dates_as_text(value: object) -> object:
+    # TOML has a date type; the schema carries ISO date strings.
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value
+
+
+def load_document(path: Path, what: str) -> object:
+    """``path`` parsed: TOML for a ``.toml`` file (dates become ISO strings), else JSON;
+    a usage error naming the file when it does not parse."""
+    if path.suffix.lower() != ".toml":
+        return load_json(path, what)
+    try:
+        return _dates_as_text(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {what} {path}: {exc}", ExitCode.USAGE)
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"{what} {path} is not TOML: {exc}", ExitCode.USAGE)
+
+
+def _load_config(path: Path) -> GovernanceConfig:
+    from sovereign_assets.schema.messages import GovernanceConfig
+
+    data = load_document(path, "governance config")
+    try:
+        return parse_into(GovernanceConfig, data)
+    except SpecError as exc:
+        fail(f"governance config {path}: {exc}", ExitCode.USAGE)
+
+
+def config_fields(config: GovernanceConfig) -> None:
+    """Print a configuration for people, one setting per line."""
+    pairs: list[tuple[str, object]] = [
+        (f"role {role}", ", ".join(msps)) for role, msps in sorted(config.org_roles.items())
+    ]
+    pairs += [
+        ("treasury cash", config.treasury_cash_account),
+        ("tax authority cash", config.tax_authority_cash_account),
+        ("utc offset", f"{config.utc_offset_minutes:+d} minutes"),
+        ("currency", f"{config.currency} (exponent {config.currency_exponent})"),
+        ("global pause", "ON" if config.global_pause else "off"),
+        ("business date shift", f"{config.business_date_shift_days} days"),
+    ]
+    pairs += [
+        (
+            f"calendar {c.id}",
+            f"{c.covers_from}..{c.covers_to}, weekend {'/'.join(c.weekend)}, "
+            f"{len(c.holidays)} holiday(s)",
+        )
+        for c in config.calendars
+    ]
+    pairs += [
+        (f"tax {row.status}", f"{rate(row.rate)} from {row.effective_from}")
+        for row in config.withholding_tax
+    ]
+    fields(pairs)
+
+
+file_option = click.option(
+    "--file",
+    "config_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A GovernanceConfig as TOML (.toml) or JSON. " + EXAMPLE_HINT,
+)
+
+
+@governance.command()
+@file_option
+@json_option
+@click.pass_obj
+def bootstrap(settings: Settings, config_file: Path, as_json: bool) -> None:
+    """Store the first configuration (an admin or registrar of the registrar org; once)."""
+    settings = with_json(settings, as_json)
+    config = _load_config(config_file)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        client.governance.bootstrap(config)
+    emit(
+        settings,
+        plain(config),
+        lambda: click.echo(
+            f"governance bootstrapped: issuer {', '.join(config.org_roles['issuer'])}, "
+            f"registrar {', '.join(config.org_roles['registrar'])}; "
+            f"{len(config.calendars)} calendar(s), {len(config.withholding_tax)} tax rate(s)"
+        ),
+    )
+
+
+@governance.command()
+@json_option
+@click.pass_obj
+def show(settings: Settings, as_json: bool) -> None:
+    """The current configuration (as JSON, it is a valid --file for update)."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        config = client.governance.get()
+    emit(settings, plain(config), lambda: config_fields(config))
+
+
+@governance.command()
+@file_option
+@json_option
+@click.pass_obj
+def update(settings: Settings, config_file: Path, as_json: bool) -> None:
+    """Replace the configuration (a controller; both controller orgs endorse)."""
+    settings = with_json(settings, as_json)
+    config = _load_config(config_file)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        client.governance.update(config)
+    emit(settings, plain(config), lambda: click.echo("governance updated"))
+
+
+def market_today(utc_offset_minutes: int) -> dt.date:
+    """Today by this machine's clock in the market's time zone, before any shift."""
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=utc_offset_minutes)
+    return moment.date()
+
+
+def _next_payment(
+    client: SovereignClient, instrument_id: str, kind: str | None, after: dt.date
+) -> tuple[dt.date, str]:
+    for flow in client.instruments.schedule(instrument_id):
+        day = dt.date.fromisoformat(flow.payment_date)
+        if day > after and (kind is None or flow.kind == kind):
+            return day, flow.kind
+    wanted = f"{kind} " if kind else ""
+    return fail(
+        f"{instrument_id} has no {wanted}payment after {after.isoformat()}", ExitCode.NOT_FOUND
+    )
+
+
+@governance.command(name="shift-date")
+@click.option(
+    "--days", type=click.IntRange(min=0), help="The new shift: days added to every business date."
+)
+@click.option("--to", "to_date", type=ISO_DATE, help="Make today's business date this date.")
+@click.option(
+    "--to-next-payment",
+    "instrument_id",
+    metavar="INSTRUMENT",
+    help="Make today's business date the instrument's next payment date.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["COUPON", "REDEMPTION"]),
+    help="With --to-next-payment: only a payment of this kind.",
+)
+@json_option
+@click.pass_obj
+def shift_date(
+    settings: Settings,
+    days: int | None,
+    to_date: dt.datetime | None,
+    instrument_id: str | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Move a pilot network's business date forward (never back; a controller, both
+    controller orgs endorse). Give one of --days, --to or --to-next-payment.
+
+    --to and --to-next-payment count from today by this machine's clock in the market's
+    time zone. A production network keeps the shift at zero.
+    """
+    settings = with_json(settings, as_json)
+    if sum(x is not None for x in (days, to_date, instrument_id)) != 1:
+        fail("give exactly one of --days, --to and --to-next-payment", ExitCode.USAGE)
+    if kind is not None and instrument_id is None:
+        fail("--kind goes with --to-next-payment", ExitCode.USAGE)
+    from dataclasses import replace
+
+    reason = ""
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        config = client.governance.get()
+        today = market_today(config.utc_offset_minutes)
+        if days is not None:
+            shift = days
+        else:
+            if to_date is not None:
+                target = to_date.date()
+            else:
+                assert instrument_id is not None  # exactly one option, checked above
+                now = today + dt.timedelta(days=config.business_date_shift_days)
+                target, found = _next_payment(client, instrument_id, kind, now)
+                reason = f" ({instrument_id} {found})"
+            shift = (target - today).days
+        if shift < config.business_date_shift_days:
+            fail(
+                f"business dates never move backwards: the shift is already "
+                f"{config.business_date_shift_days} days, {shift} would go back",
+                ExitCode.USAGE,
+            )
+        client.governance.update(replace(config, business_date_shift_days=shift))
+    business_date = today + dt.timedelta(days=shift)
+    emit(
+        settings,
+        {"business_date_shift_days": shift, "business_date": business_date.isoformat()},
+        lambda: click.echo(
+            f"business date now {business_date.isoformat()}{reason}: shift {shift} days"
+        ),
+    )

@@ -1,0 +1,117 @@
+"""``sov report``: the register reconciled, instrument by instrument and in cash.
+
+Owns the reconciliation: every instrument's holdings must add up to its issued face
+less what was redeemed; the cash in all accounts is totalled and, when the operator says
+what was minted (net of withdrawals) and what tax was withheld, compared with both. A
+mismatch exits 1. Must not import at module level: grpc, fabric_gateway, sovereign_client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sovereign_cli import connection
+from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes
+from sovereign_cli.render import json_option, rupees, table, with_json
+
+
+@click.group()
+def report() -> None:
+    """Reports over the whole register (the signer must be allowed to list it)."""
+
+
+def _verdict(ok: bool) -> str:
+    return "OK" if ok else "MISMATCH"
+
+
+@report.command()
+@click.option(
+    "--expect-cash",
+    type=click.IntRange(min=0),
+    help="Cash minted less withdrawn (minor units): the accounts must hold exactly this.",
+)
+@click.option(
+    "--expect-tax",
+    type=click.IntRange(min=0),
+    help="Tax withheld (minor units, the sum of the payment runs' tax): the tax "
+    "authority's account must hold exactly this.",
+)
+@json_option
+@click.pass_obj
+def reconcile(
+    settings: Settings, expect_cash: int | None, expect_tax: int | None, as_json: bool
+) -> None:
+    """Holdings against each instrument's outstanding face, and the cash in all accounts
+    (the central bank's registrar). Exits 1 on any mismatch."""
+    settings = with_json(settings, as_json)
+    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        instruments: list[dict[str, Any]] = []
+        for record in client.instruments.list():
+            instrument_id = record.spec.instrument_id
+            held = sum(h.amount for h in client.holdings.by_instrument(instrument_id))
+            outstanding = record.issued - record.redeemed
+            instruments.append(
+                {
+                    "instrument_id": instrument_id,
+                    "issued": record.issued,
+                    "redeemed": record.redeemed,
+                    "outstanding": outstanding,
+                    "held": held,
+                    "ok": held == outstanding,
+                }
+            )
+        governance = client.governance.get()
+        balances = {
+            a.account_id: client.cash.balance(a.account_id).amount for a in client.accounts.list()
+        }
+    in_accounts = sum(balances.values())
+    tax_account = governance.tax_authority_cash_account
+    tax_held = balances.get(tax_account, 0)
+    mismatches = sum(not i["ok"] for i in instruments)
+    cash_ok = expect_cash is None or in_accounts == expect_cash
+    tax_ok = expect_tax is None or tax_held == expect_tax
+    mismatches += (not cash_ok) + (not tax_ok)
+    payload = {
+        "instruments": instruments,
+        "cash": {
+            "in_accounts": in_accounts,
+            "expected": expect_cash,
+            "ok": cash_ok,
+            "balances": balances,
+        },
+        "tax": {"account_id": tax_account, "held": tax_held, "expected": expect_tax, "ok": tax_ok},
+        "mismatches": mismatches,
+        "reconciled": mismatches == 0,
+    }
+
+    def human() -> None:
+        table(
+            ["INSTRUMENT", "CHECK", "ISSUED", "REDEEMED", "OUTSTANDING", "HELD"],
+            [
+                [
+                    i["instrument_id"],
+                    _verdict(i["ok"]),
+                    rupees(i["issued"]),
+                    rupees(i["redeemed"]),
+                    rupees(i["outstanding"]),
+                    rupees(i["held"]),
+                ]
+                for i in instruments
+            ],
+            right=4,
+        )
+        cash_line = f"cash in {len(balances)} account(s): {rupees(in_accounts)}"
+        if expect_cash is not None:
+            cash_line += f" = minted {rupees(expect_cash)} {_verdict(cash_ok)}"
+        click.echo(cash_line)
+        tax_line = f"tax authority {tax_account}: {rupees(tax_held)}"
+        if expect_tax is not None:
+            tax_line += f" = tax withheld {rupees(expect_tax)} {_verdict(tax_ok)}"
+        click.echo(tax_line)
+        click.echo("register reconciled" if mismatches == 0 else f"{mismatches} MISMATCH(ES)")
+
+    emit(settings, payload, human)
+    if mismatches:
+        raise SystemExit(ExitCode.FAILURE)
