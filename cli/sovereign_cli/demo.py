@@ -13,16 +13,27 @@ business date forward through governance, as a pilot network may.
 
 :func:`narrate` is the lifecycle itself; it only needs a typed client per identity, so
 the same script runs on the real network (:func:`main`) and in the contract tests.
+:func:`main` (``python -m sovereign_cli.demo``, what ``make demo`` runs) builds the network
+in ``--home`` (or ``SOV_HOME``, else the default home) with ports from ``--base-port`` (or
+``SOV_BASE_PORT``). It never deletes a network it did not just create: a home that already
+holds one is refused, naming ``--fresh`` (delete it and start over) and ``sov network down
+--purge``, since the narrated lifecycle bootstraps governance and creates its instruments
+afresh. The same lifecycle with ``sov`` commands only is what ``sov examples`` ships the
+inputs for.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import os
+import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 
 from sovereign_assets.domain import AccountTier
 from sovereign_assets.schema.messages import (
@@ -357,8 +368,56 @@ def _reconcile(
     return {"minted": minted, "in_accounts": in_accounts, "tax": tax_paid, "mismatches": mismatches}
 
 
-def main() -> int:
-    """Bring the consortium up, deploy, narrate; leave the network running."""
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m sovereign_cli.demo",
+        description="Bring the consortium up in a new home, deploy the chaincode and narrate "
+        "a sovereign instrument lifecycle; the network is left running.",
+    )
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="The network's working directory (default: $SOV_HOME, else "
+        "~/.local/state/sovereign-ledger/network). It must hold no network unless --fresh.",
+    )
+    parser.add_argument(
+        "--base-port",
+        type=int,
+        help="Allocate the network's ports from here (default: $SOV_BASE_PORT, else the "
+        "topology's).",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="Stop and delete a network already in the home (its ledger is lost) first.",
+    )
+    args = parser.parse_args(argv)
+    if args.base_port is None and os.environ.get("SOV_BASE_PORT"):
+        try:
+            args.base_port = int(os.environ["SOV_BASE_PORT"])
+        except ValueError:
+            parser.error(f"SOV_BASE_PORT={os.environ['SOV_BASE_PORT']!r} is not a port number")
+    return args
+
+
+def closing_hint(home: Path, default: Path) -> list[str]:
+    """How to look at the network the demo leaves running: commands that run as written
+    (global options before the command group)."""
+    sov = "sov" if home == default else f"sov --home {shlex.quote(str(home))}"
+    registrar = f"{sov} --as {REGISTRAR}"
+    return [
+        f"The network is still running in {home}. Inspect it with:",
+        f"  {sov} network status",
+        f"  {registrar} instrument list",
+        f"  {registrar} holding list --instrument {BOND}",
+        f"  {registrar} report reconcile",
+        f"Stop it with: {sov} network down   (add --purge to delete its data)",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Bring the consortium up in a home holding no network, deploy, narrate; leave the
+    network running. A network already in the home is never removed unless ``--fresh``."""
     import contextlib
     import time
 
@@ -369,19 +428,41 @@ def main() -> int:
     from sovereign_network import binaries, topology
     from sovereign_network.binaries import BinariesUnavailable
     from sovereign_network.network import Network, NetworkError, default_home
+    from sovereign_network.topology import TopologyError
 
+    args = _arguments(argv)
     started = time.monotonic()
+    # Where a later `sov` looks without --home or SOV_HOME: the hints name --home otherwise.
+    default = default_home({k: v for k, v in os.environ.items() if k != "SOV_HOME"})
+    default = default.expanduser().resolve()
+    home = (args.home or default_home()).expanduser().resolve()
+    try:
+        topo = topology.load(base_port=args.base_port)
+    except TopologyError as exc:
+        print(f"demo not run: {exc}", file=sys.stderr)
+        return 5
+    existing = Network(home, topo, None)
+    if existing.exists():
+        if not args.fresh:
+            state = "running" if existing.is_up() else "stopped"
+            sov = "sov" if home == default else f"sov --home {shlex.quote(str(home))}"
+            print(
+                f"demo not run: a network already exists in {home} ({state}), and the demo "
+                "starts from a new one.\n"
+                "  Rerun with --fresh to delete it (its ledger is lost) and start over,\n"
+                f"  or remove it yourself: {sov} network down --purge\n"
+                "  or run the demo in another home: --home DIR (or SOV_HOME=DIR).",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"removing the network in {home} (--fresh)", file=sys.stderr)
+        existing.down(purge=True)
     try:
         fabric = binaries.ensure()
     except BinariesUnavailable as exc:
         print(f"demo not run: {exc}", file=sys.stderr)
         return 3
-    home = default_home()
-    net = Network(home, topology.load(), fabric)
-    if net.exists():
-        print(f"removing the previous demo network in {home}", file=sys.stderr)
-        net.down(purge=True)
-        net = Network(home, topology.load(), fabric)
+    net = Network(home, topo, fabric)
     try:
         net.up(lambda step: print(f"  - {step}", file=sys.stderr))
         net.deploy_chaincode(progress=lambda step: print(f"  - {step}", file=sys.stderr))
@@ -404,10 +485,8 @@ def main() -> int:
     elapsed = time.monotonic() - started
     state = "reconciled" if report.reconciled else "NOT reconciled"
     click.echo(f"\nregister {state}; demo took {elapsed:.1f}s")
-    click.echo(f"The network is still running in {home}. Inspect it with:")
-    click.echo("  sov network status            sov instrument list --as CentralBank/registrar")
-    click.echo("  sov holding list --instrument PKDEMOPIB012 --as CentralBank/registrar")
-    click.echo("Stop it with: sov network down   (add --purge to delete its data)")
+    for line in closing_hint(home, default):
+        click.echo(line)
     return 0 if report.reconciled else 1
 
 
