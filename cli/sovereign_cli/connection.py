@@ -9,7 +9,7 @@ network's home; the CLI connects over TLS to that org's gateway peer and builds 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from sovereign_cli.common import ExitCode, Settings, fail, open_network
 if TYPE_CHECKING:
     from fabric_gateway import Gateway
     from fabric_gateway import Network as GatewayNetwork
-    from sovereign_client import SovereignClient
+    from sovereign_client import CommitFence, SovereignClient
     from sovereign_network.network import Network
     from sovereign_network.topology import Org
 
@@ -52,9 +52,9 @@ def gateway_client(settings: Settings) -> Iterator[SovereignClient]:
         return
     from sovereign_client import GatewayInvoker, SovereignClient
 
-    with _gateway(settings) as (gateway, channel_name, chaincode_name):
+    with _gateway(settings) as (gateway, channel_name, chaincode_name, fence):
         contract = gateway.get_network(channel_name).get_contract(chaincode_name)
-        yield SovereignClient(GatewayInvoker(contract))
+        yield SovereignClient(GatewayInvoker(contract, fence=fence))
 
 
 @dataclass(frozen=True)
@@ -69,37 +69,43 @@ class LedgerChannel:
 def gateway_network(settings: Settings) -> Iterator[LedgerChannel]:
     """The channel as the Gateway client sees it, signing as ``settings.as_user``: what
     event streams need (``sov events watch``). Closes the gRPC channel after."""
-    with _gateway(settings) as (gateway, channel_name, chaincode_name):
+    with _gateway(settings) as (gateway, channel_name, chaincode_name, _):
         yield LedgerChannel(gateway.get_network(channel_name), chaincode_name)
 
 
 @contextmanager
-def _gateway(settings: Settings) -> Iterator[tuple[Gateway, str, str]]:
+def _gateway(settings: Settings) -> Iterator[tuple[Gateway, str, str, CommitFence]]:
     """A Gateway connection to the ``--as`` user's org gateway peer over TLS, with the
-    channel and chaincode names of the running network."""
+    channel and chaincode names of the running network and a commit fence over every
+    org's gateway peer (a submit returns once all of them hold its block, so the next
+    command, whichever org it goes through, reads what this one wrote)."""
     import grpc
 
     from fabric_gateway import X509Identity, connect, load_private_key_pem, new_private_key_signer
+    from sovereign_client import CommitFence
 
     net = open_network(settings, need_fabric=False)
     if not net.is_up():
         fail(f"the network in {settings.home} is not running", ExitCode.NOT_FOUND)
     org, user = resolve_signer(net, settings.as_user)
     paths = net.layout.user(org.key, user)
-    peer = org.gateway_peer
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=net.layout.tls_ca_cert(org.key).read_bytes()
-    )
-    channel = grpc.secure_channel(
-        peer.address, credentials, options=[("grpc.ssl_target_name_override", peer.host)]
-    )
-    try:
-        identity = X509Identity(org.msp_id, paths.cert.read_bytes())
-        signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
-        gateway = connect(client=channel, identity=identity, signer=signer)
-        yield gateway, net.topology.channel, net.topology.chaincode.name
-    finally:
-        channel.close()
+    identity = X509Identity(org.msp_id, paths.cert.read_bytes())
+    signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
+    with ExitStack() as stack:
+        gateways = {}
+        for each in net.topology.orgs:
+            peer = each.gateway_peer
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=net.layout.tls_ca_cert(each.key).read_bytes()
+            )
+            channel = grpc.secure_channel(
+                peer.address, credentials, options=[("grpc.ssl_target_name_override", peer.host)]
+            )
+            stack.callback(channel.close)
+            gateways[each.key] = connect(client=channel, identity=identity, signer=signer)
+        channel_name = net.topology.channel
+        fence = CommitFence([g.get_network(channel_name) for g in gateways.values()])
+        yield gateways[org.key], channel_name, net.topology.chaincode.name, fence
 
 
 ClientFactory = Callable[[Settings], "SovereignClient"]

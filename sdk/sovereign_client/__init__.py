@@ -18,6 +18,7 @@ from sovereign_client.client import (
     Settlements,
     SovereignClient,
 )
+from sovereign_client.consistency import CommitFence, FenceTimeoutError
 from sovereign_client.errors import SovereignError, UnknownCodeError
 from sovereign_client.events import LedgerEvent, watch
 from sovereign_client.invoker import GatewayInvoker, Invoker
@@ -25,6 +26,8 @@ from sovereign_client.invoker import GatewayInvoker, Invoker
 __all__ = [
     "Accounts",
     "Cash",
+    "CommitFence",
+    "FenceTimeoutError",
     "GatewayInvoker",
     "Governance",
     "Holdings",

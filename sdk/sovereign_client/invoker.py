@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from fabric_gateway import Contract, GatewayError
+from sovereign_client.consistency import CommitFence
 from sovereign_client.errors import raise_for
 
 
@@ -42,7 +43,10 @@ class GatewayInvoker:
     """An :class:`Invoker` over a Fabric Gateway contract (the chaincode, no contract name).
 
     ``msp_id`` is the caller's organisation, for ``own_org_only`` submissions; by default
-    the MSP ID of the identity the contract's Gateway signs with."""
+    the MSP ID of the identity the contract's Gateway signs with. ``fence``: after each
+    commit, wait until every peer of the fence has the block, so that the next call,
+    through any of them, sees this one's writes (see :mod:`sovereign_client.consistency`).
+    """
 
     def __init__(
         self,
@@ -50,10 +54,12 @@ class GatewayInvoker:
         *,
         endorsing_organizations: Sequence[str] | None = None,
         msp_id: str | None = None,
+        fence: CommitFence | None = None,
     ) -> None:
         self._contract = contract
         self._endorsers = list(endorsing_organizations) if endorsing_organizations else None
         self._msp_id = msp_id or _signing_msp(contract)
+        self._fence = fence
 
     def submit(
         self,
@@ -68,15 +74,26 @@ class GatewayInvoker:
             if not self._msp_id:  # never let discovery pick: it could choose another org
                 raise ValueError(f"{function}: the caller's MSP ID is unknown; pass msp_id")
             endorsers = [self._msp_id]
+        transient_data = dict(transient) if transient else None
         try:
-            return self._contract.submit(
+            if self._fence is None:
+                return self._contract.submit(
+                    function,
+                    arguments=list(arguments),
+                    transient_data=transient_data,
+                    endorsing_organizations=endorsers,
+                )
+            submitted = self._contract.submit_async(
                 function,
                 arguments=list(arguments),
-                transient_data=dict(transient) if transient else None,
+                transient_data=transient_data,
                 endorsing_organizations=endorsers,
             )
+            status = submitted.status().raise_for_status()
         except GatewayError as exc:
             raise_for(exc)
+        self._fence.reached(status.block_number)
+        return submitted.result
 
     def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
         try:
