@@ -12,6 +12,7 @@ is ``int`` minor units and rates and prices ``Decimal``. A refusal raises the
 from __future__ import annotations
 
 import builtins
+import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -49,9 +50,15 @@ from sovereign_assets.schema.records import (
     PkrvRecord,
 )
 from sovereign_client._codec import Decoder, encode_argument, many, nothing, one
+from sovereign_client.errors import PersonalDataMissingError
 from sovereign_client.invoker import Invoker
 
 T = TypeVar("T")
+
+CATCH_UP_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0)
+"""Seconds :meth:`Investors.register` waits before asking again when ``Register`` finds no
+personal data just after it was recorded: the Gateway waits for the commit on its own peer
+only, and another organisation's endorsing peer may not have committed the block yet."""
 
 
 class _Section:
@@ -131,7 +138,14 @@ class Investors(_Section):
         collection; then the public record, carrying its hash, is written. Repeating a
         registration whose second step failed is safe (the first replaces the data)."""
         self.record_personal_data(investor.investor_id, personal_data)
-        return self._submit(one(InvestorRecord), "Register", investor)
+        for delay in (*CATCH_UP_DELAYS, None):
+            try:
+                return self._submit(one(InvestorRecord), "Register", investor)
+            except PersonalDataMissingError:
+                if delay is None:
+                    raise
+                time.sleep(delay)  # another org's endorsing peer has not committed it yet
+        raise AssertionError("unreachable")
 
     def record_personal_data(self, investor_id: str, personal_data: bytes) -> PersonalDataReceipt:
         """The first step of :meth:`register` alone: keep the personal data privately."""

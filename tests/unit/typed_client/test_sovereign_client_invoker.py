@@ -1,8 +1,10 @@
 """GatewayInvoker turns Gateway errors carrying chaincode codes into typed exceptions and
-sends own-organisation transactions to the caller's organisation alone."""
+sends own-organisation transactions to the caller's organisation alone; registration asks
+again while another org's peer catches up with the recorded personal data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -10,8 +12,10 @@ import grpc
 import pytest
 
 from fabric_gateway import Contract, EndorseError, ErrorDetail, X509Identity, connect
-from sovereign_client import GatewayInvoker
-from sovereign_client.errors import InsufficientHoldingError
+from sovereign_assets.schema.messages import InvestorSpec
+from sovereign_client import GatewayInvoker, SovereignClient
+from sovereign_client import client as client_module
+from sovereign_client.errors import InsufficientHoldingError, PersonalDataMissingError
 
 
 class RefusingContract:
@@ -120,3 +124,67 @@ def test_the_org_defaults_to_the_gateway_identity() -> None:
         assert recorder.endorsers == [["ExchangeMSP"]]
     finally:
         channel.close()
+
+
+class LaggingInvoker:
+    """``Register`` finds no personal data ``lag`` times (a peer not yet caught up)."""
+
+    def __init__(self, lag: int) -> None:
+        self.lag = lag
+        self.calls: list[tuple[str, bool]] = []
+
+    def submit(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient: Mapping[str, bytes] | None = None,
+        *,
+        own_org_only: bool = False,
+    ) -> bytes:
+        self.calls.append((function, own_org_only))
+        if function == "investor:RecordPersonalData":
+            return b'{"investor_id":"INV-1","collection":"pii_X","pii_sha256":"ab"}'
+        if self.lag:
+            self.lag -= 1
+            raise PersonalDataMissingError("X recorded no personal data of INV-1")
+        return json.dumps(
+            {
+                "investor_id": "INV-1",
+                "kyc": "VERIFIED",
+                "residency": "RESIDENT",
+                "investor_type": "INDIVIDUAL",
+                "tax_status": "FILER",
+                "islamic_only": False,
+                "islamic_eligible": False,
+                "registered_by": "X",
+                "pii_sha256": "ab",
+                "pii_collection": "pii_X",
+            }
+        ).encode()
+
+    def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
+        raise AssertionError("not used")
+
+
+SPEC = InvestorSpec("INV-1", "VERIFIED", "RESIDENT", "INDIVIDUAL", "FILER")
+
+
+def test_register_asks_again_while_a_peer_catches_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "CATCH_UP_DELAYS", (0.0, 0.0))
+    invoker = LaggingInvoker(lag=2)
+    record = SovereignClient(invoker).investors.register(SPEC, b"pii")
+    assert record.pii_sha256 == "ab"
+    assert invoker.calls == [
+        ("investor:RecordPersonalData", True),
+        ("investor:Register", False),
+        ("investor:Register", False),
+        ("investor:Register", False),
+    ]
+
+
+def test_register_gives_up_when_the_data_stays_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "CATCH_UP_DELAYS", (0.0,))
+    invoker = LaggingInvoker(lag=5)
+    with pytest.raises(PersonalDataMissingError):
+        SovereignClient(invoker).investors.register(SPEC, b"pii")
+    assert [f for f, _ in invoker.calls].count("investor:Register") == 2
