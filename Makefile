@@ -5,6 +5,16 @@
 # beyond Python >= 3.11, Go and Node.js.
 
 PYTHON ?= python3
+
+# Fabric comes from an official release archive (.tar.gz or .tar.xz) or an unpacked
+# release folder: FABRIC_RELEASE names it, for the default v3.1.5, and
+# FABRIC_RELEASE_2_5 for v2.5.16. Beside a checkout that has ../shared/fabric, its
+# archives are used unless the caller names others. Set FABRIC_RELEASE= (empty) to
+# use FABRIC_BIN or the binaries already installed with `sov fabric install`.
+SHARED_FABRIC      ?= ../shared/fabric
+FABRIC_RELEASE     ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-linux-amd64-3.1.5.tar.xz)
+FABRIC_RELEASE_2_5 ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-linux-amd64-2.5.16.tar.xz)
+FABRIC_CA_RELEASE  ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-ca-linux-amd64-1.5.21.tar.xz)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -19,10 +29,12 @@ $(STAMP): pyproject.toml requirements/lock.txt
 
 venv: $(STAMP)
 
-# Builds (or finds in the per-commit cache) the Fabric binaries; prints what is
-# missing when they cannot be had.
+# Unpacks FABRIC_RELEASE once into the per-version cache (or finds the binaries
+# there, or builds them); prints what is missing when they cannot be had.
 fabric: $(STAMP)
-	$(PY) -m sovereign_network.binaries ensure
+	@for release in $(FABRIC_RELEASE) $(FABRIC_RELEASE_2_5) $(FABRIC_CA_RELEASE); do \
+	  $(PY) -m sovereign_network.binaries install "$$release" || exit $$?; done
+	-@$(PY) -m sovereign_network.binaries ensure
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -37,10 +49,10 @@ unit: $(STAMP)
 contract: $(STAMP)
 	$(PY) -m pytest tests/contract
 
-network: $(STAMP)
+network: fabric
 	$(PY) -m pytest tests/network
 
-network-v2.5: $(STAMP)
+network-v2.5: fabric
 	FABRIC_VERSION=2.5 $(PY) -m pytest tests/network
 
 # The official Node client, pinned by tests/interop/package-lock.json.
@@ -51,15 +63,14 @@ $(INTEROP_STAMP): tests/interop/package-lock.json
 
 interop-deps: $(INTEROP_STAMP)
 
-interop: $(STAMP) interop-deps
+interop: fabric interop-deps
 	$(PY) -m pytest tests/interop
 
-test: lint typecheck interop-deps
-	-@$(PY) -m sovereign_network.binaries ensure
+test: lint typecheck interop-deps fabric
 	$(PY) -m pytest
 
-demo: $(STAMP)
-	$(PY) -m sovereign_cli.demo
+demo: fabric
+	$(PY) -m sovereign_cli.demo $(DEMO_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -200,7 +200,7 @@ def network_home(tmp_path: Path, chaincodes: dict[str, Any]) -> Path:
     return home
 
 
-def fake_fabric(tmp_path: Path) -> dict[str, str]:
+def fake_fabric(tmp_path: Path) -> dict[str, str | None]:
     """Executables named like Fabric's (they fail if run), so the binaries are found."""
     bin_dir = tmp_path / "fabric" / "bin"
     bin_dir.mkdir(parents=True)
@@ -211,7 +211,7 @@ def fake_fabric(tmp_path: Path) -> dict[str, str]:
     config = tmp_path / "fabric" / "config"
     config.mkdir()
     (config / "core.yaml").write_text("peer: {}\n")
-    return {"FABRIC_BIN": str(bin_dir)}
+    return {"FABRIC_BIN": str(bin_dir), "FABRIC_RELEASE": None}
 
 
 def test_chaincode_list(tmp_path: Path) -> None:
@@ -256,5 +256,11 @@ def test_chaincode_upgrade_errors(tmp_path: Path) -> None:
     assert sov("chaincode", "upgrade").exit_code == ExitCode.USAGE
     empty = tmp_path / "bin"
     empty.mkdir()
-    no_fabric = sov("chaincode", "upgrade", "--version", "1.1", env={"FABRIC_BIN": str(empty)})
+    no_fabric = sov(
+        "chaincode",
+        "upgrade",
+        "--version",
+        "1.1",
+        env={"FABRIC_BIN": str(empty), "FABRIC_RELEASE": None},
+    )
     assert no_fabric.exit_code == ExitCode.FABRIC_MISSING

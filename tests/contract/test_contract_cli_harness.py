@@ -87,7 +87,7 @@ class Sov:
         self.runner = CliRunner()
 
     def __call__(
-        self, *args: str, as_: str | None = None, env: dict[str, str] | None = None
+        self, *args: str, as_: str | None = None, env: dict[str, str | None] | None = None
     ) -> Result:
         settings = Settings(
             home=self.home,

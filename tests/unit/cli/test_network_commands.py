@@ -39,7 +39,9 @@ def test_missing_binaries_are_a_distinct_exit_code(runner: CliRunner, tmp_path: 
     empty = tmp_path / "bin"
     empty.mkdir()
     result = runner.invoke(
-        cli, ["--home", str(tmp_path / "net"), "network", "up"], env={"FABRIC_BIN": str(empty)}
+        cli,
+        ["--home", str(tmp_path / "net"), "network", "up"],
+        env={"FABRIC_BIN": str(empty), "FABRIC_RELEASE": None},
     )
     assert result.exit_code == ExitCode.FABRIC_MISSING
     assert "lacks executable peer" in result.output
@@ -95,7 +97,7 @@ def test_status_json_of_a_stopped_network_lists_every_org(
     result = runner.invoke(
         cli,
         ["--home", str(home), "network", "status", "--json"],
-        env={"FABRIC_BIN": str(fake_bin)},
+        env={"FABRIC_BIN": str(fake_bin), "FABRIC_RELEASE": None},
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
