@@ -1,27 +1,40 @@
-"""``python -m bench [name ...]``: run benchmarks and print their tables."""
+"""``python -m bench [name ...] [--option ...]``: run benchmarks and print their tables.
+
+Options after the names go to the one benchmark named (``network`` and ``updown`` take
+them). ``updown``, a stress run of several minutes, runs only when named.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from bench import coupon_batches, gateway_clients, network_startup
+from bench import coupon_batches, gateway_clients, network_startup, up_under_load
 
-BENCHES = {
+BENCHES: dict[str, Callable[..., int]] = {
     "network": network_startup.main,
     "coupons": coupon_batches.main,
     "gateway": gateway_clients.main,
+    "updown": up_under_load.main,
 }
+TAKE_OPTIONS = {"network", "updown"}
+ON_REQUEST = {"updown"}
 
 
 def main(argv: list[str]) -> int:
-    names = argv or list(BENCHES)
+    split = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names = argv[:split] or [n for n in BENCHES if n not in ON_REQUEST]
+    options = argv[split:]
     unknown = [n for n in names if n not in BENCHES]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHES)}")
         return 2
+    if options and (len(names) != 1 or names[0] not in TAKE_OPTIONS):
+        print(f"options go to one benchmark named alone, one of: {', '.join(sorted(TAKE_OPTIONS))}")
+        return 2
     status = 0
     for name in names:
-        status = max(status, BENCHES[name]())
+        status = max(status, BENCHES[name](options) if options else BENCHES[name]())
     return status
 
 
