@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sovereign_client import CommitFence
 from sovereign_network.network import Network, NetworkError
 from sovereign_network.topology import load
 from tests.consortium import ClientFactory
@@ -16,14 +17,18 @@ def test_a_transaction_endorsed_by_two_orgs_commits(
 ) -> None:
     treasury = client_factory("Treasury")
     contract = treasury.gateway.get_network(consortium.topology.channel).get_contract("conformance")
-    result = contract.submit(
+    submitted = contract.submit_async(
         "put_state",
         arguments=["greeting", "salaam"],
         endorsing_organizations=["TreasuryMSP", "CentralBankMSP"],
     )
-    assert result == b""
+    status = submitted.status().raise_for_status()
+    assert submitted.result == b""
     exchange = client_factory("Exchange")
-    reader = exchange.gateway.get_network(consortium.topology.channel).get_contract("conformance")
+    exchange_network = exchange.gateway.get_network(consortium.topology.channel)
+    # The Exchange's peer commits the block a moment after the Treasury's.
+    CommitFence([exchange_network]).reached(status.block_number)
+    reader = exchange_network.get_contract("conformance")
     assert reader.evaluate_transaction("get_state", "greeting") == b"salaam"
 
 
