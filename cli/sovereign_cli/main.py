@@ -53,7 +53,16 @@ def cli(
     profile: str | None,
     as_json: bool,
 ) -> None:
-    """Sovereign asset ledger: run the consortium and its instrument lifecycle."""
+    """Sovereign asset ledger: run the consortium and its instrument lifecycle.
+
+    \b
+    A new network, from nothing to a register:
+      sov network up && sov chaincode deploy
+      sov examples copy DIR       (the inputs of a first lifecycle, dated today)
+      sov examples list           (the command that reads each file, in order)
+      sov --as CentralBank/admin governance bootstrap --file DIR/governance.toml
+    Global options (--home, --as, --json ...) go before the command group.
+    """
     from sovereign_cli.config import load_profile
     from sovereign_network.network import default_home
 
