@@ -8,6 +8,10 @@ of each org's identities and must reconcile to the paisa.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +44,29 @@ def test_the_lifecycle_reconciles_on_the_real_network(consortium: Network) -> No
         report = narrate(client_for, market_today(), said.append)
     assert report.reconciled, "\n".join(said)
     assert report.totals["tax"] > 0
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _gateway_example() -> str:
+    text = README.read_text()
+    section = text[text.index("### Gateway client") :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match, "the README's Gateway client section has no python example"
+    return match.group(1)
+
+
+def test_the_readme_gateway_example_runs_as_written(
+    consortium: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the lifecycle above: the example finds the network with `sov network status`."""
+    monkeypatch.setenv("SOV_HOME", str(consortium.home))
+    bin_dir = str(Path(sys.executable).parent)  # where `sov` is installed with this Python
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    namespace: dict[str, object] = {}
+    exec(compile(_gateway_example(), str(README), "exec"), namespace)  # noqa: S102
+    before, after = namespace["before"], namespace["after"]
+    assert isinstance(before, dict)
+    assert isinstance(after, dict)
+    assert after["amount"] == before["amount"] + 100
