@@ -15,6 +15,9 @@ SHARED_FABRIC      ?= ../shared/fabric
 FABRIC_RELEASE     ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-linux-amd64-3.1.5.tar.xz)
 FABRIC_RELEASE_2_5 ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-linux-amd64-2.5.16.tar.xz)
 FABRIC_CA_RELEASE  ?= $(wildcard $(SHARED_FABRIC)/hyperledger-fabric-ca-linux-amd64-1.5.21.tar.xz)
+# `make fabric` installs them; every other recipe finds the installed release for
+# FABRIC_VERSION, so they are not passed on (a 3.1.5 archive must not reach a 2.5 run).
+unexport FABRIC_RELEASE FABRIC_RELEASE_2_5 FABRIC_CA_RELEASE
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -32,7 +35,7 @@ venv: $(STAMP)
 # Unpacks FABRIC_RELEASE once into the per-version cache (or finds the binaries
 # there, or builds them); prints what is missing when they cannot be had.
 fabric: $(STAMP)
-	@for release in $(FABRIC_RELEASE) $(FABRIC_RELEASE_2_5) $(FABRIC_CA_RELEASE); do \
+	@for release in $(FABRIC_RELEASE_2_5) $(FABRIC_CA_RELEASE) $(FABRIC_RELEASE); do \
 	  $(PY) -m sovereign_network.binaries install "$$release" || exit $$?; done
 	-@$(PY) -m sovereign_network.binaries ensure
 
