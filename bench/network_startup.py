@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.ports import all_ports, ephemeral_note, wait_bindable
 from sovereign_network import binaries, topology
 from sovereign_network.binaries import BinariesUnavailable
 from sovereign_network.network import Network
@@ -125,6 +126,9 @@ def memory_of(pid: int) -> Memory:
 
 
 def measure(name: str, topo: topology.Topology, fabric: binaries.FabricInstall) -> Measurement:
+    waited, taken = wait_bindable(all_ports(topo))
+    if taken:
+        raise RuntimeError(f"{name}: ports {taken} stayed taken for {waited:.0f} s")
     with tempfile.TemporaryDirectory(prefix="bench-network-") as tmp:
         net = Network(Path(tmp), topo, fabric)
         marks: list[tuple[str, float]] = []
@@ -148,6 +152,7 @@ def measure(name: str, topo: topology.Topology, fabric: binaries.FabricInstall) 
                 if record:
                     memory[proc] = memory_of(record.pid)
             net.down()
+            wait_bindable(all_ports(topo))
             start = time.perf_counter()
             net.up()
             restart = time.perf_counter() - start
@@ -260,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         Path(handle.name).unlink(missing_ok=True)
     subject_topology = topology.load(base_port=args.base_port + 100)
+    note = ephemeral_note(all_ports(baseline_topology) + all_ports(subject_topology))
+    if note:
+        how.append(f"{note} (each network waits until its ports are free)")
     baselines: list[Measurement] = []
     subjects: list[Measurement] = []
     for _ in range(args.repeat):

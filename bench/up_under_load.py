@@ -43,6 +43,7 @@ from pathlib import Path
 
 import grpc
 
+from bench.ports import all_ports, ephemeral_note, wait_bindable
 from fabric_gateway import X509Identity, connect, load_private_key_pem, new_private_key_signer
 from sovereign_network import binaries, topology
 from sovereign_network.binaries import BinariesUnavailable, FabricInstall
@@ -422,6 +423,7 @@ class Round:
     partial: str = ""
     up_seconds: float | None = None
     deploy_seconds: float | None = None
+    waited_for_ports: float = 0.0
     error: str = ""
     detail: str = ""
     left: list[str] = field(default_factory=list)
@@ -471,7 +473,11 @@ def run_round(
     home.mkdir(parents=True)
     net = Network(home, topology.load(base_port=base_port), fabric)
     seen: list[Recorded] = []
+    # A previous round's client connections may still hold some ports (TIME_WAIT).
+    result.waited_for_ports, taken = wait_bindable(all_ports(net.topology))
     try:
+        if taken:
+            raise RoundFailed(f"ports {taken} stayed taken for 90 s before the round")
         if mode is not None:
             result.start = f"partial ({mode})"
             result.partial = PARTIALS[mode](net)
@@ -521,6 +527,8 @@ def _print_round(r: Round, rounds: int) -> None:
     )
     if r.partial:
         print(f"          before: {r.partial}", flush=True)
+    if r.waited_for_ports >= 0.5:
+        print(f"          waited {r.waited_for_ports:.0f} s for its ports to be free", flush=True)
     if r.detail and not r.ok:
         print("\n".join(f"          {line}" for line in r.detail.splitlines()), flush=True)
 
@@ -553,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
         f"({fabric.source}); {os.cpu_count()} cores; load: {load.describe()}",
         flush=True,
     )
+    note = ephemeral_note(all_ports(topology.load(base_port=args.base_port)))
+    if note:
+        print(f"note: {note}; each round first waits until its ports are free", flush=True)
     results: list[Round] = []
     began = time.perf_counter()
     busy0, total0 = _cpu_ticks()
