@@ -139,21 +139,33 @@ batch_size_option = click.option(
 
 @lifecycle.command(name="pay-coupons")
 @click.argument("instrument_id", metavar="INSTRUMENT")
-@click.argument("payment_date", metavar="PAYMENT_DATE", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument(
+    "payment_date", metavar="[PAYMENT_DATE]", required=False, type=click.DateTime(["%Y-%m-%d"])
+)
 @batch_size_option
 @json_option
 @click.pass_obj
 def pay_coupons(
     settings: Settings,
     instrument_id: str,
-    payment_date: dt.datetime,
+    payment_date: dt.datetime | None,
     batch_size: int,
     as_json: bool,
 ) -> None:
-    """Pay the coupon (or rental) due on PAYMENT_DATE to every holder, in batches."""
+    """Pay the coupon (or rental) due on PAYMENT_DATE to every holder, in batches.
+
+    Without PAYMENT_DATE: the one due on today's business date (this machine's clock in
+    the market's time zone, plus the network's business-date shift)."""
     settings = with_json(settings, as_json)
-    day = payment_date.date().isoformat()
     with errors_to_exit_codes(), connection.gateway_client(settings) as client:
+        if payment_date is None:
+            from sovereign_cli.governance_commands import market_today
+
+            config = client.governance.get()
+            shift = dt.timedelta(days=config.business_date_shift_days)
+            day = (market_today(config.utc_offset_minutes) + shift).isoformat()
+        else:
+            day = payment_date.date().isoformat()
         totals = _run_batches(
             settings,
             client,
