@@ -48,6 +48,7 @@ from fabric_gateway import X509Identity, connect, load_private_key_pem, new_priv
 from sovereign_network import binaries, topology
 from sovereign_network.binaries import BinariesUnavailable, FabricInstall
 from sovereign_network.network import Network
+from sovereign_network.supervisor import start_ticks
 
 ROOT = Path(__file__).resolve().parents[1]
 UNIT_TIER = ROOT / "tests" / "unit"
@@ -105,20 +106,6 @@ class RoundFailed(Exception):
 
 
 # ----------------------------------------------------------------- processes
-def _start_ticks(pid: int) -> int | None:
-    """The kernel's start time of ``pid``, or None when it is gone (or a zombie)."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw.rsplit(")", 1)[1].split()
-    if fields[0] in ("Z", "X"):
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)
-        return None
-    return int(fields[19])
-
-
 @dataclass(frozen=True)
 class Recorded:
     name: str
@@ -126,7 +113,7 @@ class Recorded:
     start_ticks: int
 
     def alive(self) -> bool:
-        return _start_ticks(self.pid) == self.start_ticks
+        return start_ticks(self.pid) == self.start_ticks
 
 
 def recorded(net: Network) -> list[Recorded]:
@@ -167,7 +154,7 @@ def processes_under(home: Path) -> list[str]:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if _start_ticks(pid) is None:
+        if start_ticks(pid) is None:
             continue
         args = [a.decode(errors="replace") for a in argv if a]
         under = [a for a in [cwd, *args] if a == prefix or prefix + "/" in a + "/"]

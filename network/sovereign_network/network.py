@@ -39,7 +39,6 @@ from sovereign_network.supervisor import (
     ProcessSpec,
     Supervisor,
     http_get,
-    port_in_use,
     tls_handshake,
 )
 from sovereign_network.topology import CHAINCODE_SLOTS, HOST, Orderer, Org, Peer, Topology
@@ -283,10 +282,20 @@ class Network:
             self._restart_chaincode(progress)
             progress("waiting for every org's peers to discover each other")
             self.wait_for_discovery()
+            self._require_running(nodes)
         except BaseException:
             # Never leave half a network running; what was written stays for the next up.
             self.supervisor.stop_all()
             raise
+
+    def _require_running(self, nodes: list[str]) -> None:
+        """Every node still runs and the orderers still have a leader, or NetworkError."""
+        servers = list(self.load_state().get("chaincode_servers", {}))
+        dead = [name for name in [*nodes, *servers] if not self.supervisor.is_running(name)]
+        if dead:
+            logs = ", ".join(str(self.supervisor.log_path(name)) for name in dead)
+            raise NetworkError(f"{', '.join(dead)} stopped while the network came up; see {logs}")
+        self.wait_for_leader()
 
     def _discard(self, *paths: Path) -> None:
         for path in paths:
@@ -771,10 +780,19 @@ class Network:
             ports=(port,),
         )
         self.supervisor.start(spec)
+        # Ready when it answers TLS as this org's chaincode server to the peers' client
+        # certificate: another program on the port does not pass for it.
+        client = self.layout.chaincode_client(org.key)
         self.supervisor.wait_until(
             process,
-            lambda: port_in_use(port),
-            timeout=20,
+            lambda: tls_handshake(
+                HOST,
+                port,
+                self.layout.tls_ca_cert(org.key),
+                f"chaincode.{org.domain}",
+                client=(client.tls_cert, client.tls_key),
+            ),
+            timeout=READY_TIMEOUT,
             what=f"its chaincode server on port {port}",
         )
         servers = self.load_state().get("chaincode_servers", {})

@@ -47,7 +47,7 @@ class RunRecord:
     log: str
 
 
-def _start_ticks(pid: int) -> int | None:
+def start_ticks(pid: int) -> int | None:
     """The process start time in clock ticks since boot, or None if no such process."""
     try:
         raw = Path(f"/proc/{pid}/stat").read_text()
@@ -63,9 +63,26 @@ def _start_ticks(pid: int) -> int | None:
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something accepts connections on ``host:port``."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.2)
         return sock.connect_ex((host, port)) == 0
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on ``host:port`` now.
+
+    Binding is the test, not connecting: a port can be taken by a socket that accepts
+    nothing yet. ``SO_REUSEADDR`` as Fabric's and gRPC's servers set it, so connections
+    of an earlier run lingering in TIME_WAIT do not count as taken.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -99,7 +116,7 @@ class Supervisor:
 
     def is_running(self, name: str) -> bool:
         rec = self.record(name)
-        return rec is not None and _start_ticks(rec.pid) == rec.start_ticks
+        return rec is not None and start_ticks(rec.pid) == rec.start_ticks
 
     def running(self) -> list[str]:
         if not self.run_dir.is_dir():
@@ -114,7 +131,7 @@ class Supervisor:
             assert rec is not None
             return rec
         for port in spec.ports:
-            if port_in_use(port):
+            if not port_free(port):
                 raise ProcessError(
                     f"{spec.name}: port {port} on 127.0.0.1 is already in use by another program; "
                     "stop it or choose another base_port in the topology"
@@ -134,7 +151,7 @@ class Supervisor:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        ticks = _start_ticks(process.pid)
+        ticks = start_ticks(process.pid)
         if ticks is None:
             raise ProcessError(f"{spec.name} exited at once; see {log}:\n{tail(log)}")
         rec = RunRecord(spec.name, process.pid, ticks, str(log))
@@ -167,14 +184,14 @@ class Supervisor:
         rec = self.record(name)
         if rec is None:
             return False
-        was_running = _start_ticks(rec.pid) == rec.start_ticks
+        was_running = start_ticks(rec.pid) == rec.start_ticks
         if was_running:
             self._signal(rec, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and _start_ticks(rec.pid) == rec.start_ticks:
+            while time.monotonic() < deadline and start_ticks(rec.pid) == rec.start_ticks:
                 _reap(rec.pid)
                 time.sleep(0.05)
-            if _start_ticks(rec.pid) == rec.start_ticks:
+            if start_ticks(rec.pid) == rec.start_ticks:
                 self._signal(rec, signal.SIGKILL)
                 _reap(rec.pid)
         self._record_path(name).unlink(missing_ok=True)
@@ -229,22 +246,37 @@ def http_ok(url: str, expect: str | None = None) -> Callable[[], bool]:
 
 
 def tls_handshake(
-    host: str, port: int, ca_file: Path, server_name: str, timeout: float = 1.0
+    host: str,
+    port: int,
+    ca_file: Path,
+    server_name: str,
+    timeout: float = 1.0,
+    *,
+    client: tuple[Path, Path] | None = None,
 ) -> bool:
     """Whether ``host:port`` completes a TLS handshake that verifies against ``ca_file``.
 
     This is what readiness means for a Fabric node: its ``/healthz`` answers
     before its gRPC listener accepts, so a join sent on health alone is refused
     on a busy machine. ALPN offers ``h2`` because Fabric's gRPC servers refuse
-    TLS clients that do not.
+    TLS clients that do not. ``client`` presents a certificate to a server that
+    requires mutual TLS (a chaincode server); the server's answer to it is read.
     """
     context = ssl.create_default_context(cafile=str(ca_file))
     context.set_alpn_protocols(["h2"])
+    if client is not None:  # (certificate, key) for a server that requires mutual TLS
+        context.load_cert_chain(str(client[0]), str(client[1]))
     try:
         with (
             socket.create_connection((host, port), timeout=timeout) as raw,
             context.wrap_socket(raw, server_hostname=server_name) as tls,
         ):
+            if client is not None:
+                # TLS 1.3 checks the client's certificate after the client's handshake
+                # completes: a refusal arrives as the server's first record.
+                tls.settimeout(0.2)
+                with contextlib.suppress(TimeoutError, ssl.SSLWantReadError):
+                    tls.recv(1)
             return tls.version() is not None
     except (OSError, ssl.SSLError):
         return False

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from sovereign_network.supervisor import ProcessError, ProcessSpec, Supervisor, _start_ticks
+from sovereign_network.supervisor import (
+    ProcessError,
+    ProcessSpec,
+    Supervisor,
+    port_free,
+    port_in_use,
+    start_ticks,
+)
 
 SLEEPER = [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(60)"]
 
@@ -36,7 +43,7 @@ def test_start_then_stop_leaves_nothing_running(supervisor: Supervisor, tmp_path
         "sleeper", lambda: "ready" in Path(rec.log).read_text(), timeout=10, what="ready"
     )
     assert supervisor.stop("sleeper") is True
-    assert _start_ticks(rec.pid) is None
+    assert start_ticks(rec.pid) is None
     assert supervisor.running() == []
     assert supervisor.stop("sleeper") is False
 
@@ -98,3 +105,26 @@ def test_a_port_already_in_use_is_refused_before_starting(
         with pytest.raises(ProcessError, match=f"port {port} on 127.0.0.1 is already in use"):
             supervisor.start(_spec(tmp_path, "sleeper", SLEEPER, ports=(port,)))
     assert supervisor.running() == []
+
+
+def test_a_bound_port_that_accepts_nothing_yet_is_taken() -> None:
+    # Connecting would find nothing listening; binding finds the port taken.
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+        assert not port_in_use(port)
+        assert not port_free(port)
+    assert port_free(port)
+
+
+def test_a_port_left_in_time_wait_is_free_for_a_server() -> None:
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+        client.close()
+    assert port_free(port)
