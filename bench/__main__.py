@@ -9,16 +9,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from bench import coupon_batches, gateway_clients, network_startup, up_under_load
+from bench import (
+    coupon_batches,
+    gateway_clients,
+    network_startup,
+    runtime_vs_go,
+    up_under_load,
+)
 
 BENCHES: dict[str, Callable[..., int]] = {
     "network": network_startup.main,
     "coupons": coupon_batches.main,
     "gateway": gateway_clients.main,
     "updown": up_under_load.main,
+    "runtime": runtime_vs_go.main,
 }
-TAKE_OPTIONS = {"network", "updown"}
-ON_REQUEST = {"updown"}
+TAKE_OPTIONS = {"network", "updown", "runtime"}
+ON_REQUEST = {"updown", "runtime"}
 
 
 def main(argv: list[str]) -> int:

@@ -20,8 +20,6 @@ is skipped with that reason, and with it the test never skips.
 
 from __future__ import annotations
 
-import hashlib
-import lzma
 import os
 import re
 import uuid
@@ -30,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bench import baseline
 from tests.consortium import ClientFactory
 
 from fabric_gateway import Contract, GatewayError
@@ -41,7 +40,6 @@ from sovereign_network.network import Network
 pytestmark = pytest.mark.network
 
 REPO = Path(__file__).resolve().parents[2]
-ARCHIVE_NAME = "kv-chaincode-go-linux-amd64.xz"
 GO_CHAINCODE = "kvgo"
 PY_CHAINCODE = "kvpy"
 PY_MODULE = "conformance_chaincode.kv:chaincode"
@@ -50,30 +48,12 @@ INT64_MAX = (1 << 63) - 1
 _CHAINCODE_RESPONSE = re.compile(r"chaincode response (\d+), (.*)$", re.S)
 
 
-def shared_fabric() -> Path:
-    """Where the project's Fabric release archives are: ``$SOV_SHARED_FABRIC`` or beside us."""
-    configured = os.environ.get("SOV_SHARED_FABRIC")
-    return Path(configured) if configured else (REPO / ".." / "shared" / "fabric").resolve()
-
-
 def go_baseline_binary() -> Path:
     """The Go baseline chaincode, unpacked once into the cache keyed by the archive's digest."""
-    archive = shared_fabric() / "baseline" / ARCHIVE_NAME
-    if not archive.is_file():
-        pytest.skip(
-            f"the Go baseline chaincode archive is not at {archive} "
-            "(set SOV_SHARED_FABRIC to the folder holding baseline/)"
-        )
-    packed = archive.read_bytes()
-    digest = hashlib.sha256(packed).hexdigest()[:16]
-    target = binaries.cache_root() / "baseline" / f"kv-chaincode-go-{digest}"
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-        partial.write_bytes(lzma.decompress(packed))
-        partial.chmod(0o755)
-        partial.replace(target)  # atomic: a concurrent run sees all of it or nothing
-    return target
+    try:
+        return baseline.go_chaincode()
+    except baseline.BaselineUnavailable as exc:
+        pytest.skip(f"the Go baseline chaincode is not available: {exc}")
 
 
 @pytest.fixture(scope="session")
