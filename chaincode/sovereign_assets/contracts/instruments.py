@@ -21,6 +21,7 @@ from sovereign_assets.domain import (
     IjaraSukuk,
     cash_flows,
 )
+from sovereign_assets.domain.money import to_decimal
 from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     Allotment,
@@ -194,7 +195,7 @@ class InstrumentContract(SovereignContract):
                 flow.kind.value,
                 flow.period_id,
                 flow.payment_date.isoformat(),
-                flow.amount_per_unit,
+                None if flow.amount_per_unit is None else to_decimal(flow.amount_per_unit),
                 flow.payment_date_provisional,
             )
             for flow in cash_flows(instrument, sctx.business_date, calendar)

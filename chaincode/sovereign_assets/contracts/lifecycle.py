@@ -55,6 +55,7 @@ from sovereign_assets.domain import (
 from sovereign_assets.domain.calendars import HolidayCalendar
 from sovereign_assets.domain.instruments import DebtInstrument
 from sovereign_assets.domain.lifecycle import LifecycleEvent
+from sovereign_assets.domain.money import to_decimal
 from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     BarRedemption,
@@ -122,8 +123,9 @@ def _start_run(
                 e.kind.value,
                 e.period_id,
                 e.payment_date.isoformat(),
-                e.amount_per_unit,
+                to_decimal(e.amount_per_unit),
                 e.taxable,
+                amount_exact=rules.ratio_text(e.amount_per_unit),
             )
             for e in evolution.effects
         ],
@@ -156,7 +158,7 @@ def _effects(run: PaymentRun) -> list[Effect]:
             FlowKind(e.kind),
             e.period_id,
             date.fromisoformat(e.payment_date),
-            e.amount_per_unit,
+            rules.effect_amount(e.amount_exact, e.amount_per_unit),
             e.taxable,
         )
         for e in run.effects

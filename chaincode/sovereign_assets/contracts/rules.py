@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 from sovereign_assets.domain import (
@@ -269,7 +270,16 @@ def _terms(record: InstrumentRecord, currency: Currency) -> DebtTerms:
         parse_date(spec.issue_date, "issue_date"),
         parse_date(spec.maturity_date, "maturity_date"),
         convention,
+        end_of_month=spec.end_of_month,
+        first_coupon_date=_optional_date(spec.first_coupon_date, "first_coupon_date"),
+        penultimate_coupon_date=_optional_date(
+            spec.penultimate_coupon_date, "penultimate_coupon_date"
+        ),
     )
+
+
+def _optional_date(value: str | None, field: str) -> date | None:
+    return None if value is None else parse_date(value, field)
 
 
 def _fixing_rule(record: InstrumentRecord) -> FixingRule:
@@ -289,6 +299,8 @@ def to_instrument(
     """
     spec = record.spec
     if spec.kind is InstrumentKind.COMMODITY_RESERVE:
+        if spec.end_of_month or spec.first_coupon_date or spec.penultimate_coupon_date:
+            raise DomainError(ErrorCode.INVALID_SCHEDULE, "a commodity token has no coupons")
         if not spec.commodity:
             raise DomainError(ErrorCode.INVALID_TERMS, "a commodity token names its commodity")
         bars = tuple(
@@ -389,6 +401,25 @@ def coupon_period_id(instrument: DebtInstrument, day: date, calendar: HolidayCal
         if day in (period.payment_date, period.accrual_end):
             return period.period_id
     raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no coupon period ends on {day}")
+
+
+_RATIO = re.compile(r"^(0|[1-9][0-9]{0,80})/([1-9][0-9]{0,80})$")
+
+
+def ratio_text(value: Fraction) -> str:
+    """An exact amount per unit as stored in a payment run: ``"numerator/denominator"``."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+def effect_amount(amount_exact: str | None, amount_per_unit: Decimal) -> Fraction:
+    """The exact amount per unit a payment run pays from: ``amount_exact`` when the
+    run recorded it, else (a run recorded before it existed) ``amount_per_unit``."""
+    if amount_exact is None:
+        return Fraction(amount_per_unit)
+    match = _RATIO.match(amount_exact)
+    if match is None:
+        raise invalid(f"amount_exact: {amount_exact!r} is not numerator/denominator")
+    return Fraction(int(match.group(1)), int(match.group(2)))
 
 
 def to_account(record: AccountRecord) -> Account:

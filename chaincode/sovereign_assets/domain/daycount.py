@@ -1,20 +1,33 @@
 """Day-count conventions: how many days, and what fraction of a year, lie between dates.
 
-Owns: :class:`DayCount` and the functions :func:`day_count_days` and
-:func:`accrual_factor`. Act/Act (ICMA) needs the coupon period the dates fall in,
-so it takes the period and the coupon frequency.
+Owns: :class:`DayCount` and the functions :func:`day_count_days`,
+:func:`year_fraction` (exact, a ``Fraction``), :func:`quasi_periods_between` and
+:func:`accrual_factor` (the same number as a 34-digit Decimal, for display).
+
+Act/Act (ICMA) needs the coupon period the dates fall in, so it takes the period's
+*quasi-coupon periods* (ICMA Rule 251): the regular periods of the schedule's roll
+that cover it, and the coupon frequency. A regular period is its own single quasi
+period; a short first (or last) period lies inside one longer quasi period; a long
+first (or last) period spans two or more. The fraction of a year from ``start`` to
+``end`` is the sum, over the quasi periods, of the days of [start, end) inside it
+divided by frequency x its length in days.
 
 Must not import: anything outside the standard library and this package; no clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from .errors import DomainError, ErrorCode
-from .money import in_domain_context
+from .money import to_decimal
+
+QuasiPeriod = tuple[date, date]
+"""One regular (notional) coupon period of a schedule's roll: (start, end)."""
 
 
 class DayCount(StrEnum):
@@ -51,7 +64,54 @@ def day_count_days(convention: DayCount, start: date, end: date) -> int:
     return (end - start).days
 
 
-@in_domain_context
+def quasi_periods_between(quasi: Sequence[QuasiPeriod], start: date, end: date) -> Fraction:
+    """Quasi-coupon periods from ``start`` to ``end`` (exact): the days of [start, end)
+    inside each quasi period over its length, summed. For a regular period this is
+    the share of the period elapsed; over a whole long first period it exceeds 1."""
+    _require_ordered(start, end)
+    if not quasi:
+        raise DomainError(ErrorCode.INVALID_SCHEDULE, "no quasi-coupon period given")
+    if not (quasi[0][0] <= start and end <= quasi[-1][1]):
+        raise DomainError(ErrorCode.INVALID_DATE_RANGE, "dates must lie inside the period")
+    total = Fraction(0)
+    for q_start, q_end in quasi:
+        if not q_start < q_end:
+            raise DomainError(ErrorCode.INVALID_SCHEDULE, "an empty quasi-coupon period")
+        inside = (min(end, q_end) - max(start, q_start)).days
+        if inside > 0:
+            total += Fraction(inside, (q_end - q_start).days)
+    return total
+
+
+def year_fraction(
+    convention: DayCount,
+    start: date,
+    end: date,
+    *,
+    quasi: Sequence[QuasiPeriod] = (),
+    frequency: int | None = None,
+) -> Fraction:
+    """Exact fraction of a year from ``start`` to ``end`` under ``convention``.
+
+    Act/Act (ICMA) needs ``quasi`` (the quasi-coupon periods covering the dates, see
+    the module docstring) and ``frequency``: the result is
+    :func:`quasi_periods_between` / frequency, so a full regular period is exactly
+    1/frequency of a year whatever its length in days.
+    """
+    days = day_count_days(convention, start, end)
+    if convention is DayCount.ACT_365_FIXED:
+        return Fraction(days, 365)
+    if convention is DayCount.ACT_360 or convention is DayCount.THIRTY_360:
+        return Fraction(days, 360)
+    if not quasi or frequency is None:
+        raise DomainError(
+            ErrorCode.INVALID_TERMS, "Act/Act (ICMA) needs the coupon period and frequency"
+        )
+    if type(frequency) is not int or frequency <= 0:
+        raise DomainError(ErrorCode.INVALID_FREQUENCY, f"frequency {frequency!r}")
+    return quasi_periods_between(quasi, start, end) / frequency
+
+
 def accrual_factor(
     convention: DayCount,
     start: date,
@@ -61,23 +121,20 @@ def accrual_factor(
     period_end: date | None = None,
     frequency: int | None = None,
 ) -> Decimal:
-    """Fraction of a year from ``start`` to ``end``; exact Decimal, not rounded.
+    """Fraction of a year from ``start`` to ``end`` as a Decimal (34 significant
+    digits, for display; amounts use the exact :func:`year_fraction`).
 
     For :attr:`DayCount.ACT_ACT_ICMA` the (notional) coupon period containing both
     dates and the coupon ``frequency`` (payments per year) are required: the factor
-    is days / (frequency x days in period), so a full regular period is exactly
-    1/frequency of a year whatever its length in days.
+    is days / (frequency x days in period).
     """
-    days = day_count_days(convention, start, end)
-    if convention is DayCount.ACT_365_FIXED:
-        return Decimal(days) / 365
-    if convention is DayCount.ACT_360 or convention is DayCount.THIRTY_360:
-        return Decimal(days) / 360
-    if period_start is None or period_end is None or frequency is None:
-        raise DomainError(
-            ErrorCode.INVALID_TERMS, "Act/Act (ICMA) needs the coupon period and frequency"
-        )
-    if not (period_start <= start and end <= period_end and period_start < period_end):
-        raise DomainError(ErrorCode.INVALID_DATE_RANGE, "dates must lie inside the period")
-    period_days = (period_end - period_start).days
-    return Decimal(days) / (Decimal(frequency) * period_days)
+    quasi: tuple[QuasiPeriod, ...] = ()
+    if convention is DayCount.ACT_ACT_ICMA:
+        if period_start is None or period_end is None or frequency is None:
+            raise DomainError(
+                ErrorCode.INVALID_TERMS, "Act/Act (ICMA) needs the coupon period and frequency"
+            )
+        if not period_start < period_end:
+            raise DomainError(ErrorCode.INVALID_DATE_RANGE, "dates must lie inside the period")
+        quasi = ((period_start, period_end),)
+    return to_decimal(year_fraction(convention, start, end, quasi=quasi, frequency=frequency))

@@ -9,7 +9,16 @@ by bills, bonds and sukuk) and one record per kind: :class:`TreasuryBill`,
 Units: amounts of face value are ``int`` minor units of the currency; commodity
 quantities are ``int`` milligrams; rates are fractions (``Decimal("0.07")`` = 7 %);
 margins are ``int`` basis points. A cash flow's ``amount_per_unit`` is what one
-minor unit of face receives (``Decimal("0.035")``: a 7 % semi-annual coupon).
+minor unit of face receives, as an exact ``Fraction`` (``Fraction(7, 200)``: a 7 %
+semi-annual coupon): rate x the exact year fraction of the period, so a holder's
+amount is face x that, rounded once (:data:`.money.CASH`).
+
+Floating coupons (PIB floaters, variable-rental sukuk): the rate of a period is the
+benchmark fixed for it plus the margin, set in advance - the fixing is resolved as of
+the period's accrual start (:mod:`.fixings`) - and it accrues on the instrument's own
+day count like a fixed coupon: Act/Act (ICMA) for PIB floaters, so a regular period
+pays exactly (benchmark + margin) / frequency whatever its length in days; Act/365
+for variable-rental sukuk.
 
 Must not import: anything outside the standard library and this package; no clock.
 """
@@ -21,13 +30,26 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from .calendars import BusinessDayConvention, HolidayCalendar
-from .daycount import DayCount, accrual_factor
+from .daycount import DayCount, year_fraction
 from .errors import DomainError, ErrorCode
 from .fixings import FixingRule
-from .money import Currency, in_domain_context, require_decimal, require_positive_amount
-from .schedule import CouponPeriod, generate_schedule, payment_date, require_frequency
+from .money import (
+    Currency,
+    exact,
+    in_domain_context,
+    require_decimal,
+    require_positive_amount,
+)
+from .schedule import (
+    CouponPeriod,
+    ScheduleTerms,
+    payment_date,
+    require_frequency,
+    schedule_from_terms,
+)
 
 _INSTRUMENT_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -98,6 +120,11 @@ class DebtTerms:
     ``issue_date`` / ``maturity_date``: first day of accrual / redemption date
     (unadjusted).
     ``payment_convention``: business-day roll of payment dates.
+    ``end_of_month``: coupon dates are month ends (off by default: the coupon day
+    of the month is kept, as for PIBs).
+    ``first_coupon_date`` / ``penultimate_coupon_date``: an explicitly dated (short
+    or long) first period / an irregular last period; None for the regular roll
+    (see :mod:`.schedule`). A discount instrument takes none of the three.
     """
 
     instrument_id: str
@@ -109,6 +136,9 @@ class DebtTerms:
     issue_date: date
     maturity_date: date
     payment_convention: BusinessDayConvention = BusinessDayConvention.FOLLOWING
+    end_of_month: bool = False
+    first_coupon_date: date | None = None
+    penultimate_coupon_date: date | None = None
 
     def __post_init__(self) -> None:
         if not _INSTRUMENT_ID.match(self.instrument_id):
@@ -120,6 +150,26 @@ class DebtTerms:
             raise _invalid("maturity must be after issue")
         if not self.calendar_id:
             raise _invalid("a calendar id is required")
+        if self.frequency == 0:
+            if self.end_of_month or self.first_coupon_date or self.penultimate_coupon_date:
+                raise DomainError(
+                    ErrorCode.INVALID_SCHEDULE,
+                    "a discount instrument has no coupon dates: end_of_month, "
+                    "first_coupon_date and penultimate_coupon_date do not apply",
+                )
+        else:
+            self.schedule_terms()  # INVALID_SCHEDULE for coupon dates that do not fit
+
+    def schedule_terms(self) -> ScheduleTerms:
+        """The schedule terms (only for coupon-paying instruments)."""
+        return ScheduleTerms(
+            self.issue_date,
+            self.maturity_date,
+            self.frequency,
+            self.end_of_month,
+            self.first_coupon_date,
+            self.penultimate_coupon_date,
+        )
 
     def key(self, version: int = 0) -> InstrumentKey:
         """The key of this instrument at ``version``."""
@@ -130,12 +180,8 @@ class DebtTerms:
         if self.frequency == 0:
             return ()
         _check_calendar(self, calendar)
-        return generate_schedule(
-            self.issue_date,
-            self.maturity_date,
-            self.frequency,
-            calendar=calendar,
-            convention=self.payment_convention,
+        return schedule_from_terms(
+            self.schedule_terms(), calendar=calendar, convention=self.payment_convention
         )
 
 
@@ -301,6 +347,11 @@ def from_milligrams(milligrams: int, unit: WeightUnit) -> Decimal:
     return Decimal(milligrams) / _MG_PER_UNIT[unit]
 
 
+@in_domain_context
+def _fine_weight(parts: int, scale: int) -> Decimal:
+    return Decimal(parts) / scale
+
+
 @dataclass(frozen=True)
 class Bar:
     """One allocated bar in a vault.
@@ -327,8 +378,8 @@ class Bar:
 
     @property
     def fine_weight_mg(self) -> Decimal:
-        """Weight of pure metal, milligrams (exact)."""
-        return Decimal(self.weight_mg * self.fineness) / self.fineness_scale
+        """Weight of pure metal, milligrams (exact: the scale is a power of ten)."""
+        return _fine_weight(self.weight_mg * self.fineness, self.fineness_scale)
 
 
 @dataclass(frozen=True)
@@ -423,15 +474,15 @@ class CashFlow:
     """One scheduled payment.
 
     ``period``: the accrual period (None for a redemption).
-    ``amount_per_unit``: paid per minor unit of face held, exact Decimal; ``None``
-    while a floating amount awaits its fixing.
+    ``amount_per_unit``: paid per minor unit of face held, exact ``Fraction``;
+    ``None`` while a floating amount awaits its fixing.
     ``payment_date_provisional``: see :mod:`.schedule`.
     """
 
     kind: FlowKind
     payment_date: date
     period: CouponPeriod | None
-    amount_per_unit: Decimal | None
+    amount_per_unit: Fraction | None
     payment_date_provisional: bool = False
 
     @property
@@ -440,33 +491,46 @@ class CashFlow:
         return self.period.period_id if self.period is not None else "REDEMPTION"
 
 
-def _margin(bps: int) -> Decimal:
-    return Decimal(bps) * BASIS_POINT
+def _margin(bps: int) -> Fraction:
+    return Fraction(bps, 10_000)
 
 
-@in_domain_context
-def period_amount_per_unit(instrument: DebtInstrument, period: CouponPeriod) -> Decimal | None:
-    """Coupon or rental per unit of face for ``period``; None if the fixing is missing."""
-    terms = instrument.terms
-    factor = accrual_factor(
+def period_year_fraction(terms: DebtTerms, period: CouponPeriod, end: date) -> Fraction:
+    """Exact year fraction of ``period`` from its accrual start to ``end`` (the period
+    end for the whole coupon) under the instrument's day count."""
+    return year_fraction(
         terms.day_count,
         period.accrual_start,
-        period.accrual_end,
-        period_start=period.notional_start,
-        period_end=period.accrual_end,
+        end,
+        quasi=period.quasi_periods,
         frequency=terms.frequency,
     )
+
+
+def period_rate(instrument: DebtInstrument, period: CouponPeriod) -> Fraction | None:
+    """The annual rate of ``period`` (exact); None while a floating one awaits its
+    fixing. Floating: the benchmark fixed for the period + the margin."""
     if isinstance(instrument, FixedRateBond):
-        return instrument.coupon_rate * factor
+        return exact(instrument.coupon_rate)
     if isinstance(instrument, IjaraSukuk) and instrument.rental_kind is RentalKind.FIXED:
         assert instrument.rental_rate is not None
-        return instrument.rental_rate * factor
+        return exact(instrument.rental_rate)
     if isinstance(instrument, FloatingRateBond | IjaraSukuk):
         benchmark = instrument.state.fixing_for(period.period_id)
         if benchmark is None:
             return None
-        return (benchmark + _margin(instrument.margin_bps)) * factor
+        return exact(benchmark) + _margin(instrument.margin_bps)
     raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "a bill has no periodic payments")
+
+
+def period_amount_per_unit(instrument: DebtInstrument, period: CouponPeriod) -> Fraction | None:
+    """Coupon or rental per unit of face for ``period``, exact: rate x the period's
+    year fraction (a short or long period pays for its quasi-coupon periods, ICMA);
+    None if the fixing is missing."""
+    rate = period_rate(instrument, period)
+    if rate is None:
+        return None
+    return rate * period_year_fraction(instrument.terms, period, period.accrual_end)
 
 
 def _flow_kind(instrument: DebtInstrument) -> FlowKind:
@@ -499,5 +563,5 @@ def cash_flows(
     ]
     if terms.maturity_date > as_of:
         payment, provisional = payment_date(terms.maturity_date, terms.payment_convention, calendar)
-        flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Decimal(1), provisional))
+        flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Fraction(1), provisional))
     return tuple(flows)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from fractions import Fraction
 
 from .calendars import HolidayCalendar
 from .errors import DomainError, ErrorCode
@@ -66,8 +66,8 @@ class Effect:
     ``target``: instrument version the holdings must be at to claim.
     ``produced``: version holdings move to once claimed.
     ``period_id``: claim period (a period end date, or "REDEMPTION").
-    ``amount_per_unit``: exact Decimal; a holder receives
-    ``round_cash(face_held * amount_per_unit)``.
+    ``amount_per_unit``: exact ``Fraction``; a holder receives
+    ``round_cash(face_held * amount_per_unit)``, one rounding of one exact product.
     ``taxable``: profit (coupon, rental) as opposed to return of principal.
     """
 
@@ -76,7 +76,7 @@ class Effect:
     kind: FlowKind
     period_id: str
     payment_date: date
-    amount_per_unit: Decimal
+    amount_per_unit: Fraction
     taxable: bool
 
 

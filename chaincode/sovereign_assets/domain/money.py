@@ -13,9 +13,17 @@ Representation:
 - Rates, yields and prices are ``Decimal``. A rate is a fraction: ``Decimal("0.07")``
   for 7 %. A price is per 100 of face value: ``Decimal("95.6574")``.
 
-Precision: 34 significant digits (IEEE 754 decimal128), ROUND_HALF_EVEN for the
-arithmetic itself, traps on invalid operations, division by zero and overflow. The
-stated rounding rules below are the only places a result is cut to its quoted form.
+Exactness: every amount that settles (coupon, rental, accrued interest, redemption,
+consideration, tax) is one exact rational expression (``fractions.Fraction``: face x
+rate x days / (frequency x period days) ...) rounded **once** by its rule below, in
+integer arithmetic. Nothing on that path is a 34-digit Decimal, so an exact half of a
+minor unit is always seen as a half and goes up.
+
+Precision of Decimal work (prices, yields, displays): 34 significant digits (IEEE 754
+decimal128), ROUND_HALF_EVEN for the arithmetic itself, traps on invalid operations,
+division by zero and overflow, in a context built afresh for each domain call
+(:func:`domain_context`): the caller's context never matters. The stated rounding
+rules below are the only places a result is cut to its quoted form.
 
 Must not import: anything outside the standard library; no clock, randomness or I/O.
 """
@@ -34,17 +42,39 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from fractions import Fraction
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from .errors import DomainError, ErrorCode
 
-DECIMAL_CONTEXT = Context(
-    prec=34,
-    rounding=ROUND_HALF_EVEN,
-    traps=[InvalidOperation, DivisionByZero, Overflow],
-)
-"""The one arithmetic context of the domain (34 significant digits)."""
+_PRECISION = 34
+_EMAX = 6144
+_EMIN = -6143
+
+
+def domain_context() -> Context:
+    """A new copy of the one arithmetic context of the domain.
+
+    Every setting is spelled out (precision, rounding, exponent range, clamp, flags,
+    traps), so nothing is inherited from ``decimal.DefaultContext`` or the caller, and
+    each call builds a fresh object: no one can change the context the domain runs in.
+    """
+    return Context(
+        prec=_PRECISION,
+        rounding=ROUND_HALF_EVEN,
+        Emin=_EMIN,
+        Emax=_EMAX,
+        capitals=1,
+        clamp=0,
+        flags=[],
+        traps=[InvalidOperation, DivisionByZero, Overflow],
+    )
+
+
+DECIMAL_CONTEXT = domain_context()
+"""A copy of the domain's context (34 significant digits), for callers that want to
+compute the way the domain does. The domain never reads it: changing it changes nothing."""
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -59,10 +89,44 @@ def in_domain_context(func: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @wraps(func)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with localcontext(DECIMAL_CONTEXT):
+        with localcontext(domain_context()):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+# -- exact rationals ------------------------------------------------------------------
+
+
+def exact(value: Decimal | int | Fraction) -> Fraction:
+    """``value`` as an exact rational (a Decimal converts without loss)."""
+    if isinstance(value, (bool, float)):
+        raise DomainError(ErrorCode.FLOAT_NOT_ALLOWED, "floats are not allowed")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise DomainError(ErrorCode.INVALID_NUMBER, "must be finite")
+        return Fraction(value)
+    return Fraction(require_int(value, "number"))
+
+
+def round_half_up(value: Fraction) -> int:
+    """The integer nearest to ``value``; an exact half goes away from zero (the
+    ``ROUND_HALF_UP`` of :mod:`decimal`). Pure integer arithmetic: no context, no
+    intermediate rounding."""
+    numerator, denominator = value.numerator, value.denominator  # denominator > 0
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return magnitude if numerator >= 0 else -magnitude
+
+
+@in_domain_context
+def to_decimal(value: Fraction | Decimal | int) -> Decimal:
+    """``value`` as a Decimal of 34 significant digits (exact when it terminates
+    within them). For display and for the powers pricing needs; never for an amount
+    that settles, which is rounded from the exact rational."""
+    q = exact(value)
+    return Decimal(q.numerator) / Decimal(q.denominator)
 
 
 @dataclass(frozen=True)
@@ -244,14 +308,23 @@ def round_fixing(rate: Decimal) -> Decimal:
     return _quantize(require_decimal(rate, "fixing"), FIXING_RATE.quantum, ROUND_HALF_UP)
 
 
-def round_cash(amount_minor: Decimal) -> int:
-    """Apply :data:`CASH`: a Decimal amount already in minor units -> int minor units."""
-    return int(_quantize(require_decimal(amount_minor, "cash amount"), Decimal(1), ROUND_HALF_UP))
+def _exact_amount(value: object, field: str) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    return exact(require_decimal(value, field))
 
 
-def round_tax(amount_minor: Decimal) -> int:
-    """Apply :data:`WITHHOLDING_TAX`: a Decimal tax in minor units -> int minor units."""
-    return int(_quantize(require_decimal(amount_minor, "tax amount"), Decimal(1), ROUND_HALF_UP))
+def round_cash(amount_minor: Fraction | Decimal | int) -> int:
+    """Apply :data:`CASH`: an exact amount in minor units -> int minor units.
+
+    Give the whole exact expression (a ``Fraction``: face x rate x days / (frequency x
+    period days) ...); it is rounded here once, half up, in integer arithmetic."""
+    return round_half_up(_exact_amount(amount_minor, "cash amount"))
+
+
+def round_tax(amount_minor: Fraction | Decimal | int) -> int:
+    """Apply :data:`WITHHOLDING_TAX`: an exact tax in minor units -> int minor units."""
+    return round_half_up(_exact_amount(amount_minor, "tax amount"))
 
 
 @in_domain_context
@@ -262,4 +335,4 @@ def amount_at_price(face_minor: int, price_per_100: Decimal) -> int:
     amount and the product rounded once to whole minor units, half up.
     """
     face = require_positive_amount(face_minor, "face amount")
-    return round_cash(Decimal(face) * require_decimal(price_per_100, "price") / 100)
+    return round_cash(face * exact(require_decimal(price_per_100, "price")) / 100)

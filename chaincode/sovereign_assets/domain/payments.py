@@ -14,8 +14,9 @@ most ``batch_size`` of them, skips claims already paid, and returns the next cur
 re-running a batch after a crash plans only what is still unpaid (idempotent), and
 any batch can resume from its cursor.
 
-Amounts (:data:`.money.CASH`): gross = face held x amount per unit, rounded half up
-to whole minor units per holder; tax per :mod:`.tax`; net = gross - tax.
+Amounts (:data:`.money.CASH`): gross = face held x amount per unit (both exact, so
+face x rate x days / (frequency x period days) as one rational), rounded once, half
+up, to whole minor units per holder; tax per :mod:`.tax`; net = gross - tax.
 
 Must not import: anything outside the standard library and this package; no clock.
 """
@@ -29,7 +30,7 @@ from decimal import Decimal
 from .errors import DomainError, ErrorCode
 from .holdings import Ledger
 from .lifecycle import Effect
-from .money import in_domain_context, require_positive_amount, round_cash
+from .money import exact, in_domain_context, require_positive_amount, round_cash
 from .tax import TaxSplit, TaxStatus, WithholdingTable, withhold
 
 
@@ -77,7 +78,7 @@ def compute_payment(
     payment date; principal is paid gross.
     """
     face = require_positive_amount(face_held, "face held")
-    gross = round_cash(Decimal(face) * effect.amount_per_unit)
+    gross = round_cash(face * exact(effect.amount_per_unit))
     rate = table.rate_for(tax_status, effect.payment_date) if effect.taxable else Decimal(0)
     key = ClaimKey(effect.target.instrument_id, effect.period_id, holder_account_id)
     return HolderPayment(key, face, withhold(gross, rate))

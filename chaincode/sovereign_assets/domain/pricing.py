@@ -5,12 +5,17 @@ Owns the market formulas (DOMAIN.md section 2):
 - Bill (discount, Act/365): price per 100 = 100 / (1 + y * d / 365), d = days from
   settlement to maturity; inverse y = (100 / P - 1) * 365 / d.
 - Bond accrued interest (Act/Act ICMA): coupon / frequency * days accrued / days in
-  the (notional) period; other day counts use their accrual factor.
-- Bond dirty price from yield: cash flows discounted at y / frequency per period,
-  the first one over the fractional period f = days(settlement, next coupon) / days
-  in the current period: dirty = sum(CF_k / (1 + y/freq) ** (k + f)), k = 0..n-1.
-  The final period is compounded like the others (no money-market simple-yield
-  switch). Clean = dirty - accrued (per 100).
+  the (notional) period; over a short or long irregular period, the sum of that over
+  its quasi-coupon periods (ICMA Rule 251, :mod:`.daycount`); other day counts use
+  their year fraction. Exact rationals; an amount is rounded once.
+- Bond dirty price from yield: each cash flow is discounted at y / frequency per
+  quasi-coupon period, over the quasi-coupon periods from settlement to its date:
+  dirty = sum(CF_k / (1 + y/freq) ** t_k) with t_0 = quasi periods from settlement to
+  the next coupon (= days(settlement, next coupon) / days in the current period for
+  a regular one) and t_k = t_(k-1) + the quasi periods of period k (1 for a regular
+  period, less or more for a short or long last one). The final period is compounded
+  like the others (no money-market simple-yield switch). Clean = dirty - accrued
+  (per 100).
 - Yield from price: bisection on [-0.5, 5] (i.e. -50 % .. 500 %) with exactly
   :data:`SOLVER_ITERATIONS` halvings - deterministic, no tolerance-driven early exit;
   the bracket width at the end is below 1e-28, far inside the 6-decimal quote.
@@ -26,16 +31,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
-from .daycount import DayCount, accrual_factor
+from .daycount import DayCount, quasi_periods_between, year_fraction
 from .errors import DomainError, ErrorCode
 from .money import (
+    exact,
     in_domain_context,
     require_decimal,
     require_positive_amount,
     round_cash,
     round_price,
     round_yield,
+    to_decimal,
 )
 from .schedule import CouponPeriod, period_containing, require_frequency
 
@@ -87,7 +95,28 @@ def bill_yield(price_per_100: Decimal, days: int) -> Decimal:
 # -- accrued interest ---------------------------------------------------------------
 
 
-@in_domain_context
+def accrued_exact(
+    coupon_rate: Decimal,
+    *,
+    day_count: DayCount,
+    frequency: int,
+    period: CouponPeriod,
+    settlement: date,
+) -> Fraction:
+    """Accrued interest per 1 unit of face at ``settlement`` inside ``period``, exact:
+    rate x year fraction from the period's start (quasi-coupon periods for ICMA)."""
+    rate = exact(require_decimal(coupon_rate, "coupon rate"))
+    if not period.accrual_start <= settlement <= period.accrual_end:
+        raise DomainError(ErrorCode.INVALID_DATE_RANGE, "settlement is outside the period")
+    return rate * year_fraction(
+        day_count,
+        period.accrual_start,
+        settlement,
+        quasi=period.quasi_periods,
+        frequency=frequency,
+    )
+
+
 def accrued_fraction(
     coupon_rate: Decimal,
     *,
@@ -96,22 +125,18 @@ def accrued_fraction(
     period: CouponPeriod,
     settlement: date,
 ) -> Decimal:
-    """Accrued interest per 1 unit of face at ``settlement`` inside ``period``, unrounded."""
-    rate = require_decimal(coupon_rate, "coupon rate")
-    if not period.accrual_start <= settlement <= period.accrual_end:
-        raise DomainError(ErrorCode.INVALID_DATE_RANGE, "settlement is outside the period")
-    factor = accrual_factor(
-        day_count,
-        period.accrual_start,
-        settlement,
-        period_start=period.notional_start,
-        period_end=period.accrual_end,
-        frequency=frequency,
+    """:func:`accrued_exact` as a Decimal (34 significant digits, for display)."""
+    return to_decimal(
+        accrued_exact(
+            coupon_rate,
+            day_count=day_count,
+            frequency=frequency,
+            period=period,
+            settlement=settlement,
+        )
     )
-    return rate * factor
 
 
-@in_domain_context
 def accrued_interest_amount(
     face_minor: int,
     coupon_rate: Decimal,
@@ -123,19 +148,20 @@ def accrued_interest_amount(
 ) -> int:
     """Accrued interest on ``face_minor`` (minor units), rounded by :data:`.money.CASH`.
 
-    Computed from the face amount directly: on PKR 2,000 million this gives
+    One exact expression, face x rate x days / (frequency x period days), rounded
+    once, from the face amount directly: on PKR 2,000 million this gives
     PKR 4,640,883.98, whereas going through a 4-decimal per-100 figure (0.2320)
     would lose PKR 883.98.
     """
     face = require_positive_amount(face_minor, "face amount")
-    fraction = accrued_fraction(
+    fraction = accrued_exact(
         coupon_rate,
         day_count=day_count,
         frequency=frequency,
         period=period,
         settlement=settlement,
     )
-    return round_cash(Decimal(face) * fraction)
+    return round_cash(face * fraction)
 
 
 # -- bonds --------------------------------------------------------------------------
@@ -148,7 +174,8 @@ class CouponBond:
     ``coupon_rate``: per annum, ``Decimal("0.07")`` for 7 % (0 for a zero coupon).
     ``frequency``: coupons per year (2 = semi-annual); also the compounding frequency
     of the yield.
-    ``periods``: the full schedule, oldest first (:func:`.schedule.generate_schedule`).
+    ``periods``: the full schedule, oldest first (:func:`.schedule.generate_schedule`),
+    irregular first and last periods included.
     ``day_count``: accrual convention of the coupons.
     """
 
@@ -163,27 +190,35 @@ class CouponBond:
         if not self.periods:
             raise DomainError(ErrorCode.INVALID_SCHEDULE, "a bond needs at least one period")
 
-    def accrued_per_100(self, settlement: date) -> Decimal:
-        """Unrounded accrued interest per 100 of face at ``settlement``."""
+    def accrued_per_100_exact(self, settlement: date) -> Fraction:
+        """Accrued interest per 100 of face at ``settlement``, exact."""
         period = period_containing(self.periods, settlement)
-        fraction = accrued_fraction(
+        return 100 * accrued_exact(
             self.coupon_rate,
             day_count=self.day_count,
             frequency=self.frequency,
             period=period,
             settlement=settlement,
         )
-        return _HUNDRED * fraction
 
-    def coupon_per_100(self, period: CouponPeriod) -> Decimal:
-        """Unrounded coupon of ``period`` per 100 of face (a stub pays pro rata)."""
-        return _HUNDRED * accrued_fraction(
+    def coupon_per_100_exact(self, period: CouponPeriod) -> Fraction:
+        """Coupon of ``period`` per 100 of face, exact (an irregular period pays for
+        its quasi-coupon periods)."""
+        return 100 * accrued_exact(
             self.coupon_rate,
             day_count=self.day_count,
             frequency=self.frequency,
             period=period,
             settlement=period.accrual_end,
         )
+
+    def accrued_per_100(self, settlement: date) -> Decimal:
+        """Unrounded accrued interest per 100 of face at ``settlement`` (34 digits)."""
+        return to_decimal(self.accrued_per_100_exact(settlement))
+
+    def coupon_per_100(self, period: CouponPeriod) -> Decimal:
+        """Unrounded coupon of ``period`` per 100 of face (34 digits)."""
+        return to_decimal(self.coupon_per_100_exact(period))
 
     def remaining_periods(self, settlement: date) -> tuple[CouponPeriod, ...]:
         """Periods whose coupon a buyer settling on ``settlement`` receives."""
@@ -193,15 +228,19 @@ class CouponBond:
         return tuple(p for p in self.periods if p.number >= current.number)
 
 
+def _quasi_count(period: CouponPeriod, start: date) -> Fraction:
+    """Quasi-coupon periods from ``start`` to the end of ``period`` (the exponent
+    steps of the price formula)."""
+    return quasi_periods_between(period.quasi_periods, start, period.accrual_end)
+
+
 @in_domain_context
 def bond_dirty_price_exact(bond: CouponBond, settlement: date, yield_rate: Decimal) -> Decimal:
     """Unrounded dirty price per 100 (see the module docstring for the formula)."""
     y = require_decimal(yield_rate, "yield")
     remaining = bond.remaining_periods(settlement)
     current = remaining[0]
-    fraction = Decimal((current.accrual_end - settlement).days) / Decimal(
-        (current.accrual_end - current.notional_start).days
-    )
+    fraction = to_decimal(_quasi_count(current, settlement))
     base = 1 + y / bond.frequency
     if base <= 0:
         raise DomainError(ErrorCode.PRICE_OUT_OF_RANGE, "yield below -frequency")
@@ -211,18 +250,19 @@ def bond_dirty_price_exact(bond: CouponBond, settlement: date, yield_rate: Decim
     total = Decimal(0)
     last = len(remaining) - 1
     for k, period in enumerate(remaining):
-        flow = bond.coupon_per_100(period)
-        if k == last:
-            flow += _HUNDRED
+        if k > 0:
+            steps = _quasi_count(period, period.accrual_start)
+            discount *= v if steps == 1 else v ** to_decimal(steps)
+        flow = to_decimal(bond.coupon_per_100_exact(period) + (100 if k == last else 0))
         total += flow * discount
-        discount *= v
     return total
 
 
 @in_domain_context
 def bond_clean_price_exact(bond: CouponBond, settlement: date, yield_rate: Decimal) -> Decimal:
     """Unrounded clean price per 100: dirty minus accrued per 100."""
-    return bond_dirty_price_exact(bond, settlement, yield_rate) - bond.accrued_per_100(settlement)
+    dirty = bond_dirty_price_exact(bond, settlement, yield_rate)
+    return dirty - to_decimal(bond.accrued_per_100_exact(settlement))
 
 
 def bond_clean_price(bond: CouponBond, settlement: date, yield_rate: Decimal) -> Decimal:

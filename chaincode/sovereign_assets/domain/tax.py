@@ -20,7 +20,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .errors import DomainError, ErrorCode
-from .money import in_domain_context, require_decimal, require_non_negative_amount, round_tax
+from .money import (
+    exact,
+    in_domain_context,
+    require_decimal,
+    require_non_negative_amount,
+    round_tax,
+)
 
 
 class TaxStatus(StrEnum):
@@ -101,5 +107,5 @@ def withhold(gross: int, rate: Decimal) -> TaxSplit:
     """Split ``gross`` at ``rate`` (see the module docstring for the rounding)."""
     amount = require_non_negative_amount(gross, "gross")
     tax_rate = require_decimal(rate, "tax rate")
-    tax = round_tax(Decimal(amount) * tax_rate)
+    tax = round_tax(amount * exact(tax_rate))
     return TaxSplit(amount, tax, amount - tax, tax_rate)

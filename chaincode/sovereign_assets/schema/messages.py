@@ -157,6 +157,11 @@ class InstrumentSpec:
     Debt instruments: ``issue_date``, ``maturity_date``, ``day_count`` ("ACT/365F",
     "ACT/ACT-ICMA" ...), ``frequency`` (0 for discount instruments), ``calendar_id``
     (a governance calendar), ``payment_convention``.
+    Coupon dates (optional, coupon-paying instruments only; all default to the regular
+    roll back from maturity): ``end_of_month`` (coupon dates are month ends; default
+    false - the coupon day of the month is kept, as PIBs do), ``first_coupon_date``
+    (an explicitly dated short or long first period; a regular date of the roll),
+    ``penultimate_coupon_date`` (an irregular last period from it to maturity).
     Bills: ``tenor_days``. Fixed bonds: ``coupon_rate`` ("0.07"; "0" = zero coupon).
     Floaters and variable-rental sukuk: ``benchmark_tenor_days``, ``margin_bps``.
     Sukuk: ``rental_kind`` (FIXED, VARIABLE, DISCOUNTED), ``rental_rate``,
@@ -175,6 +180,9 @@ class InstrumentSpec:
     frequency: int = 0
     calendar_id: str | None = None
     payment_convention: str = "FOLLOWING"
+    end_of_month: bool = False
+    first_coupon_date: str | None = None
+    penultimate_coupon_date: str | None = None
     tenor_days: int | None = None
     coupon_rate: Decimal | None = None
     benchmark_tenor_days: int | None = None

@@ -120,13 +120,17 @@ class InstructionRecord:
 @dataclass(frozen=True)
 class EffectRecord:
     """One effect of a payment run: ``kind`` (COUPON, RENTAL, REDEMPTION), claim
-    ``period_id``, ``payment_date``, exact ``amount_per_unit`` and whether it is taxable."""
+    ``period_id``, ``payment_date``, ``amount_per_unit`` (34 significant digits, for
+    reading) and whether it is taxable. ``amount_exact`` is the exact amount per unit
+    as ``"numerator/denominator"`` - what holders are paid from; a run recorded
+    before it existed pays from ``amount_per_unit``."""
 
     kind: str
     period_id: str
     payment_date: str
     amount_per_unit: Decimal
     taxable: bool
+    amount_exact: str | None = None
 
 
 @dataclass(frozen=True)

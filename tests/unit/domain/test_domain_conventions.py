@@ -159,8 +159,8 @@ class TestSchedules:
         assert first.accrual_end == date(2021, 8, 20)
         assert len(periods) == 5
 
-    def test_end_of_month_maturity_keeps_month_ends_through_a_leap_february(self) -> None:
-        periods = generate_schedule(date(2023, 8, 31), date(2025, 2, 28), 4)
+    def test_end_of_month_term_keeps_month_ends_through_a_leap_february(self) -> None:
+        periods = generate_schedule(date(2023, 8, 31), date(2025, 2, 28), 4, end_of_month=True)
         ends = [p.accrual_end for p in periods]
         assert ends == [
             date(2023, 11, 30),

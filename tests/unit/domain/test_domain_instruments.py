@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -47,7 +48,7 @@ from sovereign_assets.domain.lifecycle import (
     MaturityReached,
     evolve,
 )
-from sovereign_assets.domain.money import DECIMAL_CONTEXT, PKR
+from sovereign_assets.domain.money import PKR
 
 PK = pakistan_calendar()
 PKR_100K = PKR.to_minor(100_000)
@@ -172,8 +173,7 @@ class TestCashFlows:
         assert first.kind is FlowKind.RENTAL
         assert first.period is not None
         assert (first.period.accrual_end - first.period.accrual_start).days == 184
-        with localcontext(DECIMAL_CONTEXT):
-            assert first.amount_per_unit == Decimal("0.0875") * 184 / 365
+        assert first.amount_per_unit == Fraction(875, 10_000) * 184 / 365  # exact
 
     def test_floater_amounts_are_unknown_until_fixed(self) -> None:
         flows = cash_flows(FLOATER, date(2021, 4, 22), PK)
@@ -262,8 +262,8 @@ class TestLifecycle:
         final = evolve(bond, MaturityReached(), date(2024, 8, 20), PK)
         kinds = [(e.kind, e.amount_per_unit, e.taxable) for e in final.effects]
         assert kinds == [
-            (FlowKind.COUPON, Decimal("0.045"), True),
-            (FlowKind.REDEMPTION, Decimal(1), False),
+            (FlowKind.COUPON, Fraction(45, 1000), True),
+            (FlowKind.REDEMPTION, Fraction(1), False),
         ]
         assert final.instrument.state.matured
         with pytest.raises(DomainError) as matured:
@@ -303,7 +303,7 @@ class TestLifecycle:
         (effect,) = result.effects
         assert (effect.kind, effect.amount_per_unit, effect.taxable) == (
             FlowKind.REDEMPTION,
-            Decimal(1),
+            Fraction(1),
             False,
         )
 
@@ -382,9 +382,8 @@ class TestSukukForms:
         paid = evolve(fixed.instrument, CouponDateReached("2021-10-29"), date(2021, 10, 29), PK)
         (effect,) = paid.effects
         assert effect.kind is FlowKind.RENTAL
-        with localcontext(DECIMAL_CONTEXT):
-            # (7.45 % - 0.05 %) x 183 / 365
-            assert effect.amount_per_unit == Decimal("0.0740") * 183 / 365
+        # (7.45 % - 0.05 %) x 183 / 365, exact
+        assert effect.amount_per_unit == Fraction(740, 10_000) * 183 / 365
 
     def test_discounted_one_year_sukuk_redeems_at_par(self) -> None:
         discounted = IjaraSukuk(
@@ -395,7 +394,7 @@ class TestSukukForms:
             shariah_approval=SHARIAH_CERT,
         )  # fmt: skip
         (flow,) = cash_flows(discounted, date(2021, 12, 9), PK)
-        assert (flow.kind, flow.amount_per_unit) == (FlowKind.REDEMPTION, Decimal(1))
+        assert (flow.kind, flow.amount_per_unit) == (FlowKind.REDEMPTION, Fraction(1))
         with pytest.raises(DomainError) as err:
             dataclasses.replace(discounted, rental_kind=RentalKind.FIXED)
         assert err.value.code is ErrorCode.INVALID_TERMS

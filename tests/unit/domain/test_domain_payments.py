@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -44,7 +45,7 @@ COUPON = Effect(
     kind=FlowKind.COUPON,
     period_id="2022-02-20",
     payment_date=date(2022, 2, 21),
-    amount_per_unit=Decimal("0.045"),
+    amount_per_unit=Fraction(45, 1000),
     taxable=True,
 )
 TREASURY, FBR = "MOF-PAYING", "FBR-WHT"
@@ -94,7 +95,7 @@ class TestPayingACoupon:
             FlowKind.REDEMPTION,
             "REDEMPTION",
             date(2024, 8, 20),
-            Decimal(1),
+            Fraction(1),
             taxable=False,
         )
         payment = compute_payment(redemption, "A", DENOM, TaxStatus.NON_FILER, TABLE)
@@ -183,7 +184,7 @@ def test_paying_a_period_twice_always_fails_and_changes_nothing(
     face: int, status: TaxStatus, rate: Decimal
 ) -> None:
     effect = Effect(COUPON.target, COUPON.produced, FlowKind.COUPON, "2022-02-20",
-                    date(2022, 2, 21), rate / 2, taxable=True)  # fmt: skip
+                    date(2022, 2, 21), Fraction(rate) / 2, taxable=True)  # fmt: skip
     ledger = Ledger().mint_cash(TREASURY, 10**15)
     payment = compute_payment(effect, "IPS-1", face, status, TABLE)
     book, after = pay(PaymentBook(), ledger, payment, payer_account_id=TREASURY, tax_account_id=FBR)
