@@ -1,0 +1,331 @@
+"""The Fabric CA client against a real ``fabric-ca-server`` 1.5 with TLS on.
+
+CA info; enrolling the bootstrap admin; registering a user with an ``ecert`` attribute and finding
+it in the issued certificate; reenroll; revoking one certificate with a reason and seeing its
+serial in the CRL; revoking an identity; identities list/get/modify/remove; the server's refusals
+as typed errors; an enrollment key that is not in memory (as with an HSM); and interop both ways
+with the official ``fabric-ca-client``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+from fabric_ca import (
+    ATTRIBUTE_OID,
+    AlreadyRevokedError,
+    Attribute,
+    AttributeRequest,
+    AuthenticationError,
+    AuthorizationError,
+    Credentials,
+    Enrollment,
+    FabricCAClient,
+    NotFoundError,
+    RevocationReason,
+    SoftwareKey,
+    certificate_attributes,
+    read_credentials,
+    serial_and_aki,
+    subject_key_identifier,
+    write_msp,
+)
+from sovereign_network import binaries
+from sovereign_network.binaries import BinariesUnavailable, FabricCAInstall
+
+from .ca_server import ADMIN, ADMIN_SECRET, CAServer, free_port, running_ca_server
+
+pytestmark = pytest.mark.network
+
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+@pytest.fixture(scope="module")
+def ca_install() -> FabricCAInstall:
+    try:
+        return binaries.locate_ca()
+    except BinariesUnavailable as exc:
+        reason = " ".join(str(exc).split())
+        pytest.skip(f"Fabric CA binaries unavailable, Fabric CA tests not run: {reason}")
+
+
+@pytest.fixture(scope="module")
+def ca_port() -> int:
+    """SOV_TEST_CA_PORT, or a port the kernel hands out."""
+    configured = os.environ.get("SOV_TEST_CA_PORT")
+    return int(configured) if configured else free_port()
+
+
+@pytest.fixture(scope="module")
+def ca_server(
+    ca_install: FabricCAInstall, ca_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CAServer]:
+    with running_ca_server(ca_install, tmp_path_factory.mktemp("fabric-ca"), ca_port) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def client(ca_server: CAServer) -> FabricCAClient:
+    return ca_server.client()
+
+
+@pytest.fixture(scope="module")
+def admin(client: FabricCAClient) -> Credentials:
+    return client.enroll(ADMIN, ADMIN_SECRET).credentials
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def _issued_by(certificate: bytes, root: x509.Certificate) -> bool:
+    cert = x509.load_pem_x509_certificate(certificate)
+    try:
+        cert.verify_directly_issued_by(root)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _register_and_enroll(
+    client: FabricCAClient, admin: Credentials, prefix: str, **register: object
+) -> tuple[str, str, Enrollment]:
+    name = _new_id(prefix)
+    secret = client.register(admin, name, **register)  # type: ignore[arg-type]
+    return name, secret, client.enroll(name, secret)
+
+
+def test_cainfo_names_the_release_and_chains_to_the_server_root(
+    client: FabricCAClient, ca_server: CAServer
+) -> None:
+    info = client.ca_info()
+    assert info.version == "1.5.21"
+    assert info.root_certificate == x509.load_pem_x509_certificate(ca_server.tls_root.read_bytes())
+    assert info.issuer_public_key  # the Idemix issuer key is published too
+
+
+def test_the_bootstrap_admin_enrolls_with_a_key_the_caller_keeps(
+    client: FabricCAClient,
+) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    enrollment = client.enroll(ADMIN, ADMIN_SECRET, key=key)
+    cert = enrollment.x509
+    assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == ADMIN
+    assert cert.public_key() == key.public_key()
+    assert _issued_by(enrollment.certificate, enrollment.ca_info.root_certificate)
+    assert serialization.load_pem_private_key(enrollment.private_key_pem(), None).public_key() == (
+        key.public_key()
+    )
+
+
+def test_a_registered_user_gets_its_ecert_attribute_in_the_certificate(
+    client: FabricCAClient, admin: Credentials
+) -> None:
+    name = _new_id("investor")
+    secret = client.register(
+        admin,
+        name,
+        affiliation="org1.department1",
+        attributes=[Attribute("role", "investor", ecert=True), Attribute("desk", "fx")],
+        max_enrollments=5,
+    )
+    assert secret  # the CA made one up
+    enrollment = client.enroll(name, secret)
+
+    extension = enrollment.x509.extensions.get_extension_for_oid(ATTRIBUTE_OID).value
+    assert isinstance(extension, x509.UnrecognizedExtension)
+    attrs = json.loads(extension.value)["attrs"]
+    assert attrs["role"] == "investor"
+    assert attrs["hf.EnrollmentID"] == name
+    assert "desk" not in attrs  # not an ecert attribute, and not asked for
+    assert certificate_attributes(enrollment.certificate) == attrs
+
+    asked = client.enroll(name, secret, attributes=[AttributeRequest("desk")])
+    assert certificate_attributes(asked.certificate) == {"desk": "fx"}
+
+
+def test_reenroll_issues_a_new_certificate_for_a_new_or_the_same_key(
+    client: FabricCAClient, admin: Credentials
+) -> None:
+    name, _, first = _register_and_enroll(client, admin, "reenroll")
+    renewed = client.reenroll(first.credentials)
+    assert renewed.x509.subject == first.x509.subject
+    assert renewed.x509.serial_number != first.x509.serial_number
+    assert renewed.x509.public_key() != first.x509.public_key()
+
+    kept = client.reenroll(renewed.credentials, key=renewed.key)
+    assert kept.x509.public_key() == renewed.x509.public_key()
+    assert client.reenroll(kept.credentials).x509.subject.rfc4514_string().startswith(f"CN={name}")
+
+
+def test_revoking_a_certificate_puts_its_serial_in_the_crl(
+    client: FabricCAClient, admin: Credentials
+) -> None:
+    _, _, enrollment = _register_and_enroll(client, admin, "revoked")
+    serial, aki = serial_and_aki(enrollment.certificate)
+
+    result = client.revoke(
+        admin, serial=serial, aki=aki, reason=RevocationReason.KEY_COMPROMISE, gencrl=True
+    )
+    assert [(r.serial, r.aki) for r in result.revoked] == [(serial, aki)]
+    assert result.crl is not None
+    crl = x509.load_pem_x509_crl(result.crl)
+    assert crl.get_revoked_certificate_by_serial_number(enrollment.x509.serial_number)
+    assert crl.is_signature_valid(enrollment.ca_info.root_certificate.public_key())  # type: ignore[arg-type]
+
+    generated = x509.load_pem_x509_crl(client.generate_crl(admin))
+    assert generated.get_revoked_certificate_by_serial_number(enrollment.x509.serial_number)
+
+    with pytest.raises(AuthenticationError):  # a revoked certificate authorizes nothing
+        client.reenroll(enrollment.credentials)
+    with pytest.raises(AlreadyRevokedError) as again:
+        client.revoke(admin, serial=serial, aki=aki)
+    assert again.value.code == 66
+
+
+def test_revoking_an_identity_revokes_its_certificates_and_stops_enrollment(
+    client: FabricCAClient, admin: Credentials
+) -> None:
+    name, secret, first = _register_and_enroll(client, admin, "leaver", max_enrollments=-1)
+    second = client.enroll(name, secret)
+    result = client.revoke(admin, enrollment_id=name, reason="privilegewithdrawn")
+    assert {r.serial for r in result.revoked} == {
+        serial_and_aki(first.certificate)[0],
+        serial_and_aki(second.certificate)[0],
+    }
+    with pytest.raises(AuthenticationError):
+        client.enroll(name, secret)
+
+
+def test_identities_list_get_modify_and_remove(client: FabricCAClient, admin: Credentials) -> None:
+    name = _new_id("teller")
+    client.register(
+        admin, name, secret="s3cret", attributes=[Attribute("role", "bank", ecert=True)]
+    )
+    listed = {i.id: i for i in client.identities(admin)}
+    assert ADMIN in listed
+    assert listed[name].attribute("role") == "bank"
+
+    got = client.identity(admin, name)
+    assert (got.type, got.affiliation, got.attribute("role")) == ("client", "", "bank")
+
+    modified = client.modify_identity(
+        admin,
+        name,
+        affiliation="org2",
+        attributes=[Attribute("role", "primary_dealer", ecert=True)],
+        max_enrollments=2,
+    )
+    assert (modified.affiliation, modified.max_enrollments) == ("org2", 2)
+    assert client.identity(admin, name).attribute("role") == "primary_dealer"
+    enrollment = client.enroll(name, "s3cret")
+    assert certificate_attributes(enrollment.certificate)["role"] == "primary_dealer"
+
+    removed = client.remove_identity(admin, name)
+    assert removed.id == name
+    with pytest.raises(NotFoundError) as missing:
+        client.identity(admin, name)
+    assert missing.value.code == 63
+
+
+def test_refusals_are_typed_by_the_servers_code(client: FabricCAClient, admin: Credentials) -> None:
+    name, secret, user = _register_and_enroll(client, admin, "plain")
+    with pytest.raises(AuthenticationError) as wrong:
+        client.enroll(name, secret + "x")
+    assert (wrong.value.status, wrong.value.code) == (401, 20)
+    assert wrong.value.server_message == "Authentication failure"
+
+    with pytest.raises(AuthorizationError) as not_registrar:
+        client.register(user.credentials, _new_id("nobody"))
+    assert not_registrar.value.code in (42, 43, 71)
+
+    forged = Credentials(user.certificate, SoftwareKey.generate())  # not the certificate's key
+    with pytest.raises(AuthenticationError):
+        client.identity(forged, name)
+
+
+class _ExternalKey:
+    """A key the client cannot see: only sign(digest) and public_key(), as a PKCS#11 token.
+
+    Its signatures are as the key gives them (high S half of the time), as a token's are
+    before Pkcs11Signer normalises them; Fabric CA's verifier requires low S, so normalise.
+    """
+
+    def __init__(self) -> None:
+        self._key = ec.generate_private_key(ec.SECP256R1())
+        self.signed = 0
+
+    def sign(self, digest: bytes) -> bytes:
+        self.signed += 1
+        der = self._key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+        r, s = utils.decode_dss_signature(der)
+        return utils.encode_dss_signature(r, min(s, P256_ORDER - s))
+
+    def public_key(self) -> ec.EllipticCurvePublicKey:
+        return self._key.public_key()
+
+
+def test_an_external_key_enrolls_and_authorizes_calls(
+    client: FabricCAClient, admin: Credentials
+) -> None:
+    name = _new_id("hsm")
+    secret = client.register(admin, name)
+    key = _ExternalKey()
+    enrollment = client.enroll(name, secret, key=key, hosts=["teller.example.com"])
+    assert enrollment.x509.public_key() == key.public_key()
+    assert key.signed == 1  # the certificate request
+    with pytest.raises(TypeError):
+        enrollment.private_key_pem()
+    renewed = client.reenroll(enrollment.credentials, key=key)
+    assert renewed.x509.public_key() == key.public_key()
+    assert key.signed == 3  # and the token, and the second request
+
+
+def test_a_certificate_we_enrolled_works_with_the_official_client(
+    client: FabricCAClient, admin: Credentials, ca_server: CAServer, tmp_path: Path
+) -> None:
+    enrollment = client.enroll(ADMIN, ADMIN_SECRET)
+    paths = write_msp(tmp_path / "msp", enrollment)
+    assert [p.name for p in paths.keystore.iterdir()] == [
+        f"{subject_key_identifier(enrollment.key.public_key())}_sk"
+    ]
+    name = _new_id("seen")
+    client.register(admin, name)
+
+    run = ca_server.fabric_ca_client(
+        tmp_path, "identity", "list", "-u", ca_server.url, "--mspdir", str(tmp_path / "msp")
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"Name: {name}" in run.stdout
+    assert f"Name: {ADMIN}" in run.stdout
+
+
+def test_a_certificate_the_official_client_enrolled_works_with_ours(
+    client: FabricCAClient, admin: Credentials, ca_server: CAServer, tmp_path: Path
+) -> None:
+    name = _new_id("official")
+    secret = client.register(admin, name, attributes=[Attribute("role", "issuer", ecert=True)])
+    host = ca_server.url.removeprefix("https://")
+    run = ca_server.fabric_ca_client(
+        tmp_path, "enroll", "-u", f"https://{name}:{secret}@{host}", "--mspdir", "msp"
+    )
+    assert run.returncode == 0, run.stderr
+    official = read_credentials(tmp_path / "msp")
+
+    renewed = client.reenroll(official)
+    assert certificate_attributes(renewed.certificate)["role"] == "issuer"
+    assert renewed.x509.subject == x509.load_pem_x509_certificate(official.certificate).subject
+    write_msp(tmp_path / "msp", renewed)  # and the official client takes the renewed one
+    run = ca_server.fabric_ca_client(
+        tmp_path, "reenroll", "-u", ca_server.url, "--mspdir", str(tmp_path / "msp")
+    )
+    assert run.returncode == 0, run.stderr
