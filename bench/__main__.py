@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from bench import (
     coupon_batches,
+    dvp_settlement,
     gateway_clients,
     network_startup,
     runtime_vs_go,
+    sdk_vs_go,
     up_under_load,
 )
 
@@ -23,9 +25,11 @@ BENCHES: dict[str, Callable[..., int]] = {
     "gateway": gateway_clients.main,
     "updown": up_under_load.main,
     "runtime": runtime_vs_go.main,
+    "sdk": sdk_vs_go.main,
+    "dvp": dvp_settlement.main,
 }
-TAKE_OPTIONS = {"network", "updown", "runtime"}
-ON_REQUEST = {"updown", "runtime"}
+TAKE_OPTIONS = {"network", "updown", "runtime", "sdk", "dvp"}
+ON_REQUEST = {"updown", "runtime", "sdk", "dvp"}
 
 
 def main(argv: list[str]) -> int:

@@ -62,6 +62,9 @@ class Side:
     """The client's argv before ``MODE FN N C KEYPREFIX``."""
     client_options: tuple[str, ...] = ()
     """Arguments after the positional ones (``--asyncio`` for our SDK)."""
+    org: str | None = None
+    """The org whose Gateway peer the client uses (the consortium's default org if None)."""
+    user: str = "admin"
 
 
 @dataclass
@@ -120,16 +123,19 @@ class Consortium:
     ) -> None:
         self.network.deploy_chaincode(name=name, module=module, server=server)
 
-    def client_env(self, chaincode: str, user: str = "admin") -> dict[str, str]:
+    def client_env(
+        self, chaincode: str, org_name: str | None = None, user: str = "admin"
+    ) -> dict[str, str]:
         """The load clients' environment: the org's Gateway peer, as ``user`` of the org."""
         net = self.network
-        paths = net.layout.user(self.org.key, user)
+        org = self.topology.org(org_name) if org_name else self.org
+        paths = net.layout.user(org.key, user)
         return {
             "PATH": os.environ.get("PATH", ""),
             "HOME": os.environ.get("HOME", ""),
-            "PEER_ENDPOINT": self.org.gateway_peer.address,
-            "TLS_ROOT_CERT": str(net.layout.tls_ca_cert(self.org.key)),
-            "MSP_ID": self.org.msp_id,
+            "PEER_ENDPOINT": org.gateway_peer.address,
+            "TLS_ROOT_CERT": str(net.layout.tls_ca_cert(org.key)),
+            "MSP_ID": org.msp_id,
             "CERT": str(paths.cert),
             "KEY": str(paths.key),
             "CHANNEL": self.topology.channel,
@@ -166,7 +172,7 @@ class Consortium:
     ) -> Result:
         """One closed-loop run of ``side``'s client; chaincode CPU measured around it."""
         result = Result(side.label, mode, concurrency, round_number, calls, load=load_average())
-        env = self.client_env(env_chaincode or side.chaincode)
+        env = self.client_env(env_chaincode or side.chaincode, side.org, side.user)
         if "PYTHONPATH" in os.environ:
             env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         argv = [*side.client, mode, fn, str(calls), str(concurrency), prefix, *side.client_options]
@@ -200,6 +206,56 @@ class Consortium:
         if before is not None and after is not None and result.ok:
             result.chaincode_cpu_ms = 1000 * (after - before) / result.ok
         return result
+
+
+def interleaved(
+    consortium: Consortium,
+    sides: Sequence[Side],
+    *,
+    modes: Sequence[str],
+    concurrencies: Sequence[int],
+    rounds: int,
+    scale: float,
+    run_id: str,
+    functions: tuple[str, str] = ("put", "get"),
+) -> list[Result]:
+    """Every (mode, clients) cell for every side, back to back, the side order alternating.
+
+    Before the rounds each side writes the 50 keys the evaluations read and warms up (its
+    client's connection, its chaincode's servers), untimed.
+    """
+    put, get = functions
+    for side in sides:
+        consortium.run(side, "submit", put, 50, 10, f"{run_id}-seed")
+        consortium.run(side, "evaluate", get, 500, 20, f"{run_id}-seed")
+    print(f"warm; load average {load_average()}", flush=True)
+    results: list[Result] = []
+    for round_number in range(1, rounds + 1):
+        order = list(sides) if round_number % 2 else list(sides)[::-1]
+        for mode in modes:
+            for concurrency in concurrencies:
+                for side in order:
+                    calls = calls_for(mode, concurrency, scale)
+                    prefix = (
+                        f"{run_id}-{round_number}-{concurrency}-{sides.index(side)}"
+                        if mode == "submit"
+                        else f"{run_id}-seed"
+                    )
+                    fn = put if mode == "submit" else get
+                    result = consortium.run(
+                        side, mode, fn, calls, concurrency, prefix, round_number=round_number
+                    )
+                    results.append(result)
+                    print(
+                        f"round {round_number} {mode:<8} x{concurrency:<4} {side.label:<24} "
+                        f"{result.tps:>8.1f} tx/s p50 {result.p50_ms:>7.1f} "
+                        f"p99 {result.p99_ms:>7.1f} failed {result.failed:>4} "
+                        f"client {result.client_cpu_ms:.2f} "
+                        f"chaincode {result.chaincode_cpu_ms or 0:.2f} CPU-ms/tx "
+                        f"load {result.load}",
+                        flush=True,
+                    )
+    return results
 
 
 def how_it_ran(command: str, fabric: FabricInstall, extra: Sequence[str] = ()) -> list[str]:
@@ -310,6 +366,24 @@ def failures(results: Sequence[Result]) -> Iterator[str]:
                 f"{r.side} {r.mode} x{r.concurrency} round {r.round}: {r.failed} failed"
                 f"{': ' + r.error if r.error else ''}"
             )
+
+
+def report(name: str, title: str, results: Sequence[Result], baseline: str, how: list[str]) -> None:
+    """Print how it ran, the markdown table, the median ratios and every failure."""
+    how = [*how, f"load average {load_average()} at the end"]
+    print()
+    print(f"{name} benchmark; " + "; ".join(how))
+    print()
+    print("\n".join(table(results, baseline, title)))
+    print()
+    for side in dict.fromkeys(r.side for r in results):
+        if side != baseline:
+            ratios = median_ratio(results, side, baseline)
+            summary = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items())
+            print(f"median throughput ratio {side} / {baseline}: {summary}")
+    problems = list(failures(results))
+    print("failures:\n  " + "\n  ".join(problems) if problems else "failures: none")
+    sys.stdout.flush()
 
 
 def python_client() -> tuple[str, ...]:

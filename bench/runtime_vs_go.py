@@ -20,22 +20,18 @@ servers together, from ``/proc``).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 from bench import baseline
 from bench.fabric_load import (
     CONCURRENCIES,
     Consortium,
-    Result,
     Side,
     calls_for,
     ensure_fabric,
-    failures,
     how_it_ran,
-    load_average,
-    median_ratio,
-    table,
+    interleaved,
+    report,
 )
 from sovereign_network.binaries import BinariesUnavailable
 
@@ -79,54 +75,20 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ],
     )
-    results: list[Result] = []
-    run_id = f"r{int(time.time())}"
     with Consortium(args.base_port, fabric) as consortium:
         note = consortium.ephemeral_note()
         if note:
             how.append(note)
         consortium.deploy("kvgo", server=[str(go_chaincode)])
         consortium.deploy("kvpy", module=PY_MODULE)
-        for side in sides:  # warm both sides up and write the keys the evaluations read
-            consortium.run(side, "submit", "put", 50, 10, f"{run_id}-seed")
-            consortium.run(side, "evaluate", "get", 500, 20, f"{run_id}-seed")
-        print(f"network up, chaincodes deployed and warm; load average {load_average()}")
-        for round_number in range(1, args.rounds + 1):
-            order = sides if round_number % 2 else sides[::-1]
-            for mode in modes:
-                for concurrency in concurrencies:
-                    for side in order:
-                        calls = calls_for(mode, concurrency, args.scale)
-                        prefix = (
-                            f"{run_id}-{round_number}-{concurrency}"
-                            if mode == "submit"
-                            else f"{run_id}-seed"
-                        )
-                        fn = "put" if mode == "submit" else "get"
-                        result = consortium.run(
-                            side, mode, fn, calls, concurrency, prefix, round_number=round_number
-                        )
-                        results.append(result)
-                        print(
-                            f"round {round_number} {mode:<8} x{concurrency:<4} {side.label:<20} "
-                            f"{result.tps:>8.1f} tx/s p50 {result.p50_ms:>7.1f} "
-                            f"p99 {result.p99_ms:>7.1f} failed {result.failed:>4} "
-                            f"client {result.client_cpu_ms:.2f} "
-                            f"chaincode {result.chaincode_cpu_ms or 0:.2f} CPU-ms/tx "
-                            f"load {result.load}",
-                            flush=True,
-                        )
-    how.append(f"load average {load_average()} at the end")
-    print()
-    print("runtime benchmark; " + "; ".join(how))
-    print()
-    print("\n".join(table(results, GO, "Our chaincode runtime vs the Go shim")))
-    print()
-    ratios = median_ratio(results, OURS, GO)
-    summary = ", ".join(f"{k} {v:.2f}" for k, v in ratios.items())
-    print(f"median throughput ratio ours/Go: {summary}")
-    problems = list(failures(results))
-    if problems:
-        print("failures:\n  " + "\n  ".join(problems))
-    sys.stdout.flush()
+        results = interleaved(
+            consortium,
+            sides,
+            modes=modes,
+            concurrencies=concurrencies,
+            rounds=args.rounds,
+            scale=args.scale,
+            run_id=f"r{int(time.time())}",
+        )
+    report("runtime", "Our chaincode runtime vs the Go shim", results, GO, how)
     return 0

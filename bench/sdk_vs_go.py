@@ -1,0 +1,114 @@
+"""Our Gateway SDK against the official Go and Node clients, on the real consortium, in one run.
+
+Every side drives the same chaincode, the Go baseline on the official Go shim (``kvgo``), through
+Treasury's Gateway peer, with the same closed loop: ``submit put(key_i, i)`` and ``evaluate
+get(key_(i mod 50))`` at 1, 20, 64 and 256 calls in flight. Sides:
+
+* the official Go Gateway client v1.12.0 (``gateway-load-go``, the baseline: the fastest
+  official client);
+* our SDK, synchronous (``bench/load_py.py``: one thread per call in flight);
+* our SDK on asyncio (``bench/load_py.py --asyncio``: one task per call in flight);
+* the official Node client (``bench/node/load_node.js`` on the pinned install in
+  ``tests/interop``), when Node and that install are present.
+
+Each client is its own process, so its CPU per transaction is its own (from the measured
+window, after connecting). Rounds are interleaved, the side order alternating.
+
+    python -m bench sdk [--base-port 29400] [--rounds 2] [--scale 1.0]
+        [--concurrency 1,20,64,256] [--modes submit,evaluate] [--sides go,sync,asyncio,node]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+
+from bench import baseline
+from bench.fabric_load import (
+    CONCURRENCIES,
+    Consortium,
+    Side,
+    calls_for,
+    ensure_fabric,
+    how_it_ran,
+    interleaved,
+    python_client,
+    report,
+)
+from sovereign_network.binaries import BinariesUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_CLIENT = Path(__file__).resolve().parent / "node" / "load_node.js"
+NODE_PACKAGE = ROOT / "tests" / "interop" / "node_modules" / "@hyperledger" / "fabric-gateway"
+GO = "Go client"
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench sdk", description=__doc__)
+    parser.add_argument("--base-port", type=int, default=29400)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the calls per run")
+    parser.add_argument(
+        "--concurrency", default=",".join(str(c) for c in CONCURRENCIES), help="calls in flight"
+    )
+    parser.add_argument("--modes", default="submit,evaluate")
+    parser.add_argument("--sides", default="go,sync,asyncio,node")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv or [])
+    try:
+        fabric = ensure_fabric()
+        go_chaincode, go_client = baseline.go_chaincode(), baseline.go_load_client()
+    except (BinariesUnavailable, baseline.BaselineUnavailable) as exc:
+        print(f"sdk benchmark not run: {exc}")
+        return 3
+    wanted = args.sides.split(",")
+    notes: list[str] = []
+    node = shutil.which("node")
+    available = {
+        "go": Side(GO, "kvgo", (str(go_client),)),
+        "sync": Side("our SDK, sync", "kvgo", python_client()),
+        "asyncio": Side("our SDK, asyncio", "kvgo", python_client(), ("--asyncio",)),
+    }
+    if node and NODE_PACKAGE.is_dir():
+        available["node"] = Side("Node client", "kvgo", (node, str(NODE_CLIENT)))
+    elif "node" in wanted:
+        notes.append("Node client not run: node or tests/interop/node_modules is missing")
+    sides = [available[name] for name in wanted if name in available]
+    if not sides or sides[0].label != GO:
+        print("sdk benchmark: the Go client (go) must be the first side, the baseline")
+        return 2
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    modes = args.modes.split(",")
+    how = how_it_ran(
+        "python -m bench sdk" + (" " + " ".join(argv) if argv else ""),
+        fabric,
+        [
+            "chaincode: the Go baseline (kvgo) on the official Go shim, for every side",
+            f"{args.rounds} interleaved rounds, calls per run: "
+            + ", ".join(
+                f"{m} x{c}: {calls_for(m, c, args.scale)}" for m in modes for c in concurrencies
+            ),
+            *notes,
+        ],
+    )
+    with Consortium(args.base_port, fabric) as consortium:
+        note = consortium.ephemeral_note()
+        if note:
+            how.append(note)
+        consortium.deploy("kvgo", server=[str(go_chaincode)])
+        results = interleaved(
+            consortium,
+            sides,
+            modes=modes,
+            concurrencies=concurrencies,
+            rounds=args.rounds,
+            scale=args.scale,
+            run_id=f"s{int(time.time())}",
+        )
+    report("sdk", "Our Gateway SDK vs the official Go and Node clients", results, GO, how)
+    return 0
