@@ -60,6 +60,12 @@ def instrument_fields(record: InstrumentRecord) -> None:
         ("issue date", spec.issue_date or "-"),
         ("maturity", spec.maturity_date or "-"),
     ]
+    if spec.first_coupon_date:
+        pairs.append(("first coupon", spec.first_coupon_date))
+    if spec.penultimate_coupon_date:
+        pairs.append(("penultimate coupon", spec.penultimate_coupon_date))
+    if spec.end_of_month:
+        pairs.append(("coupon dates", "month ends"))
     if spec.coupon_rate is not None:
         pairs.append(("coupon rate", rate(spec.coupon_rate)))
     if spec.rental_rate is not None:
