@@ -1,12 +1,25 @@
-"""``sov identity``: create client users with role attributes, list them."""
+"""``sov identity``: client users with role attributes, made locally or at an org's Fabric CA.
+
+``create`` and ``list`` (without ``--ca-url``) work on the network home's generated users;
+``register``, ``enroll``, ``reenroll``, ``revoke``, ``crl`` and ``list --ca-url`` talk to a
+Fabric CA.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+
+if TYPE_CHECKING:
+    from fabric_ca import Credentials, Enrollment, FabricCAClient
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group()
@@ -22,6 +35,124 @@ def _parse_attrs(pairs: tuple[str, ...]) -> dict[str, str]:
             fail(f"attribute {pair!r} is not NAME=VALUE", ExitCode.USAGE)
         attrs[name] = value
     return attrs
+
+
+# --- identities at an org's Fabric CA ---------------------------------------------------------
+#
+# These commands talk to a Fabric CA over its REST API (TLS verified against --ca-tls-root). The
+# caller of an authenticated command is the identity in an MSP folder (--msp), as `sov identity
+# enroll` or `fabric-ca-client enroll` writes it; the CA's answers refused map to exit code 7
+# (6 for an identity that does not exist), no answer to 4.
+
+_CA_HELP = {
+    "url": "The CA's URL, https://HOST:PORT [env SOV_CA_URL].",
+    "tls_root": "PEM root certificate the CA's TLS certificate chains to [env SOV_CA_TLS_ROOT].",
+    "name": "The CA's name, on a server hosting several [env SOV_CA_NAME].",
+    "msp": "The caller's MSP folder: signcerts/ and keystore/ [env SOV_CA_MSP].",
+}
+
+
+def _ca_options(*, url_required: bool = True, msp: bool = True) -> Callable[[F], F]:
+    def decorate(command: F) -> F:
+        options = [
+            click.option(
+                "--ca-url", envvar="SOV_CA_URL", required=url_required, help=_CA_HELP["url"]
+            ),
+            click.option(
+                "--ca-tls-root",
+                envvar="SOV_CA_TLS_ROOT",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help=_CA_HELP["tls_root"],
+            ),
+            click.option("--ca-name", envvar="SOV_CA_NAME", help=_CA_HELP["name"]),
+        ]
+        if msp:
+            options.append(
+                click.option(
+                    "--msp",
+                    "msp_dir",
+                    envvar="SOV_CA_MSP",
+                    type=click.Path(file_okay=False, path_type=Path),
+                    help=_CA_HELP["msp"],
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _client(ca_url: str, ca_tls_root: Path | None, ca_name: str | None) -> FabricCAClient:
+    from fabric_ca import FabricCAClient
+
+    try:
+        return FabricCAClient(ca_url, tls_root=ca_tls_root, ca_name=ca_name)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.USAGE)
+
+
+def _caller(msp_dir: Path | None) -> Credentials:
+    from fabric_ca import read_credentials
+
+    if msp_dir is None:
+        fail("give the caller's MSP folder: --msp DIR (or SOV_CA_MSP)", ExitCode.USAGE)
+    try:
+        return read_credentials(msp_dir)
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        fail(f"{exc}; enroll first: sov identity enroll ID --msp {msp_dir}", ExitCode.USAGE)
+
+
+@contextmanager
+def _ca_errors() -> Iterator[None]:
+    """The Fabric CA client's errors as exit codes."""
+    from fabric_ca import (
+        CAConnectionError,
+        CAResponseError,
+        CAServerError,
+        FabricCAError,
+        NotFoundError,
+    )
+
+    try:
+        yield
+    except NotFoundError as exc:
+        fail(str(exc), ExitCode.NOT_FOUND)
+    except CAServerError as exc:
+        fail(str(exc), ExitCode.REFUSED)
+    except (CAConnectionError, CAResponseError) as exc:
+        fail(str(exc), ExitCode.NETWORK)
+    except FabricCAError as exc:
+        fail(str(exc), ExitCode.FAILURE)
+
+
+def _certificate_summary(certificate: bytes) -> dict[str, Any]:
+    from cryptography import x509
+
+    from fabric_ca import certificate_attributes, serial_and_aki
+
+    cert = x509.load_pem_x509_certificate(certificate)
+    serial, aki = serial_and_aki(cert)
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "serial": serial,
+        "aki": aki,
+        "not_after": cert.not_valid_after_utc.isoformat(),
+        "attributes": certificate_attributes(cert),
+    }
+
+
+def _enrolled(settings: Settings, what: str, enrollment: Enrollment, msp_dir: Path) -> None:
+    from fabric_ca import write_msp
+
+    paths = write_msp(msp_dir, enrollment)
+    payload = {"msp": str(msp_dir), "certificate": str(paths.certificate)}
+    payload.update(_certificate_summary(enrollment.certificate))
+    emit(
+        settings,
+        payload,
+        lambda: click.echo(f"{what} {payload['subject']}: {paths.certificate}"),
+    )
 
 
 @identity.command()
@@ -59,11 +190,22 @@ def create(
 
 
 @identity.command(name="list")
+@_ca_options(url_required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
-    """Every org's client users and their attributes."""
+def list_(
+    settings: Settings,
+    ca_url: str | None,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Every org's client users and their attributes; with --ca-url, the CA's identities."""
     settings.as_json = settings.as_json or as_json
+    if ca_url is not None:
+        _list_at_ca(settings, ca_url, ca_tls_root, ca_name, msp_dir)
+        return
     with errors_to_exit_codes():
         net = open_network(settings, need_fabric=False)
         rows: list[dict[str, Any]] = [
@@ -76,5 +218,306 @@ def list_(settings: Settings, as_json: bool) -> None:
         for row in rows:
             shown = ", ".join(f"{k}={v}" for k, v in sorted(row["attributes"].items()))
             click.echo(f"{row['org']:<16}{row['name']:<16}{shown}")
+
+    emit(settings, rows, human)
+
+
+@identity.command()
+@click.argument("enrollment_id")
+@_ca_options(msp=False)
+@click.option(
+    "--secret",
+    envvar="SOV_CA_SECRET",
+    prompt=True,
+    hide_input=True,
+    help="The enrollment secret [env SOV_CA_SECRET; asked for if not given].",
+)
+@click.option(
+    "--msp",
+    "msp_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The MSP folder to write: signcerts/, keystore/ (the new key), cacerts/.",
+)
+@click.option(
+    "--attr-req", "attr_reqs", multiple=True, help="Ask for this attribute only (repeatable)."
+)
+@click.option("--host", "hosts", multiple=True, help="A subject alternative name (repeatable).")
+@click.option("--profile", help="The CA's signing profile (tls for a TLS certificate).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def enroll(
+    settings: Settings,
+    enrollment_id: str,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    secret: str,
+    msp_dir: Path,
+    attr_reqs: tuple[str, ...],
+    hosts: tuple[str, ...],
+    profile: str | None,
+    as_json: bool,
+) -> None:
+    """Enroll ENROLLMENT_ID at the CA: a new key, its certificate, into the --msp folder."""
+    from fabric_ca import AttributeRequest
+
+    settings.as_json = settings.as_json or as_json
+    client = _client(ca_url, ca_tls_root, ca_name)
+    with _ca_errors():
+        enrollment = client.enroll(
+            enrollment_id,
+            secret,
+            hosts=hosts,
+            attributes=[AttributeRequest(a) for a in attr_reqs] if attr_reqs else None,
+            profile=profile,
+        )
+    _enrolled(settings, "enrolled", enrollment, msp_dir)
+
+
+@identity.command()
+@_ca_options()
+@click.option("--keep-key", is_flag=True, help="Certify the current key instead of a new one.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def reenroll(
+    settings: Settings,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+    keep_key: bool,
+    as_json: bool,
+) -> None:
+    """Renew the certificate in the --msp folder (a new key unless --keep-key); rewrite it."""
+    from fabric_ca import KeySigner
+
+    settings.as_json = settings.as_json or as_json
+    client = _client(ca_url, ca_tls_root, ca_name)
+    caller = _caller(msp_dir)
+    assert msp_dir is not None
+    with _ca_errors():
+        key = caller.signer if keep_key and isinstance(caller.signer, KeySigner) else None
+        enrollment = client.reenroll(caller, key=key)
+    _enrolled(settings, "reenrolled", enrollment, msp_dir)
+
+
+@identity.command()
+@click.argument("enrollment_id")
+@_ca_options()
+@click.option("--secret", help="The enrollment secret (the CA makes one up if not given).")
+@click.option(
+    "--type",
+    "identity_type",
+    default="client",
+    show_default=True,
+    help="peer, orderer, admin, client, ...",
+)
+@click.option("--affiliation", default="", help="e.g. org1.department1 (default: the root).")
+@click.option("--role", help="The role attribute, put into certificates (role=ROLE:ecert).")
+@click.option(
+    "--attr",
+    "attrs",
+    multiple=True,
+    help="An attribute NAME=VALUE, or NAME=VALUE:ecert to put it into certificates (repeatable).",
+)
+@click.option("--max-enrollments", type=int, help="How often it may enroll (-1: unlimited).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def register(
+    settings: Settings,
+    enrollment_id: str,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+    secret: str | None,
+    identity_type: str,
+    affiliation: str,
+    role: str | None,
+    attrs: tuple[str, ...],
+    max_enrollments: int | None,
+    as_json: bool,
+) -> None:
+    """Register ENROLLMENT_ID at the CA as the registrar in --msp; print its secret."""
+    from fabric_ca import Attribute
+
+    settings.as_json = settings.as_json or as_json
+    try:
+        attributes = [Attribute.parse(a) for a in attrs]
+    except ValueError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    if role:
+        attributes.append(Attribute("role", role, ecert=True))
+    client = _client(ca_url, ca_tls_root, ca_name)
+    caller = _caller(msp_dir)
+    with _ca_errors():
+        issued = client.register(
+            caller,
+            enrollment_id,
+            secret=secret,
+            identity_type=identity_type,
+            affiliation=affiliation,
+            attributes=attributes,
+            max_enrollments=max_enrollments,
+        )
+    payload = {"id": enrollment_id, "secret": issued}
+    emit(settings, payload, lambda: click.echo(f"registered {enrollment_id}; secret: {issued}"))
+
+
+@identity.command()
+@click.argument("enrollment_id", required=False)
+@_ca_options()
+@click.option(
+    "--certificate",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Revoke this certificate (PEM) only.",
+)
+@click.option("--serial", help="Revoke the certificate with this serial (hex) ...")
+@click.option("--aki", help="... and this authority key identifier (hex).")
+@click.option(
+    "--reason",
+    default="unspecified",
+    show_default=True,
+    help="keycompromise, affiliationchanged, superseded, cessationofoperation, "
+    "privilegewithdrawn, ... (RFC 5280).",
+)
+@click.option("--gencrl", is_flag=True, help="Have the CA make its new CRL too.")
+@click.option(
+    "--crl-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write that CRL (PEM).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def revoke(
+    settings: Settings,
+    enrollment_id: str | None,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+    certificate: Path | None,
+    serial: str | None,
+    aki: str | None,
+    reason: str,
+    gencrl: bool,
+    crl_out: Path | None,
+    as_json: bool,
+) -> None:
+    """Revoke ENROLLMENT_ID (every certificate; it can no longer enroll), or one certificate."""
+    from fabric_ca import RevocationReason, serial_and_aki
+
+    settings.as_json = settings.as_json or as_json
+    if certificate is not None:
+        serial, aki = serial_and_aki(certificate.read_bytes())
+    if enrollment_id is None and serial is None:
+        fail("name an ENROLLMENT_ID, a --certificate, or a --serial and --aki", ExitCode.USAGE)
+    try:
+        why = RevocationReason(reason.lower())
+    except ValueError:
+        choices = ", ".join(r.value for r in RevocationReason)
+        fail(f"unknown reason {reason!r}; one of: {choices}", ExitCode.USAGE)
+    client = _client(ca_url, ca_tls_root, ca_name)
+    caller = _caller(msp_dir)
+    with _ca_errors():
+        try:
+            result = client.revoke(
+                caller,
+                enrollment_id=enrollment_id,
+                serial=serial,
+                aki=aki,
+                reason=why,
+                gencrl=gencrl or crl_out is not None,
+            )
+        except ValueError as exc:
+            fail(str(exc), ExitCode.USAGE)
+    if crl_out is not None and result.crl is not None:
+        crl_out.write_bytes(result.crl)
+    payload: dict[str, Any] = {
+        "revoked": [{"serial": r.serial, "aki": r.aki} for r in result.revoked],
+        "reason": why.value,
+    }
+    if crl_out is not None:
+        payload["crl"] = str(crl_out)
+
+    def human() -> None:
+        for r in result.revoked:
+            click.echo(f"revoked serial {r.serial} (aki {r.aki}): {why.value}")
+        if crl_out is not None:
+            click.echo(f"CRL: {crl_out}")
+
+    emit(settings, payload, human)
+
+
+@identity.command()
+@_ca_options()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CRL (PEM) here instead of printing it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def crl(
+    settings: Settings,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """The CA's certificate revocation list (the caller needs hf.GenCRL)."""
+    from cryptography import x509
+
+    settings.as_json = settings.as_json or as_json
+    client = _client(ca_url, ca_tls_root, ca_name)
+    caller = _caller(msp_dir)
+    with _ca_errors():
+        pem = client.generate_crl(caller)
+    if out is not None:
+        out.write_bytes(pem)
+    parsed = x509.load_pem_x509_crl(pem)
+    payload: dict[str, Any] = {
+        "revoked": [format(r.serial_number, "x") for r in parsed],
+        "next_update": parsed.next_update_utc.isoformat() if parsed.next_update_utc else None,
+    }
+    if out is not None:
+        payload["crl"] = str(out)
+    else:
+        payload["pem"] = pem.decode("ascii")
+
+    def human() -> None:
+        if out is None:
+            click.echo(pem.decode("ascii"), nl=False)
+        else:
+            click.echo(f"CRL with {len(payload['revoked'])} revoked certificate(s): {out}")
+
+    emit(settings, payload, human)
+
+
+def _list_at_ca(
+    settings: Settings,
+    ca_url: str,
+    ca_tls_root: Path | None,
+    ca_name: str | None,
+    msp_dir: Path | None,
+) -> None:
+    client = _client(ca_url, ca_tls_root, ca_name)
+    caller = _caller(msp_dir)
+    with _ca_errors():
+        identities = client.identities(caller)
+    rows = [i.to_json() for i in identities]
+
+    def human() -> None:
+        for row in rows:
+            shown = ", ".join(
+                f"{a['name']}={a['value']}{':ecert' if a['ecert'] else ''}"
+                for a in sorted(row["attrs"], key=lambda a: str(a["name"]))
+                if not str(a["name"]).startswith("hf.")
+            )
+            where = row["affiliation"] or "-"
+            click.echo(f"{row['id']:<24}{row['type']:<10}{where:<20}{shown}")
 
     emit(settings, rows, human)

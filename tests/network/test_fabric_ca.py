@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
@@ -329,3 +330,140 @@ def test_a_certificate_the_official_client_enrolled_works_with_ours(
         tmp_path, "reenroll", "-u", ca_server.url, "--mspdir", str(tmp_path / "msp")
     )
     assert run.returncode == 0, run.stderr
+
+
+# --- sov identity against the same server --------------------------------------------------
+
+
+def _sov(ca_server: CAServer, *args: str) -> Result:
+    from sovereign_cli.main import cli
+
+    env = {"SOV_CA_URL": ca_server.url, "SOV_CA_TLS_ROOT": str(ca_server.tls_root)}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_sov_identity_register_enroll_list_reenroll_revoke_crl(
+    ca_server: CAServer, tmp_path: Path
+) -> None:
+    admin_msp, dealer_msp = str(tmp_path / "admin"), str(tmp_path / "dealer")
+    enrolled = _sov(
+        ca_server,
+        "--json",
+        "identity",
+        "enroll",
+        ADMIN,
+        "--secret",
+        ADMIN_SECRET,
+        "--msp",
+        admin_msp,
+    )
+    assert enrolled.exit_code == 0, enrolled.output
+    assert json.loads(enrolled.output)["subject"].startswith(f"CN={ADMIN}")
+
+    name = _new_id("dealer")
+    registered = _sov(
+        ca_server,
+        "--json",
+        "identity",
+        "register",
+        name,
+        "--msp",
+        admin_msp,
+        "--role",
+        "primary_dealer",
+        "--attr",
+        "desk=rates",
+        "--affiliation",
+        "org1",
+    )
+    assert registered.exit_code == 0, registered.output
+    secret = json.loads(registered.output)["secret"]
+
+    mine = _sov(
+        ca_server, "--json", "identity", "enroll", name, "--secret", secret, "--msp", dealer_msp
+    )
+    assert mine.exit_code == 0, mine.output
+    first = json.loads(mine.output)
+    assert first["attributes"]["role"] == "primary_dealer"
+    assert "desk" not in first["attributes"]
+
+    listed = _sov(ca_server, "--json", "identity", "list", "--msp", admin_msp)
+    assert listed.exit_code == 0, listed.output
+    rows = {row["id"]: row for row in json.loads(listed.output)}
+    assert rows[name]["affiliation"] == "org1"
+    assert {"name": "desk", "value": "rates", "ecert": False} in rows[name]["attrs"]
+    human = _sov(ca_server, "identity", "list", "--msp", admin_msp)
+    assert "role=primary_dealer:ecert" in human.output
+
+    renewed = _sov(ca_server, "--json", "identity", "reenroll", "--msp", dealer_msp)
+    assert renewed.exit_code == 0, renewed.output
+    second = json.loads(renewed.output)
+    assert second["serial"] != first["serial"]
+    kept = _sov(ca_server, "--json", "identity", "reenroll", "--msp", dealer_msp, "--keep-key")
+    assert kept.exit_code == 0, kept.output
+    assert len(list((tmp_path / "dealer" / "keystore").iterdir())) == 1
+
+    crl_file = tmp_path / "after-revoke.pem"
+    revoked = _sov(
+        ca_server,
+        "--json",
+        "identity",
+        "revoke",
+        "--msp",
+        admin_msp,
+        "--certificate",
+        str(tmp_path / "dealer" / "signcerts" / "cert.pem"),
+        "--reason",
+        "superseded",
+        "--crl-out",
+        str(crl_file),
+    )
+    assert revoked.exit_code == 0, revoked.output
+    serial = json.loads(kept.output)["serial"]
+    assert [r["serial"] for r in json.loads(revoked.output)["revoked"]] == [serial]
+    assert x509.load_pem_x509_crl(crl_file.read_bytes()).get_revoked_certificate_by_serial_number(
+        int(serial, 16)
+    )
+
+    crl = _sov(ca_server, "--json", "identity", "crl", "--msp", admin_msp)
+    assert crl.exit_code == 0, crl.output
+    assert serial in json.loads(crl.output)["revoked"]
+
+    # The revoked certificate authorizes nothing: refused, exit code 7.
+    refused = _sov(ca_server, "identity", "reenroll", "--msp", dealer_msp)
+    assert refused.exit_code == 7, refused.output
+    assert "code 20" in refused.output
+
+
+def test_sov_identity_refusals_and_usage_errors(ca_server: CAServer, tmp_path: Path) -> None:
+    wrong = _sov(
+        ca_server, "identity", "enroll", ADMIN, "--secret", "nope", "--msp", str(tmp_path / "x")
+    )
+    assert wrong.exit_code == 7
+    assert "code 20: Authentication failure" in wrong.output
+    assert not (tmp_path / "x").exists()
+
+    no_msp = _sov(ca_server, "identity", "register", "someone", "--msp", str(tmp_path / "none"))
+    assert no_msp.exit_code == 2
+    assert "enroll first" in no_msp.output
+
+    admin_msp = str(tmp_path / "admin")
+    assert (
+        _sov(
+            ca_server, "identity", "enroll", ADMIN, "--secret", ADMIN_SECRET, "--msp", admin_msp
+        ).exit_code
+        == 0
+    )
+    bad_reason = _sov(
+        ca_server, "identity", "revoke", "someone", "--msp", admin_msp, "--reason", "bored"
+    )
+    assert bad_reason.exit_code == 2
+    assert "keycompromise" in bad_reason.output
+    unknown = _sov(ca_server, "identity", "revoke", _new_id("ghost"), "--msp", admin_msp)
+    assert unknown.exit_code == 6, unknown.output
+
+    elsewhere = CAServer(
+        f"https://127.0.0.1:{free_port()}", ca_server.tls_root, tmp_path, ca_server.install
+    )
+    unreachable = _sov(elsewhere, "identity", "enroll", ADMIN, "--secret", "x", "--msp", admin_msp)
+    assert unreachable.exit_code == 4
