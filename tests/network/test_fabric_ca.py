@@ -9,8 +9,12 @@ with the official ``fabric-ca-client``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -467,3 +471,89 @@ def test_sov_identity_refusals_and_usage_errors(ca_server: CAServer, tmp_path: P
     )
     unreachable = _sov(elsewhere, "identity", "enroll", ADMIN, "--secret", "x", "--msp", admin_msp)
     assert unreachable.exit_code == 4
+
+
+# --- an enrollment key on a PKCS#11 token --------------------------------------------------
+
+SOFTHSM_LIBRARIES = (
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/local/lib/softhsm/libsofthsm2.so",
+)
+
+# Runs in its own process: a PKCS#11 library is initialised once per process with the token
+# directory of its first user, so the token here must not meet the unit tier's token.
+HSM_ENROLLMENT = """
+import json, sys
+import pkcs11
+from pkcs11 import Attribute, KeyType
+from pkcs11.util.ec import encode_named_curve_parameters
+from fabric_ca import FabricCAClient
+from fabric_gateway.pkcs11 import Pkcs11Signer
+
+url, root, name, secret, library = sys.argv[1:6]
+token = pkcs11.lib(library).get_token(token_label="ca-test")
+with token.open(rw=True, user_pin="1234") as session:
+    params = session.create_domain_parameters(
+        KeyType.EC, {Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True
+    )
+    params.generate_keypair(store=True, label="enrollment", id=b"\\x01")
+client = FabricCAClient(url, tls_root=root)
+with Pkcs11Signer(library, token_label="ca-test", pin="1234", key_label="enrollment") as signer:
+    first = client.enroll(name, secret, key=signer)
+    signer.check_certificate(first.certificate)
+    second = client.reenroll(first.credentials, key=signer)
+    signer.check_certificate(second.certificate)
+    print(json.dumps({"first": first.certificate.decode(), "second": second.certificate.decode()}))
+"""
+
+
+def test_an_hsm_key_enrolls_and_reenrolls_without_leaving_the_token(
+    client: FabricCAClient, admin: Credentials, ca_server: CAServer, tmp_path: Path
+) -> None:
+    library = os.environ.get("SOFTHSM2_LIB") or next(
+        (path for path in SOFTHSM_LIBRARIES if Path(path).is_file()), None
+    )
+    if shutil.which("softhsm2-util") is None or library is None:
+        pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2)")
+    if importlib.util.find_spec("pkcs11") is None:
+        pytest.skip("python-pkcs11 is not installed (pip install '.[hsm]')")
+    (tmp_path / "tokens").mkdir()
+    config = tmp_path / "softhsm2.conf"
+    config.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    env = {**os.environ, "SOFTHSM2_CONF": str(config)}
+    token_args = ["--init-token", "--free", "--label", "ca-test", "--pin", "1234"]
+    subprocess.run(
+        ["softhsm2-util", *token_args, "--so-pin", "12345678"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    name = _new_id("hsm")
+    secret = client.register(admin, name, attributes=[Attribute("role", "bank", ecert=True)])
+
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            HSM_ENROLLMENT,
+            ca_server.url,
+            str(ca_server.tls_root),
+            name,
+            secret,
+            library,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    issued = json.loads(run.stdout)
+    first = x509.load_pem_x509_certificate(issued["first"].encode())
+    second = x509.load_pem_x509_certificate(issued["second"].encode())
+    assert certificate_attributes(first)["role"] == "bank"
+    assert first.public_key() == second.public_key()
+    assert first.serial_number != second.serial_number
