@@ -36,7 +36,7 @@ venv: $(STAMP)
 # there, or builds them); prints what is missing when they cannot be had.
 fabric: $(STAMP)
 	@for release in $(FABRIC_RELEASE_2_5) $(FABRIC_CA_RELEASE) $(FABRIC_RELEASE); do \
-	  $(PY) -m sovereign_network.binaries install "$$release" || exit $$?; done
+	  $(PY) -m sovereign_network.binaries install "$$release" >/dev/null || exit $$?; done
 	-@$(PY) -m sovereign_network.binaries ensure
 
 lint: $(STAMP)

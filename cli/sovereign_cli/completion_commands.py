@@ -12,7 +12,7 @@ import click
 @click.command()
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:
-    """Print the completion script; e.g. `eval "$(sov completion bash)"`."""
+    """Print the shell completion script (use: eval "$(sov completion bash)")."""
     # click generates the script when the program runs with _SOV_COMPLETE set.
     env = {**os.environ, "_SOV_COMPLETE": f"{shell}_source"}
     script = subprocess.run(

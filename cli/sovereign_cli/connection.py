@@ -31,11 +31,19 @@ def resolve_signer(net: Network, as_user: str | None) -> tuple[Org, str]:
         return net.topology.orgs[0], DEFAULT_SIGNER
     org_name, sep, user = as_user.partition("/")
     if sep:
-        org = net.topology.org(org_name)
+        from sovereign_network.topology import TopologyError
+
+        try:
+            org = net.topology.org(org_name)
+        except TopologyError as exc:  # an unknown org is a name not found, like a user
+            fail(str(exc), ExitCode.NOT_FOUND)
         if user != DEFAULT_SIGNER and user not in net.users(org):
             fail(f"{org.msp_id} has no user {user!r}", ExitCode.NOT_FOUND)
         return org, user
-    owners = [org for org in net.topology.orgs if as_user in net.users(org)]
+    # Every org has an admin, so a bare admin never names one.
+    owners = [
+        org for org in net.topology.orgs if as_user == DEFAULT_SIGNER or as_user in net.users(org)
+    ]
     if len(owners) == 1:
         return owners[0], as_user
     if not owners:

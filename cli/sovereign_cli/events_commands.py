@@ -79,6 +79,11 @@ def watch(
     from sovereign_client.events import watch as follow
 
     checkpointer = _checkpointer(checkpoint) if checkpoint is not None else None
+    resumes = checkpointer is not None and checkpointer.block_number is not None
+    if start_block is None and not resumes:
+        # Without a place to start, Deliver begins at the next block: say so, since a
+        # quiet network then prints nothing until something commits.
+        click.echo("waiting for new events (--start-block 0 shows them all)", err=True)
     shown = 0
     with errors_to_exit_codes(), connection.gateway_network(settings) as ledger:
         stream = follow(

@@ -59,14 +59,14 @@ def down(settings: Settings, purge: bool, as_json: bool) -> None:
         fail(f"no network in {settings.home}: nothing to stop", ExitCode.NOT_FOUND)
     with errors_to_exit_codes():
         net = open_network(settings, need_fabric=False)
-        if not net.is_up() and not purge:
-            fail(f"the network in {settings.home} is not running", ExitCode.NOT_FOUND)
+        # Stopping a stopped network succeeds (scripts may run it twice); it says so.
         stopped = net.down(purge=purge)
     emit(
         settings,
         {"stopped": stopped, "purged": purge},
         lambda: click.echo(
-            f"stopped {len(stopped)} processes" + (", data purged" if purge else "")
+            (f"stopped {len(stopped)} processes" if stopped else "nothing was running")
+            + (", data purged" if purge else "")
         ),
     )
 
@@ -84,7 +84,9 @@ def status(settings: Settings, as_json: bool) -> None:
 
     def human() -> None:
         click.echo(f"home      {report['home']}")
-        click.echo(f"channel   {report['channel']}  height {report['block_height']}")
+        height = report["block_height"]
+        shown = "-" if height is None else height
+        click.echo(f"channel   {report['channel']}  height {shown}")
         for o in report["orderers"]:
             click.echo(f"{o['name']:<22}{o['address']:<18}{'up' if o['running'] else 'down'}")
         for org in report["orgs"]:
@@ -109,8 +111,10 @@ def logs(settings: Settings, process: str | None, lines: int) -> None:
     if not log_dir.is_dir():
         fail(f"no logs in {settings.home}", ExitCode.NOT_FOUND)
     if process is None:
-        for path in sorted(log_dir.glob("*.log")):
-            click.echo(f"{path.stem:<24}{path}")
+        paths = sorted(log_dir.glob("*.log"))
+        width = max((len(path.stem) for path in paths), default=0) + 2
+        for path in paths:
+            click.echo(f"{path.stem:<{width}}{path}")
         return
     path = log_dir / f"{process}.log"
     if not path.is_file():

@@ -104,13 +104,22 @@ def reconcile(
         )
         cash_line = f"cash in {len(balances)} account(s): {rupees(in_accounts)}"
         if expect_cash is not None:
-            cash_line += f" = minted {rupees(expect_cash)} {_verdict(cash_ok)}"
+            cash_line += f" = expected {rupees(expect_cash)} {_verdict(cash_ok)}"
         click.echo(cash_line)
         tax_line = f"tax authority {tax_account}: {rupees(tax_held)}"
         if expect_tax is not None:
-            tax_line += f" = tax withheld {rupees(expect_tax)} {_verdict(tax_ok)}"
+            tax_line += f" = expected {rupees(expect_tax)} {_verdict(tax_ok)}"
         click.echo(tax_line)
-        click.echo("register reconciled" if mismatches == 0 else f"{mismatches} MISMATCH(ES)")
+        unchecked = [
+            name for name, wanted in (("cash", expect_cash), ("tax", expect_tax)) if wanted is None
+        ]
+        if mismatches:
+            click.echo(f"{mismatches} MISMATCH(ES)")
+        elif unchecked:
+            flags = " and ".join(f"--expect-{name}" for name in unchecked)
+            click.echo(f"holdings reconciled; {' and '.join(unchecked)} not checked (give {flags})")
+        else:
+            click.echo("register reconciled")
 
     emit(settings, payload, human)
     if mismatches:

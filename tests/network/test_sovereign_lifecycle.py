@@ -69,4 +69,4 @@ def test_the_readme_gateway_example_runs_as_written(
     before, after = namespace["before"], namespace["after"]
     assert isinstance(before, dict)
     assert isinstance(after, dict)
-    assert after["amount"] == before["amount"] + 100
+    assert after["amount"] == before["amount"] + 150
