@@ -30,7 +30,7 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -400,17 +400,21 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def closing_hint(home: Path, default: Path) -> list[str]:
+def closing_hint(home: Path, default: Path, totals: Mapping[str, int] | None = None) -> list[str]:
     """How to look at the network the demo leaves running: commands that run as written
-    (global options before the command group)."""
+    (global options before the command group). With the report's ``totals`` (minor units
+    ``minted`` and ``tax``), the reconciliation checks cash and tax too."""
     sov = "sov" if home == default else f"sov --home {shlex.quote(str(home))}"
     registrar = f"{sov} --as {REGISTRAR}"
+    expected = ""
+    if totals is not None:
+        expected = f" --expect-cash {totals['minted']} --expect-tax {totals['tax']}"
     return [
         f"The network is still running in {home}. Inspect it with:",
         f"  {sov} network status",
         f"  {registrar} instrument list",
-        f"  {registrar} holding list --instrument {BOND}",
-        f"  {registrar} report reconcile",
+        f"  {registrar} cash balance SGL-ALPHA",
+        f"  {registrar} report reconcile{expected}",
         f"Stop it with: {sov} network down   (add --purge to delete its data)",
     ]
 
@@ -485,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     state = "reconciled" if report.reconciled else "NOT reconciled"
     click.echo(f"\nregister {state}; demo took {elapsed:.1f}s")
-    for line in closing_hint(home, default):
+    for line in closing_hint(home, default, report.totals):
         click.echo(line)
     return 0 if report.reconciled else 1
 

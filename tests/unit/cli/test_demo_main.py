@@ -63,8 +63,14 @@ def test_the_closing_hint_puts_global_options_before_the_group(tmp_path: Path) -
     assert any(
         line.startswith(f"Stop it with: sov --home {quoted} network down") for line in elsewhere
     )
-    groups = {"network", "instrument", "holding", "report"}
+    groups = {"network", "instrument", "cash", "report"}
     for line in plain + elsewhere:
         words = line.split()
         if "--as" in words:  # every global option comes before the command group
             assert not groups & set(words[: words.index("--as")]), line
+
+
+def test_the_closing_hint_reconciles_cash_and_tax_with_the_report_totals(tmp_path: Path) -> None:
+    hint = demo.closing_hint(tmp_path, tmp_path, {"minted": 380_000_000_000, "tax": 1_152_000_000})
+    expected = "--expect-cash 380000000000 --expect-tax 1152000000"
+    assert f"  sov --as CentralBank/registrar report reconcile {expected}" in hint
