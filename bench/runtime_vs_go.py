@@ -20,7 +20,9 @@ servers together, from ``/proc``).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 from bench import baseline
 from bench.fabric_load import (
@@ -37,6 +39,7 @@ from sovereign_network.binaries import BinariesUnavailable
 
 GO = "Go shim (kvgo)"
 OURS = "our runtime (kvpy)"
+EARLIER = "our runtime, earlier (kvpy0)"
 PY_MODULE = "conformance_chaincode.kv:chaincode"
 
 
@@ -49,6 +52,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--concurrency", default=",".join(str(c) for c in CONCURRENCIES), help="clients per run"
     )
     parser.add_argument("--modes", default="submit,evaluate")
+    parser.add_argument(
+        "--compare-runtime",
+        metavar="DIR",
+        help="also run our runtime from DIR (a folder holding another fabric_chaincode, e.g. "
+        "an earlier commit's chaincode/), as kvpy0, to measure a change side by side",
+    )
     return parser.parse_args(argv)
 
 
@@ -64,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     modes = args.modes.split(",")
     client = (str(go_client),)
     sides = [Side(GO, "kvgo", client), Side(OURS, "kvpy", client)]
+    if args.compare_runtime:
+        sides.append(Side(EARLIER, "kvpy0", client))
     how = how_it_ran(
         "python -m bench runtime" + (" " + " ".join(argv) if argv else ""),
         fabric,
@@ -81,6 +92,22 @@ def main(argv: list[str] | None = None) -> int:
             how.append(note)
         consortium.deploy("kvgo", server=[str(go_chaincode)])
         consortium.deploy("kvpy", module=PY_MODULE)
+        if args.compare_runtime:
+            earlier = Path(args.compare_runtime).resolve()
+            how.append(f"{EARLIER}: fabric_chaincode from {earlier}")
+            consortium.deploy(
+                "kvpy0",
+                server=[
+                    "env",
+                    f"PYTHONPATH={earlier}",
+                    sys.executable,
+                    "-m",
+                    "fabric_chaincode",
+                    "serve",
+                    "--chaincode",
+                    PY_MODULE,
+                ],
+            )
         results = interleaved(
             consortium,
             sides,

@@ -16,6 +16,7 @@ window, after connecting). Rounds are interleaved, the side order alternating.
 
     python -m bench sdk [--base-port 29400] [--rounds 2] [--scale 1.0]
         [--concurrency 1,20,64,256] [--modes submit,evaluate] [--sides go,sync,asyncio,node]
+        [--compare-sdk DIR --sides go,sync,sync0,asyncio,asyncio0]
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--modes", default="submit,evaluate")
     parser.add_argument("--sides", default="go,sync,asyncio,node")
+    parser.add_argument(
+        "--compare-sdk",
+        metavar="DIR",
+        help="sides sync0 and asyncio0 run our SDK from DIR (a folder holding another "
+        "fabric_gateway, e.g. an earlier commit's sdk/), to measure a change side by side",
+    )
     return parser.parse_args(argv)
 
 
@@ -74,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         "sync": Side("our SDK, sync", "kvgo", python_client()),
         "asyncio": Side("our SDK, asyncio", "kvgo", python_client(), ("--asyncio",)),
     }
+    if args.compare_sdk:
+        earlier = ("env", f"PYTHONPATH={Path(args.compare_sdk).resolve()}", *python_client())
+        available["sync0"] = Side("our SDK, sync, earlier", "kvgo", earlier)
+        available["asyncio0"] = Side("our SDK, asyncio, earlier", "kvgo", earlier, ("--asyncio",))
+        notes.append(f"earlier SDK (sync0, asyncio0): fabric_gateway from {args.compare_sdk}")
     if node and NODE_PACKAGE.is_dir():
         available["node"] = Side("Node client", "kvgo", (node, str(NODE_CLIENT)))
     elif "node" in wanted:
