@@ -14,6 +14,7 @@ all encoding).
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -191,11 +192,13 @@ class ProposalCore(_SignableCore[GatewayT]):
 
     def _with_signature(self, signature: bytes) -> bytes:
         data = _protos.sign_proposed_transaction(self._data, signature)
-        self._view = _protos.parse_proposed_transaction(data)
+        # Only the signature changed: no need to parse the whole proposal again.
+        self._view = dataclasses.replace(self._view, signature=signature)
         return data
 
     def _evaluate_call(self, timeout: float | None) -> UnaryCall:
-        request = _protos.build_evaluate_request(self._signed())
+        self._signed()  # sets the signature in the view too
+        request = _protos.build_evaluate_request(self._view)
         timeout = timeout or self._timeouts.evaluate
         return UnaryCall("Evaluate", request, timeout, self.transaction_id, GatewayError)
 
@@ -203,7 +206,8 @@ class ProposalCore(_SignableCore[GatewayT]):
         return _protos.parse_evaluate_response(evaluate_response)
 
     def _endorse_call(self, timeout: float | None) -> UnaryCall:
-        request = _protos.build_endorse_request(self._signed())
+        self._signed()
+        request = _protos.build_endorse_request(self._view)
         timeout = timeout or self._timeouts.endorse
         return UnaryCall("Endorse", request, timeout, self.transaction_id, EndorseError)
 
@@ -238,7 +242,7 @@ class TransactionCore(_SignableCore[GatewayT]):
 
     def _with_signature(self, signature: bytes) -> bytes:
         data = _protos.sign_prepared_transaction(self._data, signature)
-        self._view = _protos.parse_prepared_transaction(data)
+        self._view = dataclasses.replace(self._view, signature=signature)
         return data
 
     def _submit_call(self, timeout: float | None) -> UnaryCall:

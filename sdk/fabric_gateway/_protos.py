@@ -206,32 +206,31 @@ def sign_proposed_transaction(data: bytes, signature: bytes) -> bytes:
     return bytes(proposed.SerializeToString())
 
 
-def build_evaluate_request(proposed_transaction: bytes) -> bytes:
-    """Build a serialized ``gateway.EvaluateRequest`` from a signed proposal."""
-    proposed = gateway_pb2.ProposedTransaction.FromString(proposed_transaction)
-    channel = _channel_header_of(
-        proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes).header
-    ).channel_id
+def _signed_proposal(view: ProposalView) -> Any:
+    return proposal_pb2.SignedProposal(proposal_bytes=view.proposal_bytes, signature=view.signature)
+
+
+def build_evaluate_request(view: ProposalView) -> bytes:
+    """Build a serialized ``gateway.EvaluateRequest`` from a signed proposal's view.
+
+    The view holds every field the request copies, so nothing is parsed again.
+    """
     request = gateway_pb2.EvaluateRequest(
-        transaction_id=proposed.transaction_id,
-        channel_id=channel,
-        proposed_transaction=proposed.proposal,
-        target_organizations=list(proposed.endorsing_organizations),
+        transaction_id=view.transaction_id,
+        channel_id=view.channel_name,
+        proposed_transaction=_signed_proposal(view),
+        target_organizations=list(view.endorsing_organizations),
     )
     return bytes(request.SerializeToString())
 
 
-def build_endorse_request(proposed_transaction: bytes) -> bytes:
-    """Build a serialized ``gateway.EndorseRequest`` from a signed proposal."""
-    proposed = gateway_pb2.ProposedTransaction.FromString(proposed_transaction)
-    channel = _channel_header_of(
-        proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes).header
-    ).channel_id
+def build_endorse_request(view: ProposalView) -> bytes:
+    """Build a serialized ``gateway.EndorseRequest`` from a signed proposal's view."""
     request = gateway_pb2.EndorseRequest(
-        transaction_id=proposed.transaction_id,
-        channel_id=channel,
-        proposed_transaction=proposed.proposal,
-        endorsing_organizations=list(proposed.endorsing_organizations),
+        transaction_id=view.transaction_id,
+        channel_id=view.channel_name,
+        proposed_transaction=_signed_proposal(view),
+        endorsing_organizations=list(view.endorsing_organizations),
     )
     return bytes(request.SerializeToString())
 

@@ -43,6 +43,10 @@ _PREHASH_BY_LENGTH: dict[int, hashes.HashAlgorithm] = {
     48: hashes.SHA384(),
     64: hashes.SHA512(),
 }
+_ECDSA_BY_LENGTH: dict[int, ec.ECDSA] = {
+    length: ec.ECDSA(utils.Prehashed(prehash)) for length, prehash in _PREHASH_BY_LENGTH.items()
+}
+"""The signature algorithm for each digest length, built once (they hold no state)."""
 
 
 @runtime_checkable
@@ -74,10 +78,10 @@ class ECDSASigner:
 
     def sign(self, digest: bytes) -> bytes:
         """Sign a 32-, 48- or 64-byte digest; the signature is DER with low S."""
-        prehash = _PREHASH_BY_LENGTH.get(len(digest))
-        if prehash is None:
+        algorithm = _ECDSA_BY_LENGTH.get(len(digest))
+        if algorithm is None:
             raise ValueError(f"ECDSA signer needs a hashed digest, got {len(digest)} bytes")
-        der = self._key.sign(digest, ec.ECDSA(utils.Prehashed(prehash)))
+        der = self._key.sign(digest, algorithm)
         r, s = utils.decode_dss_signature(der)
         if s > self._order // 2:
             s = self._order - s
