@@ -14,6 +14,7 @@ import base64
 import binascii
 import dataclasses
 import enum
+import functools
 import json
 import re
 import types
@@ -118,6 +119,25 @@ def _parse_decimal(text: str, where: str) -> Decimal:
         raise InvalidArgumentError(f"{where}: expected a decimal number") from exc
 
 
+@functools.cache
+def _init_fields(tp: type) -> dict[str, tuple[Any, bool]]:
+    """A dataclass's ``__init__`` fields: name -> (resolved type, required), in order.
+
+    Resolving string annotations (``typing.get_type_hints``) compiles and evaluates each one,
+    which cost more than all the rest of decoding a record; a class's fields never change, so
+    they are resolved once per class.
+    """
+    hints = typing.get_type_hints(tp)
+    return {
+        f.name: (
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(tp)
+        if f.init
+    }
+
+
 def from_json_value(tp: Any, value: object, where: str) -> Any:
     """Check and convert a parsed JSON value to type ``tp``."""
     inner = _optional_inner(tp)
@@ -169,19 +189,15 @@ def from_json_value(tp: Any, value: object, where: str) -> Any:
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise InvalidArgumentError(f"{where}: expected a JSON object ({tp.__name__})")
-        hints = typing.get_type_hints(tp)
-        fields = {f.name: f for f in dataclasses.fields(tp) if f.init}
+        fields = _init_fields(tp)
         unknown = sorted(set(value) - set(fields))
         if unknown:
             raise InvalidArgumentError(f"{where}: unknown field(s) {unknown}")
         kwargs = {}
-        for name, field in fields.items():
+        for name, (field_type, required) in fields.items():
             if name in value:
-                kwargs[name] = from_json_value(hints[name], value[name], f"{where}.{name}")
-            elif (
-                field.default is dataclasses.MISSING
-                and field.default_factory is dataclasses.MISSING
-            ):
+                kwargs[name] = from_json_value(field_type, value[name], f"{where}.{name}")
+            elif required:
                 raise InvalidArgumentError(f"{where}: missing field {name!r}")
         try:
             return tp(**kwargs)
