@@ -37,15 +37,15 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from bench import baseline
 from bench.fabric_load import (
     Consortium,
     Result,
     Side,
-    ensure_fabric,
     how_it_ran,
     load_average,
+    load_parser,
     report,
+    supply,
 )
 from sovereign_assets.domain import AccountTier
 from sovereign_assets.schema.messages import (
@@ -57,7 +57,6 @@ from sovereign_assets.schema.messages import (
     InvestorSpec,
 )
 from sovereign_client import SovereignClient
-from sovereign_network.binaries import BinariesUnavailable
 
 RUPEE = 100
 MILLION = 1_000_000 * RUPEE
@@ -256,10 +255,14 @@ def load(argv: list[str]) -> int:
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench dvp", description=__doc__)
-    parser.add_argument("--base-port", type=int, default=29500)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--concurrency", default="1,8,32", help="workers (calls in flight)")
+    parser = load_parser(
+        "dvp",
+        __doc__,
+        base_port=29500,
+        in_flight="workers (calls in flight)",
+        concurrency="1,8,32",
+        modes=False,
+    )
     parser.add_argument(
         "--calls", type=int, default=0, help="settlements (and puts) per run; 0: by concurrency"
     )
@@ -272,12 +275,10 @@ def _calls(concurrency: int, fixed: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv or [])
-    try:
-        fabric = ensure_fabric()
-        go_chaincode, go_client = baseline.go_chaincode(), baseline.go_load_client()
-    except (BinariesUnavailable, baseline.BaselineUnavailable) as exc:
-        print(f"dvp benchmark not run: {exc}")
+    found = supply("dvp")
+    if found is None:
         return 3
+    fabric, go_chaincode, go_client = found.fabric, found.go_chaincode, found.go_client
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     go = Side(GO_PUT, "kvgo", (str(go_client),))
     dvp = Side(

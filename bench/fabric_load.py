@@ -16,6 +16,7 @@ that overruns is killed, by its own PID, and reported as failed).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import json
@@ -274,6 +275,48 @@ def how_it_ran(command: str, fabric: FabricInstall, extra: Sequence[str] = ()) -
 
 def ensure_fabric() -> FabricInstall:
     return binaries.ensure()
+
+
+@dataclass(frozen=True)
+class Supply:
+    """What a benchmark against the Go baseline needs: Fabric, the Go chaincode and client."""
+
+    fabric: FabricInstall
+    go_chaincode: Path
+    go_client: Path
+
+
+def supply(benchmark: str) -> Supply | None:
+    """Fabric and the Go baseline, or None after saying why ``benchmark`` did not run."""
+    from bench import baseline
+
+    try:
+        return Supply(ensure_fabric(), baseline.go_chaincode(), baseline.go_load_client())
+    except (binaries.BinariesUnavailable, baseline.BaselineUnavailable) as exc:
+        print(f"{benchmark} benchmark not run: {exc}")
+        return None
+
+
+def load_parser(
+    benchmark: str,
+    description: str | None,
+    *,
+    base_port: int,
+    in_flight: str,
+    concurrency: str | None = None,
+    modes: bool = True,
+) -> argparse.ArgumentParser:
+    """The options every load benchmark takes (with ``modes``: submit and evaluate, scaled);
+    each adds its own."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench {benchmark}", description=description)
+    parser.add_argument("--base-port", type=int, default=base_port)
+    parser.add_argument("--rounds", type=int, default=2)
+    default = concurrency or ",".join(str(c) for c in CONCURRENCIES)
+    parser.add_argument("--concurrency", default=default, help=in_flight)
+    if modes:
+        parser.add_argument("--scale", type=float, default=1.0, help="multiplies the calls per run")
+        parser.add_argument("--modes", default="submit,evaluate")
+    return parser
 
 
 # --- tables ------------------------------------------------------------------------------------

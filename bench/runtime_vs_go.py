@@ -24,18 +24,16 @@ import sys
 import time
 from pathlib import Path
 
-from bench import baseline
 from bench.fabric_load import (
-    CONCURRENCIES,
     Consortium,
     Side,
     calls_for,
-    ensure_fabric,
     how_it_ran,
     interleaved,
+    load_parser,
     report,
+    supply,
 )
-from sovereign_network.binaries import BinariesUnavailable
 
 GO = "Go shim (kvgo)"
 OURS = "our runtime (kvpy)"
@@ -44,14 +42,12 @@ PY_MODULE = "conformance_chaincode.kv:chaincode"
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench runtime", description=__doc__)
-    parser.add_argument("--base-port", type=int, default=29300)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the calls per run")
-    parser.add_argument(
-        "--concurrency", default=",".join(str(c) for c in CONCURRENCIES), help="clients per run"
+    parser = load_parser(
+        "runtime",
+        __doc__,
+        base_port=29300,
+        in_flight="clients per run",
     )
-    parser.add_argument("--modes", default="submit,evaluate")
     parser.add_argument(
         "--compare-runtime",
         metavar="DIR",
@@ -63,12 +59,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv or [])
-    try:
-        fabric = ensure_fabric()
-        go_chaincode, go_client = baseline.go_chaincode(), baseline.go_load_client()
-    except (BinariesUnavailable, baseline.BaselineUnavailable) as exc:
-        print(f"runtime benchmark not run: {exc}")
+    found = supply("runtime")
+    if found is None:
         return 3
+    fabric, go_chaincode, go_client = found.fabric, found.go_chaincode, found.go_client
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     modes = args.modes.split(",")
     client = (str(go_client),)

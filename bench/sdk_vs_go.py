@@ -26,19 +26,17 @@ import shutil
 import time
 from pathlib import Path
 
-from bench import baseline
 from bench.fabric_load import (
-    CONCURRENCIES,
     Consortium,
     Side,
     calls_for,
-    ensure_fabric,
     how_it_ran,
     interleaved,
+    load_parser,
     python_client,
     report,
+    supply,
 )
-from sovereign_network.binaries import BinariesUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_CLIENT = Path(__file__).resolve().parent / "node" / "load_node.js"
@@ -47,14 +45,12 @@ GO = "Go client"
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench sdk", description=__doc__)
-    parser.add_argument("--base-port", type=int, default=29400)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--scale", type=float, default=1.0, help="multiplies the calls per run")
-    parser.add_argument(
-        "--concurrency", default=",".join(str(c) for c in CONCURRENCIES), help="calls in flight"
+    parser = load_parser(
+        "sdk",
+        __doc__,
+        base_port=29400,
+        in_flight="calls in flight",
     )
-    parser.add_argument("--modes", default="submit,evaluate")
     parser.add_argument("--sides", default="go,sync,asyncio,node")
     parser.add_argument(
         "--compare-sdk",
@@ -67,12 +63,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv or [])
-    try:
-        fabric = ensure_fabric()
-        go_chaincode, go_client = baseline.go_chaincode(), baseline.go_load_client()
-    except (BinariesUnavailable, baseline.BaselineUnavailable) as exc:
-        print(f"sdk benchmark not run: {exc}")
+    found = supply("sdk")
+    if found is None:
         return 3
+    fabric, go_chaincode, go_client = found.fabric, found.go_chaincode, found.go_client
     wanted = args.sides.split(",")
     notes: list[str] = []
     node = shutil.which("node")
