@@ -76,11 +76,6 @@ GO_PUT = "Go put (Go client)"
 DVP = "DvP (our SDK + chaincode)"
 
 
-def _controller(who: str) -> str:
-    org, user = who.split("/")
-    return f"{org}MSP/{user}"
-
-
 def seller(worker: int) -> str:
     return f"DVP-S-{worker:03d}"
 
@@ -91,7 +86,8 @@ def buyer(worker: int) -> str:
 
 def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers: int) -> None:
     """Governance, dealers, a bond, and a seller/buyer pair of funded accounts per worker."""
-    from sovereign_cli.demo import governance  # the demo's conventions and calendar
+    # The demo's conventions, calendar and central accounts.
+    from sovereign_cli.demo import controller, governance, open_market_accounts
 
     client_for(ADMIN).governance.bootstrap(governance(today))
     registrar, debt_office = client_for(REGISTRAR), client_for(DEBT_OFFICE)
@@ -104,17 +100,7 @@ def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers:
     ):
         spec = InvestorSpec(investor_id, "VERIFIED", "RESIDENT", kind, "FILER")
         dealer.investors.register(spec, json.dumps({"name": investor_id}).encode())
-    for account, owner, who in (
-        ("SGL-ALPHA", "PD-ALPHA", DEALER_ALPHA),
-        ("SGL-BETA", "PD-BETA", DEALER_BETA),
-    ):
-        registrar.accounts.open(AccountSpec(account, AccountTier.DEALER, owner, _controller(who)))
-    registrar.accounts.open(
-        AccountSpec("TREASURY-CASH", AccountTier.TREASURY, "TREASURY", _controller(DEBT_OFFICE))
-    )
-    registrar.accounts.open(
-        AccountSpec("FBR-TAX", AccountTier.TAX_AUTHORITY, "FBR", _controller(REGISTRAR))
-    )
+    open_market_accounts(registrar)
     debt_office.instruments.create(
         InstrumentSpec(
             instrument_id=BOND,
@@ -137,7 +123,7 @@ def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers:
                 seller(worker),
                 AccountTier.INVESTOR,
                 "INV-SELLER",
-                _controller(DEALER_ALPHA),
+                controller(DEALER_ALPHA),
                 "SGL-ALPHA",
             )
         )
@@ -146,7 +132,7 @@ def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers:
                 buyer(worker),
                 AccountTier.INVESTOR,
                 "INV-BUYER",
-                _controller(DEALER_BETA),
+                controller(DEALER_BETA),
                 "SGL-BETA",
             )
         )

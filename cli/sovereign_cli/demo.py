@@ -136,9 +136,26 @@ SUB_ACCOUNTS = (
 )
 
 
-def _controller(who: str) -> str:
+def controller(who: str) -> str:
+    """The account controller (``MSP/user``) of an ``Org/user`` identity."""
     org, user = who.split("/")
     return f"{org}MSP/{user}"
+
+
+def open_market_accounts(registrar: SovereignClient) -> None:
+    """The central bank opens the dealers' SGL accounts, the treasury's cash account and the
+    tax authority's (the dealers PD-ALPHA and PD-BETA must be registered)."""
+    for account, owner, who in (
+        ("SGL-ALPHA", "PD-ALPHA", DEALER_ALPHA),
+        ("SGL-BETA", "PD-BETA", DEALER_BETA),
+    ):
+        registrar.accounts.open(AccountSpec(account, AccountTier.DEALER, owner, controller(who)))
+    registrar.accounts.open(
+        AccountSpec("TREASURY-CASH", AccountTier.TREASURY, "TREASURY", controller(DEBT_OFFICE))
+    )
+    registrar.accounts.open(
+        AccountSpec("FBR-TAX", AccountTier.TAX_AUTHORITY, "FBR", controller(REGISTRAR))
+    )
 
 
 def narrate(
@@ -172,23 +189,13 @@ def narrate(
     )
 
     tell("3. Accounts: dealer SGL accounts at the central bank, client IPS sub-accounts.")
-    for account, owner, who in (
-        ("SGL-ALPHA", "PD-ALPHA", DEALER_ALPHA),
-        ("SGL-BETA", "PD-BETA", DEALER_BETA),
-    ):
-        registrar.accounts.open(AccountSpec(account, AccountTier.DEALER, owner, _controller(who)))
-    registrar.accounts.open(
-        AccountSpec("TREASURY-CASH", AccountTier.TREASURY, "TREASURY", _controller(DEBT_OFFICE))
-    )
-    registrar.accounts.open(
-        AccountSpec("FBR-TAX", AccountTier.TAX_AUTHORITY, "FBR", _controller(REGISTRAR))
-    )
+    open_market_accounts(registrar)
     for account, parent, owner, opener in (
         *SUB_ACCOUNTS,
         ("IPS-EMAD", "SGL-ALPHA", "INV-EMAD", DEALER_ALPHA),
     ):
         client_for(opener).accounts.open(
-            AccountSpec(account, AccountTier.INVESTOR, owner, _controller(opener), parent)
+            AccountSpec(account, AccountTier.INVESTOR, owner, controller(opener), parent)
         )
 
     tell("4. The central bank mints wholesale cash tokens (1 token = 1 paisa).")
