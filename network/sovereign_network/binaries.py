@@ -396,28 +396,42 @@ def _release_at(path: Path, env: Mapping[str, str]) -> _Release:
 # --- Fabric ----------------------------------------------------------------------------------
 
 
-def _from_release_env(path: Path, version: str, env: Mapping[str, str]) -> FabricInstall:
+_KINDS = {"fabric": ("Fabric", "FABRIC_RELEASE"), "fabric-ca": ("Fabric CA", "FABRIC_CA_RELEASE")}
+"""A release kind: its name, and the variable that takes such a release."""
+
+
+def _named_release(
+    variable: str, kind: str, tools: tuple[str, ...], env: Mapping[str, str]
+) -> _Release:
+    """The release ``env[variable]`` names, checked to be a ``kind`` release with ``tools``."""
+    path = Path(env[variable]).expanduser()
     try:
         release = _release_at(path, env)
     except BinariesUnavailable as exc:
-        raise BinariesUnavailable(f"FABRIC_RELEASE: {exc}") from exc
-    if release.kind != "fabric":
+        raise BinariesUnavailable(f"{variable}: {exc}") from exc
+    if release.kind != kind:
+        found, other = _KINDS[release.kind]
         raise BinariesUnavailable(
-            f"FABRIC_RELEASE={path} is a Fabric CA release; set FABRIC_CA_RELEASE to it and "
-            "FABRIC_RELEASE to a Fabric release"
+            f"{variable}={path} is a {found} release, not {_KINDS[kind][0]}; set {other} to it"
         )
+    # A cached release is checked cheaply: its binaries must still be there.
+    missing = _missing(release.root / "bin", tools)
+    if missing:
+        raise BinariesUnavailable(
+            f"{variable}: {release.root}/bin lacks executable {', '.join(missing)}"
+        )
+    return release
+
+
+def _from_release_env(version: str, env: Mapping[str, str]) -> FabricInstall:
+    release = _named_release("FABRIC_RELEASE", "fabric", TOOLS, env)
+    path = env["FABRIC_RELEASE"]
     wanted = RELEASE_NAMES[version].lstrip("v")
     if release.version != wanted:
         raise BinariesUnavailable(
             f"FABRIC_RELEASE={path} is Fabric {release.version} but FABRIC_VERSION selects "
             f"{wanted}; set FABRIC_VERSION={release.version} or point FABRIC_RELEASE at a "
             f"Fabric {wanted} release"
-        )
-    # A cached release is checked cheaply: its binaries must still be there.
-    missing = _missing(release.root / "bin", TOOLS)
-    if missing:
-        raise BinariesUnavailable(
-            f"FABRIC_RELEASE: {release.root}/bin lacks executable {', '.join(missing)}"
         )
     return release.fabric_install("FABRIC_RELEASE")
 
@@ -477,7 +491,7 @@ def locate(env: Mapping[str, str] | None = None) -> FabricInstall:
     env = os.environ if env is None else env
     version = selected_version(env)
     if env.get("FABRIC_RELEASE"):
-        return _from_release_env(Path(env["FABRIC_RELEASE"]).expanduser(), version, env)
+        return _from_release_env(version, env)
     if env.get("FABRIC_BIN"):
         return _from_fabric_bin(env, version)
     found = _from_stamp(env, version)
@@ -597,21 +611,7 @@ def locate_ca(env: Mapping[str, str] | None = None) -> FabricCAInstall:
     """Fabric CA from ``FABRIC_CA_RELEASE`` (archive unpacked once, or folder), or the cache."""
     env = os.environ if env is None else env
     if env.get("FABRIC_CA_RELEASE"):
-        path = Path(env["FABRIC_CA_RELEASE"]).expanduser()
-        try:
-            release = _release_at(path, env)
-        except BinariesUnavailable as exc:
-            raise BinariesUnavailable(f"FABRIC_CA_RELEASE: {exc}") from exc
-        if release.kind != "fabric-ca":
-            raise BinariesUnavailable(
-                f"FABRIC_CA_RELEASE={path} is a Fabric release, not Fabric CA; set "
-                "FABRIC_RELEASE to it instead"
-            )
-        missing = _missing(release.root / "bin", CA_TOOLS)
-        if missing:
-            raise BinariesUnavailable(
-                f"FABRIC_CA_RELEASE: {release.root}/bin lacks executable {', '.join(missing)}"
-            )
+        release = _named_release("FABRIC_CA_RELEASE", "fabric-ca", CA_TOOLS, env)
         return release.ca_install("FABRIC_CA_RELEASE")
     stamp = _ca_cache(env) / _STAMP
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):

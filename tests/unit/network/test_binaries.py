@@ -344,7 +344,7 @@ def test_fabric_ca_from_its_release_and_from_the_cache(tmp_path: Path, cache: Pa
     assert isinstance(installed, FabricCAInstall)
     assert binaries.ensure_ca(_env(cache)).bin_dir == found.bin_dir
     # A CA archive is not Fabric, and the other way round.
-    with pytest.raises(BinariesUnavailable, match="is a Fabric CA release"):
+    with pytest.raises(BinariesUnavailable, match="is a Fabric CA release, not Fabric"):
         binaries.locate(_env(cache, FABRIC_RELEASE=str(archive)))
 
 
