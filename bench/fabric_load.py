@@ -297,6 +297,27 @@ def supply(benchmark: str) -> Supply | None:
         return None
 
 
+def scaled_plan(
+    benchmark: str,
+    argv: Sequence[str],
+    args: argparse.Namespace,
+    fabric: FabricInstall,
+    lines: Sequence[str],
+) -> tuple[list[str], list[int], list[str]]:
+    """How a ``load_parser`` benchmark with modes runs: the report's header lines (``lines``
+    first, then the calls per run), the concurrencies and the modes."""
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    modes = args.modes.split(",")
+    calls = ", ".join(
+        f"{m} x{c}: {calls_for(m, c, args.scale)}" for m in modes for c in concurrencies
+    )
+    command = " ".join(["python -m bench", benchmark, *argv])
+    how = how_it_ran(
+        command, fabric, [*lines, f"{args.rounds} interleaved rounds, calls per run: {calls}"]
+    )
+    return how, concurrencies, modes
+
+
 def load_parser(
     benchmark: str,
     description: str | None,

@@ -27,11 +27,10 @@ from pathlib import Path
 from bench.fabric_load import (
     Consortium,
     Side,
-    calls_for,
-    how_it_ran,
     interleaved,
     load_parser,
     report,
+    scaled_plan,
     supply,
 )
 
@@ -63,22 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     if found is None:
         return 3
     fabric, go_chaincode, go_client = found.fabric, found.go_chaincode, found.go_client
-    concurrencies = [int(c) for c in args.concurrency.split(",")]
-    modes = args.modes.split(",")
     client = (str(go_client),)
     sides = [Side(GO, "kvgo", client), Side(OURS, "kvpy", client)]
     if args.compare_runtime:
         sides.append(Side(EARLIER, "kvpy0", client))
-    how = how_it_ran(
-        "python -m bench runtime" + (" " + " ".join(argv) if argv else ""),
+    how, concurrencies, modes = scaled_plan(
+        "runtime",
+        argv or [],
+        args,
         fabric,
-        [
-            "load client: the official Go Gateway client v1.12.0 (gateway-load-go)",
-            f"{args.rounds} interleaved rounds, calls per run: "
-            + ", ".join(
-                f"{m} x{c}: {calls_for(m, c, args.scale)}" for m in modes for c in concurrencies
-            ),
-        ],
+        ["load client: the official Go Gateway client v1.12.0 (gateway-load-go)"],
     )
     with Consortium(args.base_port, fabric) as consortium:
         note = consortium.ephemeral_note()

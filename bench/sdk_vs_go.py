@@ -29,12 +29,11 @@ from pathlib import Path
 from bench.fabric_load import (
     Consortium,
     Side,
-    calls_for,
-    how_it_ran,
     interleaved,
     load_parser,
     python_client,
     report,
+    scaled_plan,
     supply,
 )
 
@@ -88,19 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     if not sides or sides[0].label != GO:
         print("sdk benchmark: the Go client (go) must be the first side, the baseline")
         return 2
-    concurrencies = [int(c) for c in args.concurrency.split(",")]
-    modes = args.modes.split(",")
-    how = how_it_ran(
-        "python -m bench sdk" + (" " + " ".join(argv) if argv else ""),
+    how, concurrencies, modes = scaled_plan(
+        "sdk",
+        argv or [],
+        args,
         fabric,
-        [
-            "chaincode: the Go baseline (kvgo) on the official Go shim, for every side",
-            f"{args.rounds} interleaved rounds, calls per run: "
-            + ", ".join(
-                f"{m} x{c}: {calls_for(m, c, args.scale)}" for m in modes for c in concurrencies
-            ),
-            *notes,
-        ],
+        ["chaincode: the Go baseline (kvgo) on the official Go shim, for every side", *notes],
     )
     with Consortium(args.base_port, fabric) as consortium:
         note = consortium.ephemeral_note()
