@@ -552,15 +552,12 @@ class Network:
                     f"{name} does not see {', '.join(sorted(gone))}"
                     for name, gone in sorted(missing.items())
                 )
-                logs = self.log_dir_hint()
+                logs = self.supervisor.log_dir
                 raise NetworkError(
                     f"discovery did not list every org's peers{what} within {timeout:.0f}s: "
                     f"{detail}; see {logs}"
                 )
             time.sleep(0.25)
-
-    def log_dir_hint(self) -> str:
-        return str(self.supervisor.log_dir)
 
     # ------------------------------------------------------------------ down
     def down(self, *, purge: bool = False) -> list[str]:

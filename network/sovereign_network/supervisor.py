@@ -62,13 +62,6 @@ def start_ticks(pid: int) -> int | None:
     return int(fields[19])
 
 
-def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether something accepts connections on ``host:port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex((host, port)) == 0
-
-
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
     """Whether a server could listen on ``host:port`` now.
 
