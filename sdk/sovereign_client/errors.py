@@ -317,6 +317,54 @@ class InvalidBatchError(SovereignError):
     code = "INVALID_BATCH"
 
 
+class InvalidAuctionError(SovereignError):
+    """The chaincode answered ``INVALID_AUCTION``."""
+
+    code = "INVALID_AUCTION"
+
+
+class InvalidBidError(SovereignError):
+    """The chaincode answered ``INVALID_BID``."""
+
+    code = "INVALID_BID"
+
+
+class CompetitiveBidNotAllowedError(SovereignError):
+    """The chaincode answered ``COMPETITIVE_BID_NOT_ALLOWED``."""
+
+    code = "COMPETITIVE_BID_NOT_ALLOWED"
+
+
+class NonCompetitiveNotAllowedError(SovereignError):
+    """The chaincode answered ``NON_COMPETITIVE_NOT_ALLOWED``."""
+
+    code = "NON_COMPETITIVE_NOT_ALLOWED"
+
+
+class NonCompetitiveOverCapError(SovereignError):
+    """The chaincode answered ``NON_COMPETITIVE_OVER_CAP``."""
+
+    code = "NON_COMPETITIVE_OVER_CAP"
+
+
+class AuctionClosedError(SovereignError):
+    """The chaincode answered ``AUCTION_CLOSED``."""
+
+    code = "AUCTION_CLOSED"
+
+
+class InvalidCutoffError(SovereignError):
+    """The chaincode answered ``INVALID_CUTOFF``."""
+
+    code = "INVALID_CUTOFF"
+
+
+class AlreadySettledError(SovereignError):
+    """The chaincode answered ``ALREADY_SETTLED``."""
+
+    code = "ALREADY_SETTLED"
+
+
 class UnauthorizedError(SovereignError):
     """The chaincode answered ``UNAUTHORIZED``."""
 

@@ -30,9 +30,10 @@ Must not import: anything outside the standard library; no clock, randomness or 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import (
+    ROUND_DOWN,
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
     Context,
@@ -266,7 +267,9 @@ CASH = RoundingRule(
     ROUND_HALF_UP,
     "every cash amount that settles (coupon and rental per holder, accrued interest on "
     "a face amount, settlement consideration, redemption): whole minor units, half up. "
-    "Computed directly from the face amount held, never from a rounded per-100 figure",
+    "Computed directly from the face amount held, never from a rounded per-100 figure. "
+    "A bond's settlement amount is one expression, face x clean price / 100 + face x "
+    "accrued per unit, rounded once (accrued is not rounded separately first)",
 )
 WITHHOLDING_TAX = RoundingRule(
     "withholding tax",
@@ -275,12 +278,32 @@ WITHHOLDING_TAX = RoundingRule(
     "tax = gross x rate, whole minor units, half up; the net is gross - tax (never "
     "rounded separately), so tax + net == gross exactly",
 )
+PRO_RATA_LOT = RoundingRule(
+    "pro-rata lot",
+    None,
+    ROUND_HALF_UP,
+    "an auction bid at the cut-off filled pro rata: its exact share (bid x amount left "
+    "at the cut-off / bids at the cut-off) to the nearest lot of face (PKR 50 million, "
+    "SBP DMMD Circular 02 of 2007), half up, capped at the bid; a residue over the amount "
+    "left is taken back one lot at a time (:mod:`.auctions`); a share that cannot be "
+    "cut to lots is rounded down to the denomination",
+)
+DENOMINATION_FLOOR = RoundingRule(
+    "denomination floor",
+    None,
+    ROUND_DOWN,
+    "a face amount scaled down (oversubscribed non-competitive bids, the pro-rata "
+    "fallback): down to a multiple of the instrument's denomination, so a total never "
+    "exceeds what was accepted",
+)
 ROUNDING_RULES: tuple[RoundingRule, ...] = (
     PRICE_PER_100,
     YIELD,
     FIXING_RATE,
     CASH,
     WITHHOLDING_TAX,
+    PRO_RATA_LOT,
+    DENOMINATION_FLOOR,
 )
 """Every rounding rule of the domain."""
 
@@ -290,15 +313,27 @@ def _quantize(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
     return value.quantize(quantum, rounding=rounding)
 
 
-def round_price(price_per_100: Decimal) -> Decimal:
-    """Apply :data:`PRICE_PER_100`."""
+@in_domain_context
+def _quantize_exact(value: Fraction, quantum: Decimal) -> Decimal:
+    """An exact rational to ``quantum`` (half up) in integer arithmetic: no Decimal
+    division comes first, so the result is rounded once."""
+    steps = round_half_up(value / exact(quantum))
+    return Decimal(steps).scaleb(quantum.as_tuple().exponent)  # type: ignore[arg-type]
+
+
+def round_price(price_per_100: Decimal | Fraction) -> Decimal:
+    """Apply :data:`PRICE_PER_100` (to a Decimal, or exactly to a Fraction)."""
     assert PRICE_PER_100.quantum is not None
+    if isinstance(price_per_100, Fraction):
+        return _quantize_exact(price_per_100, PRICE_PER_100.quantum)
     return _quantize(require_decimal(price_per_100, "price"), PRICE_PER_100.quantum, ROUND_HALF_UP)
 
 
-def round_yield(rate: Decimal) -> Decimal:
-    """Apply :data:`YIELD`."""
+def round_yield(rate: Decimal | Fraction) -> Decimal:
+    """Apply :data:`YIELD` (to a Decimal, or exactly to a Fraction)."""
     assert YIELD.quantum is not None
+    if isinstance(rate, Fraction):
+        return _quantize_exact(rate, YIELD.quantum)
     return _quantize(require_decimal(rate, "yield"), YIELD.quantum, ROUND_HALF_UP)
 
 
@@ -328,11 +363,50 @@ def round_tax(amount_minor: Fraction | Decimal | int) -> int:
 
 
 @in_domain_context
-def amount_at_price(face_minor: int, price_per_100: Decimal) -> int:
-    """Settlement consideration of ``face_minor`` at a quoted price per 100.
+def amount_at_price(
+    face_minor: int, price_per_100: Decimal, accrued_per_unit: Fraction = Fraction(0)
+) -> int:
+    """Settlement amount of ``face_minor`` at a quoted clean price per 100, plus the
+    accrued interest ``accrued_per_unit`` (exact, per 1 minor unit of face; 0 for bills
+    and for a settlement on a coupon date).
 
-    Rule (:data:`CASH`): the quoted (already 4-decimal) price is applied to the face
-    amount and the product rounded once to whole minor units, half up.
+    Rule (:data:`CASH`): face x price / 100 + face x accrued, one exact expression,
+    rounded once to whole minor units, half up - the dirty amount a buyer pays.
     """
     face = require_positive_amount(face_minor, "face amount")
-    return round_cash(face * exact(require_decimal(price_per_100, "price")) / 100)
+    if not isinstance(accrued_per_unit, Fraction) or accrued_per_unit < 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "accrued per unit: a Fraction >= 0")
+    clean = face * exact(require_decimal(price_per_100, "price")) / 100
+    return round_cash(clean + face * accrued_per_unit)
+
+
+def round_to_lot(face_minor: Fraction, lot: int) -> int:
+    """Apply :data:`PRO_RATA_LOT`: an exact face amount to the nearest multiple of
+    ``lot`` (minor units), half up."""
+    require_positive_amount(lot, "lot")
+    return round_half_up(face_minor / lot) * lot
+
+
+def floor_to_denomination(face_minor: Fraction | int, denomination: int) -> int:
+    """Apply :data:`DENOMINATION_FLOOR`: an exact non-negative face amount down to a
+    multiple of ``denomination`` (minor units)."""
+    require_positive_amount(denomination, "denomination")
+    value = Fraction(face_minor)
+    if value < 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "face amount must be >= 0")
+    return (value.numerator // (value.denominator * denomination)) * denomination
+
+
+@in_domain_context
+def weighted_average(pairs: Iterable[tuple[Decimal, int]]) -> Fraction:
+    """The exact weighted average of (value, weight) pairs (weights int > 0); the
+    caller rounds it by the rule of what it is (:func:`round_yield`, :func:`round_price`)."""
+    total = 0
+    weighted = Fraction(0)
+    for value, weight in pairs:
+        require_positive_amount(weight, "weight")
+        weighted += exact(require_decimal(value, "value")) * weight
+        total += weight
+    if total == 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "weighted average of nothing")
+    return weighted / total

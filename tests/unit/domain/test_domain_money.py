@@ -68,7 +68,15 @@ def test_amounts_must_be_positive_multiples_of_the_denomination() -> None:
 
 def test_every_rule_is_listed_and_documented() -> None:
     names = [rule.name for rule in ROUNDING_RULES]
-    assert names == ["price per 100", "yield", "fixing rate", "cash amount", "withholding tax"]
+    assert names == [
+        "price per 100",
+        "yield",
+        "fixing rate",
+        "cash amount",
+        "withholding tax",
+        "pro-rata lot",
+        "denomination floor",
+    ]
     assert all(rule.applies_to for rule in ROUNDING_RULES)
 
 
