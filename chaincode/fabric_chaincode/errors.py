@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 class FabricChaincodeError(Exception):
@@ -26,7 +26,7 @@ class ChaincodeError(FabricChaincodeError):
     """
 
     def __init__(self, code: str, message: str) -> None:
-        if not _CODE.match(code):
+        if not _CODE.fullmatch(code):
             raise ValueError(f"error code must be UPPER_SNAKE_CASE, got {code!r}")
         super().__init__(f"{code}: {message}")
         self.code = code

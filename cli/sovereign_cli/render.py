@@ -4,7 +4,8 @@ Owns the one money formatter (:func:`rupees`: exact, integer arithmetic only), t
 table printer, the ``--json`` option shared by the ledger commands, :func:`plain` (records
 to JSON-ready values with decimals as strings) and :func:`parse_into` (a JSON document
 checked field by field into a schema dataclass, so a bad spec file is reported by field
-name before anything is sent).
+name before anything is sent). Both go through :mod:`ledger_codec`, the codec the chaincode
+and the typed client use, so the CLI accepts exactly what the ledger accepts.
 
 Must not import: grpc, fabric_gateway, sovereign_client, sovereign_network (this module
 loads on every ledger command; the heavy modules load only where a command needs them).
@@ -12,18 +13,14 @@ loads on every ledger command; the heavy modules load only where a command needs
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import json
-import types
-import typing
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+import ledger_codec
 from sovereign_cli.common import ExitCode, Settings, fail
 
 T = TypeVar("T")
@@ -55,8 +52,8 @@ def rupees(minor: int, exponent: int = 2) -> str:
 
 
 def rate(value: Decimal | None) -> str:
-    """A rate or price as written on the ledger (``-`` when absent)."""
-    return "-" if value is None else str(value)
+    """A rate or price as written on the ledger, in plain notation (``-`` when absent)."""
+    return "-" if value is None else ledger_codec.plain_decimal(value)
 
 
 # -- tables -----------------------------------------------------------------------------
@@ -95,22 +92,10 @@ def fields(pairs: Sequence[tuple[str, object]]) -> None:
 
 
 def plain(value: object) -> Any:
-    """A record (dataclass, list, dict ...) as JSON-ready values.
-
-    Decimals become their exact strings and enums their values, the same form the ledger
-    stores, so ``--json`` output can be fed back as input.
-    """
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
+    """A record (dataclass, list, dict ...) as JSON-ready values, as the ledger writes them
+    (:func:`ledger_codec.to_json_value`): decimals as plain text (never an exponent), enums
+    as their values, so ``--json`` output can be fed back as input."""
+    return ledger_codec.to_json_value(value)
 
 
 # -- JSON in ----------------------------------------------------------------------------
@@ -121,14 +106,17 @@ class SpecError(ValueError):
 
 
 def load_json(path: Path, what: str) -> object:
-    """The JSON document in ``path`` (numbers with a fraction kept exact as ``Decimal``);
-    a usage error naming the file when it is not JSON."""
+    """The JSON document in ``path``, read as strictly as the chaincode reads it
+    (:func:`ledger_codec.loads`: no duplicate keys, no floats - decimals are written as
+    strings); a usage error naming the file when it is not such JSON."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         fail(f"cannot read {what} {path}: {exc}", ExitCode.USAGE)
-    except json.JSONDecodeError as exc:
-        fail(f"{what} {path} is not JSON: {exc}", ExitCode.USAGE)
+    try:
+        return ledger_codec.loads(data)
+    except ledger_codec.CodecError as exc:
+        fail(f"{what} {path} is not JSON the ledger accepts: {exc}", ExitCode.USAGE)
 
 
 def load_spec(path: Path, cls: type[T], what: str) -> T:
@@ -142,115 +130,40 @@ def load_spec(path: Path, cls: type[T], what: str) -> T:
 
 
 def parse_into(cls: type[T], data: object) -> T:
-    """``data`` (parsed JSON) as an instance of the dataclass ``cls``, checked strictly.
+    """``data`` (parsed JSON) as an instance of the dataclass ``cls``, checked as the
+    chaincode checks it (:func:`ledger_codec.from_json_value`).
 
     Unknown and missing fields, wrong types, bad enum values, booleans where numbers
-    belong and fractional numbers where integers or decimal strings belong are refused
-    with a :class:`SpecError` whose message starts with the field's path
+    belong and numbers where decimal strings belong are refused with a
+    :class:`SpecError` whose message starts with the field's path
     (``bars[0].weight_mg: expected an integer``).
     """
-    value: T = _convert(cls, data, "")
+    try:
+        value: T = ledger_codec.from_json_value(cls, data, "")
+    except ledger_codec.CodecError as exc:
+        cause = exc.__cause__
+        # A record's own check (``__post_init__``) explains itself: the text is the
+        # user's own document, so it may be shown here (never on the ledger).
+        detail = f" ({cause})" if isinstance(cause, ValueError) and str(cause) else ""
+        raise SpecError(f"{exc}{detail}") from None
     return value
-
-
-def _where(path: str) -> str:
-    return path or "document"
-
-
-def _convert(tp: Any, value: object, path: str) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _convert(options[0], value, path)
-    if tp is str:
-        if not isinstance(value, str):
-            raise SpecError(f"{_where(path)}: expected a string")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise SpecError(f"{_where(path)}: expected true or false")
-        return value
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SpecError(f"{_where(path)}: expected an integer (minor units)")
-        return value
-    if tp is Decimal:
-        return _decimal(value, path)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        try:
-            return tp(value)
-        except ValueError:
-            known = ", ".join(str(m.value) for m in tp)
-            raise SpecError(f"{_where(path)}: {value!r} is not one of {known}") from None
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass(tp, value, path)
-    if origin is list:
-        (inner,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise SpecError(f"{_where(path)}: expected a list")
-        return [_convert(inner, v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if origin is dict:
-        _, inner = typing.get_args(tp)
-        if not isinstance(value, dict):
-            raise SpecError(f"{_where(path)}: expected an object")
-        return {k: _convert(inner, v, f"{path}.{k}" if path else k) for k, v in value.items()}
-    raise TypeError(f"no conversion for {tp!r}")  # a schema type this parser lacks
-
-
-def _decimal(value: object, path: str) -> Decimal:
-    # Rates and prices are written as strings ("0.07"): a JSON number with a fraction is
-    # a float to most producers, and the ledger refuses floats, so refuse it here first.
-    if isinstance(value, str):
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise SpecError(f"{_where(path)}: {value!r} is not a decimal number") from None
-        if not number.is_finite():
-            raise SpecError(f"{_where(path)}: {value!r} is not a finite number")
-        return number
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    raise SpecError(f'{_where(path)}: expected a decimal written as a string, e.g. "0.07"')
-
-
-def _dataclass(cls: type[Any], value: object, path: str) -> Any:
-    if not isinstance(value, dict):
-        raise SpecError(f"{_where(path)}: expected an object")
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    prefix = f"{path}." if path else ""
-    for name in value:
-        if name not in known:
-            raise SpecError(f"{prefix}{name}: unknown field")
-    kwargs: dict[str, Any] = {}
-    for name, f in known.items():
-        if name not in value:
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required:
-                raise SpecError(f"{prefix}{name}: missing")
-            continue
-        kwargs[name] = _convert(hints[name], value[name], prefix + name)
-    return cls(**kwargs)
 
 
 # -- arguments --------------------------------------------------------------------------
 
 
 def to_decimal(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
-    """Click callback: a rate or price argument parsed exactly (a usage error if it is
-    not a finite decimal number)."""
+    """Click callback: a rate or price argument parsed exactly, as the chaincode parses it
+    (a usage error unless it is plain decimal text such as ``0.0725``)."""
     del ctx, param
     if value is None:
         return None
     try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise click.BadParameter(f"{value!r} is not a finite number")
-    return number
+        return ledger_codec.parse_decimal(value, "value")
+    except ledger_codec.CodecError:
+        raise click.BadParameter(
+            f"{value!r} is not a decimal number in plain notation, such as 0.0725"
+        ) from None
 
 
 AMOUNT = click.IntRange(min=1)

@@ -17,11 +17,11 @@ from typing import Any
 
 HOST = "127.0.0.1"
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,31}$")
-_MSP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
-_USER = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_CHANNEL = re.compile(r"^[a-z][a-z0-9.-]{0,48}$")
-_DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]{0,31}")
+_MSP_ID = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+_USER = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+_CHANNEL = re.compile(r"[a-z][a-z0-9.-]{0,48}")
+_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 _TIMINGS = ("development", "production")
 _MIN_PORT = 1024
 _MAX_PORT = 65535
@@ -204,7 +204,7 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
 
     def text(doc: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[str]) -> str:
         value = doc.get(key)
-        if not isinstance(value, str) or not pattern.match(value):
+        if not isinstance(value, str) or not pattern.fullmatch(value):
             raise fail(f"{where}.{key}", f"invalid value {value!r}")
         return value
 
@@ -305,12 +305,12 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
         _unique([u.name for u in org.users] + ["admin"], f"user names of {org.name}", fail)
 
     cc = table(raw, "chaincode", "chaincode")
-    cc_name = text(cc, "name", "chaincode", re.compile(r"^[a-z][a-z0-9_-]{0,63}$"))
+    cc_name = text(cc, "name", "chaincode", re.compile(r"[a-z][a-z0-9_-]{0,63}"))
     policy = cc.get("endorsement_policy", "MAJORITY")
     if not isinstance(policy, str) or not policy:
         raise fail("chaincode.endorsement_policy", "must be MAJORITY, ANY or a signature policy")
     module = cc.get("module", "")
-    if not isinstance(module, str) or not re.match(r"^[\w.]+:\w+$", module):
+    if not isinstance(module, str) or not re.fullmatch(r"[\w.]+:\w+", module):
         raise fail("chaincode.module", f"must be 'package.module:attribute', got {module!r}")
 
     return Topology(
@@ -329,7 +329,7 @@ def _user(doc: Any, where: str, fail: Any) -> User:
     if not isinstance(doc, Mapping):
         raise fail(where, "must be a table with name and attrs")
     name = doc.get("name")
-    if not isinstance(name, str) or not _USER.match(name):
+    if not isinstance(name, str) or not _USER.fullmatch(name):
         raise fail(f"{where}.name", f"invalid user name {name!r}")
     attrs = doc.get("attrs", {})
     if not isinstance(attrs, Mapping) or not all(

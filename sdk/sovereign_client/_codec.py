@@ -1,37 +1,22 @@
-"""Arguments to strings and results back to typed values, in the chaincode's JSON form.
+"""Arguments to strings and results back to typed values, through the ledger's one codec.
 
-Strings pass as they are; integers as decimal text; ``Decimal`` as its string (never a
-float); dataclasses, lists and dicts as canonical JSON (sorted keys, compact) with enums
-as their values. Results decode into the schema's dataclasses by their annotations.
+Strings pass as they are; integers as decimal text; ``Decimal`` in plain notation (never an
+exponent: ``Decimal("1E+2")`` goes out as ``100``); enums as their values; dataclasses, lists
+and dicts as canonical JSON. Floats are refused. Results are parsed and checked as strictly
+as the chaincode parses its arguments (:mod:`ledger_codec`): a result that does not fit the
+schema raises :class:`ledger_codec.CodecError` (a ``ValueError``) naming the field.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-import json
-import types
 import typing
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
+
+import ledger_codec
 
 T = TypeVar("T")
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float):
-        raise TypeError("floats are not accepted: use int minor units or Decimal")
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def encode_argument(value: object) -> str:
@@ -42,48 +27,13 @@ def encode_argument(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, Decimal | enum.Enum | float):
-        plain = _plain(value)
-        return str(plain)
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _convert(tp: Any, value: object) -> Any:
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return None if value is None else _convert(args[0], value)
-    if tp is Any:
-        return value
-    if tp is Decimal:
-        return Decimal(str(value))
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise ValueError(f"expected an object for {tp.__name__}")
-        hints = typing.get_type_hints(tp)
-        kwargs = {
-            f.name: _convert(hints[f.name], value[f.name])
-            for f in dataclasses.fields(tp)
-            if f.init and f.name in value
-        }
-        return tp(**kwargs)
-    if origin is list:
-        (inner,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise ValueError("expected a list")
-        return [_convert(inner, v) for v in value]
-    if origin is dict:
-        _, inner = typing.get_args(tp)
-        if not isinstance(value, dict):
-            raise ValueError("expected an object")
-        return {k: _convert(inner, v) for k, v in value.items()}
-    return value
-
-
-def _parse(data: bytes) -> object:
-    return json.loads(data.decode("utf-8"), parse_float=Decimal)
+    if isinstance(value, Decimal):
+        return ledger_codec.plain_decimal(value)
+    if isinstance(value, enum.Enum):
+        return encode_argument(value.value)
+    if isinstance(value, float):
+        raise TypeError("floats are not accepted: use int minor units or Decimal")
+    return ledger_codec.dumps(value).decode("utf-8")
 
 
 Decoder = typing.Callable[[bytes], T]
@@ -94,8 +44,7 @@ def one(tp: type[T]) -> Decoder[T]:
     """Decode a single value of ``tp`` (a schema dataclass)."""
 
     def decode(data: bytes) -> T:
-        value: T = _convert(tp, _parse(data))
-        return value
+        return ledger_codec.decode(tp, data, tp.__name__)
 
     return decode
 
@@ -104,7 +53,7 @@ def many(tp: type[T]) -> Decoder[list[T]]:
     """Decode a JSON list of ``tp``."""
 
     def decode(data: bytes) -> list[T]:
-        value: list[T] = _convert(list[tp], _parse(data))  # type: ignore[valid-type]
+        value: list[T] = ledger_codec.from_json_value(list[tp], ledger_codec.loads(data), "")  # type: ignore[valid-type]
         return value
 
     return decode

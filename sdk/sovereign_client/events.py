@@ -9,18 +9,18 @@ the last processed transaction with nothing lost or repeated.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
+import ledger_codec
 from fabric_gateway import ChaincodeEvent, Checkpointer, Network
 
 
 @dataclass(frozen=True)
 class LedgerEvent:
-    """One committed change: ``name`` and its JSON ``payload`` (decimals as ``Decimal``)."""
+    """One committed change: ``name`` and its JSON ``payload`` (decimals as their plain
+    text, as the chaincode wrote them)."""
 
     name: str
     payload: dict[str, Any]
@@ -29,10 +29,16 @@ class LedgerEvent:
 
 
 def decode(event: ChaincodeEvent) -> LedgerEvent:
-    """A Gateway chaincode event as a :class:`LedgerEvent`."""
-    payload = (
-        json.loads(event.payload.decode("utf-8"), parse_float=Decimal) if event.payload else {}
-    )
+    """A Gateway chaincode event as a :class:`LedgerEvent`.
+
+    The payload is parsed as strictly as everything the ledger writes
+    (:func:`ledger_codec.loads`); one that is not a JSON object raises
+    :class:`ledger_codec.CodecError`.
+    """
+    parsed = ledger_codec.loads(event.payload) if event.payload else {}
+    if not isinstance(parsed, dict):
+        raise ledger_codec.CodecError("event payload: expected a JSON object")
+    payload: dict[str, Any] = parsed
     return LedgerEvent(event.event_name, payload, event.transaction_id, event.block_number)
 
 

@@ -31,7 +31,7 @@ EVENTS = [
         "tx-b1",
         "sovereign",
         "FixingPublished",
-        b'{"instrument_id":"PK1","period_id":"2022-02-19","rate":0.073}',
+        b'{"instrument_id":"PK1","period_id":"2022-02-19","rate":"0.073"}',
     ),
     ChaincodeEvent(6, "tx-b2", "sovereign", "Transferred", b'{"amount":100}'),
     ChaincodeEvent(7, "tx-c1", "sovereign", "Empty", b""),

@@ -31,6 +31,7 @@ class AccountContract(SovereignContract):
         """Open an account (see the module docstring for who may)."""
         sctx = sovereign(ctx)
         rules.require_id(spec.account_id, "account_id")
+        rules.require_id(spec.owner_id, "owner_id")  # public too: never a national id
         rules.require_controller(spec.controller)
         if spec.tier is AccountTier.INVESTOR:
             if spec.parent_account_id is None:

@@ -76,8 +76,12 @@ from sovereign_assets.schema.records import (
 ORG_ROLES = ("issuer", "registrar", "exchange")
 """Organisation roles governance maps to MSP IDs; issuer and registrar are required."""
 
-_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_CONTROLLER = re.compile(r"^[^/\s]{1,128}/[^/\s]{1,128}$")
+_ID = re.compile(r"[A-Z][A-Z0-9]*(?:[-._][A-Z0-9]+)*")
+_ID_LENGTH = 64
+_ID_DIGITS = 8
+# Printable ASCII but "/" (the separator) and space: nothing a terminal or a log reader
+# would interpret.
+_CONTROLLER = re.compile(r"[\x21-\x2e\x30-\x7e]{1,128}/[\x21-\x2e\x30-\x7e]{1,128}")
 _MAX_OFFSET_MINUTES = 14 * 60
 
 
@@ -113,17 +117,36 @@ def require_shift_not_backwards(current: int, proposed: int) -> None:
         raise invalid("business_date_shift_days: business dates never move backwards")
 
 
+ID_FORM = (
+    "an opaque reference: 1-64 characters, upper-case letters and digits in parts joined"
+    " by '-', '.' or '_', starting with a letter, at most 8 digits in all"
+)
+"""The stated form of every id the contracts accept (accounts, investors, instructions,
+instruments, governance accounts)."""
+
+
 def require_id(value: str, field: str) -> str:
-    """Ids are 1-64 characters of letters, digits, ``.``, ``_`` and ``-``: never a key
-    separator, so every key layout stays unambiguous."""
-    if not _ID.match(value):
-        raise invalid(f"{field}: expected 1-64 characters [A-Za-z0-9._-]")
+    """An id in the stated form :data:`ID_FORM`, else INVALID_ARGUMENT.
+
+    Ids are public (keys, events, every member's ledger), so they must never carry
+    personal data: a national identity number (a CNIC has 13 digits, ``42101-3456789-2``),
+    a phone number (11) or a bank account number cannot be written in this form, and with
+    upper case only two ids never differ by case alone. Never a key separator (``/``,
+    U+0000), a space, a newline or a control character, so every key layout stays
+    unambiguous and ids are safe to log.
+    """
+    if (
+        len(value) > _ID_LENGTH
+        or not _ID.fullmatch(value)
+        or sum(c.isdigit() for c in value) > _ID_DIGITS
+    ):
+        raise invalid(f"{field}: expected {ID_FORM}")
     return value
 
 
 def require_controller(value: str) -> str:
     """A controller is "<MSP ID>/<enrollment id>"."""
-    if not _CONTROLLER.match(value):
+    if not _CONTROLLER.fullmatch(value):
         raise invalid("controller: expected '<MSP ID>/<enrollment id>'")
     return value
 
@@ -403,7 +426,7 @@ def coupon_period_id(instrument: DebtInstrument, day: date, calendar: HolidayCal
     raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no coupon period ends on {day}")
 
 
-_RATIO = re.compile(r"^(0|[1-9][0-9]{0,80})/([1-9][0-9]{0,80})$")
+_RATIO = re.compile(r"(0|[1-9][0-9]{0,80})/([1-9][0-9]{0,80})")
 
 
 def ratio_text(value: Fraction) -> str:
@@ -416,7 +439,7 @@ def effect_amount(amount_exact: str | None, amount_per_unit: Decimal) -> Fractio
     run recorded it, else (a run recorded before it existed) ``amount_per_unit``."""
     if amount_exact is None:
         return Fraction(amount_per_unit)
-    match = _RATIO.match(amount_exact)
+    match = _RATIO.fullmatch(amount_exact)
     if match is None:
         raise invalid(f"amount_exact: {amount_exact!r} is not numerator/denominator")
     return Fraction(int(match.group(1)), int(match.group(2)))

@@ -51,8 +51,8 @@ from .schedule import (
     schedule_from_terms,
 )
 
-_INSTRUMENT_ID = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
-_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+_INSTRUMENT_ID = re.compile(r"[A-Z]{2}[A-Z0-9]{9}[0-9]")
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 TOLA_IN_MILLIGRAMS = Decimal("11663.8")
 """1 tola = 11.6638 g, exactly, by definition."""
 BASIS_POINT = Decimal("0.0001")
@@ -82,7 +82,7 @@ class DocumentRef:
     sha256: str
 
     def __post_init__(self) -> None:
-        if not self.name or not self.uri or not _SHA256_HEX.match(self.sha256):
+        if not self.name or not self.uri or not _SHA256_HEX.fullmatch(self.sha256):
             raise _invalid("a document needs a name, a URI and a lowercase hex SHA-256")
 
 
@@ -141,7 +141,7 @@ class DebtTerms:
     penultimate_coupon_date: date | None = None
 
     def __post_init__(self) -> None:
-        if not _INSTRUMENT_ID.match(self.instrument_id):
+        if not _INSTRUMENT_ID.fullmatch(self.instrument_id):
             raise _invalid(f"instrument id {self.instrument_id!r} is not ISIN-like")
         require_positive_amount(self.min_denomination, "minimum denomination")
         if self.frequency != 0:
@@ -399,7 +399,7 @@ class CommodityReserveToken:
     attestations: tuple[DocumentRef, ...] = ()
 
     def __post_init__(self) -> None:
-        if not _INSTRUMENT_ID.match(self.instrument_id):
+        if not _INSTRUMENT_ID.fullmatch(self.instrument_id):
             raise _invalid(f"instrument id {self.instrument_id!r} is not ISIN-like")
         require_positive_amount(self.min_denomination, "minimum denomination")
         serials = [bar.serial for bar in self.bars]

@@ -26,6 +26,7 @@ from fabric_chaincode import (
     run_transaction,
     submit,
 )
+from ledger_codec import CodecError
 
 
 class Tenor(enum.Enum):
@@ -141,17 +142,17 @@ def test_typed_parameters_and_canonical_result() -> None:
         (("auction:IsOpen", "true"), "INVALID_ARGUMENT: IsOpen expects 2 argument(s), got 1"),
         (
             ("auction:total", "[1.5]", "{}"),
-            "INVALID_ARGUMENT: JSON numbers with a fraction or exponent are not accepted",
+            "INVALID_ARGUMENT: amounts: JSON numbers with a fraction or exponent are not accepted",
         ),
-        (("auction:total", "[1,", "{}"), "INVALID_ARGUMENT: malformed JSON at position 3"),
+        (("auction:total", "[1,", "{}"), "INVALID_ARGUMENT: amounts: malformed JSON at position 3"),
         (("auction:total", '["1"]', "{}"), "INVALID_ARGUMENT: amounts[0]: expected an integer"),
         (
             ("auction:place_bid", "A1", '{"bidder":"B"}'),
-            "INVALID_ARGUMENT: bid: missing field 'amount'",
+            "INVALID_ARGUMENT: bid.amount: missing",
         ),
         (
             ("auction:place_bid", "A1", BID[:-1] + ',"extra":1}'),
-            "INVALID_ARGUMENT: bid: unknown field(s) ['extra']",
+            "INVALID_ARGUMENT: bid.extra: unknown field",
         ),
         (
             ("auction:place_bid", "A1", BID.replace('"3M"', '"9M"')),
@@ -195,7 +196,7 @@ def test_floats_are_rejected_in_results(caplog: pytest.LogCaptureFixture) -> Non
     result = run("auction:give_float")
     assert result.response.status == 500
     assert result.response.message.startswith("INTERNAL:")
-    assert "CanonicalJsonError" in caplog.text
+    assert "CodecError" in caplog.text
 
 
 def test_hooks_and_custom_context() -> None:
@@ -280,9 +281,9 @@ def test_canonical_json() -> None:
         '{"a":[true,null,7],"b":"1.50","é":"AQ=="}'.encode()
     )
     assert canonical_json(Tenor.M3) == b'"3M"'
-    with pytest.raises(TypeError):
+    with pytest.raises(CodecError):
         canonical_json({"x": 0.1})
-    with pytest.raises(TypeError):
+    with pytest.raises(CodecError):
         canonical_json({1: "x"})
     with pytest.raises(InvalidArgumentError):
         parse_json("[NaN]")

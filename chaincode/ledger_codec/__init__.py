@@ -1,0 +1,364 @@
+"""The one JSON <-> dataclass codec of the ledger, used on every side of the wire.
+
+The chaincode (arguments, stored records, return values), the typed client (arguments and
+results) and the CLI (spec files, ``--json`` output) all read and write JSON through this
+module, so a document one side accepts the others accept too, and a document one side refuses
+the others refuse.
+
+Writing (:func:`dumps`, :func:`to_json_value`): canonical JSON - sorted keys, compact
+separators, UTF-8; ``Decimal`` as a string in plain notation (``Decimal("1E+2")`` -> ``"100"``,
+never an exponent), enums as their values, bytes as base64, dataclasses as objects; floats,
+non-finite decimals, non-string keys and lone surrogates have no form and raise
+:class:`CodecError`.
+
+Reading (:func:`loads`, :func:`from_json_value`, :func:`decode`): strict. Refused with a
+:class:`CodecError`: malformed JSON, text that is not UTF-8 or holds a lone surrogate (raw or
+as a ``\\ud800`` escape), a duplicate key in any object, numbers with a fraction or exponent
+(floats), ``NaN``/``Infinity``, integers or decimals longer than :data:`MAX_DIGITS` digits,
+nesting deeper than :data:`MAX_DEPTH`; then, against a type, every mismatch: unknown or missing
+dataclass fields, booleans where numbers belong, numbers where strings belong, decimals not
+written as plain decimal text.
+
+Error messages name the path of the failing field (``bars[0].weight_mg: expected an integer``)
+and the expected form, never the offending value (it may be personal data, or not printable).
+Stdlib only; imports nothing of the project, so every package may use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import enum
+import functools
+import json
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+MAX_DIGITS = 100
+"""Digits an integer, or each part of a decimal, may have (a bound every computation handles)."""
+
+MAX_DEPTH = 64
+"""Nesting of arrays and objects a document may have; no ledger document comes close."""
+
+INTEGER_PATTERN = re.compile(rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})")
+"""Plain integer text (matched whole, never with ``match``/``$``)."""
+
+DECIMAL_PATTERN = re.compile(
+    rf"-?(?:0|[1-9][0-9]{{0,{MAX_DIGITS - 1}}})(?:\.[0-9]{{1,{MAX_DIGITS}}})?"
+)
+"""Plain decimal text, as :func:`plain_decimal` writes it (matched whole)."""
+
+# A JSON escape of a UTF-16 surrogate: only then can parsing yield a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+class CodecError(ValueError):
+    """A value has no ledger JSON form, or a document does not fit its type.
+
+    The message starts with the path of the failing field and never quotes the value.
+    """
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def plain_decimal(value: Decimal) -> str:
+    """``value`` in plain notation, exactly: ``Decimal("1E+2")`` -> ``"100"``,
+    ``Decimal("0.0700")`` -> ``"0.0700"``. Non-finite values raise :class:`CodecError`."""
+    if not value.is_finite():
+        raise CodecError("a non-finite decimal has no JSON form")
+    return format(value, "f")
+
+
+def _check_text(text: str, what: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CodecError(f"{what}: not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+def to_json_value(value: object) -> object:
+    """Plain JSON values: dataclasses to objects, Decimal to plain text, bytes to base64."""
+    if isinstance(value, enum.Enum):
+        return to_json_value(value.value)
+    if isinstance(value, str):
+        return _check_text(value, "string")
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        raise CodecError("floats are not allowed in ledger JSON; use int or Decimal")
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CodecError("JSON object keys must be strings")
+            out[_check_text(key, "key")] = to_json_value(item)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    raise CodecError(f"{type(value).__name__} has no ledger JSON form")
+
+
+def dumps(value: object) -> bytes:
+    """Canonical JSON bytes: sorted keys, no spaces, UTF-8, no floats."""
+    return json.dumps(
+        to_json_value(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    ).encode("utf-8")
+
+
+def dumps_text(value: object, *, indent: int | None = None) -> str:
+    """The same values as :func:`dumps`, as text (``indent`` for people to read)."""
+    return json.dumps(
+        to_json_value(value),
+        sort_keys=True,
+        indent=indent,
+        separators=None if indent else (",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _reject_float(text: str) -> object:
+    del text
+    raise CodecError("JSON numbers with a fraction or exponent are not accepted")
+
+
+def _reject_constant(text: str) -> object:
+    del text
+    raise CodecError("NaN and Infinity are not accepted")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise CodecError(f"integers are limited to {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise CodecError("a JSON object repeats a key")
+    return document
+
+
+def _depth_and_surrogates(value: object, depth: int) -> None:
+    """``depth``: how many arrays and objects enclose ``value``."""
+    if isinstance(value, str):
+        _check_text(value, "JSON text")
+        return
+    if isinstance(value, list | dict) and depth >= MAX_DEPTH:
+        raise CodecError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, list):
+        for item in value:
+            _depth_and_surrogates(item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, "JSON key")
+            _depth_and_surrogates(item, depth + 1)
+
+
+def loads(data: bytes | str) -> object:
+    """Parse one JSON document strictly (see the module docstring); :class:`CodecError`."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")  # UTF-8 only: json.loads would guess UTF-16/32 too
+        except UnicodeDecodeError:
+            raise CodecError("JSON is not valid UTF-8") from None
+    else:
+        text = _check_text(data, "JSON text")
+    try:
+        document = json.loads(
+            text,
+            parse_float=_reject_float,
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            object_pairs_hook=_unique_object,
+        )
+    except json.JSONDecodeError as exc:
+        raise CodecError(f"malformed JSON at position {exc.pos}") from None
+    except RecursionError:
+        raise CodecError(f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    # A lone surrogate can only come from an escape, and deep nesting needs that many
+    # brackets: the extra pass in Python runs only when one of them could be there.
+    if _SURROGATE_ESCAPE.search(text) or text.count("[") + text.count("{") > MAX_DEPTH:
+        _depth_and_surrogates(document, 0)
+    return document
+
+
+# --------------------------------------------------------------------------- typed values
+
+
+def _at(where: str) -> str:
+    return where or "document"
+
+
+def _child(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _key(where: str, key: str) -> str:
+    # Keys come from outside: a plain name is shown as a path step, anything else
+    # JSON-escaped (printable ASCII, no newline) and cut short.
+    if _NAME.fullmatch(key):
+        return _child(where, key)
+    label = json.dumps(key, ensure_ascii=True)
+    if len(label) > 40:
+        label = label[:36] + '..."'
+    return f"{where}[{label}]" if where else f"[{label}]"
+
+
+def optional_inner(tp: object) -> object | None:
+    """``X`` for ``X | None`` (None for any other type; other unions are refused)."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(typing.get_args(tp)) == 2:
+            return typing.cast(object, args[0])
+        raise TypeError(f"unsupported union type {tp}")
+    return None
+
+
+def parse_decimal(text: str, where: str) -> Decimal:
+    """Plain decimal text (``12.50``, ``-3``) as a Decimal; no exponent, no spaces."""
+    if not DECIMAL_PATTERN.fullmatch(text):
+        raise CodecError(f"{_at(where)}: expected a decimal number such as 12.50")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+        raise CodecError(f"{_at(where)}: expected a decimal number") from None
+
+
+def parse_integer(text: str, where: str) -> int:
+    """Plain integer text (no sign ``+``, no leading zeros, no spaces) as an int."""
+    if not INTEGER_PATTERN.fullmatch(text):
+        raise CodecError(f"{_at(where)}: expected an integer")
+    return int(text)
+
+
+@functools.cache
+def init_fields(tp: type) -> dict[str, tuple[Any, bool]]:
+    """A dataclass's ``__init__`` fields: name -> (resolved type, required), in order.
+
+    Resolving string annotations (``typing.get_type_hints``) compiles and evaluates each one,
+    which cost more than all the rest of decoding a record; a class's fields never change, so
+    they are resolved once per class.
+    """
+    hints = typing.get_type_hints(tp)
+    return {
+        f.name: (
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(tp)
+        if f.init
+    }
+
+
+def from_json_value(tp: Any, value: object, where: str = "") -> Any:
+    """Check and convert a parsed JSON value to type ``tp`` (see the module docstring).
+
+    ``where`` is the path shown in errors (a parameter name; empty: ``document``).
+    """
+    if tp is Any or tp is object:
+        return value
+    inner = optional_inner(tp)
+    if inner is not None:
+        return None if value is None else from_json_value(inner, value, where)
+    origin = typing.get_origin(tp)
+    if tp is str:
+        if not isinstance(value, str):
+            raise CodecError(f"{_at(where)}: expected a string")
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise CodecError(f"{_at(where)}: expected true or false")
+        return value
+    if tp is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise CodecError(f"{_at(where)}: expected an integer")
+        return value
+    if tp is Decimal:
+        if isinstance(value, str):
+            return parse_decimal(value, where)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        raise CodecError(f'{_at(where)}: expected a decimal written as a string, e.g. "0.07"')
+    if tp is bytes:
+        if not isinstance(value, str):
+            raise CodecError(f"{_at(where)}: expected base64 text")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise CodecError(f"{_at(where)}: expected base64 text") from None
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        for member in tp:
+            if member.value == value and type(member.value) is type(value):
+                return member
+        raise CodecError(f"{_at(where)}: expected one of {[m.value for m in tp]}")
+    if origin is list:
+        (item_type,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            raise CodecError(f"{_at(where)}: expected a JSON array")
+        return [from_json_value(item_type, item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if origin is dict:
+        key_type, item_type = typing.get_args(tp)
+        if key_type is not str:
+            raise TypeError("only dict[str, ...] is supported")
+        if not isinstance(value, dict):
+            raise CodecError(f"{_at(where)}: expected a JSON object")
+        return {k: from_json_value(item_type, v, _key(where, k)) for k, v in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise CodecError(f"{_at(where)}: expected a JSON object ({tp.__name__})")
+        fields = init_fields(tp)
+        for name in value:
+            if name not in fields:
+                raise CodecError(f"{_key(where, name)}: unknown field")
+        kwargs = {}
+        for name, (field_type, required) in fields.items():
+            if name in value:
+                kwargs[name] = from_json_value(field_type, value[name], _child(where, name))
+            elif required:
+                raise CodecError(f"{_child(where, name)}: missing")
+        try:
+            return tp(**kwargs)
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise CodecError(f"{_at(where)}: invalid {tp.__name__}") from exc
+    raise TypeError(f"unsupported type {getattr(tp, '__name__', tp)}")
+
+
+def decode(tp: type[T], data: bytes | str, where: str = "") -> T:
+    """One JSON document parsed strictly and converted to ``tp``."""
+    value: T = from_json_value(tp, loads(data), where)
+    return value
+
+
+def decoder(tp: Any) -> Callable[[bytes], Any]:
+    """A function turning JSON bytes into ``tp`` (``list[X]`` and the like work too)."""
+
+    def run(data: bytes) -> Any:
+        return from_json_value(tp, loads(data), "")
+
+    return run
