@@ -11,8 +11,9 @@ import logging
 import traceback
 from typing import Protocol, runtime_checkable
 
+from fabric_chaincode.logtext import escape
 from fabric_chaincode.stub_api import Stub
-from fabric_chaincode.types import Response, error
+from fabric_chaincode.types import ChaincodeEvent, Response, error
 
 _log = logging.getLogger("fabric_chaincode")
 
@@ -36,8 +37,36 @@ def internal_error(txid: str, exc: BaseException) -> Response:
     """
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-    _log.error("transaction %s failed: unexpected %s at %s", txid, type(exc).__name__, where)
-    return error(f"INTERNAL: internal error, see chaincode log for transaction {txid}")
+    _log.error(
+        "transaction %s failed: unexpected %s at %s", escape(txid), type(exc).__name__, where
+    )
+    return error(f"INTERNAL: internal error, see chaincode log for transaction {escape(txid)}")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def wire_safe(
+    txid: str, response: Response, event: ChaincodeEvent | None
+) -> tuple[Response, ChaincodeEvent | None]:
+    """The response and event as the peer can receive them (protobuf strings are UTF-8).
+
+    A message that cannot be encoded (a lone surrogate) is replaced by a plain
+    ``INTERNAL`` error response, and an event whose name cannot be encoded is dropped with
+    its response turned into that error: the peer always gets an answer. Logs one line.
+    """
+    if _encodable(response.message) and (event is None or _encodable(event.name)):
+        return response, event
+    _log.error("transaction %s: its response could not be encoded for the peer", escape(txid))
+    return (
+        error(f"INTERNAL: the response could not be encoded, see chaincode log for {escape(txid)}"),
+        None,
+    )
 
 
 def run_guarded(chaincode: Chaincode, stub: Stub, *, is_init: bool) -> Response:

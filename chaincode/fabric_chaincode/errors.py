@@ -75,6 +75,11 @@ class ConnectionClosedError(FabricChaincodeError):
     """The stream to the peer ended while a stub request waited for its answer."""
 
 
+class PeerTimeoutError(ConnectionClosedError):
+    """The peer did not answer a stub request in time (it gave up on the transaction, or
+    stalls the stream); the waiting transaction fails instead of holding its worker."""
+
+
 class PayloadTooLargeError(StubError):
     """A message would exceed the gRPC message limit."""
 

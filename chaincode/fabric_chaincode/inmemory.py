@@ -34,7 +34,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization as crypto_serialization
 
 from fabric_chaincode import _wire, keys
-from fabric_chaincode.chaincode import Chaincode, run_guarded
+from fabric_chaincode.chaincode import Chaincode, run_guarded, wire_safe
 from fabric_chaincode.errors import ProtocolError, StubError
 from fabric_chaincode.types import (
     KV,
@@ -609,12 +609,14 @@ def run_transaction(
         local_mspid=local_mspid,
     )
     response = run_guarded(chaincode, stub, is_init=is_init)
+    # What the peer would receive: an answer it cannot encode becomes a plain error.
+    response, event = wire_safe(txid, response, stub.event)
     committed = commit and response.ok
     if committed:
         stub.commit()
     return TransactionResult(
         response=response,
-        event=stub.event,
+        event=event,
         txid=txid,
         committed=committed,
         writes=dict(stub.writes),

@@ -47,6 +47,12 @@ HANDSHAKE: dict[tuple[HandlerState, MessageType], HandlerState] = {
 TxKey = tuple[str, str]
 
 
+def _text(text: str) -> bytes:
+    """An ERROR payload: UTF-8, with what UTF-8 cannot hold (a lone surrogate) escaped, so
+    building the message that ends a transaction never fails."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True)
 class SendMessage:
     """Send this message to the peer."""
@@ -163,7 +169,7 @@ class ShimProtocol:
         if is_init and response.status >= ERROR:
             return ShimMessage(
                 type=MessageType.ERROR,
-                payload=response.message.encode("utf-8"),
+                payload=_text(response.message),
                 txid=txid,
                 channel_id=channel_id,
                 event=event,
@@ -180,7 +186,7 @@ class ShimProtocol:
         """An ERROR message ending a transaction the shim could not run at all."""
         self._finish(channel_id, txid)
         return ShimMessage(
-            type=MessageType.ERROR, payload=reason.encode("utf-8"), txid=txid, channel_id=channel_id
+            type=MessageType.ERROR, payload=_text(reason), txid=txid, channel_id=channel_id
         )
 
     def _finish(self, channel_id: str, txid: str) -> None:
@@ -263,7 +269,7 @@ class ShimProtocol:
         self.state = HandlerState.CLOSED
         error_message = ShimMessage(
             type=MessageType.ERROR,
-            payload=reason.encode("utf-8"),
+            payload=_text(reason),
             txid=message.txid,
             channel_id=message.channel_id,
         )

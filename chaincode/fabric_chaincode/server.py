@@ -24,7 +24,8 @@ from fabric_chaincode import _wire
 from fabric_chaincode.chaincode import Chaincode
 from fabric_chaincode.config import ServerConfig
 from fabric_chaincode.errors import ConfigError
-from fabric_chaincode.session import ChaincodeSession
+from fabric_chaincode.logtext import escape
+from fabric_chaincode.session import MAX_RUNNING, REQUEST_TIMEOUT, ChaincodeSession
 from fabric_chaincode.types import ShimMessage
 
 _log = logging.getLogger("fabric_chaincode.server")
@@ -65,9 +66,15 @@ class ChaincodeServer:
         *,
         stream_workers: int = 16,
         transaction_workers: int = 64,
+        stream_transactions: int = MAX_RUNNING,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
+        """``stream_transactions``: transactions one peer stream may run at once (its
+        others queue); ``request_timeout``: seconds a stub request waits for the peer."""
         self._chaincode = chaincode
         self._config = config
+        self._stream_transactions = stream_transactions
+        self._request_timeout = request_timeout
         self._transactions = ThreadPoolExecutor(
             max_workers=transaction_workers, thread_name_prefix="chaincode-tx"
         )
@@ -105,7 +112,7 @@ class ChaincodeServer:
         self.port = port
         _log.info(
             "chaincode %s serving on port %d (tls=%s)",
-            self._config.chaincode_id,
+            escape(self._config.chaincode_id),
             port,
             "mutual" if tls and tls.client_ca else ("on" if tls else "off"),
         )
@@ -151,6 +158,8 @@ class ChaincodeServer:
             local_mspid=self._config.local_mspid,
             max_message_size=self._config.max_message_size,
             on_close=lambda: outbox.put(_END),
+            max_running=self._stream_transactions,
+            request_timeout=self._request_timeout,
         )
 
         def on_rpc_done() -> None:

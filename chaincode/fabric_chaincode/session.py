@@ -4,7 +4,13 @@ Owns the locking around :class:`fabric_chaincode.protocol.ShimProtocol`, the per
 waiters for stub answers and the worker pool that runs transactions concurrently (the peer
 multiplexes many txids over one stream). Sends through a plain callable, so the gRPC module
 (:mod:`fabric_chaincode.server`) and tests plug in their own stream.
-Must not import gRPC or protobuf. Logs txids and message types only, never payloads.
+Must not import gRPC or protobuf. Logs txids and message types only, never payloads, and
+every value from the peer escaped (:func:`fabric_chaincode.logtext.escape`).
+
+One stream cannot starve the others: it runs at most ``max_running`` transactions at a time
+on the shared worker pool (the rest wait in the session's own queue, in arrival order), and a
+stub request waits at most ``request_timeout`` seconds for the peer's answer before its
+transaction fails with :class:`~fabric_chaincode.errors.PeerTimeoutError`, freeing the worker.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor
 
-from fabric_chaincode.chaincode import Chaincode, internal_error, run_guarded
-from fabric_chaincode.errors import ConnectionClosedError, FabricChaincodeError
+from fabric_chaincode.chaincode import Chaincode, internal_error, run_guarded, wire_safe
+from fabric_chaincode.errors import ConnectionClosedError, FabricChaincodeError, PeerTimeoutError
+from fabric_chaincode.logtext import escape
 from fabric_chaincode.protocol import (
     AnswerReceived,
     BecameReady,
@@ -27,11 +35,19 @@ from fabric_chaincode.protocol import (
     TransactionStarted,
 )
 from fabric_chaincode.stub import DEFAULT_MAX_MESSAGE_SIZE, ChaincodeStub
-from fabric_chaincode.types import MessageType, Response, ShimMessage, error
+from fabric_chaincode.types import ChaincodeEvent, MessageType, Response, ShimMessage, error
 
 _log = logging.getLogger("fabric_chaincode.session")
 
 _CLOSED = ShimMessage(type=MessageType.UNDEFINED)
+
+MAX_RUNNING = 32
+"""Transactions one stream may run at once on the shared pool: half the server's default
+pool of 64, so a stalled stream leaves the other half to the other peers."""
+
+REQUEST_TIMEOUT = 60.0
+"""Seconds a stub request waits for the peer: twice the peer's default execute timeout
+(30 s), after which the peer has abandoned the transaction anyway."""
 
 
 class ChaincodeSession:
@@ -52,7 +68,11 @@ class ChaincodeSession:
         local_mspid: str | None = None,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         on_close: Callable[[], None] | None = None,
+        max_running: int = MAX_RUNNING,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
+        if max_running < 1 or request_timeout <= 0:
+            raise ValueError("max_running and request_timeout must be positive")
         self._chaincode = chaincode
         self._send = send
         self._executor = executor
@@ -63,6 +83,10 @@ class ChaincodeSession:
         self._lock = threading.Lock()
         self._waiters: dict[tuple[str, str], queue.SimpleQueue[ShimMessage]] = {}
         self._closed = False
+        self._max_running = max_running
+        self._request_timeout = request_timeout
+        self._active = 0
+        self._queued: deque[TransactionStarted] = deque()
         self.ready = threading.Event()
 
     def start(self) -> None:
@@ -82,19 +106,41 @@ class ChaincodeSession:
                     if waiter is not None:
                         waiter.put(event.message)
                 elif isinstance(event, TransactionStarted):
-                    self._executor.submit(self._run, event)
+                    self._admit_locked(event)
                 elif isinstance(event, BecameReady):
                     self.ready.set()
                 elif isinstance(event, MessageIgnored):
                     _log.warning(
                         "ignored %s for transaction %s: %s",
                         message.type.name,
-                        message.txid,
-                        event.reason,
+                        escape(message.txid),
+                        escape(event.reason),
                     )
                 elif isinstance(event, ConnectionFailed):
-                    _log.error("protocol violation, closing the stream: %s", event.reason)
+                    _log.error("protocol violation, closing the stream: %s", escape(event.reason))
                     self._close_locked()
+
+    def _admit_locked(self, started: TransactionStarted) -> None:
+        """Run ``started`` now if this stream is under its share of workers, else queue it."""
+        if self._active >= self._max_running:
+            self._queued.append(started)
+            return
+        self._active += 1
+        try:
+            self._executor.submit(self._run_then_next, started)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._active -= 1
+
+    def _run_then_next(self, started: TransactionStarted) -> None:
+        try:
+            self._run(started)
+        except Exception as exc:  # a worker's exception would vanish in its future
+            self._complete(started, internal_error(started.txid, exc), None)
+        finally:
+            with self._lock:
+                self._active -= 1
+                if self._queued and not self._closed:
+                    self._admit_locked(self._queued.popleft())
 
     @property
     def idle(self) -> bool:
@@ -133,7 +179,13 @@ class ChaincodeSession:
                 del self._waiters[key]
                 raise
         try:
-            answer = waiter.get()
+            answer = waiter.get(timeout=self._request_timeout)
+        except queue.Empty:
+            with self._lock:
+                self._protocol.abandon_request(channel_id, txid)  # a late answer is ignored
+            raise PeerTimeoutError(
+                f"the peer did not answer {kind.name} within {self._request_timeout:g} s"
+            ) from None
         finally:
             with self._lock:
                 self._waiters.pop(key, None)
@@ -160,26 +212,44 @@ class ChaincodeSession:
             response = internal_error(started.txid, exc)
         except Exception as exc:  # never leave a transaction unanswered
             response = internal_error(started.txid, exc)
-        fitted = self._fit(started.txid, response, stub)
+        response, event = wire_safe(started.txid, response, stub.event)
+        fitted = self._fit(started.txid, response, event)
         # A response replaced for size drops the event too: it may be what was too large.
-        event = stub.event if fitted is response else None
-        response = fitted
+        event = event if fitted is response else None
+        self._complete(started, fitted, event)
+
+    def _complete(
+        self, started: TransactionStarted, response: Response, event: ChaincodeEvent | None
+    ) -> None:
+        """Send the transaction's end; if even that message cannot be built, an ERROR
+        message with a fixed text: the peer is never left waiting for its timeout."""
         with self._lock:
             if self._closed:
                 return
-            self._send(
-                self._protocol.complete(
+            try:
+                message = self._protocol.complete(
                     started.channel_id, started.txid, response, event, is_init=started.is_init
                 )
-            )
+            except Exception as exc:  # never leave a transaction unanswered
+                _log.error(
+                    "transaction %s: cannot build its completion (%s), answering ERROR",
+                    escape(started.txid),
+                    type(exc).__name__,
+                )
+                message = self._protocol.fail(
+                    started.channel_id, started.txid, "the chaincode could not encode its response"
+                )
+            self._send(message)
 
-    def _fit(self, txid: str, response: Response, stub: ChaincodeStub) -> Response:
-        size = len(response.payload) + len(response.message)
-        if stub.event is not None:
-            size += len(stub.event.payload)
+    def _fit(self, txid: str, response: Response, event: ChaincodeEvent | None) -> Response:
+        size = len(response.payload) + len(response.message.encode("utf-8"))
+        if event is not None:
+            size += len(event.payload) + len(event.name.encode("utf-8"))
         if size <= self._max_message_size - 64 * 1024:
             return response
-        _log.error("transaction %s: response of %d bytes exceeds the message limit", txid, size)
+        _log.error(
+            "transaction %s: response of %d bytes exceeds the message limit", escape(txid), size
+        )
         return error(
             "RESPONSE_TOO_LARGE: the transaction's response exceeds the message size limit"
         )

@@ -38,6 +38,7 @@ def test_public_api_matches_all() -> None:
         "inmemory",
         "keys",
         "serialization",
+        "logtext",
         "statebased",
         "stub_api",
         "types",
