@@ -30,6 +30,7 @@ from fabric_chaincode.errors import (
     PeerError,
     PeerTimeoutError,
     ProtocolError,
+    RuntimeCode,
     StubError,
     UnknownFunctionError,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "QueryResponseMetadata",
     "Response",
     "Role",
+    "RuntimeCode",
     "ServerConfig",
     "SignedProposal",
     "Stub",

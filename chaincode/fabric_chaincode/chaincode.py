@@ -11,6 +11,7 @@ import logging
 import traceback
 from typing import Protocol, runtime_checkable
 
+from fabric_chaincode.errors import RuntimeCode
 from fabric_chaincode.logtext import escape
 from fabric_chaincode.stub_api import Stub
 from fabric_chaincode.types import ChaincodeEvent, Response, error
@@ -40,7 +41,9 @@ def internal_error(txid: str, exc: BaseException) -> Response:
     _log.error(
         "transaction %s failed: unexpected %s at %s", escape(txid), type(exc).__name__, where
     )
-    return error(f"INTERNAL: internal error, see chaincode log for transaction {escape(txid)}")
+    return error(
+        f"{RuntimeCode.INTERNAL}: internal error, see chaincode log for transaction {escape(txid)}"
+    )
 
 
 def _encodable(text: str) -> bool:
@@ -64,7 +67,10 @@ def wire_safe(
         return response, event
     _log.error("transaction %s: its response could not be encoded for the peer", escape(txid))
     return (
-        error(f"INTERNAL: the response could not be encoded, see chaincode log for {escape(txid)}"),
+        error(
+            f"{RuntimeCode.INTERNAL}: the response could not be encoded, "
+            f"see chaincode log for {escape(txid)}"
+        ),
         None,
     )
 

@@ -22,12 +22,9 @@ from fabric_chaincode import serialization
 from fabric_chaincode.chaincode import internal_error
 from fabric_chaincode.errors import (
     ChaincodeError,
-    CompositeKeyError,
-    IdentityError,
     InvalidArgumentError,
-    PayloadTooLargeError,
-    StubError,
     UnknownFunctionError,
+    runtime_code,
 )
 from fabric_chaincode.identity import ClientIdentity
 from fabric_chaincode.stub_api import Stub
@@ -255,16 +252,11 @@ class ContractChaincode:
             return success(self._run(contract, name, args[1:], stub))
         except ChaincodeError as exc:
             return error(str(exc))
-        except CompositeKeyError as exc:
-            return error(f"INVALID_ARGUMENT: {exc}")
-        except PayloadTooLargeError as exc:
-            return error(f"PAYLOAD_TOO_LARGE: {exc}")
-        except IdentityError as exc:
-            return error(f"IDENTITY: {exc}")
-        except StubError as exc:
-            return error(f"INVALID_ARGUMENT: {exc}")
         except Exception as exc:  # the boundary between contract and peer
-            return internal_error(txid, exc)
+            code = runtime_code(exc)
+            if code is None:
+                return internal_error(txid, exc)
+            return error(f"{code}: {exc}")
 
     def _run(self, contract: Contract, name: str, raw_args: Sequence[bytes], stub: Stub) -> bytes:
         ctx = contract.create_context(stub)

@@ -1,6 +1,11 @@
-"""The one exception hierarchy of the chaincode runtime.
+"""The one exception hierarchy of the chaincode runtime, and the codes the runtime answers with.
 
-Owns every exception class the runtime raises or interprets. Imports nothing of the package.
+Owns every exception class the runtime raises or interprets, and :class:`RuntimeCode`: the
+stable codes the runtime itself puts in front of an error response, declared once here and
+mapped from exceptions through one table (:data:`CODE_FOR`). Imports nothing of the package.
+A chaincode built on this runtime lists these codes in its own catalogue (for the
+sovereign asset chaincode: :class:`sovereign_assets.domain.errors.ErrorCode`, kept equal to
+this list by a test).
 
 ``ChaincodeError`` is the domain error: contracts raise it with a stable code, and the contract
 layer turns it into a status 500 response whose message is ``"<CODE>: <message>"``. Everything
@@ -10,8 +15,26 @@ else here describes a failure of the runtime, of the peer conversation or of the
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+class RuntimeCode(StrEnum):
+    """The codes the runtime answers with, whatever the contract. The value equals the name."""
+
+    INVALID_ARGUMENT = "INVALID_ARGUMENT"
+    """An argument, a function name or a ledger key could not be parsed or is invalid."""
+    UNKNOWN_FUNCTION = "UNKNOWN_FUNCTION"
+    """No contract or transaction of that name."""
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    """A value, event or request the transaction sends exceeds the gRPC message limit."""
+    IDENTITY = "IDENTITY"
+    """The creator identity could not be read, or an attribute assertion failed."""
+    INTERNAL = "INTERNAL"
+    """The chaincode raised something unexpected; the log names the transaction."""
+    RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+    """The transaction's response and event exceed the gRPC message limit."""
 
 
 class FabricChaincodeError(Exception):
@@ -40,14 +63,14 @@ class InvalidArgumentError(ChaincodeError):
     """An argument could not be parsed or validated (code ``INVALID_ARGUMENT``)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__("INVALID_ARGUMENT", message)
+        super().__init__(RuntimeCode.INVALID_ARGUMENT, message)
 
 
 class UnknownFunctionError(ChaincodeError):
     """No transaction of that name (code ``UNKNOWN_FUNCTION``)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__("UNKNOWN_FUNCTION", message)
+        super().__init__(RuntimeCode.UNKNOWN_FUNCTION, message)
 
 
 class StubError(FabricChaincodeError):
@@ -90,3 +113,21 @@ class IdentityError(FabricChaincodeError):
 
 class ConfigError(FabricChaincodeError):
     """A server setting is missing or invalid; the message names the variable."""
+
+
+CODE_FOR: tuple[tuple[type[FabricChaincodeError], RuntimeCode], ...] = (
+    (CompositeKeyError, RuntimeCode.INVALID_ARGUMENT),
+    (PayloadTooLargeError, RuntimeCode.PAYLOAD_TOO_LARGE),
+    (IdentityError, RuntimeCode.IDENTITY),
+    (StubError, RuntimeCode.INVALID_ARGUMENT),
+)
+"""The one table from a runtime exception a transaction let escape to its code; the first
+matching class wins (so order subclasses before their bases)."""
+
+
+def runtime_code(exc: BaseException) -> RuntimeCode | None:
+    """The code :data:`CODE_FOR` gives ``exc``, or None (an unexpected exception)."""
+    for kind, code in CODE_FOR:
+        if isinstance(exc, kind):
+            return code
+    return None

@@ -23,7 +23,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 
 from fabric_chaincode.chaincode import Chaincode, internal_error, run_guarded, wire_safe
-from fabric_chaincode.errors import ConnectionClosedError, FabricChaincodeError, PeerTimeoutError
+from fabric_chaincode.errors import (
+    ConnectionClosedError,
+    FabricChaincodeError,
+    PeerTimeoutError,
+    RuntimeCode,
+)
 from fabric_chaincode.logtext import escape
 from fabric_chaincode.protocol import (
     AnswerReceived,
@@ -251,5 +256,6 @@ class ChaincodeSession:
             "transaction %s: response of %d bytes exceeds the message limit", escape(txid), size
         )
         return error(
-            "RESPONSE_TOO_LARGE: the transaction's response exceeds the message size limit"
+            f"{RuntimeCode.RESPONSE_TOO_LARGE}: "
+            "the transaction's response exceeds the message size limit"
         )

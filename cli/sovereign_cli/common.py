@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ExitCode:
-    """Distinct exit codes, one per kind of failure (documented in the README)."""
+class ExitCode(IntEnum):
+    """Distinct exit codes, one per kind of failure (listed in ``sov --help``)."""
 
     OK = 0
     FAILURE = 1
@@ -34,6 +35,41 @@ class ExitCode:
     TOPOLOGY = 5
     NOT_FOUND = 6
     REFUSED = 7
+    INVALID_COMMIT = 8
+    CHAINCODE_FAULT = 9
+
+    @property
+    def meaning(self) -> str:
+        """One line on what the code says, for ``--help`` and the README."""
+        return _EXIT_MEANINGS[self]
+
+
+_EXIT_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.FAILURE: "failure (a report that does not reconcile, an unexpected error)",
+    ExitCode.USAGE: "usage or invalid input, refused before anything reached the ledger",
+    ExitCode.FABRIC_MISSING: "Fabric binaries missing",
+    ExitCode.NETWORK: "network, process or gateway error (the message names the log file)",
+    ExitCode.TOPOLOGY: "invalid topology",
+    ExitCode.NOT_FOUND: "no such network, process, user or record (UNKNOWN_ACCOUNT ...)",
+    ExitCode.REFUSED: "the chaincode refused (error: INSUFFICIENT_HOLDING: ...)",
+    ExitCode.INVALID_COMMIT: "committed invalid (MVCC_READ_CONFLICT ...): nothing applied",
+    ExitCode.CHAINCODE_FAULT: "the chaincode failed to answer (INTERNAL, RESPONSE_TOO_LARGE)",
+}
+
+OUTCOME_EXIT: dict[str, ExitCode] = {
+    "refused": ExitCode.REFUSED,
+    "not_found": ExitCode.NOT_FOUND,
+    "fault": ExitCode.CHAINCODE_FAULT,
+}
+"""The exit code of a refusal, by its catalogue entry's ``Outcome`` value (kept as strings
+so that ``sov --help`` need not import the domain; a test proves the keys are the
+outcomes)."""
+
+
+def exit_codes_help() -> str:
+    """The exit-code table of ``sov --help`` (one line each)."""
+    return "\n".join(f"  {code.value}  {code.meaning}" for code in ExitCode)
 
 
 @dataclass
@@ -91,13 +127,15 @@ def _exit_code_for(exc: Exception) -> int | None:
         return ExitCode.NETWORK
     # Only a command that loaded the SDK can raise its errors.
     if "sovereign_client" in sys.modules:
-        from sovereign_client import SovereignError
+        from sovereign_client import RefusedError
 
-        if isinstance(exc, SovereignError):
-            return ExitCode.REFUSED
+        if isinstance(exc, RefusedError):
+            return OUTCOME_EXIT[exc.error_code.outcome.value]
     if "fabric_gateway" in sys.modules:
-        from fabric_gateway import GatewayError
+        from fabric_gateway import CommitError, GatewayError
 
+        if isinstance(exc, CommitError):
+            return ExitCode.INVALID_COMMIT
         if isinstance(exc, GatewayError):
             return ExitCode.NETWORK
     return None

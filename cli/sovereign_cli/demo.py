@@ -47,7 +47,7 @@ from sovereign_assets.schema.messages import (
     InvestorSpec,
     TaxRateRow,
 )
-from sovereign_client import SovereignClient, SovereignError
+from sovereign_client import RefusedError, SovereignClient
 
 RUPEE = 100  # paisa
 MILLION = 1_000_000 * RUPEE
@@ -284,8 +284,8 @@ def narrate(
     try:
         alpha.holdings.transfer(BOND, "SGL-ALPHA", "IPS-EMAD", 10 * MILLION)
         tell("   the transfer went through (unexpected)")
-    except SovereignError as refused:
-        tell(f"   submitted anyway: refused with {refused.code}")
+    except RefusedError as refused:
+        tell(f"   submitted anyway: refused with {refused.error_code}")
 
     def advance_to(day: dt.date) -> None:
         # A pilot network moves its business date with both controllers' endorsement.

@@ -11,12 +11,15 @@ from pathlib import Path
 
 import click
 
-from sovereign_cli.common import ExitCode, Settings, fail
+from sovereign_cli.common import ExitCode, Settings, exit_codes_help, fail
 
 __all__ = ["ExitCode", "Settings", "cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="\b\nExit codes:\n" + exit_codes_help(),
+)
 @click.option(
     "--home",
     type=click.Path(path_type=Path, file_okay=False),

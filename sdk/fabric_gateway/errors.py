@@ -10,8 +10,9 @@ a :class:`grpc.StatusCode`, set by the transport, so callers can match on it).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,18 +38,30 @@ _CHAINCODE_CODE = re.compile(
 _PEER_PREFIX = re.compile(r"chaincode response \d+, ")
 
 
-def parse_chaincode_error(message: str) -> tuple[str, str] | None:
+def parse_chaincode_error(
+    message: str, codes: Collection[str] | None = None
+) -> tuple[str, str] | None:
     """Split a chaincode error message into ``(code, message)``.
 
     Returns ``None`` when the message carries no stable upper-case code. The peer's wrapping
-    ("chaincode response 500, ") and any text before it are ignored.
+    ("chaincode response 500, ") and any text before it are ignored. With ``codes``, only one
+    of those codes counts (a client that knows its chaincode's catalogue passes it, so that
+    upper-case words in other text - ``TLS: ...`` - are never taken for a code).
     """
     prefixed = _PEER_PREFIX.search(message)
     text = message[prefixed.end() :] if prefixed else message
-    match = _CHAINCODE_CODE.search(text)
+    pattern = _CHAINCODE_CODE if codes is None else _known_codes(frozenset(codes))
+    match = pattern.search(text)
     if match is None:
         return None
     return match.group("code"), match.group("msg")
+
+
+@lru_cache(maxsize=8)
+def _known_codes(codes: frozenset[str]) -> re.Pattern[str]:
+    # Longest first, so that a code which is a prefix of another never wins over it.
+    names = "|".join(re.escape(code) for code in sorted(codes, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s,:])(?P<code>{names}): (?P<msg>.*)$", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,25 +100,29 @@ class GatewayError(Exception):
         self.details: tuple[ErrorDetail, ...] = tuple(details)
         self.transaction_id = transaction_id
 
-    def _chaincode_error(self) -> tuple[str, str] | None:
+    def chaincode_error(self, codes: Collection[str] | None = None) -> tuple[str, str] | None:
+        """``(code, message)`` of the chaincode error this call reported, if any.
+
+        With ``codes``, only one of those codes counts (see :func:`parse_chaincode_error`).
+        """
         # Endpoint details carry the chaincode's own message; the top-level status message is
         # the fallback for calls (such as evaluate) that may not attach details.
         for detail in self.details:
-            parsed = parse_chaincode_error(detail.message)
+            parsed = parse_chaincode_error(detail.message, codes)
             if parsed is not None:
                 return parsed
-        return parse_chaincode_error(self.message)
+        return parse_chaincode_error(self.message, codes)
 
     @property
     def chaincode_code(self) -> str | None:
         """Stable chaincode error code (e.g. ``"INSUFFICIENT_HOLDING"``), if one was reported."""
-        parsed = self._chaincode_error()
+        parsed = self.chaincode_error()
         return parsed[0] if parsed else None
 
     @property
     def chaincode_message(self) -> str | None:
         """The chaincode's message after its error code, if a code was reported."""
-        parsed = self._chaincode_error()
+        parsed = self.chaincode_error()
         return parsed[1] if parsed else None
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from sovereign_client.client import (
     SovereignClient,
 )
 from sovereign_client.consistency import CommitFence, FenceTimeoutError
-from sovereign_client.errors import SovereignError, UnknownCodeError
+from sovereign_client.errors import RefusedError, SovereignError
 from sovereign_client.events import LedgerEvent, watch
 from sovereign_client.invoker import GatewayInvoker, Invoker
 
@@ -36,10 +36,10 @@ __all__ = [
     "Invoker",
     "LedgerEvent",
     "Lifecycle",
+    "RefusedError",
     "Settlements",
     "SovereignClient",
     "SovereignError",
-    "UnknownCodeError",
     "errors",
     "watch",
 ]

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from fabric_gateway import FilteredBlock, GatewayError
+from sovereign_client.errors import SovereignError
 
 
 class _BlockStream(Protocol):
@@ -36,7 +37,7 @@ class _BlockSource(Protocol):
     ) -> _BlockStream: ...
 
 
-class FenceTimeoutError(TimeoutError):
+class FenceTimeoutError(SovereignError, TimeoutError):
     """A peer did not deliver the block within the fence's timeout (it may be down)."""
 
 

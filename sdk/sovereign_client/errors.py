@@ -1,26 +1,42 @@
-"""Typed exceptions: one class per error code the sovereign asset chaincode returns.
+"""Typed exceptions: one class per refusal code of the sovereign asset chaincode.
 
 A rejected transaction reaches the client as ``"<CODE>: <message>"``; :func:`raise_for`
 turns it into the class registered for that code, so callers write
-``except InsufficientHoldingError`` instead of matching strings. The classes mirror
-``sovereign_assets.schema.codes.ALL_CODES`` exactly (a test keeps them in step).
+``except InsufficientHoldingError`` instead of matching strings. Each class is declared
+with its catalogue entry (:class:`sovereign_assets.domain.errors.ErrorCode`, reached through
+the wire schema) and takes its docstring from the entry's meaning; a test proves the classes
+and the catalogue are one set.
+
+Tree: :class:`SovereignError` (a :class:`fabric_gateway.GatewayError`) is the root of every
+error this package raises; :class:`RefusedError` is a refusal with a catalogue code, and the
+per-code classes below derive from it. A code the catalogue does not hold is not guessed at:
+the Gateway error is raised as it came (its ``chaincode_code`` still shows the text).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar, NoReturn
 
 from fabric_gateway import GatewayError, parse_chaincode_error
+from sovereign_assets.schema.codes import ALL_CODES, ErrorCode
 
 
-class SovereignError(Exception):
-    """A transaction the chaincode refused, with its stable ``code``.
+class SovereignError(GatewayError):
+    """Root of every error this package raises; a :class:`fabric_gateway.GatewayError`."""
 
-    ``transaction_id`` is set when the refusal came from a submitted transaction;
-    ``cause`` holds the Gateway error (endorser details, gRPC status) when there is one.
+
+class RefusedError(SovereignError):
+    """A transaction the chaincode refused with a catalogue code (``error_code``).
+
+    ``message`` is the chaincode's text after the code, ``str(error)`` is
+    ``"<CODE>: <text>"``; ``transaction_id``, the gRPC ``code`` and the per-endorser
+    ``details`` are those of ``cause``, the Gateway error the refusal arrived in (None
+    when it came another way).
     """
 
-    code: ClassVar[str] = "UNKNOWN"
+    error_code: ClassVar[ErrorCode]
+    """The catalogue entry: ``error_code.meaning``, ``.layers`` and ``.outcome``."""
 
     def __init__(
         self,
@@ -29,404 +45,284 @@ class SovereignError(Exception):
         transaction_id: str | None = None,
         cause: GatewayError | None = None,
     ) -> None:
-        super().__init__(f"{self.code}: {message}")
-        self.message = message
-        self.transaction_id = transaction_id
+        super().__init__(
+            message,
+            code=cause.code if cause else None,
+            details=cause.details if cause else (),
+            transaction_id=transaction_id or (cause.transaction_id if cause else None),
+        )
         self.cause = cause
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("error_code")
+        if isinstance(code, ErrorCode) and cls.__doc__ is None:
+            cls.__doc__ = f"The chaincode answered ``{code}``: {code.meaning}"
 
-class UnknownCodeError(SovereignError):
-    """The chaincode answered with a code this client does not know (a newer chaincode)."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        transaction_id: str | None = None,
-        cause: GatewayError | None = None,
-    ) -> None:
-        self.unknown_code = code
-        super().__init__(message, transaction_id=transaction_id, cause=cause)
+    def chaincode_error(self, codes: Collection[str] | None = None) -> tuple[str, str]:
+        """``(error_code, message)``: known by construction."""
+        return self.error_code.value, self.message
 
     def __str__(self) -> str:
-        return f"{self.unknown_code}: {self.message}"
+        return f"{self.error_code}: {self.message}"
 
 
-class FloatNotAllowedError(SovereignError):
-    """The chaincode answered ``FLOAT_NOT_ALLOWED``."""
+class FloatNotAllowedError(RefusedError):
+    error_code = ErrorCode.FLOAT_NOT_ALLOWED
 
-    code = "FLOAT_NOT_ALLOWED"
 
+class InvalidNumberError(RefusedError):
+    error_code = ErrorCode.INVALID_NUMBER
 
-class InvalidNumberError(SovereignError):
-    """The chaincode answered ``INVALID_NUMBER``."""
 
-    code = "INVALID_NUMBER"
+class InvalidAmountError(RefusedError):
+    error_code = ErrorCode.INVALID_AMOUNT
 
 
-class InvalidAmountError(SovereignError):
-    """The chaincode answered ``INVALID_AMOUNT``."""
+class NotMultipleOfDenominationError(RefusedError):
+    error_code = ErrorCode.NOT_MULTIPLE_OF_DENOMINATION
 
-    code = "INVALID_AMOUNT"
 
+class CurrencyMismatchError(RefusedError):
+    error_code = ErrorCode.CURRENCY_MISMATCH
 
-class NotMultipleOfDenominationError(SovereignError):
-    """The chaincode answered ``NOT_MULTIPLE_OF_DENOMINATION``."""
 
-    code = "NOT_MULTIPLE_OF_DENOMINATION"
+class InvalidDateRangeError(RefusedError):
+    error_code = ErrorCode.INVALID_DATE_RANGE
 
 
-class CurrencyMismatchError(SovereignError):
-    """The chaincode answered ``CURRENCY_MISMATCH``."""
+class CalendarNotCoveredError(RefusedError):
+    error_code = ErrorCode.CALENDAR_NOT_COVERED
 
-    code = "CURRENCY_MISMATCH"
 
+class UnknownCalendarError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_CALENDAR
 
-class InvalidDateRangeError(SovereignError):
-    """The chaincode answered ``INVALID_DATE_RANGE``."""
 
-    code = "INVALID_DATE_RANGE"
+class InvalidFrequencyError(RefusedError):
+    error_code = ErrorCode.INVALID_FREQUENCY
 
 
-class CalendarNotCoveredError(SovereignError):
-    """The chaincode answered ``CALENDAR_NOT_COVERED``."""
+class InvalidScheduleError(RefusedError):
+    error_code = ErrorCode.INVALID_SCHEDULE
 
-    code = "CALENDAR_NOT_COVERED"
 
+class PriceOutOfRangeError(RefusedError):
+    error_code = ErrorCode.PRICE_OUT_OF_RANGE
 
-class UnknownCalendarError(SovereignError):
-    """The chaincode answered ``UNKNOWN_CALENDAR``."""
 
-    code = "UNKNOWN_CALENDAR"
+class YieldNotFoundError(RefusedError):
+    error_code = ErrorCode.YIELD_NOT_FOUND
 
 
-class InvalidFrequencyError(SovereignError):
-    """The chaincode answered ``INVALID_FREQUENCY``."""
+class InvalidTermsError(RefusedError):
+    error_code = ErrorCode.INVALID_TERMS
 
-    code = "INVALID_FREQUENCY"
 
+class UnknownInstrumentError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_INSTRUMENT
 
-class InvalidScheduleError(SovereignError):
-    """The chaincode answered ``INVALID_SCHEDULE``."""
 
-    code = "INVALID_SCHEDULE"
+class InstrumentMaturedError(RefusedError):
+    error_code = ErrorCode.INSTRUMENT_MATURED
 
 
-class PriceOutOfRangeError(SovereignError):
-    """The chaincode answered ``PRICE_OUT_OF_RANGE``."""
+class InstrumentPausedError(RefusedError):
+    error_code = ErrorCode.INSTRUMENT_PAUSED
 
-    code = "PRICE_OUT_OF_RANGE"
 
+class ShariahApprovalRequiredError(RefusedError):
+    error_code = ErrorCode.SHARIAH_APPROVAL_REQUIRED
 
-class YieldNotFoundError(SovereignError):
-    """The chaincode answered ``YIELD_NOT_FOUND``."""
 
-    code = "YIELD_NOT_FOUND"
+class UnderlyingAssetRequiredError(RefusedError):
+    error_code = ErrorCode.UNDERLYING_ASSET_REQUIRED
 
 
-class InvalidTermsError(SovereignError):
-    """The chaincode answered ``INVALID_TERMS``."""
+class FixingUnavailableError(RefusedError):
+    error_code = ErrorCode.FIXING_UNAVAILABLE
 
-    code = "INVALID_TERMS"
 
+class EventNotApplicableError(RefusedError):
+    error_code = ErrorCode.EVENT_NOT_APPLICABLE
 
-class UnknownInstrumentError(SovereignError):
-    """The chaincode answered ``UNKNOWN_INSTRUMENT``."""
 
-    code = "UNKNOWN_INSTRUMENT"
+class NotWholeBarsError(RefusedError):
+    error_code = ErrorCode.NOT_WHOLE_BARS
 
 
-class InstrumentMaturedError(SovereignError):
-    """The chaincode answered ``INSTRUMENT_MATURED``."""
+class UnknownBarError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_BAR
 
-    code = "INSTRUMENT_MATURED"
 
+class BarAlreadyReleasedError(RefusedError):
+    error_code = ErrorCode.BAR_ALREADY_RELEASED
 
-class InstrumentPausedError(SovereignError):
-    """The chaincode answered ``INSTRUMENT_PAUSED``."""
 
-    code = "INSTRUMENT_PAUSED"
+class NotCashIssuerError(RefusedError):
+    error_code = ErrorCode.NOT_CASH_ISSUER
 
 
-class ShariahApprovalRequiredError(SovereignError):
-    """The chaincode answered ``SHARIAH_APPROVAL_REQUIRED``."""
+class UnknownAccountError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_ACCOUNT
 
-    code = "SHARIAH_APPROVAL_REQUIRED"
 
+class InvalidAccountError(RefusedError):
+    error_code = ErrorCode.INVALID_ACCOUNT
 
-class UnderlyingAssetRequiredError(SovereignError):
-    """The chaincode answered ``UNDERLYING_ASSET_REQUIRED``."""
 
-    code = "UNDERLYING_ASSET_REQUIRED"
+class SameAccountError(RefusedError):
+    error_code = ErrorCode.SAME_ACCOUNT
 
 
-class FixingUnavailableError(SovereignError):
-    """The chaincode answered ``FIXING_UNAVAILABLE``."""
+class InsufficientHoldingError(RefusedError):
+    error_code = ErrorCode.INSUFFICIENT_HOLDING
 
-    code = "FIXING_UNAVAILABLE"
 
+class InsufficientCashError(RefusedError):
+    error_code = ErrorCode.INSUFFICIENT_CASH
 
-class EventNotApplicableError(SovereignError):
-    """The chaincode answered ``EVENT_NOT_APPLICABLE``."""
 
-    code = "EVENT_NOT_APPLICABLE"
+class AccountFrozenError(RefusedError):
+    error_code = ErrorCode.ACCOUNT_FROZEN
 
 
-class NotWholeBarsError(SovereignError):
-    """The chaincode answered ``NOT_WHOLE_BARS``."""
+class SettlementDateInPastError(RefusedError):
+    error_code = ErrorCode.SETTLEMENT_DATE_IN_PAST
 
-    code = "NOT_WHOLE_BARS"
 
+class SettlementDateNotReachedError(RefusedError):
+    error_code = ErrorCode.SETTLEMENT_DATE_NOT_REACHED
 
-class UnknownBarError(SovereignError):
-    """The chaincode answered ``UNKNOWN_BAR``."""
 
-    code = "UNKNOWN_BAR"
+class InvalidTransitionError(RefusedError):
+    error_code = ErrorCode.INVALID_TRANSITION
 
 
-class BarAlreadyReleasedError(SovereignError):
-    """The chaincode answered ``BAR_ALREADY_RELEASED``."""
+class NotAPartyError(RefusedError):
+    error_code = ErrorCode.NOT_A_PARTY
 
-    code = "BAR_ALREADY_RELEASED"
 
+class AlreadyAffirmedError(RefusedError):
+    error_code = ErrorCode.ALREADY_AFFIRMED
 
-class NotCashIssuerError(SovereignError):
-    """The chaincode answered ``NOT_CASH_ISSUER``."""
 
-    code = "NOT_CASH_ISSUER"
+class UnknownInvestorError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_INVESTOR
 
 
-class UnknownAccountError(SovereignError):
-    """The chaincode answered ``UNKNOWN_ACCOUNT``."""
+class NotKycVerifiedError(RefusedError):
+    error_code = ErrorCode.NOT_KYC_VERIFIED
 
-    code = "UNKNOWN_ACCOUNT"
 
+class NotEligibleError(RefusedError):
+    error_code = ErrorCode.NOT_ELIGIBLE
 
-class InvalidAccountError(SovereignError):
-    """The chaincode answered ``INVALID_ACCOUNT``."""
 
-    code = "INVALID_ACCOUNT"
+class LockedUpError(RefusedError):
+    error_code = ErrorCode.LOCKED_UP
 
 
-class SameAccountError(SovereignError):
-    """The chaincode answered ``SAME_ACCOUNT``."""
+class OverHoldingLimitError(RefusedError):
+    error_code = ErrorCode.OVER_HOLDING_LIMIT
 
-    code = "SAME_ACCOUNT"
 
+class GlobalPauseError(RefusedError):
+    error_code = ErrorCode.GLOBAL_PAUSE
 
-class InsufficientHoldingError(SovereignError):
-    """The chaincode answered ``INSUFFICIENT_HOLDING``."""
 
-    code = "INSUFFICIENT_HOLDING"
+class AlreadyPaidError(RefusedError):
+    error_code = ErrorCode.ALREADY_PAID
 
 
-class InsufficientCashError(SovereignError):
-    """The chaincode answered ``INSUFFICIENT_CASH``."""
+class NoTaxRateError(RefusedError):
+    error_code = ErrorCode.NO_TAX_RATE
 
-    code = "INSUFFICIENT_CASH"
 
+class InvalidBatchError(RefusedError):
+    error_code = ErrorCode.INVALID_BATCH
 
-class AccountFrozenError(SovereignError):
-    """The chaincode answered ``ACCOUNT_FROZEN``."""
 
-    code = "ACCOUNT_FROZEN"
+class InvalidAuctionError(RefusedError):
+    error_code = ErrorCode.INVALID_AUCTION
 
 
-class SettlementDateInPastError(SovereignError):
-    """The chaincode answered ``SETTLEMENT_DATE_IN_PAST``."""
+class InvalidBidError(RefusedError):
+    error_code = ErrorCode.INVALID_BID
 
-    code = "SETTLEMENT_DATE_IN_PAST"
 
+class CompetitiveBidNotAllowedError(RefusedError):
+    error_code = ErrorCode.COMPETITIVE_BID_NOT_ALLOWED
 
-class SettlementDateNotReachedError(SovereignError):
-    """The chaincode answered ``SETTLEMENT_DATE_NOT_REACHED``."""
 
-    code = "SETTLEMENT_DATE_NOT_REACHED"
+class NonCompetitiveNotAllowedError(RefusedError):
+    error_code = ErrorCode.NON_COMPETITIVE_NOT_ALLOWED
 
 
-class InvalidTransitionError(SovereignError):
-    """The chaincode answered ``INVALID_TRANSITION``."""
+class NonCompetitiveOverCapError(RefusedError):
+    error_code = ErrorCode.NON_COMPETITIVE_OVER_CAP
 
-    code = "INVALID_TRANSITION"
 
+class AuctionClosedError(RefusedError):
+    error_code = ErrorCode.AUCTION_CLOSED
 
-class NotAPartyError(SovereignError):
-    """The chaincode answered ``NOT_A_PARTY``."""
 
-    code = "NOT_A_PARTY"
+class InvalidCutoffError(RefusedError):
+    error_code = ErrorCode.INVALID_CUTOFF
 
 
-class AlreadyAffirmedError(SovereignError):
-    """The chaincode answered ``ALREADY_AFFIRMED``."""
+class AlreadySettledError(RefusedError):
+    error_code = ErrorCode.ALREADY_SETTLED
 
-    code = "ALREADY_AFFIRMED"
 
+class UnauthorizedError(RefusedError):
+    error_code = ErrorCode.UNAUTHORIZED
 
-class UnknownInvestorError(SovereignError):
-    """The chaincode answered ``UNKNOWN_INVESTOR``."""
 
-    code = "UNKNOWN_INVESTOR"
+class NotFoundError(RefusedError):
+    error_code = ErrorCode.NOT_FOUND
 
 
-class NotKycVerifiedError(SovereignError):
-    """The chaincode answered ``NOT_KYC_VERIFIED``."""
+class AlreadyExistsError(RefusedError):
+    error_code = ErrorCode.ALREADY_EXISTS
 
-    code = "NOT_KYC_VERIFIED"
 
+class InvalidArgumentError(RefusedError):
+    error_code = ErrorCode.INVALID_ARGUMENT
 
-class NotEligibleError(SovereignError):
-    """The chaincode answered ``NOT_ELIGIBLE``."""
 
-    code = "NOT_ELIGIBLE"
+class PersonalDataMissingError(RefusedError):
+    error_code = ErrorCode.PERSONAL_DATA_MISSING
 
 
-class LockedUpError(SovereignError):
-    """The chaincode answered ``LOCKED_UP``."""
+class UnknownFunctionError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_FUNCTION
 
-    code = "LOCKED_UP"
 
+class PayloadTooLargeError(RefusedError):
+    error_code = ErrorCode.PAYLOAD_TOO_LARGE
 
-class OverHoldingLimitError(SovereignError):
-    """The chaincode answered ``OVER_HOLDING_LIMIT``."""
 
-    code = "OVER_HOLDING_LIMIT"
+class IdentityError(RefusedError):
+    error_code = ErrorCode.IDENTITY
 
 
-class GlobalPauseError(SovereignError):
-    """The chaincode answered ``GLOBAL_PAUSE``."""
+class InternalError(RefusedError):
+    error_code = ErrorCode.INTERNAL
 
-    code = "GLOBAL_PAUSE"
 
+class ResponseTooLargeError(RefusedError):
+    error_code = ErrorCode.RESPONSE_TOO_LARGE
 
-class AlreadyPaidError(SovereignError):
-    """The chaincode answered ``ALREADY_PAID``."""
 
-    code = "ALREADY_PAID"
-
-
-class NoTaxRateError(SovereignError):
-    """The chaincode answered ``NO_TAX_RATE``."""
-
-    code = "NO_TAX_RATE"
-
-
-class InvalidBatchError(SovereignError):
-    """The chaincode answered ``INVALID_BATCH``."""
-
-    code = "INVALID_BATCH"
-
-
-class InvalidAuctionError(SovereignError):
-    """The chaincode answered ``INVALID_AUCTION``."""
-
-    code = "INVALID_AUCTION"
-
-
-class InvalidBidError(SovereignError):
-    """The chaincode answered ``INVALID_BID``."""
-
-    code = "INVALID_BID"
-
-
-class CompetitiveBidNotAllowedError(SovereignError):
-    """The chaincode answered ``COMPETITIVE_BID_NOT_ALLOWED``."""
-
-    code = "COMPETITIVE_BID_NOT_ALLOWED"
-
-
-class NonCompetitiveNotAllowedError(SovereignError):
-    """The chaincode answered ``NON_COMPETITIVE_NOT_ALLOWED``."""
-
-    code = "NON_COMPETITIVE_NOT_ALLOWED"
-
-
-class NonCompetitiveOverCapError(SovereignError):
-    """The chaincode answered ``NON_COMPETITIVE_OVER_CAP``."""
-
-    code = "NON_COMPETITIVE_OVER_CAP"
-
-
-class AuctionClosedError(SovereignError):
-    """The chaincode answered ``AUCTION_CLOSED``."""
-
-    code = "AUCTION_CLOSED"
-
-
-class InvalidCutoffError(SovereignError):
-    """The chaincode answered ``INVALID_CUTOFF``."""
-
-    code = "INVALID_CUTOFF"
-
-
-class AlreadySettledError(SovereignError):
-    """The chaincode answered ``ALREADY_SETTLED``."""
-
-    code = "ALREADY_SETTLED"
-
-
-class UnauthorizedError(SovereignError):
-    """The chaincode answered ``UNAUTHORIZED``."""
-
-    code = "UNAUTHORIZED"
-
-
-class NotFoundError(SovereignError):
-    """The chaincode answered ``NOT_FOUND``."""
-
-    code = "NOT_FOUND"
-
-
-class AlreadyExistsError(SovereignError):
-    """The chaincode answered ``ALREADY_EXISTS``."""
-
-    code = "ALREADY_EXISTS"
-
-
-class InvalidArgumentError(SovereignError):
-    """The chaincode answered ``INVALID_ARGUMENT``."""
-
-    code = "INVALID_ARGUMENT"
-
-
-class PersonalDataMissingError(SovereignError):
-    """The chaincode answered ``PERSONAL_DATA_MISSING``."""
-
-    code = "PERSONAL_DATA_MISSING"
-
-
-class UnknownFunctionError(SovereignError):
-    """The chaincode answered ``UNKNOWN_FUNCTION``."""
-
-    code = "UNKNOWN_FUNCTION"
-
-
-class PayloadTooLargeError(SovereignError):
-    """The chaincode answered ``PAYLOAD_TOO_LARGE``."""
-
-    code = "PAYLOAD_TOO_LARGE"
-
-
-class IdentityError(SovereignError):
-    """The chaincode answered ``IDENTITY``."""
-
-    code = "IDENTITY"
-
-
-class InternalError(SovereignError):
-    """The chaincode answered ``INTERNAL``."""
-
-    code = "INTERNAL"
-
-
-_BY_CODE: dict[str, type[SovereignError]] = {
-    cls.code: cls
+_BY_CODE: dict[str, type[RefusedError]] = {
+    cls.error_code.value: cls
     for cls in list(globals().values())
-    if isinstance(cls, type) and issubclass(cls, SovereignError) and cls.code != "UNKNOWN"
+    if isinstance(cls, type) and issubclass(cls, RefusedError) and cls is not RefusedError
 }
 
 
-def error_class(code: str) -> type[SovereignError] | None:
+def error_class(code: str) -> type[RefusedError] | None:
     """The exception class for ``code``, or None when the code is unknown."""
     return _BY_CODE.get(code)
 
@@ -438,24 +334,20 @@ def codes() -> frozenset[str]:
 
 def from_message(
     text: str, *, transaction_id: str | None = None, cause: GatewayError | None = None
-) -> SovereignError | None:
-    """The typed error for a chaincode message ``"<CODE>: <message>"``, or None."""
-    parsed = parse_chaincode_error(text)
+) -> RefusedError | None:
+    """The typed error for a chaincode message ``"<CODE>: <message>"``, or None when the
+    text carries no code of the catalogue."""
+    parsed = parse_chaincode_error(text, ALL_CODES)
     if parsed is None:
         return None
     code, message = parsed
-    cls = _BY_CODE.get(code)
-    if cls is None:
-        return UnknownCodeError(code, message, transaction_id=transaction_id, cause=cause)
-    return cls(message, transaction_id=transaction_id, cause=cause)
+    return _BY_CODE[code](message, transaction_id=transaction_id, cause=cause)
 
 
 def raise_for(error: GatewayError) -> NoReturn:
-    """Re-raise a Gateway error as the typed chaincode error it carries, else as is."""
-    code, message = error.chaincode_code, error.chaincode_message
-    if code is None or message is None:
+    """Re-raise a Gateway error as the typed refusal it carries, else as is."""
+    parsed = error.chaincode_error(ALL_CODES)
+    if parsed is None:
         raise error
-    typed = from_message(f"{code}: {message}", transaction_id=error.transaction_id, cause=error)
-    if typed is None:
-        raise error
-    raise typed from error
+    code, message = parsed
+    raise _BY_CODE[code](message, transaction_id=error.transaction_id, cause=error) from error

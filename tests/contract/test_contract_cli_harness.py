@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from sovereign_assets.domain import ErrorCode
 from sovereign_assets.schema.messages import InstrumentKind, InstrumentSpec
-from sovereign_cli.common import ExitCode, Settings, fail
+from sovereign_cli.common import OUTCOME_EXIT, ExitCode, Settings, fail
 from sovereign_cli.main import cli
 from sovereign_cli.render import SpecError, parse_into, rupees
 from sovereign_client import SovereignClient
@@ -116,9 +117,10 @@ class Sov:
         return json.loads(result.stdout)
 
     def refused(self, *args: str, code: str, as_: str | None = None) -> Result:
-        """Run; the chaincode must refuse with ``code`` (exit 7, ``error: CODE: ...``)."""
+        """Run; the chaincode must refuse with ``code`` (``error: CODE: ...``), exiting with
+        the code's outcome (7 refused, 6 not found)."""
         result = self(*args, as_=as_)
-        assert result.exit_code == ExitCode.REFUSED, result.output
+        assert result.exit_code == OUTCOME_EXIT[ErrorCode[code].outcome.value], result.output
         assert f"error: {code}: " in result.stderr, result.stderr
         return result
 

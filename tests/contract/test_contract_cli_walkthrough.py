@@ -166,10 +166,12 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     # 9. an ineligible transfer: the dry run says why, the transfer is refused
     check = ok(sov, f"sov --as {REGISTRAR} investor check {BOND} SGL-ALPHA IPS-EMAD {10 * MILLION}")
     assert check == {"allowed": False, "reason": "NOT_KYC_VERIFIED"}
-    sov.refused(
+    refused = sov.refused(
         "holding", "transfer", BOND, "SGL-ALPHA", "IPS-EMAD", str(10 * MILLION),
         as_=DEALER1, code="NOT_KYC_VERIFIED",
     )  # fmt: skip
+    # the receiver failed KYC, and the refusal names the receiver, not the sender
+    assert f"NOT_KYC_VERIFIED: {BOND}: receiver IPS-EMAD" in refused.stderr
     # 10. the bill matures: the controllers move the business date, the debt office redeems
     moved = ok(sov, f"sov --as {REGISTRAR} governance shift-date --to-next-payment {BILL}")
     redeemed = ok(sov, f"sov --as {TREASURY} lifecycle redeem {BILL} --batch-size 2")

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from sovereign_assets.contracts import ALL_CODES, ContractCode
+from sovereign_assets.contracts import ALL_CODES
+from sovereign_assets.domain import ErrorCode, Layer
 
 from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, snapshot, treasury
 from .scenario import (
@@ -378,6 +379,6 @@ def test_registry_inputs(market: Market) -> None:
 
 
 def test_every_code_is_published() -> None:
-    assert {c.value for c in ContractCode} <= set(ALL_CODES)
+    assert {c.value for c in ErrorCode if Layer.CONTRACT in c.layers} <= set(ALL_CODES)
     assert "INSUFFICIENT_HOLDING" in ALL_CODES
     assert len(set(ALL_CODES)) == len(ALL_CODES)

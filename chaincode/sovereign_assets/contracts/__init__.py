@@ -14,7 +14,7 @@ randomness, the environment or files.
 from __future__ import annotations
 
 from fabric_chaincode import Contract
-from sovereign_assets.schema.codes import ALL_CODES, ContractCode
+from sovereign_assets.schema.codes import ALL_CODES
 
 from .accounts import AccountContract
 from .cash import CashContract
@@ -44,7 +44,6 @@ __all__ = [
     "ALL_CODES",
     "AccountContract",
     "CashContract",
-    "ContractCode",
     "GovernanceContract",
     "HoldingContract",
     "InstrumentContract",

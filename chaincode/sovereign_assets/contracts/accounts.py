@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import AccountTier, DomainError, ErrorCode
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import AccountSpec
 from sovereign_assets.schema.records import AccountRecord
 
@@ -45,7 +44,7 @@ class AccountContract(SovereignContract):
             sctx.authorize(Duty.REGISTRAR)
             custodian = sctx.caller.msp_id
         if sctx.repo.account(spec.account_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"account {spec.account_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"account {spec.account_id}")
         if spec.tier in _NEEDS_REGISTERED_OWNER and sctx.repo.investor(spec.owner_id) is None:
             raise DomainError(ErrorCode.UNKNOWN_INVESTOR, spec.owner_id)
         record = AccountRecord(

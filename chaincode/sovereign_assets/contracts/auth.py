@@ -22,7 +22,7 @@ from enum import StrEnum
 from cryptography.x509.oid import NameOID
 
 from fabric_chaincode import ClientIdentity
-from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.domain import ErrorCode
 from sovereign_assets.schema.messages import GovernanceConfig
 from sovereign_assets.schema.records import AccountRecord
 
@@ -112,7 +112,7 @@ def has_duty(caller: Caller, governance: GovernanceConfig, duty: Duty) -> bool:
 def authorize(caller: Caller, governance: GovernanceConfig, duty: Duty) -> None:
     """Raise ``UNAUTHORIZED`` unless ``caller`` holds ``duty``."""
     if not has_duty(caller, governance, duty):
-        raise RuleError(ContractCode.UNAUTHORIZED, f"{duty.value} duty required")
+        raise RuleError(ErrorCode.UNAUTHORIZED, f"{duty.value} duty required")
 
 
 def controls_account(caller: Caller, account: AccountRecord, parent: AccountRecord | None) -> bool:
@@ -130,4 +130,4 @@ def require_account_control(
     """Raise ``UNAUTHORIZED`` unless ``caller`` controls one of ``accounts``
     (pairs of an account and its parent account, if any)."""
     if not any(controls_account(caller, acct, parent) for acct, parent in accounts):
-        raise RuleError(ContractCode.UNAUTHORIZED, "not the account's controller")
+        raise RuleError(ErrorCode.UNAUTHORIZED, "not the account's controller")

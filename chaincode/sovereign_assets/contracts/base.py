@@ -19,8 +19,13 @@ from datetime import date
 from typing import Any, TypeVar
 
 from fabric_chaincode import ChaincodeError, Context, Contract, Stub, evaluate, submit
-from sovereign_assets.domain import Controls, DomainError, ErrorCode, check_transfer
-from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.domain import (
+    Controls,
+    DomainError,
+    ErrorCode,
+    TransferRefusal,
+    transfer_refusal,
+)
 from sovereign_assets.schema.messages import GovernanceConfig
 from sovereign_assets.schema.records import (
     AccountRecord,
@@ -61,7 +66,7 @@ class SovereignContext(Context):
         if self._governance is None:
             record = self.repo.governance()
             if record is None:
-                raise RuleError(ContractCode.NOT_FOUND, "governance is not bootstrapped")
+                raise RuleError(ErrorCode.NOT_FOUND, "governance is not bootstrapped")
             self._governance = record.config
         return self._governance
 
@@ -100,7 +105,7 @@ class SovereignContract(Contract):
 
     def translate_error(self, error: Exception) -> ChaincodeError | None:
         """Domain and contract rule errors keep their stable codes."""
-        if isinstance(error, DomainError | RuleError):
+        if isinstance(error, DomainError):  # RuleError is one too
             return ChaincodeError(error.code.value, error.message)
         return None
 
@@ -163,7 +168,7 @@ def require_instruction(ctx: SovereignContext, instruction_id: str) -> Instructi
     rules.require_id(instruction_id, "instruction_id")
     record = ctx.repo.instruction(instruction_id)
     if record is None:
-        raise RuleError(ContractCode.NOT_FOUND, f"instruction {instruction_id}")
+        raise RuleError(ErrorCode.NOT_FOUND, f"instruction {instruction_id}")
     return record
 
 
@@ -173,15 +178,16 @@ def transfer_reason(
     sender: AccountRecord,
     receiver: AccountRecord,
     amount: int,
-) -> ErrorCode | None:
-    """The first reason the domain's transfer rules refuse the move, or None.
+) -> TransferRefusal | None:
+    """The first reason the domain's transfer rules refuse the move (with the account it
+    failed on), or None.
 
     An instrument whose coupon or redemption is being paid counts as paused, so no
     holding moves between two batches of one payment run (nobody is paid twice for the
     same face, nobody is skipped).
     """
     if instrument.status is not InstrumentStatus.ISSUED:
-        return (
+        return TransferRefusal(
             ErrorCode.INSTRUMENT_MATURED
             if instrument.status is InstrumentStatus.MATURED
             else ErrorCode.INVALID_TRANSITION
@@ -201,7 +207,7 @@ def transfer_reason(
     ledger = ctx.repo.load_ledger(
         [(sender.account_id, instrument_id), (receiver.account_id, instrument_id)]
     )
-    return check_transfer(
+    return transfer_refusal(
         instrument=rules.instrument_controls(instrument),
         sender=rules.to_account(sender),
         receiver=rules.to_account(receiver),
@@ -221,6 +227,11 @@ def require_transfer_allowed(
     amount: int,
 ) -> None:
     """Raise the first reason of :func:`transfer_reason`, if any."""
-    reason = transfer_reason(ctx, instrument, sender, receiver, amount)
-    if reason is not None:
-        raise DomainError(reason, f"{instrument.spec.instrument_id} {sender.account_id}")
+    refusal = transfer_reason(ctx, instrument, sender, receiver, amount)
+    if refusal is None:
+        return
+    instrument_id = instrument.spec.instrument_id
+    if refusal.account_id is None:
+        raise DomainError(refusal.code, instrument_id)
+    side = "sender" if refusal.account_id == sender.account_id else "receiver"
+    raise DomainError(refusal.code, f"{instrument_id}: {side} {refusal.account_id}")

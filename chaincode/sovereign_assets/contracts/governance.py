@@ -8,7 +8,7 @@ policy, so ``Update`` needs both organisations whatever the chaincode says.
 from __future__ import annotations
 
 from fabric_chaincode import Context
-from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.domain import ErrorCode
 from sovereign_assets.schema.messages import GovernanceConfig
 from sovereign_assets.schema.records import GovernanceRecord
 
@@ -28,7 +28,7 @@ class GovernanceContract(SovereignContract):
         """Store the first configuration; refused once one exists."""
         sctx = sovereign(ctx)
         if sctx.repo.governance() is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, "governance exists; use Update")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, "governance exists; use Update")
         validate_governance(config)
         authorize(sctx.caller, config, Duty.REGISTRAR)
         sctx.repo.put_governance(GovernanceRecord(config))

@@ -22,7 +22,6 @@ from sovereign_assets.domain import (
     cash_flows,
 )
 from sovereign_assets.domain.money import to_decimal
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     Allotment,
     BarState,
@@ -66,7 +65,7 @@ class InstrumentContract(SovereignContract):
         sctx.authorize(Duty.ISSUER)
         rules.require_id(spec.instrument_id, "instrument_id")
         if sctx.repo.instrument(spec.instrument_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"instrument {spec.instrument_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"instrument {spec.instrument_id}")
         record = InstrumentRecord(
             spec,
             InstrumentStatus.DRAFT,
@@ -118,7 +117,7 @@ class InstrumentContract(SovereignContract):
         if record.paused:
             raise DomainError(ErrorCode.INSTRUMENT_PAUSED, instrument_id)
         if not allotments:
-            raise RuleError(ContractCode.INVALID_ARGUMENT, "allotments: at least one")
+            raise RuleError(ErrorCode.INVALID_ARGUMENT, "allotments: at least one")
         instrument = rules.to_instrument(record, sctx.market.currency)
         as_of = sctx.business_date
         if isinstance(instrument, CommodityReserveToken):

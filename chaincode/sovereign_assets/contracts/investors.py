@@ -20,7 +20,6 @@ import dataclasses
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import DomainError, ErrorCode
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import InvestorSpec, PersonalDataReceipt, TransferCheck
 from sovereign_assets.schema.privacy import PII_TRANSIENT_KEY, personal_data_collection
 from sovereign_assets.schema.records import AccountRecord, InvestorRecord
@@ -54,11 +53,11 @@ class InvestorContract(SovereignContract):
         rules.require_id(investor_id, "investor_id")
         if sctx.repo.investor(investor_id) is not None:
             # The public record holds the hash of what was recorded; keep them equal.
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"investor {investor_id}")
         pii = sctx.repo.transient(PII_TRANSIENT_KEY)
         if not pii:
             raise RuleError(
-                ContractCode.INVALID_ARGUMENT, "personal data must arrive in transient 'pii'"
+                ErrorCode.INVALID_ARGUMENT, "personal data must arrive in transient 'pii'"
             )
         collection = personal_data_collection(caller.msp_id)
         digest = sctx.repo.put_personal_data(collection, investor_id, pii)
@@ -72,12 +71,12 @@ class InvestorContract(SovereignContract):
         caller = sctx.authorize(Duty.ONBOARDING)
         rules.validate_investor(investor)
         if sctx.repo.investor(investor.investor_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"investor {investor.investor_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"investor {investor.investor_id}")
         collection = personal_data_collection(caller.msp_id)
         digest = sctx.repo.personal_data_hash(collection, investor.investor_id)
         if digest is None:
             raise RuleError(
-                ContractCode.PERSONAL_DATA_MISSING,
+                ErrorCode.PERSONAL_DATA_MISSING,
                 f"{caller.msp_id} recorded no personal data of {investor.investor_id}"
                 " (investor:RecordPersonalData first)",
             )
@@ -122,8 +121,8 @@ class InvestorContract(SovereignContract):
             receiver = require_account(sctx, to_account)
         except DomainError as exc:
             return TransferCheck(False, exc.code.value)
-        reason = transfer_reason(sctx, instrument, sender, receiver, amount)
-        return TransferCheck(reason is None, None if reason is None else reason.value)
+        refusal = transfer_reason(sctx, instrument, sender, receiver, amount)
+        return TransferCheck(refusal is None, None if refusal is None else refusal.code.value)
 
     @transaction("SetKyc")
     def set_kyc(self, ctx: Context, investor_id: str, kyc: str) -> InvestorRecord:
@@ -133,7 +132,7 @@ class InvestorContract(SovereignContract):
         status = rules.parse_kyc(kyc)
         record = self.get(ctx, investor_id)
         if record.registered_by != caller.msp_id:
-            raise RuleError(ContractCode.UNAUTHORIZED, "only the registering org changes KYC")
+            raise RuleError(ErrorCode.UNAUTHORIZED, "only the registering org changes KYC")
         updated = dataclasses.replace(record, kyc=status.value)
         sctx.repo.put_investor(updated)
         sctx.repo.emit("KycChanged", {"investor_id": investor_id, "kyc": status.value})

@@ -56,7 +56,6 @@ from sovereign_assets.domain.calendars import HolidayCalendar
 from sovereign_assets.domain.instruments import DebtInstrument
 from sovereign_assets.domain.lifecycle import LifecycleEvent
 from sovereign_assets.domain.money import to_decimal
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     BarRedemption,
     BatchResult,
@@ -381,7 +380,7 @@ class LifecycleContract(SovereignContract):
         record = rules.bill_auction_record(result, sctx.business_date)
         if sctx.repo.bill_auction(record.tenor_days, record.auction_date) is not None:
             raise RuleError(
-                ContractCode.ALREADY_EXISTS,
+                ErrorCode.ALREADY_EXISTS,
                 f"auction of {record.tenor_days} days on {record.auction_date}",
             )
         rules.to_auction_result(record)  # the domain accepts it
@@ -406,7 +405,7 @@ class LifecycleContract(SovereignContract):
         record = rules.pkrv_record(quote, sctx.business_date)
         if sctx.repo.pkrv_quote(record.tenor_days, record.quote_date) is not None:
             raise RuleError(
-                ContractCode.ALREADY_EXISTS,
+                ErrorCode.ALREADY_EXISTS,
                 f"PKRV of {record.tenor_days} days on {record.quote_date}",
             )
         rules.to_pkrv_quote(record)  # the domain accepts it

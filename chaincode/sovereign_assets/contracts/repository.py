@@ -35,8 +35,7 @@ from typing import Any, TypeVar
 
 from fabric_chaincode import KeyEndorsementPolicy, Role, Stub
 from fabric_chaincode.serialization import dumps, from_json_value, loads, to_json_value
-from sovereign_assets.domain import Ledger
-from sovereign_assets.schema.codes import ContractCode
+from sovereign_assets.domain import ErrorCode, Ledger
 from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
 from sovereign_assets.schema.records import (
     AccountRecord,
@@ -99,7 +98,7 @@ class Repository:
             or document.pop("docType", None) != doc_type
             or document.pop("version", None) != SCHEMA_VERSION
         ):
-            raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
+            raise RuleError(ErrorCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
         decoded: _R = from_json_value(cls, document, doc_type)
         return decoded
 
@@ -440,8 +439,8 @@ class Repository:
 def _amount(raw: bytes, doc_type: str) -> int:
     document = loads(raw)
     if not isinstance(document, dict) or document.get("docType") != doc_type:
-        raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
+        raise RuleError(ErrorCode.INVALID_ARGUMENT, f"stored {doc_type} has another schema")
     amount = document.get("amount")
     if type(amount) is not int:
-        raise RuleError(ContractCode.INVALID_ARGUMENT, f"stored {doc_type} has no amount")
+        raise RuleError(ErrorCode.INVALID_ARGUMENT, f"stored {doc_type} has no amount")
     return amount

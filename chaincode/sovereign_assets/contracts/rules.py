@@ -55,7 +55,6 @@ from sovereign_assets.domain import (
 from sovereign_assets.domain.calendars import business_days_before
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState
 from sovereign_assets.domain.tax import table_from_config
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     BillAuctionSpec,
     DocumentSpec,
@@ -85,18 +84,16 @@ _CONTROLLER = re.compile(r"[\x21-\x2e\x30-\x7e]{1,128}/[\x21-\x2e\x30-\x7e]{1,12
 _MAX_OFFSET_MINUTES = 14 * 60
 
 
-class RuleError(Exception):
-    """A request broke a contract-layer rule; ``code`` is a :class:`ContractCode`."""
+class RuleError(DomainError):
+    """A request broke a contract-layer rule (a :class:`DomainError` raised by a contract).
 
-    def __init__(self, code: ContractCode, message: str) -> None:
-        super().__init__(f"{code.value}: {message}")
-        self.code = code
-        self.message = message
+    ``code`` is an :class:`ErrorCode` whose ``layers`` include ``Layer.CONTRACT``.
+    """
 
 
 def invalid(message: str) -> RuleError:
     """An ``INVALID_ARGUMENT`` error."""
-    return RuleError(ContractCode.INVALID_ARGUMENT, message)
+    return RuleError(ErrorCode.INVALID_ARGUMENT, message)
 
 
 # -- time and identifiers ------------------------------------------------------------

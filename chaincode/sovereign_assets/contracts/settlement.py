@@ -26,7 +26,6 @@ from sovereign_assets.domain import (
     match,
     settle,
 )
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import InstructionSpec
 from sovereign_assets.schema.records import InstructionRecord
 
@@ -93,7 +92,7 @@ def _sides_controlled(ctx: SovereignContext, record: InstructionRecord) -> list[
 
 def _require_party_or_exchange(ctx: SovereignContext, record: InstructionRecord) -> None:
     if not _sides_controlled(ctx, record) and not ctx.has_duty(Duty.EXCHANGE):
-        raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade or the exchange")
+        raise RuleError(ErrorCode.UNAUTHORIZED, "not a party to the trade or the exchange")
 
 
 def _save(ctx: SovereignContext, updated: InstructionRecord, event: str) -> InstructionRecord:
@@ -139,9 +138,9 @@ class SettlementContract(SovereignContract):
         )
         sides = _sides_controlled(sctx, draft)
         if not sides and not sctx.has_duty(Duty.EXCHANGE):
-            raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade or the exchange")
+            raise RuleError(ErrorCode.UNAUTHORIZED, "not a party to the trade or the exchange")
         if sctx.repo.instruction(spec.instruction_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"instruction {spec.instruction_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"instruction {spec.instruction_id}")
         as_of = sctx.business_date
         created = instruct(
             spec.instruction_id,
@@ -169,7 +168,7 @@ class SettlementContract(SovereignContract):
         if not pending:
             if _sides_controlled(sctx, record):
                 raise DomainError(ErrorCode.ALREADY_AFFIRMED, instruction_id)
-            raise RuleError(ContractCode.UNAUTHORIZED, "not a party to the trade")
+            raise RuleError(ErrorCode.UNAUTHORIZED, "not a party to the trade")
         updated = affirm(_to_domain(record), pending[0])
         return _save(sctx, _to_record(updated, record), "SettlementAffirmed")
 

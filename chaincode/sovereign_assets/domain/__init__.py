@@ -38,7 +38,7 @@ from .calendars import (
     calendar_from_config,
 )
 from .daycount import DayCount, accrual_factor, day_count_days
-from .errors import ALL_CODES, DomainError, ErrorCode
+from .errors import ALL_CODES, DomainError, ErrorCode, Layer, Outcome
 from .fixings import (
     BillAuctionResult,
     FixingRule,
@@ -74,7 +74,9 @@ from .investors import (
     InvestorType,
     KycStatus,
     Residency,
+    TransferRefusal,
     check_transfer,
+    transfer_refusal,
 )
 from .lifecycle import (
     CouponDateReached,
@@ -159,9 +161,11 @@ __all__ = [
     "Investor",
     "InvestorType",
     "KycStatus",
+    "Layer",
     "Ledger",
     "MaturityReached",
     "Offering",
+    "Outcome",
     "PaymentBook",
     "PkrvQuote",
     "RentalKind",
@@ -172,6 +176,7 @@ __all__ = [
     "TaxSplit",
     "TaxStatus",
     "TenorResult",
+    "TransferRefusal",
     "TreasuryBill",
     "WeightUnit",
     "WithholdingRate",
@@ -205,5 +210,6 @@ __all__ = [
     "resolve_fixing",
     "settle",
     "to_milligrams",
+    "transfer_refusal",
     "withhold",
 ]

@@ -1,7 +1,21 @@
-"""Every error the domain can raise, and the one list of their stable codes.
+"""The one catalogue of refusal codes, and the domain's exception.
 
-Owns: :class:`ErrorCode` (the complete catalogue of reason codes; the SDK mirrors
-these strings, so a value never changes once published) and :class:`DomainError`.
+Owns :class:`ErrorCode`: every stable code a sovereign_assets transaction can be refused
+with, each declared once with the layers that raise it (:class:`Layer`), what the caller
+should make of it (:class:`Outcome`) and its meaning. Everything else derives from this
+table: the wire schema re-exports it (:mod:`sovereign_assets.schema.codes`), the typed
+client's exception classes take their codes and docstrings from it
+(:mod:`sovereign_client.errors`), the CLI maps each :class:`Outcome` to an exit code, and
+``tests/unit/test_error_catalogue.py`` proves every copy is the same set - including the
+runtime's own codes (:class:`fabric_chaincode.errors.RuntimeCode`), which the generic
+runtime declares for itself because it may not import the product.
+
+The catalogue lives in the domain because the domain is the one package every other layer
+may import (contracts, schema and, through the schema, the typed client) and it imports
+nothing of the project; putting it anywhere else would point an arrow the wrong way.
+
+A code string never changes once published. Refusal messages name the record or party that
+failed (an account id, an instrument id), never personal data.
 
 Must not import: anything outside the standard library, or any other domain module
 (every domain module imports this one).
@@ -10,70 +24,440 @@ Must not import: anything outside the standard library, or any other domain modu
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
+
+
+class Layer(StrEnum):
+    """Which part of the chaincode raises a code."""
+
+    DOMAIN = "domain"
+    """A business rule of :mod:`sovereign_assets.domain`."""
+    CONTRACT = "contract"
+    """The contract layer (:mod:`sovereign_assets.contracts`): parsing, rights, records."""
+    RUNTIME = "runtime"
+    """The chaincode runtime (:mod:`fabric_chaincode`): routing, limits, identity, faults."""
+
+
+class Outcome(StrEnum):
+    """What a refusal tells the caller; the CLI turns each into its own exit code."""
+
+    REFUSED = "refused"
+    """The ledger's rules or the caller's rights refuse the request as it stands."""
+    NOT_FOUND = "not_found"
+    """The request names a record the ledger does not hold."""
+    FAULT = "fault"
+    """The chaincode could not answer (an unexpected error, a response over the limit)."""
+
+
+_D = (Layer.DOMAIN,)
+_C = (Layer.CONTRACT,)
+_DC = (Layer.DOMAIN, Layer.CONTRACT)
+_R = (Layer.RUNTIME,)
+_REFUSED = Outcome.REFUSED
+_NOT_FOUND = Outcome.NOT_FOUND
 
 
 class ErrorCode(StrEnum):
-    """Stable, machine-readable reason codes. The value equals the name, always."""
+    """Stable, machine-readable refusal codes. The value equals the name, always.
+
+    Each member carries ``layers`` (who raises it), ``outcome`` and ``meaning``.
+    """
+
+    layers: tuple[Layer, ...]
+    outcome: Outcome
+    meaning: str
+
+    def __new__(cls, value: str, layers: tuple[Layer, ...], outcome: Outcome, meaning: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.layers = layers
+        member.outcome = outcome
+        member.meaning = meaning
+        return member
 
     # numbers and amounts
-    FLOAT_NOT_ALLOWED = "FLOAT_NOT_ALLOWED"
-    INVALID_NUMBER = "INVALID_NUMBER"
-    INVALID_AMOUNT = "INVALID_AMOUNT"
-    NOT_MULTIPLE_OF_DENOMINATION = "NOT_MULTIPLE_OF_DENOMINATION"
-    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    FLOAT_NOT_ALLOWED = (
+        "FLOAT_NOT_ALLOWED",
+        _D,
+        _REFUSED,
+        "A number arrived as a binary float; amounts, rates and prices must be exact.",
+    )
+    INVALID_NUMBER = (
+        "INVALID_NUMBER",
+        _D,
+        _REFUSED,
+        "A decimal is malformed, not finite or has more places than its rule allows.",
+    )
+    INVALID_AMOUNT = (
+        "INVALID_AMOUNT",
+        _DC,
+        _REFUSED,
+        "An amount is not a positive whole number of minor units, or exceeds what backs it.",
+    )
+    NOT_MULTIPLE_OF_DENOMINATION = (
+        "NOT_MULTIPLE_OF_DENOMINATION",
+        _D,
+        _REFUSED,
+        "A quantity is not a whole multiple of the instrument's minimum denomination.",
+    )
+    CURRENCY_MISMATCH = (
+        "CURRENCY_MISMATCH",
+        _D,
+        _REFUSED,
+        "Two amounts in different currencies were combined.",
+    )
     # dates, calendars, conventions
-    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
-    CALENDAR_NOT_COVERED = "CALENDAR_NOT_COVERED"
-    UNKNOWN_CALENDAR = "UNKNOWN_CALENDAR"
-    INVALID_FREQUENCY = "INVALID_FREQUENCY"
-    INVALID_SCHEDULE = "INVALID_SCHEDULE"
-    PRICE_OUT_OF_RANGE = "PRICE_OUT_OF_RANGE"
-    YIELD_NOT_FOUND = "YIELD_NOT_FOUND"
+    INVALID_DATE_RANGE = (
+        "INVALID_DATE_RANGE",
+        _D,
+        _REFUSED,
+        "A date range is empty or reversed (a start on or after its end).",
+    )
+    CALENDAR_NOT_COVERED = (
+        "CALENDAR_NOT_COVERED",
+        _D,
+        _REFUSED,
+        "A date falls outside the years the holiday calendar covers, or is still provisional.",
+    )
+    UNKNOWN_CALENDAR = (
+        "UNKNOWN_CALENDAR",
+        _DC,
+        _NOT_FOUND,
+        "The instrument names a holiday calendar governance does not hold.",
+    )
+    INVALID_FREQUENCY = (
+        "INVALID_FREQUENCY",
+        _D,
+        _REFUSED,
+        "A coupon frequency is not one of 1, 2, 4 or 12 payments a year.",
+    )
+    INVALID_SCHEDULE = (
+        "INVALID_SCHEDULE",
+        _DC,
+        _REFUSED,
+        "A payment schedule cannot be built from the terms (no periods, a commodity coupon).",
+    )
+    PRICE_OUT_OF_RANGE = (
+        "PRICE_OUT_OF_RANGE",
+        _D,
+        _REFUSED,
+        "A price or yield is outside the range a pricing formula accepts.",
+    )
+    YIELD_NOT_FOUND = (
+        "YIELD_NOT_FOUND",
+        _D,
+        _REFUSED,
+        "No yield reproduces the given price.",
+    )
     # instruments and lifecycle
-    INVALID_TERMS = "INVALID_TERMS"
-    UNKNOWN_INSTRUMENT = "UNKNOWN_INSTRUMENT"
-    INSTRUMENT_MATURED = "INSTRUMENT_MATURED"
-    INSTRUMENT_PAUSED = "INSTRUMENT_PAUSED"
-    SHARIAH_APPROVAL_REQUIRED = "SHARIAH_APPROVAL_REQUIRED"
-    UNDERLYING_ASSET_REQUIRED = "UNDERLYING_ASSET_REQUIRED"
-    FIXING_UNAVAILABLE = "FIXING_UNAVAILABLE"
-    EVENT_NOT_APPLICABLE = "EVENT_NOT_APPLICABLE"
-    NOT_WHOLE_BARS = "NOT_WHOLE_BARS"
-    UNKNOWN_BAR = "UNKNOWN_BAR"
-    BAR_ALREADY_RELEASED = "BAR_ALREADY_RELEASED"
-    NOT_CASH_ISSUER = "NOT_CASH_ISSUER"
+    INVALID_TERMS = (
+        "INVALID_TERMS",
+        _DC,
+        _REFUSED,
+        "An instrument's terms are incomplete or inconsistent for its kind.",
+    )
+    UNKNOWN_INSTRUMENT = (
+        "UNKNOWN_INSTRUMENT",
+        _C,
+        _NOT_FOUND,
+        "No instrument has that id.",
+    )
+    INSTRUMENT_MATURED = (
+        "INSTRUMENT_MATURED",
+        _DC,
+        _REFUSED,
+        "The instrument has matured: its holdings no longer move.",
+    )
+    INSTRUMENT_PAUSED = (
+        "INSTRUMENT_PAUSED",
+        _DC,
+        _REFUSED,
+        "A controller paused the instrument, or one of its payment runs is open.",
+    )
+    SHARIAH_APPROVAL_REQUIRED = (
+        "SHARIAH_APPROVAL_REQUIRED",
+        _D,
+        _REFUSED,
+        "A sukuk needs its Shariah board approval on record before it is issued.",
+    )
+    UNDERLYING_ASSET_REQUIRED = (
+        "UNDERLYING_ASSET_REQUIRED",
+        _D,
+        _REFUSED,
+        "A sukuk needs the underlying asset it represents on record.",
+    )
+    FIXING_UNAVAILABLE = (
+        "FIXING_UNAVAILABLE",
+        _D,
+        _REFUSED,
+        "A floating coupon needs a benchmark fixing that is not published yet.",
+    )
+    EVENT_NOT_APPLICABLE = (
+        "EVENT_NOT_APPLICABLE",
+        _DC,
+        _REFUSED,
+        "The lifecycle event does not apply to this instrument or on this date.",
+    )
+    NOT_WHOLE_BARS = (
+        "NOT_WHOLE_BARS",
+        _D,
+        _REFUSED,
+        "A commodity redemption does not add up to whole bars, or names a bar twice.",
+    )
+    UNKNOWN_BAR = (
+        "UNKNOWN_BAR",
+        _D,
+        _NOT_FOUND,
+        "A bar serial is not allocated to the commodity instrument.",
+    )
+    BAR_ALREADY_RELEASED = (
+        "BAR_ALREADY_RELEASED",
+        _C,
+        _REFUSED,
+        "The bar was already released to a holder.",
+    )
+    NOT_CASH_ISSUER = (
+        "NOT_CASH_ISSUER",
+        _D,
+        _REFUSED,
+        "Only the cash issuer (the central bank) mints or burns the cash token.",
+    )
     # accounts, holdings, settlement
-    UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
-    INVALID_ACCOUNT = "INVALID_ACCOUNT"
-    SAME_ACCOUNT = "SAME_ACCOUNT"
-    INSUFFICIENT_HOLDING = "INSUFFICIENT_HOLDING"
-    INSUFFICIENT_CASH = "INSUFFICIENT_CASH"
-    ACCOUNT_FROZEN = "ACCOUNT_FROZEN"
-    SETTLEMENT_DATE_IN_PAST = "SETTLEMENT_DATE_IN_PAST"
-    SETTLEMENT_DATE_NOT_REACHED = "SETTLEMENT_DATE_NOT_REACHED"
-    INVALID_TRANSITION = "INVALID_TRANSITION"
-    NOT_A_PARTY = "NOT_A_PARTY"
-    ALREADY_AFFIRMED = "ALREADY_AFFIRMED"
+    UNKNOWN_ACCOUNT = (
+        "UNKNOWN_ACCOUNT",
+        _C,
+        _NOT_FOUND,
+        "No account has that id.",
+    )
+    INVALID_ACCOUNT = (
+        "INVALID_ACCOUNT",
+        _DC,
+        _REFUSED,
+        "The account cannot take part this way (its tier, its parent, a cash account).",
+    )
+    SAME_ACCOUNT = (
+        "SAME_ACCOUNT",
+        _D,
+        _REFUSED,
+        "Sender and receiver are the same account.",
+    )
+    INSUFFICIENT_HOLDING = (
+        "INSUFFICIENT_HOLDING",
+        _D,
+        _REFUSED,
+        "The account holds less of the instrument (net of frozen parts) than requested.",
+    )
+    INSUFFICIENT_CASH = (
+        "INSUFFICIENT_CASH",
+        _D,
+        _REFUSED,
+        "The account holds less cash than the payment needs.",
+    )
+    ACCOUNT_FROZEN = (
+        "ACCOUNT_FROZEN",
+        _DC,
+        _REFUSED,
+        "A controller froze the named account.",
+    )
+    SETTLEMENT_DATE_IN_PAST = (
+        "SETTLEMENT_DATE_IN_PAST",
+        _D,
+        _REFUSED,
+        "The settlement date is before the business date.",
+    )
+    SETTLEMENT_DATE_NOT_REACHED = (
+        "SETTLEMENT_DATE_NOT_REACHED",
+        _D,
+        _REFUSED,
+        "The instruction settles on a later business date.",
+    )
+    INVALID_TRANSITION = (
+        "INVALID_TRANSITION",
+        _DC,
+        _REFUSED,
+        "The record's current state does not allow this step.",
+    )
+    NOT_A_PARTY = (
+        "NOT_A_PARTY",
+        _D,
+        _REFUSED,
+        "The caller is neither side of the settlement instruction.",
+    )
+    ALREADY_AFFIRMED = (
+        "ALREADY_AFFIRMED",
+        _DC,
+        _REFUSED,
+        "This side already affirmed the settlement instruction.",
+    )
     # investors and compliance
-    UNKNOWN_INVESTOR = "UNKNOWN_INVESTOR"
-    NOT_KYC_VERIFIED = "NOT_KYC_VERIFIED"
-    NOT_ELIGIBLE = "NOT_ELIGIBLE"
-    LOCKED_UP = "LOCKED_UP"
-    OVER_HOLDING_LIMIT = "OVER_HOLDING_LIMIT"
-    GLOBAL_PAUSE = "GLOBAL_PAUSE"
+    UNKNOWN_INVESTOR = (
+        "UNKNOWN_INVESTOR",
+        _DC,
+        _NOT_FOUND,
+        "No investor has that id, or the named account's owner is not registered.",
+    )
+    NOT_KYC_VERIFIED = (
+        "NOT_KYC_VERIFIED",
+        _D,
+        _REFUSED,
+        "The named account's owner has not passed KYC.",
+    )
+    NOT_ELIGIBLE = (
+        "NOT_ELIGIBLE",
+        _D,
+        _REFUSED,
+        "The receiving owner may not hold the instrument (Islamic or residency rules).",
+    )
+    LOCKED_UP = (
+        "LOCKED_UP",
+        _D,
+        _REFUSED,
+        "The instrument is in its lock-up period.",
+    )
+    OVER_HOLDING_LIMIT = (
+        "OVER_HOLDING_LIMIT",
+        _D,
+        _REFUSED,
+        "The receiving account would hold more than the instrument's per-investor cap.",
+    )
+    GLOBAL_PAUSE = (
+        "GLOBAL_PAUSE",
+        _DC,
+        _REFUSED,
+        "The controllers stopped all transfers and redemptions.",
+    )
     # payments and tax
-    ALREADY_PAID = "ALREADY_PAID"
-    NO_TAX_RATE = "NO_TAX_RATE"
-    INVALID_BATCH = "INVALID_BATCH"
+    ALREADY_PAID = (
+        "ALREADY_PAID",
+        _DC,
+        _REFUSED,
+        "The coupon or redemption was already paid to that holder.",
+    )
+    NO_TAX_RATE = (
+        "NO_TAX_RATE",
+        _D,
+        _REFUSED,
+        "The withholding table has no rate for the holder's tax status on that date.",
+    )
+    INVALID_BATCH = (
+        "INVALID_BATCH",
+        _D,
+        _REFUSED,
+        "A payment batch size is not a whole number above zero.",
+    )
     # primary auctions
-    INVALID_AUCTION = "INVALID_AUCTION"
-    INVALID_BID = "INVALID_BID"
-    COMPETITIVE_BID_NOT_ALLOWED = "COMPETITIVE_BID_NOT_ALLOWED"
-    NON_COMPETITIVE_NOT_ALLOWED = "NON_COMPETITIVE_NOT_ALLOWED"
-    NON_COMPETITIVE_OVER_CAP = "NON_COMPETITIVE_OVER_CAP"
-    AUCTION_CLOSED = "AUCTION_CLOSED"
-    INVALID_CUTOFF = "INVALID_CUTOFF"
-    ALREADY_SETTLED = "ALREADY_SETTLED"
+    INVALID_AUCTION = (
+        "INVALID_AUCTION",
+        _D,
+        _REFUSED,
+        "An auction's terms are inconsistent (offer, non-competitive share or limits).",
+    )
+    INVALID_BID = (
+        "INVALID_BID",
+        _D,
+        _REFUSED,
+        "A bid names an instrument not offered, or its amount or level is malformed.",
+    )
+    COMPETITIVE_BID_NOT_ALLOWED = (
+        "COMPETITIVE_BID_NOT_ALLOWED",
+        _D,
+        _REFUSED,
+        "The bidder's investor type may not bid competitively in this auction.",
+    )
+    NON_COMPETITIVE_NOT_ALLOWED = (
+        "NON_COMPETITIVE_NOT_ALLOWED",
+        _D,
+        _REFUSED,
+        "The bidder's investor type is excluded from non-competitive bidding.",
+    )
+    NON_COMPETITIVE_OVER_CAP = (
+        "NON_COMPETITIVE_OVER_CAP",
+        _D,
+        _REFUSED,
+        "A non-competitive bid exceeds the per-bidder cap.",
+    )
+    AUCTION_CLOSED = (
+        "AUCTION_CLOSED",
+        _D,
+        _REFUSED,
+        "The auction no longer takes this step (bids closed, results already set).",
+    )
+    INVALID_CUTOFF = (
+        "INVALID_CUTOFF",
+        _D,
+        _REFUSED,
+        "A cut-off names an instrument not offered, leaves nothing, or is missing.",
+    )
+    ALREADY_SETTLED = (
+        "ALREADY_SETTLED",
+        _D,
+        _REFUSED,
+        "The auction's allotments were already settled.",
+    )
+    # the contract layer
+    UNAUTHORIZED = (
+        "UNAUTHORIZED",
+        _C,
+        _REFUSED,
+        "The caller's organisation, certificate role or account control does not allow it.",
+    )
+    NOT_FOUND = (
+        "NOT_FOUND",
+        _C,
+        _NOT_FOUND,
+        "A record the request names (governance, instruction, payment run) does not exist.",
+    )
+    ALREADY_EXISTS = (
+        "ALREADY_EXISTS",
+        _C,
+        _REFUSED,
+        "A record with that id exists (governance, account, investor, instrument, instruction).",
+    )
+    INVALID_ARGUMENT = (
+        "INVALID_ARGUMENT",
+        (Layer.CONTRACT, Layer.RUNTIME),
+        _REFUSED,
+        "Malformed JSON, a wrong type or count of arguments, a bad id or date, a missing "
+        "transient field, an invalid ledger key.",
+    )
+    PERSONAL_DATA_MISSING = (
+        "PERSONAL_DATA_MISSING",
+        _C,
+        _NOT_FOUND,
+        "The investor's personal data is not in the caller's organisation's collection: "
+        "investor:RecordPersonalData must commit first.",
+    )
+    # the chaincode runtime
+    UNKNOWN_FUNCTION = (
+        "UNKNOWN_FUNCTION",
+        _R,
+        _REFUSED,
+        "No contract or transaction of that name (a client newer than the chaincode).",
+    )
+    PAYLOAD_TOO_LARGE = (
+        "PAYLOAD_TOO_LARGE",
+        _R,
+        _REFUSED,
+        "A value the transaction writes or an event it sets exceeds the message size limit.",
+    )
+    IDENTITY = (
+        "IDENTITY",
+        _R,
+        _REFUSED,
+        "The submitter's identity could not be read from the proposal.",
+    )
+    INTERNAL = (
+        "INTERNAL",
+        _R,
+        Outcome.FAULT,
+        "The chaincode failed unexpectedly; its log names the transaction.",
+    )
+    RESPONSE_TOO_LARGE = (
+        "RESPONSE_TOO_LARGE",
+        _R,
+        Outcome.FAULT,
+        "The transaction's response exceeds the message size limit (page the query).",
+    )
 
 
 class DomainError(Exception):
@@ -90,4 +474,4 @@ class DomainError(Exception):
 
 
 ALL_CODES: tuple[str, ...] = tuple(code.value for code in ErrorCode)
-"""Every code, in declaration order (what the SDK mirrors)."""
+"""Every code, in declaration order (what the schema and the typed client mirror)."""

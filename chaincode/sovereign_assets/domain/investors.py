@@ -1,9 +1,10 @@
 """Investor registry records and the dry-run transfer check.
 
 Owns: :class:`KycStatus`, :class:`Residency`, :class:`InvestorType`,
-:class:`Investor`, :class:`InstrumentControls`, :class:`Controls` and
-:func:`check_transfer`, which returns the **first** failing reason code (or None)
-in the documented order, without changing anything. The SDK calls it before
+:class:`Investor`, :class:`InstrumentControls`, :class:`Controls`,
+:func:`transfer_refusal`, which returns the **first** failing reason (its code and the
+account it failed on, or None) in the documented order without changing anything, and
+:func:`check_transfer`, its code alone. The SDK calls it before
 submitting; the contract calls it again inside the transaction.
 
 Personal data (names, national ids) never appears here: an investor is an id and
@@ -124,6 +125,19 @@ CHECK_ORDER: tuple[ErrorCode, ...] = (
 """The order in which :func:`check_transfer` reports failures."""
 
 
+@dataclass(frozen=True)
+class TransferRefusal:
+    """Why a transfer fails: ``code`` and the account it failed on.
+
+    ``account_id`` is the sender's or the receiver's account - the one whose owner, state
+    or holding broke the rule (a receiver failing KYC is named, not the sender) - or None
+    when the rule is about the instrument or the amount.
+    """
+
+    code: ErrorCode
+    account_id: str | None = None
+
+
 def check_transfer(
     *,
     instrument: InstrumentControls,
@@ -137,31 +151,64 @@ def check_transfer(
 ) -> ErrorCode | None:
     """The first reason (in :data:`CHECK_ORDER`) the transfer would fail, or None.
 
+    The code of :func:`transfer_refusal` (same arguments).
+    """
+    refusal = transfer_refusal(
+        instrument=instrument,
+        sender=sender,
+        receiver=receiver,
+        amount=amount,
+        investors=investors,
+        ledger=ledger,
+        controls=controls,
+        as_of=as_of,
+    )
+    return None if refusal is None else refusal.code
+
+
+def transfer_refusal(
+    *,
+    instrument: InstrumentControls,
+    sender: Account,
+    receiver: Account,
+    amount: int,
+    investors: Mapping[str, Investor],
+    ledger: Ledger,
+    controls: Controls,
+    as_of: date,
+) -> TransferRefusal | None:
+    """The first reason (in :data:`CHECK_ORDER`) the transfer would fail and the account
+    it failed on, or None.
+
     Checks both legal owners for KYC; the receiver for eligibility (Islamic
     restrictions, residency); the sender for lock-up and unfrozen balance; the
-    receiver's resulting holding against the cap.
+    receiver's resulting holding against the cap. Where both sides fail one rule, the
+    sender is named.
     """
     iid = instrument.instrument_id
     if controls.global_pause:
-        return ErrorCode.GLOBAL_PAUSE
+        return TransferRefusal(ErrorCode.GLOBAL_PAUSE)
     if iid in controls.paused_instruments:
-        return ErrorCode.INSTRUMENT_PAUSED
+        return TransferRefusal(ErrorCode.INSTRUMENT_PAUSED)
     if instrument.maturity_date is not None and as_of >= instrument.maturity_date:
-        return ErrorCode.INSTRUMENT_MATURED
+        return TransferRefusal(ErrorCode.INSTRUMENT_MATURED)
     if isinstance(amount, bool) or type(amount) is not int or amount <= 0:
-        return ErrorCode.INVALID_AMOUNT
+        return TransferRefusal(ErrorCode.INVALID_AMOUNT)
     if amount % instrument.min_denomination:
-        return ErrorCode.NOT_MULTIPLE_OF_DENOMINATION
+        return TransferRefusal(ErrorCode.NOT_MULTIPLE_OF_DENOMINATION)
     if sender.account_id == receiver.account_id:
-        return ErrorCode.SAME_ACCOUNT
-    if {sender.account_id, receiver.account_id} & controls.frozen_accounts:
-        return ErrorCode.ACCOUNT_FROZEN
-    sender_owner = investors.get(sender.owner_id)
-    receiver_owner = investors.get(receiver.owner_id)
-    if sender_owner is None or receiver_owner is None:
-        return ErrorCode.UNKNOWN_INVESTOR
-    if KycStatus.VERIFIED is not sender_owner.kyc or KycStatus.VERIFIED is not receiver_owner.kyc:
-        return ErrorCode.NOT_KYC_VERIFIED
+        return TransferRefusal(ErrorCode.SAME_ACCOUNT, sender.account_id)
+    for account in (sender, receiver):
+        if account.account_id in controls.frozen_accounts:
+            return TransferRefusal(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+    owners = [(account, investors.get(account.owner_id)) for account in (sender, receiver)]
+    for account, owner in owners:
+        if owner is None:
+            return TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, account.account_id)
+    for account, owner in owners:
+        if owner is not None and KycStatus.VERIFIED is not owner.kyc:
+            return TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, account.account_id)
+    receiver_owner = investors[receiver.owner_id]  # present: checked above
     if (
         (receiver_owner.islamic_only and not instrument.shariah_compliant)
         or (instrument.islamic_eligible_only and not receiver_owner.islamic_eligible)
@@ -170,15 +217,15 @@ def check_transfer(
             and receiver_owner.residency is not Residency.RESIDENT
         )
     ):
-        return ErrorCode.NOT_ELIGIBLE
+        return TransferRefusal(ErrorCode.NOT_ELIGIBLE, receiver.account_id)
     if instrument.lockup_until is not None and as_of < instrument.lockup_until:
-        return ErrorCode.LOCKED_UP
+        return TransferRefusal(ErrorCode.LOCKED_UP)
     frozen_part = controls.frozen_amounts.get((sender.account_id, iid), 0)
     if ledger.holding(sender.account_id, iid) - frozen_part < amount:
-        return ErrorCode.INSUFFICIENT_HOLDING
+        return TransferRefusal(ErrorCode.INSUFFICIENT_HOLDING, sender.account_id)
     if (
         instrument.holding_limit is not None
         and ledger.holding(receiver.account_id, iid) + amount > instrument.holding_limit
     ):
-        return ErrorCode.OVER_HOLDING_LIMIT
+        return TransferRefusal(ErrorCode.OVER_HOLDING_LIMIT, receiver.account_id)
     return None

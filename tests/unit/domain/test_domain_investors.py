@@ -22,7 +22,9 @@ from sovereign_assets.domain.investors import (
     InvestorType,
     KycStatus,
     Residency,
+    TransferRefusal,
     check_transfer,
+    transfer_refusal,
 )
 from sovereign_assets.domain.money import PKR
 from sovereign_assets.domain.tax import TaxStatus
@@ -143,6 +145,32 @@ def test_a_clean_transfer_passes() -> None:
 )  # fmt: skip
 def test_each_rule_reports_its_code(kwargs: dict[str, object], code: ErrorCode) -> None:
     assert check(**kwargs) is code  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("receiver", "sender", "expected"),
+    [
+        (PENDING, AYESHA, TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, PENDING.account_id)),
+        (AYESHA, PENDING, TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, PENDING.account_id)),
+        (ips("009999"), AYESHA, TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, "HBL-IPS-009999")),
+        (FUND, AYESHA, TransferRefusal(ErrorCode.NOT_ELIGIBLE, FUND.account_id)),
+        (OMAR, OMAR, TransferRefusal(ErrorCode.SAME_ACCOUNT, OMAR.account_id)),
+    ],
+)
+def test_a_refusal_names_the_account_that_failed(
+    receiver: Account, sender: Account, expected: TransferRefusal
+) -> None:
+    refusal = transfer_refusal(
+        instrument=PIB,
+        sender=sender,
+        receiver=receiver,
+        amount=ONE_MILLION,
+        investors=INVESTORS,
+        ledger=LEDGER,
+        controls=Controls(),
+        as_of=TODAY,
+    )
+    assert refusal == expected
 
 
 def test_the_islamic_fund_may_take_the_sukuk() -> None:

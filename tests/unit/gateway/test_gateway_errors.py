@@ -123,3 +123,16 @@ def test_commit_error_from_status() -> None:
     assert raised.value.block_number == 9
     valid = Status(transaction_id="tx-4", code=0, code_name="VALID", block_number=9)
     assert valid.raise_for_status() is valid
+
+
+def test_with_known_codes_only_those_count() -> None:
+    codes = {"UNKNOWN_BAR", "UNKNOWN_BAR_SERIES"}
+    assert parse_chaincode_error("chaincode response 500, UNKNOWN_BAR_SERIES: SBP-9", codes) == (
+        "UNKNOWN_BAR_SERIES",
+        "SBP-9",
+    )
+    assert parse_chaincode_error("TLS: handshake failed", codes) is None
+    assert parse_chaincode_error("TLS: handshake failed") == ("TLS", "handshake failed")
+    error = GatewayError("failed", details=[ErrorDetail("a:1", "AMSP", "TLS: no; UNKNOWN_BAR: x")])
+    assert error.chaincode_error(codes) == ("UNKNOWN_BAR", "x")
+    assert error.chaincode_code == "TLS"
