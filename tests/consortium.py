@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import grpc
 import pytest
@@ -25,6 +26,7 @@ from fabric_gateway import (
 from sovereign_network import binaries, topology
 from sovereign_network.binaries import BinariesUnavailable, FabricInstall
 from sovereign_network.network import Network
+from sovereign_network.topology import Peer
 
 CONFORMANCE_MODULE = "conformance_chaincode:chaincode"
 SESSION_BASE_PORT = int(os.environ.get("SOV_TEST_BASE_PORT", "27100"))
@@ -59,18 +61,32 @@ def consortium(
 class Client:
     """A gateway connection as one user of one org; closes its gRPC channel."""
 
-    def __init__(self, net: Network, org_name: str, user: str) -> None:
+    def __init__(
+        self,
+        net: Network,
+        org_name: str,
+        user: str,
+        *,
+        certificate: bytes | None = None,
+        private_key: bytes | None = None,
+        peer: Peer | None = None,
+    ) -> None:
+        """As ``user``'s certificate and key in the network's home, or the PEM ones given,
+        through ``peer`` (the org's Gateway peer if None)."""
         org = net.topology.org(org_name)
         paths = net.layout.user(org.key, user)
-        root = net.layout.tls_ca_cert(org.key).read_bytes()
+        certificate = certificate or paths.cert.read_bytes()
+        private_key = private_key or paths.key.read_bytes()
+        peer = peer or org.gateway_peer
+        root = net.layout.tls_ca_cert(net.topology.org(peer.org).key).read_bytes()
         credentials = grpc.ssl_channel_credentials(root_certificates=root)
         self.channel = grpc.secure_channel(
-            org.gateway_peer.address,
+            peer.address,
             credentials,
-            options=[("grpc.ssl_target_name_override", org.gateway_peer.host)],
+            options=[("grpc.ssl_target_name_override", peer.host)],
         )
-        identity = X509Identity(org.msp_id, paths.cert.read_bytes())
-        signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
+        identity = X509Identity(org.msp_id, certificate)
+        signer = new_private_key_signer(load_private_key_pem(private_key))
         self.gateway: Gateway = connect(client=self.channel, identity=identity, signer=signer)
 
     def close(self) -> None:
@@ -85,8 +101,8 @@ ClientFactory = Callable[..., Client]
 def client_factory(consortium: Network) -> Iterator[ClientFactory]:
     opened: list[Client] = []
 
-    def make(org: str, user: str = "admin") -> Client:
-        client = Client(consortium, org, user)
+    def make(org: str, user: str = "admin", **given: Any) -> Client:
+        client = Client(consortium, org, user, **given)
         opened.append(client)
         return client
 

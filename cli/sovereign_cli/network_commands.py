@@ -93,6 +93,13 @@ def status(settings: Settings, as_json: bool) -> None:
             for p in org["peers"]:
                 state = "up" if p["running"] else "down"
                 click.echo(f"{p['name']:<22}{p['address']:<18}{state:<6}{org['msp_id']}")
+        authorities = [("orderer", report["orderer_ca"])]
+        authorities += [(org["name"].lower(), org["ca"]) for org in report["orgs"]]
+        for key, ca in authorities:
+            if ca is not None:
+                state = "up" if ca["running"] else "down"
+                address = ca["url"].removeprefix("https://")
+                click.echo(f"{'ca.' + key:<22}{address:<18}{state}")
         for cc in report["chaincodes"]:
             click.echo(f"chaincode {cc['name']} {cc['version']} sequence {cc['sequence']}")
 

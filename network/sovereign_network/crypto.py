@@ -9,6 +9,11 @@ read their roles. The layout is the one Fabric's MSP loader expects:
     <org>/{peers,orderers,users}/<name>/msp/{cacerts,tlscacerts,signcerts,keystore,config.yaml}
     <org>/{peers,orderers,users}/<name>/tls/{ca.crt,server.crt,server.key}
 
+For an org whose identities come from its Fabric CA (see :mod:`sovereign_network.org_ca`),
+:func:`generate` writes the org's CA key and certificate (the CA server signs with them), its
+TLS material and the CA server's TLS certificate, and leaves the signing identities' MSP
+folders to the enrollment, which writes them with :func:`write_enrolled`.
+
 Private keys are written with mode 0600 and never printed. Generated material
 belongs to a network's home directory, never to the source tree.
 """
@@ -19,6 +24,7 @@ import datetime as dt
 import ipaddress
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +111,11 @@ class Layout:
 
     @property
     def complete(self) -> bool:
-        """Whether :func:`generate` finished writing every org's material here."""
+        """Whether every org's material was written here (generated, and enrolled)."""
         return (self.root / "COMPLETE").is_file()
+
+    def mark_complete(self) -> None:
+        (self.root / "COMPLETE").write_text("generated\n")
 
     def org_dir(self, org_key: str) -> Path:
         return self.root / org_key
@@ -119,6 +128,21 @@ class Layout:
 
     def ca_cert(self, org_key: str) -> Path:
         return self.org_msp(org_key) / "cacerts" / _CA_CERT
+
+    def ca_signing_key(self, org_key: str) -> Path:
+        """The org's CA private key (the tooling or the org's Fabric CA server signs with it)."""
+        return self.org_dir(org_key) / "ca" / "ca.key"
+
+    def ca_signing_cert(self, org_key: str) -> Path:
+        return self.org_dir(org_key) / "ca" / _CA_CERT
+
+    def ca_server(self, org_key: str) -> NodePaths:
+        """The org's Fabric CA server: its home (database, config) and TLS material."""
+        return NodePaths(self.org_dir(org_key) / "ca-server")
+
+    def ca_registrar(self, org_key: str) -> NodePaths:
+        """The MSP of the CA server's bootstrap admin, which registers and revokes."""
+        return NodePaths(self.org_dir(org_key) / "ca-admin")
 
     def peer(self, org_key: str, host: str) -> NodePaths:
         return NodePaths(self.org_dir(org_key) / "peers" / host)
@@ -138,41 +162,55 @@ class Layout:
         return NodePaths(self.org_dir(org_key) / "chaincode-client")
 
 
-def generate(topology: Topology, home: Path) -> Layout:
-    """Generate all crypto material for ``topology`` below ``home``; returns the layout."""
+def generate(topology: Topology, home: Path, *, enrolled: Collection[str] = ()) -> Layout:
+    """Generate the crypto material for ``topology`` below ``home``; returns the layout.
+
+    ``enrolled`` names the orgs (by key) whose signing identities a Fabric CA issues: for
+    them only the CA's key, the TLS material and the CA server's TLS certificate are
+    written, and the layout is not marked complete (the enrollment marks it).
+    """
     layout = Layout(home)
     now = dt.datetime.now(dt.UTC)
 
     oo = topology.orderer_org
     ca, tls_ca = _org_authorities(oo.name, oo.domain, now)
     _write_org_msp(layout, oo.key, ca, tls_ca)
+    signing = oo.key not in enrolled
     for orderer in oo.orderers:
         paths = layout.orderer(oo.key, orderer.host)
-        _write_identity(paths, ca, tls_ca, orderer.host, "orderer", now, attrs=None)
+        if signing:
+            _write_identity(paths, ca, tls_ca, orderer.host, "orderer", now, attrs=None)
         _write_tls(paths, tls_ca, orderer.host, now)
-    _write_admin(layout, oo.key, oo.domain, ca, tls_ca, now)
+    _write_admin(layout, oo.key, oo.domain, ca, tls_ca, now, signing=signing)
+    if not signing:
+        _write_tls(layout.ca_server(oo.key), tls_ca, f"ca.{oo.domain}", now)
 
     for org in topology.orgs:
-        _generate_org(layout, org, now)
-    (layout.root / "COMPLETE").write_text("generated\n")
+        _generate_org(layout, org, now, signing=org.key not in enrolled)
+    if not enrolled:
+        layout.mark_complete()
     return layout
 
 
-def _generate_org(layout: Layout, org: Org, now: dt.datetime) -> None:
+def _generate_org(layout: Layout, org: Org, now: dt.datetime, *, signing: bool) -> None:
     ca, tls_ca = _org_authorities(org.name, org.domain, now)
     _write_org_msp(layout, org.key, ca, tls_ca)
     for peer in org.peers:
         paths = layout.peer(org.key, peer.host)
-        _write_identity(paths, ca, tls_ca, peer.host, "peer", now, attrs=None)
+        if signing:
+            _write_identity(paths, ca, tls_ca, peer.host, "peer", now, attrs=None)
         _write_tls(paths, tls_ca, peer.host, now)
-    _write_admin(layout, org.key, org.domain, ca, tls_ca, now)
+    _write_admin(layout, org.key, org.domain, ca, tls_ca, now, signing=signing)
     for user in org.users:
         paths = layout.user(org.key, user.name)
-        attrs = {"hf.EnrollmentID": user.name, "hf.Type": "client", **user.attrs}
-        _write_identity(paths, ca, tls_ca, f"{user.name}@{org.domain}", "client", now, attrs)
+        if signing:
+            attrs = {"hf.EnrollmentID": user.name, "hf.Type": "client", **user.attrs}
+            _write_identity(paths, ca, tls_ca, f"{user.name}@{org.domain}", "client", now, attrs)
         _write_tls(paths, tls_ca, f"{user.name}@{org.domain}", now)
     _write_tls(layout.chaincode_server(org.key), tls_ca, f"chaincode.{org.domain}", now)
     _write_tls(layout.chaincode_client(org.key), tls_ca, f"peers@{org.domain}", now)
+    if not signing:
+        _write_tls(layout.ca_server(org.key), tls_ca, f"ca.{org.domain}", now)
 
 
 def _write_admin(
@@ -182,10 +220,32 @@ def _write_admin(
     ca: Authority,
     tls_ca: Authority,
     now: dt.datetime,
+    *,
+    signing: bool,
 ) -> None:
     paths = layout.user(org_key, "admin")
-    _write_identity(paths, ca, tls_ca, f"admin@{domain}", "admin", now, attrs=None)
+    if signing:
+        _write_identity(paths, ca, tls_ca, f"admin@{domain}", "admin", now, attrs=None)
     _write_tls(paths, tls_ca, f"admin@{domain}", now)
+
+
+def write_enrolled(
+    paths: NodePaths,
+    ca_certificate: bytes,
+    tls_ca_certificate: bytes,
+    certificate: bytes,
+    key: bytes,
+) -> None:
+    """An MSP folder for a certificate a Fabric CA issued, in this module's layout.
+
+    ``key`` is the PEM private key; the folder's ``config.yaml`` turns NodeOUs on, as for
+    generated identities, so the CA's OU (the identity's type) is its role in the MSP.
+    """
+    _write(paths.msp / "cacerts" / _CA_CERT, ca_certificate)
+    _write(paths.msp / "tlscacerts" / _TLS_CA_CERT, tls_ca_certificate)
+    _write(paths.msp / "config.yaml", _NODE_OU_CONFIG.encode())
+    _write(paths.cert, certificate)
+    write_secret(paths.key, key)
 
 
 def _org_authorities(org_name: str, domain: str, now: dt.datetime) -> tuple[Authority, Authority]:
@@ -364,6 +424,15 @@ def issue_user(layout: Layout, org: Org, name: str, attrs: dict[str, str]) -> No
     return paths
 
 
+def issue_user_tls(layout: Layout, org: Org, name: str) -> NodePaths:
+    """A TLS client certificate for a user whose signing identity the org's Fabric CA issues."""
+    ca_dir = layout.org_dir(org.key) / "ca"
+    tls_ca = _load_authority(ca_dir / "tlsca.key", ca_dir / _TLS_CA_CERT)
+    paths = layout.user(org.key, name)
+    _write_tls(paths, tls_ca, f"{name}@{org.domain}", dt.datetime.now(dt.UTC))
+    return paths
+
+
 def _load_authority(key_path: Path, cert_path: Path) -> Authority:
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
@@ -378,12 +447,17 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+    write_secret(path, data)
+
+
+def write_secret(path: Path, data: bytes) -> None:
+    """Write ``data`` readable by the owner only (from its creation on)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)

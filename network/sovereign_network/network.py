@@ -3,7 +3,8 @@
 A network lives in its home directory (``--home``, ``SOV_HOME``, or
 ``~/.local/state/sovereign-ledger/network``):
 
-    crypto/    generated keys and certificates (never in the source tree)
+    crypto/    keys and certificates, generated or enrolled at each org's Fabric CA, and
+               those CA servers' homes and databases (never in the source tree)
     config/    configtx.yaml and the channel's genesis block
     data/      each process's ledger
     logs/      one log file per process
@@ -26,13 +27,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sovereign_network import collections, configtx, crypto, fabric_output
-from sovereign_network.binaries import FabricInstall
+from fabric_ca import Credentials, FabricCAClient, FabricCAError
+from sovereign_network import binaries, collections, configtx, crypto, fabric_output, org_ca
+from sovereign_network.binaries import BinariesUnavailable, FabricCAInstall, FabricInstall
 from sovereign_network.lifecycle import ChaincodePackage, build_package
 from sovereign_network.supervisor import (
     ProcessError,
@@ -41,7 +44,16 @@ from sovereign_network.supervisor import (
     http_get,
     tls_handshake,
 )
-from sovereign_network.topology import CHAINCODE_SLOTS, HOST, Orderer, Org, Peer, Topology
+from sovereign_network.topology import (
+    CHAINCODE_SLOTS,
+    HOST,
+    Orderer,
+    OrdererOrg,
+    Org,
+    Peer,
+    Topology,
+    ca_process,
+)
 
 Progress = Callable[[str], None]
 
@@ -78,10 +90,17 @@ class CommandResult:
 class Network:
     """A consortium described by ``topology`` living in ``home``."""
 
-    def __init__(self, home: Path, topology: Topology, fabric: FabricInstall | None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        topology: Topology,
+        fabric: FabricInstall | None,
+        fabric_ca: FabricCAInstall | None = None,
+    ) -> None:
         self.home = home
         self.topology = topology
         self._fabric = fabric
+        self._fabric_ca = fabric_ca
         self.layout = crypto.Layout(home)
         self.supervisor = Supervisor(home)
         self.config_dir = home / "config"
@@ -93,6 +112,20 @@ class Network:
         if self._fabric is None:
             raise NetworkError("this operation needs the Fabric binaries; run `make fabric`")
         return self._fabric
+
+    @property
+    def fabric_ca(self) -> FabricCAInstall:
+        """The Fabric CA binaries (found when first needed: only orgs with a CA need them)."""
+        if self._fabric_ca is None:
+            try:
+                self._fabric_ca = binaries.locate_ca()
+            except BinariesUnavailable as exc:
+                orgs = ", ".join(org.name for org in self.topology.ca_orgs())
+                raise NetworkError(
+                    f"{orgs} take their identities from a Fabric CA: {exc}; or set "
+                    'identities = "local" in the topology'
+                ) from exc
+        return self._fabric_ca
 
     # ------------------------------------------------------------------ state
     @property
@@ -256,6 +289,7 @@ class Network:
         nodes = [o.name for o in self.topology.orderer_org.orderers] + [
             p.name for org in self.topology.orgs for p in org.peers
         ]
+        authorities = self.topology.ca_orgs()
         running = set(self.supervisor.running())
         if running and all(name in running for name in nodes):
             raise NetworkError(
@@ -263,30 +297,56 @@ class Network:
                 f"({', '.join(sorted(running))}); run `sov network down` first"
             )
         self.home.mkdir(parents=True, exist_ok=True)
-        try:
-            if not self.layout.complete:
-                # Material from an attempt that never finished is not trusted: a new
-                # CA means a new genesis block and new ledgers.
-                progress("generating crypto material")
-                self._discard(self.layout.root, self.genesis_block, self.home / "data")
-                crypto.generate(self.topology, self.home)
-            if not self.genesis_block.is_file():
-                progress("generating the channel genesis block")
-                # Ledgers joined to another genesis block cannot join this one.
-                self._discard(self.home / "data")
-                self._genesis()
-            self._install_builder()
-            self._save_state()
-            self._start_orderers(progress)
-            self._start_peers(progress)
-            self._restart_chaincode(progress)
-            progress("waiting for every org's peers to discover each other")
-            self.wait_for_discovery()
-            self._require_running(nodes)
-        except BaseException:
-            # Never leave half a network running; what was written stays for the next up.
-            self.supervisor.stop_all()
-            raise
+        with ThreadPoolExecutor(max_workers=max(1, len(authorities))) as pool:
+            try:
+                self._up(pool, nodes, authorities, progress)
+            except BaseException:
+                # Never leave half a network running; what was written stays for the next up.
+                self.supervisor.stop_all()
+                raise
+
+    def _up(
+        self,
+        pool: ThreadPoolExecutor,
+        nodes: list[str],
+        authorities: list[Org | OrdererOrg],
+        progress: Progress,
+    ) -> None:
+        users: list[Future[None]] = []
+        if not self.layout.complete:
+            # Material from an attempt that never finished is not trusted: a new
+            # CA means a new genesis block and new ledgers (and new CA databases).
+            progress("generating crypto material")
+            for org in authorities:  # a CA of that attempt would serve a deleted home
+                self.supervisor.stop(ca_process(org.key))
+            self._discard(self.layout.root, self.genesis_block, self.home / "data")
+            crypto.generate(self.topology, self.home, enrolled={o.key for o in authorities})
+            if authorities:
+                self._start_authorities(progress)
+                users = self._enroll_identities(pool, progress)
+            else:
+                self.layout.mark_complete()
+        else:
+            # Their readiness is awaited once the nodes are up: nothing before needs them.
+            self._start_authorities(progress, wait=False)
+        if not self.genesis_block.is_file():
+            progress("generating the channel genesis block")
+            # Ledgers joined to another genesis block cannot join this one.
+            self._discard(self.home / "data")
+            self._genesis()
+        self._install_builder()
+        self._save_state()
+        self._start_orderers(progress)
+        self._start_peers(progress)
+        self._restart_chaincode(progress)
+        progress("waiting for every org's peers to discover each other")
+        self.wait_for_discovery()
+        if users:
+            _enrolled(users)
+            self.layout.mark_complete()
+        for org in authorities:
+            self._wait_authority(org)
+        self._require_running([*nodes, *(ca_process(org.key) for org in authorities)])
 
     def _require_running(self, nodes: list[str]) -> None:
         """Every node still runs and the orderers still have a leader, or NetworkError."""
@@ -296,6 +356,81 @@ class Network:
             logs = ", ".join(str(self.supervisor.log_path(name)) for name in dead)
             raise NetworkError(f"{', '.join(dead)} stopped while the network came up; see {logs}")
         self.wait_for_leader()
+
+    # ------------------------------------------------------ certificate authorities
+    def _start_authorities(self, progress: Progress, *, wait: bool = True) -> None:
+        """Start the Fabric CA server of every org that has one (already running: kept)."""
+        authorities = self.topology.ca_orgs()
+        for org in authorities:
+            progress(f"starting {org.name}'s Fabric CA on {org_ca.ca_url(org)}")
+            self.supervisor.start(self._authority_spec(org))
+        if wait:
+            for org in authorities:
+                self._wait_authority(org)
+
+    def _authority_spec(self, org: Org | OrdererOrg) -> ProcessSpec:
+        return org_ca.server_spec(self.fabric_ca, self.layout, org, _base_env())
+
+    def _wait_authority(self, org: Org | OrdererOrg) -> None:
+        assert org.ca_port is not None
+        self._wait_tls(
+            ca_process(org.key),
+            org.ca_port,
+            self.layout.tls_ca_cert(org.key),
+            org_ca.server_name(org),
+        )
+
+    def _enroll_identities(
+        self, pool: ThreadPoolExecutor, progress: Progress
+    ) -> list[Future[None]]:
+        """Enroll every CA org's identities, the orgs side by side; returns the users' work.
+
+        The nodes and admins are enrolled before this returns (the nodes cannot start
+        without them); the client users are left enrolling in ``pool`` while the nodes
+        come up, since nothing of starting the network needs them.
+        """
+        authorities = self.topology.ca_orgs()
+        progress(f"enrolling the nodes and admins of {', '.join(o.name for o in authorities)}")
+        registrars: dict[str, Credentials] = {}
+
+        def nodes(org: Org | OrdererOrg) -> None:
+            registrars[org.key] = org_ca.enroll_bootstrap(self.layout, org)
+            wanted = org_ca.identities(self.layout, org, users=False)
+            org_ca.issue(self.layout, org, wanted, registrars[org.key])
+
+        def users(org: Org) -> None:
+            wanted = org_ca.identities(self.layout, org, nodes=False)
+            org_ca.issue(self.layout, org, wanted, registrars[org.key])
+
+        _enrolled([pool.submit(nodes, org) for org in authorities])
+        return [pool.submit(users, org) for org in authorities if isinstance(org, Org)]
+
+    def authority(self, org_name: str) -> Org | OrdererOrg:
+        """The org (application or orderer, by name or MSP ID) whose Fabric CA is meant."""
+        oo = self.topology.orderer_org
+        if org_name.lower() in (oo.key, oo.msp_id.lower()):
+            org: Org | OrdererOrg = oo
+        else:
+            org = self.topology.org(org_name)
+        if not org.uses_fabric_ca:
+            raise NetworkError(f"{org.name}'s identities are generated locally: it has no CA")
+        return org
+
+    def ca_client(self, org: Org | OrdererOrg) -> FabricCAClient:
+        """A client of the org's Fabric CA (TLS verified against the org's TLS root)."""
+        if not org.uses_fabric_ca:
+            raise NetworkError(f"{org.name}'s identities are generated locally: it has no CA")
+        return org_ca.client(self.layout, org)
+
+    def ca_registrar(self, org: Org | OrdererOrg) -> Credentials:
+        """The CA's bootstrap admin, as enrolled when the network was set up."""
+        try:
+            return org_ca.registrar(self.layout, org)
+        except FileNotFoundError as exc:
+            raise NetworkError(
+                f"{org.name}'s CA registrar is not enrolled in {self.home}; "
+                "run `sov network up` first"
+            ) from exc
 
     def _discard(self, *paths: Path) -> None:
         for path in paths:
@@ -571,7 +706,12 @@ class Network:
         return self.supervisor.stop(name)
 
     def start_process(self, name: str) -> None:
-        """Start one stopped process of the network again (an orderer or a peer)."""
+        """Start one stopped process of the network again (an orderer, a peer or a CA)."""
+        for org in self.topology.ca_orgs():
+            if ca_process(org.key) == name:
+                self.supervisor.start(self._authority_spec(org))
+                self._wait_authority(org)
+                return
         for o in self.topology.orderer_org.orderers:
             if o.name == name:
                 self.supervisor.start(self._orderer_spec(o))
@@ -583,7 +723,7 @@ class Network:
                     self.supervisor.start(self._peer_spec(org, p))
                     self._wait_peer_ready(org, p)
                     return
-        raise NetworkError(f"no orderer or peer named {name!r}")
+        raise NetworkError(f"no orderer, peer or CA named {name!r}")
 
     # ------------------------------------------------------------- chaincode
     def deploy_chaincode(
@@ -825,12 +965,24 @@ class Network:
         return {**{u.name: dict(u.attrs) for u in org.users}, **created}
 
     def create_user(self, org: Org, name: str, attrs: Mapping[str, str]) -> crypto.NodePaths:
-        """Issue a client certificate from the org's CA, with role attributes."""
+        """Issue a client certificate from the org's CA, with role attributes.
+
+        An org with a Fabric CA registers the user there and enrolls it (the CA must
+        run); otherwise the tooling issues it from the CA key in the network's home.
+        """
         if not self.layout.ca_cert(org.key).is_file():
             raise NetworkError(f"no crypto material in {self.home}; run `sov network up` first")
         if name == "admin" or name in self.users(org):
             raise NetworkError(f"{org.name} already has a user named {name!r}")
-        paths = crypto.issue_user(self.layout, org, name, dict(attrs))
+        if org.uses_fabric_ca:
+            identity = org_ca.user_identity(self.layout, org, name, attrs)
+            try:
+                org_ca.issue(self.layout, org, [identity], self.ca_registrar(org))
+            except FabricCAError as exc:
+                raise NetworkError(f"{org.name}'s CA did not issue {name!r}: {exc}") from exc
+            paths = crypto.issue_user_tls(self.layout, org, name)
+        else:
+            paths = crypto.issue_user(self.layout, org, name, dict(attrs))
         state = self.load_state()
         users = state.get("users", {})
         users.setdefault(org.key, {})[name] = dict(attrs)
@@ -872,6 +1024,7 @@ class Network:
                     "gateway_peer": org.gateway_peer.address,
                     "gateway_peer_host": org.gateway_peer.host,
                     "tls_root_certificate": str(self.layout.tls_ca_cert(org.key)),
+                    "ca": self._authority_status(org, running),
                     "admin": {"certificate": str(admin.cert), "private_key": str(admin.key)},
                     "users": users,
                     "peers": [
@@ -904,8 +1057,21 @@ class Network:
                 for o in self.topology.orderer_org.orderers
             ],
             "orderer_tls_root_certificate": str(self._orderer_tls_ca()),
+            "orderer_ca": self._authority_status(self.topology.orderer_org, running),
             "orgs": orgs,
             "chaincodes": chaincodes,
+        }
+
+    def _authority_status(self, org: Org | OrdererOrg, running: set[str]) -> dict[str, Any] | None:
+        """Where the org's Fabric CA answers and who registers there (None: no CA)."""
+        if not org.uses_fabric_ca:
+            return None
+        return {
+            "url": org_ca.ca_url(org),
+            "tls_root_certificate": str(self.layout.tls_ca_cert(org.key)),
+            "server_name": org_ca.server_name(org),
+            "registrar_msp": str(self.layout.ca_registrar(org.key).msp),
+            "running": ca_process(org.key) in running,
         }
 
     # ---------------------------------------------------------------- helpers
@@ -942,6 +1108,15 @@ class Network:
             detail = (result.stderr.strip() or result.stdout.strip())[-2000:]
             raise NetworkError(f"{what} failed: {detail}{where}")
         return CommandResult(result.stdout, result.stderr)
+
+
+def _enrolled(futures: list[Future[None]]) -> None:
+    """Wait for enrollment work; a Fabric CA's refusal becomes a NetworkError."""
+    for future in futures:
+        try:
+            future.result()
+        except FabricCAError as exc:
+            raise NetworkError(f"enrolling at a Fabric CA failed: {exc}") from exc
 
 
 def _gossip_timing(timing: str) -> dict[str, str]:

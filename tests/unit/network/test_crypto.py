@@ -119,3 +119,29 @@ def test_a_new_user_is_issued_from_the_kept_ca(
 def test_complete_material_is_marked(material: tuple[topology.Topology, crypto.Layout]) -> None:
     _, layout = material
     assert layout.complete
+
+
+def test_orgs_enrolled_at_a_fabric_ca_get_their_ca_key_and_tls_but_no_signing_identity(
+    tmp_path: Path,
+) -> None:
+    topo = topology.load()
+    treasury = topo.org("Treasury")
+    layout = crypto.generate(topo, tmp_path, enrolled={"treasury", "orderer"})
+    assert not layout.complete  # the enrollment completes it
+    # The CA server signs with the org's CA key; its TLS certificate comes from the TLS CA.
+    ca = _cert(layout.ca_signing_cert("treasury"))
+    assert _cert(layout.ca_cert("treasury")) == ca
+    assert stat.S_IMODE(layout.ca_signing_key("treasury").stat().st_mode) == 0o600
+    server = _cert(layout.ca_server("treasury").tls_cert)
+    server.verify_directly_issued_by(_cert(layout.tls_ca_cert("treasury")))
+    names = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "ca.treasury.sovereign.test" in names.get_values_for_type(x509.DNSName)
+    # No signing identity for the enrolled orgs; TLS material for every identity.
+    assert not layout.peer("treasury", treasury.gateway_peer.host).cert.exists()
+    assert layout.peer("treasury", treasury.gateway_peer.host).tls_cert.is_file()
+    assert not layout.user("treasury", "admin").cert.exists()
+    assert layout.user("treasury", "debtoffice").tls_cert.is_file()
+    assert not layout.orderer("orderer", topo.orderer_org.orderers[0].host).cert.exists()
+    # The others are generated as before.
+    assert layout.user("centralbank", "registrar").cert.is_file()
+    assert not layout.ca_server("centralbank").tls_cert.exists()

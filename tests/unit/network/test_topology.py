@@ -108,4 +108,40 @@ def test_slots_added_later_move_no_port_of_an_existing_network() -> None:
     # Further slots come after everything else, one per org in turn.
     extra = [port for org in topo.orgs for port in org.chaincode_ports[3:]]
     assert extra == list(range(first, first + len(extra)))
-    assert max(port for _, port in topo.ports()) == first + len(extra) - 1
+    first += len(extra)
+    # The Fabric CA servers' ports come last of all, the orderer org's first.
+    cas = [org.ca_port for org in topo.ca_orgs()]
+    assert cas == list(range(first, first + 4))
+    assert max(port for _, port in topo.ports()) == first + 3
+
+
+def test_identities_come_from_a_fabric_ca_unless_the_topology_says_local(tmp_path: Path) -> None:
+    packaged = topology.load()
+    assert packaged.orderer_org.uses_fabric_ca
+    assert all(org.uses_fabric_ca for org in packaged.orgs)
+    assert [name for name, _ in packaged.ports()][-4:] == [
+        "ca.orderer",
+        "ca.treasury",
+        "ca.centralbank",
+        "ca.exchange",
+    ]
+
+    text = topology.default_topology_path().read_text()
+    # A file that does not say keeps generated identities; an org may differ from the rest.
+    silent = tmp_path / "silent.toml"
+    silent.write_text(text.replace('identities = "fabric-ca"', ""))
+    assert topology.load(silent).ca_orgs() == []
+    mixed = tmp_path / "mixed.toml"
+    mixed.write_text(text.replace("peers = 1\n", 'peers = 1\nidentities = "local"\n', 1))
+    loaded = topology.load(mixed)
+    assert [org.key for org in loaded.ca_orgs()] == ["orderer", "centralbank", "exchange"]
+    assert loaded.org("Treasury").ca_port is None
+    # Turning a CA on or off moves no node's port.
+    assert [p for n, p in loaded.ports() if not n.startswith("ca.")] == [
+        p for n, p in packaged.ports() if not n.startswith("ca.")
+    ]
+
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('identities = "fabric-ca"', 'identities = "ldap"'))
+    with pytest.raises(topology.TopologyError, match=r"network\.identities"):
+        topology.load(wrong)

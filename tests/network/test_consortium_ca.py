@@ -1,0 +1,168 @@
+"""The consortium's identities come from each org's Fabric CA, which the network runs.
+
+On the session consortium (every org, the orderer org too, has its own ``fabric-ca-server``):
+every node, admin and user certificate was issued by its org's CA with its type as OU and its
+role as a certificate attribute, which the chaincode reads; a user registered and enrolled at
+an org's CA with the Python client submits at once, and again after a reenroll; ``sov identity
+create`` enrolls at the org's CA.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+from fabric_ca import Attribute, certificate_attributes
+from sovereign_cli.main import cli
+from sovereign_network.network import Network
+from sovereign_network.topology import OrdererOrg, Org
+from tests.consortium import ClientFactory
+
+pytestmark = pytest.mark.network
+
+
+def _cert(data: bytes) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(data)
+
+
+def _ous(cert: x509.Certificate) -> list[str]:
+    return [
+        str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    ]
+
+
+def _whoami(
+    client_factory: ClientFactory, net: Network, org: str, user: str = "admin", **given: object
+) -> dict[str, object]:
+    client = client_factory(org, user, **given)
+    contract = client.gateway.get_network(net.topology.channel).get_contract("conformance")
+    answer: dict[str, object] = json.loads(contract.evaluate_transaction("whoami"))
+    return answer
+
+
+def test_every_identity_was_issued_by_its_org_ca_with_its_type_and_role(
+    consortium: Network,
+) -> None:
+    net = consortium
+    authorities: list[Org | OrdererOrg] = net.topology.ca_orgs()
+    assert [org.key for org in authorities] == ["orderer", "treasury", "centralbank", "exchange"]
+    status = net.status()
+    assert status["orderer_ca"]["running"]
+    assert all(org["ca"]["running"] for org in status["orgs"])
+    for org in authorities:
+        root = _cert(net.layout.ca_cert(org.key).read_bytes())
+        info = net.ca_client(org).ca_info()
+        assert info.version == "1.5.21"
+        assert info.root_certificate == root  # the MSP's root is the CA's
+
+        issued: list[tuple[bytes, str]] = []
+        if isinstance(org, OrdererOrg):
+            issued += [
+                (net.layout.orderer(org.key, o.host).cert.read_bytes(), "orderer")
+                for o in org.orderers
+            ]
+        else:
+            issued += [
+                (net.layout.peer(org.key, p.host).cert.read_bytes(), "peer") for p in org.peers
+            ]
+            for user in org.users:
+                pem = net.layout.user(org.key, user.name).cert.read_bytes()
+                issued.append((pem, "client"))
+                attrs = certificate_attributes(pem)
+                assert attrs["hf.EnrollmentID"] == user.name
+                assert attrs["role"] == user.attrs["role"]
+        issued.append((net.layout.user(org.key, "admin").cert.read_bytes(), "admin"))
+        for pem, kind in issued:
+            cert = _cert(pem)
+            cert.verify_directly_issued_by(root)
+            assert _ous(cert) == [kind]
+            assert certificate_attributes(cert)["hf.Type"] == kind
+
+        # The CA knows them: the registrar lists every identity it registered.
+        listed = {i.id: i for i in net.ca_client(org).identities(net.ca_registrar(org))}
+        for pem, kind in issued:
+            enrollment_id = certificate_attributes(pem)["hf.EnrollmentID"]
+            assert listed[enrollment_id].type == kind
+
+
+def test_the_chaincode_reads_the_role_the_ca_put_in_the_certificate(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    who = _whoami(client_factory, consortium, "CentralBank", "registrar")
+    assert who["msp_id"] == "CentralBankMSP"
+    attributes = who["attributes"]
+    assert isinstance(attributes, dict)
+    assert attributes["role"] == "registrar"
+    assert attributes["hf.EnrollmentID"] == "registrar"
+    assert who["organizational_units"] == ["client"]
+
+
+def test_a_user_registered_and_enrolled_at_the_org_ca_submits_and_again_after_reenroll(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    net = consortium
+    exchange = net.topology.org("Exchange")
+    ca = net.ca_client(exchange)
+    name = f"trader-{uuid.uuid4().hex[:8]}"
+    secret = ca.register(
+        net.ca_registrar(exchange),
+        name,
+        attributes=[Attribute("role", "investor", ecert=True)],
+    )
+    enrolled = ca.enroll(name, secret)
+    channel = net.topology.channel
+
+    client = client_factory(
+        "Exchange", certificate=enrolled.certificate, private_key=enrolled.private_key_pem()
+    )
+    contract = client.gateway.get_network(channel).get_contract("conformance")
+    contract.submit_transaction("put_state", f"ca-{name}", "enrolled")
+    assert contract.evaluate_transaction("get_state", f"ca-{name}") == b"enrolled"
+    who = json.loads(contract.evaluate_transaction("whoami"))
+    assert who["attributes"]["role"] == "investor"
+    assert who["attributes"]["hf.EnrollmentID"] == name
+
+    renewed = ca.reenroll(enrolled.credentials)
+    assert renewed.x509.serial_number != enrolled.x509.serial_number
+    again = client_factory(
+        "Exchange", certificate=renewed.certificate, private_key=renewed.private_key_pem()
+    )
+    contract = again.gateway.get_network(channel).get_contract("conformance")
+    contract.submit_transaction("put_state", f"ca-{name}", "reenrolled")
+    assert contract.evaluate_transaction("get_state", f"ca-{name}") == b"reenrolled"
+    assert certificate_attributes(renewed.certificate)["role"] == "investor"
+
+
+def test_sov_identity_create_enrolls_the_user_at_the_org_ca(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    net = consortium
+    name = f"desk{uuid.uuid4().hex[:6]}"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--home",
+            str(net.home),
+            "identity",
+            "create",
+            "Treasury",
+            name,
+            "--role",
+            "auditor",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output)
+    pem = net.layout.user("treasury", name).cert.read_bytes()
+    assert created["certificate"] == str(net.layout.user("treasury", name).cert)
+    _cert(pem).verify_directly_issued_by(_cert(net.layout.ca_cert("treasury").read_bytes()))
+    treasury = net.topology.org("Treasury")
+    assert net.ca_client(treasury).identity(net.ca_registrar(treasury), name).type == "client"
+    who = _whoami(client_factory, net, "Treasury", name)
+    assert who["attributes"]["role"] == "auditor"  # type: ignore[index]
