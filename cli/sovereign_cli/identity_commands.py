@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+from sovereign_cli.common import (
+    ExitCode,
+    Settings,
+    emit,
+    errors_to_exit_codes,
+    fail,
+    open_network,
+    progress_printer,
+)
 
 if TYPE_CHECKING:
     from fabric_ca import Credentials, Enrollment, FabricCAClient
@@ -388,6 +396,13 @@ def register(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write that CRL (PEM).",
 )
+@click.option(
+    "--update-channel",
+    "channel_org",
+    metavar="ORG",
+    help="Then put the CA's new CRL into ORG's MSP in the channel of the network in --home "
+    "(as `sov channel update-crl ORG --crl`), so every peer refuses the revoked certificates.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 def revoke(
@@ -403,6 +418,7 @@ def revoke(
     reason: str,
     gencrl: bool,
     crl_out: Path | None,
+    channel_org: str | None,
     as_json: bool,
 ) -> None:
     """Revoke ENROLLMENT_ID (every certificate; it can no longer enroll), or one certificate."""
@@ -428,7 +444,7 @@ def revoke(
                 serial=serial,
                 aki=aki,
                 reason=why,
-                gencrl=gencrl or crl_out is not None,
+                gencrl=gencrl or crl_out is not None or channel_org is not None,
             )
         except ValueError as exc:
             fail(str(exc), ExitCode.USAGE)
@@ -440,12 +456,24 @@ def revoke(
     }
     if crl_out is not None:
         payload["crl"] = str(crl_out)
+    update = None
+    if channel_org is not None and result.crl is not None:
+        from sovereign_cli.channel_commands import crl_update_payload
+
+        with errors_to_exit_codes():
+            net = open_network(settings)
+            update = net.update_crl(channel_org, result.crl, progress=progress_printer(settings))
+        payload["channel_update"] = crl_update_payload(update)
 
     def human() -> None:
         for r in result.revoked:
             click.echo(f"revoked serial {r.serial} (aki {r.aki}): {why.value}")
         if crl_out is not None:
             click.echo(f"CRL: {crl_out}")
+        if update is not None:
+            from sovereign_cli.channel_commands import echo_crl_update
+
+            echo_crl_update(update)
 
     emit(settings, payload, human)
 

@@ -93,6 +93,7 @@ def _register() -> None:
         account_commands,
         cash_commands,
         chaincode_commands,
+        channel_commands,
         completion_commands,
         events_commands,
         examples_commands,
@@ -112,6 +113,7 @@ def _register() -> None:
     cli.add_command(network_commands.network)
     cli.add_command(chaincode_commands.chaincode)
     cli.add_command(identity_commands.identity)
+    cli.add_command(channel_commands.channel)
     cli.add_command(governance_commands.governance)
     cli.add_command(account_commands.account)
     cli.add_command(instrument_commands.instrument)

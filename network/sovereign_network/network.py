@@ -20,11 +20,13 @@ Fabric module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,8 +35,24 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fabric_ca import Credentials, FabricCAClient, FabricCAError
-from sovereign_network import binaries, collections, configtx, crypto, fabric_output, org_ca
+from cryptography import x509
+
+from fabric_ca import (
+    Credentials,
+    FabricCAClient,
+    FabricCAError,
+    RevocationReason,
+    serial_and_aki,
+)
+from sovereign_network import (
+    binaries,
+    channel_config,
+    collections,
+    configtx,
+    crypto,
+    fabric_output,
+    org_ca,
+)
 from sovereign_network.binaries import BinariesUnavailable, FabricCAInstall, FabricInstall
 from sovereign_network.lifecycle import ChaincodePackage, build_package
 from sovereign_network.supervisor import (
@@ -79,6 +97,17 @@ def default_home(env: Mapping[str, str] | None = None) -> Path:
 
 def _quiet(_: str) -> None:
     return None
+
+
+@dataclass(frozen=True)
+class CrlUpdate:
+    """An org's CRL put into the channel configuration."""
+
+    msp_id: str
+    block: int | None
+    """The configuration block that carries it; None when the channel already held it."""
+    revoked: tuple[str, ...]
+    """Serial numbers (hex) the CRL lists."""
 
 
 @dataclass(frozen=True)
@@ -431,6 +460,205 @@ class Network:
                 f"{org.name}'s CA registrar is not enrolled in {self.home}; "
                 "run `sov network up` first"
             ) from exc
+
+    # -------------------------------------------------------------- revocation
+    def channel_revocation_list(self, org_name: str) -> list[bytes]:
+        """The CRLs (PEM) the org's MSP holds in the channel's latest configuration."""
+        org = self._any_org(org_name)
+        with tempfile.TemporaryDirectory(dir=self._work_dir()) as work:
+            config = channel_config.block_config(self._fetch_config(org, Path(work)))
+        return channel_config.revocation_list(config, _section(org), org.msp_id)
+
+    def update_crl(
+        self, org_name: str, crl: bytes | None = None, *, progress: Progress = _quiet
+    ) -> CrlUpdate:
+        """Put the org's CRL into its MSP in the channel configuration; every peer then
+        refuses the certificates it lists.
+
+        ``crl`` is PEM; None takes the org's Fabric CA's current CRL (made by its
+        registrar). The update is computed with the release's ``configtxlator`` from the
+        latest configuration block, signed by the org's admin (the MSP value's modification
+        policy is the org's ``Admins``) and sent with ``peer channel update``; this returns
+        once every peer has committed the configuration block. The same CRL already in the
+        channel changes nothing (``block`` is None).
+        """
+        org = self._any_org(org_name)
+        if crl is None:
+            try:
+                crl = self.ca_client(org).generate_crl(self.ca_registrar(org))
+            except FabricCAError as exc:
+                raise NetworkError(f"{org.name}'s CA made no CRL: {exc}") from exc
+        revoked = tuple(format(entry.serial_number, "x") for entry in x509.load_pem_x509_crl(crl))
+        channel = self.topology.channel
+        with tempfile.TemporaryDirectory(dir=self._work_dir()) as folder:
+            work = Path(folder)
+            progress(f"fetching the configuration of channel {channel}")
+            config = channel_config.block_config(self._fetch_config(org, work))
+            section = _section(org)
+            if _same_revocations(channel_config.revocation_list(config, section, org.msp_id), crl):
+                return CrlUpdate(org.msp_id, None, revoked)
+            updated = channel_config.with_revocation_list(config, section, org.msp_id, [crl])
+            original = self._encode(config, "common.Config", work / "config.pb")
+            modified = self._encode(updated, "common.Config", work / "updated.pb")
+            update = work / "update.pb"
+            self._configtxlator(
+                "compute_update",
+                "--channel_id",
+                channel,
+                "--original",
+                str(original),
+                "--updated",
+                str(modified),
+                "--output",
+                str(update),
+            )
+            envelope = self._encode(
+                channel_config.update_envelope(
+                    channel, self._decode(update, "common.ConfigUpdate")
+                ),
+                "common.Envelope",
+                work / "envelope.pb",
+            )
+            progress(f"updating {org.msp_id}'s revocation list in channel {channel}")
+            self._run(
+                [
+                    str(self.fabric.tool("peer")),
+                    "channel",
+                    "update",
+                    "-f",
+                    str(envelope),
+                    "-c",
+                    channel,
+                    *self._orderer_args(),
+                ],
+                self._channel_admin_env(org),
+                f"peer channel update ({org.name}'s revocation list)",
+            )
+            block = channel_config.block_number(self._fetch_config(org, work))
+        progress(f"waiting for every peer to commit configuration block {block}")
+        self._wait_for_height(block + 1)
+        return CrlUpdate(org.msp_id, block, revoked)
+
+    def revoke(
+        self,
+        org_name: str,
+        *,
+        enrollment_id: str | None = None,
+        certificate: bytes | None = None,
+        reason: RevocationReason | str = RevocationReason.UNSPECIFIED,
+        progress: Progress = _quiet,
+    ) -> CrlUpdate:
+        """Revoke at the org's CA an identity (every certificate of it; it can no longer
+        enroll) or one ``certificate`` (PEM), then put the CA's new CRL into the channel
+        (:meth:`update_crl`)."""
+        org = self._any_org(org_name)
+        serial: str | None = None
+        aki: str | None = None
+        if certificate is not None:
+            serial, aki = serial_and_aki(certificate)
+        elif enrollment_id is None:
+            raise NetworkError("name an enrollment ID or a certificate to revoke")
+        try:
+            result = self.ca_client(org).revoke(
+                self.ca_registrar(org),
+                enrollment_id=None if certificate is not None else enrollment_id,
+                serial=serial,
+                aki=aki,
+                reason=reason,
+                gencrl=True,
+            )
+        except FabricCAError as exc:
+            raise NetworkError(f"{org.name}'s CA did not revoke: {exc}") from exc
+        return self.update_crl(org_name, result.crl, progress=progress)
+
+    def _any_org(self, org_name: str) -> Org | OrdererOrg:
+        """An application org or the orderer org, by name or MSP ID."""
+        oo = self.topology.orderer_org
+        if org_name.lower() in (oo.key, oo.msp_id.lower()):
+            return oo
+        try:
+            return self.topology.org(org_name)
+        except ValueError as exc:
+            raise NetworkError(str(exc)) from exc
+
+    def _work_dir(self) -> Path:
+        work = self.config_dir / "updates"
+        work.mkdir(parents=True, exist_ok=True)
+        return work
+
+    def _channel_admin_env(self, org: Org | OrdererOrg) -> dict[str, str]:
+        """The ``peer`` CLI as the org's admin, for channel commands sent to the orderers."""
+        if isinstance(org, Org):
+            return self.admin_env(org)
+        admin = self.layout.user(org.key, "admin")
+        return {
+            **_base_env(),
+            "FABRIC_CFG_PATH": str(self.fabric.config_dir),
+            "FABRIC_LOGGING_SPEC": "WARNING",
+            "CORE_PEER_LOCALMSPID": org.msp_id,
+            "CORE_PEER_MSPCONFIGPATH": str(admin.msp),
+            "CORE_PEER_TLS_ENABLED": "true",
+            "CORE_PEER_TLS_ROOTCERT_FILE": str(self.layout.tls_ca_cert(org.key)),
+        }
+
+    def _fetch_config(self, org: Org | OrdererOrg, work: Path) -> dict[str, Any]:
+        """The channel's latest configuration block from the orderers, decoded."""
+        block = work / "config.block"
+        self._run(
+            [
+                str(self.fabric.tool("peer")),
+                "channel",
+                "fetch",
+                "config",
+                str(block),
+                "-c",
+                self.topology.channel,
+                *self._orderer_args(),
+            ],
+            self._channel_admin_env(org),
+            f"peer channel fetch config ({org.name})",
+        )
+        return self._decode(block, "common.Block")
+
+    def _configtxlator(self, *args: str) -> CommandResult:
+        return self._run(
+            [str(self.fabric.tool("configtxlator")), *args],
+            _base_env(),
+            f"configtxlator {args[0]}",
+        )
+
+    def _decode(self, path: Path, message: str) -> dict[str, Any]:
+        out = self._configtxlator("proto_decode", "--input", str(path), "--type", message)
+        decoded: dict[str, Any] = json.loads(out.stdout)
+        return decoded
+
+    def _encode(self, document: dict[str, Any], message: str, path: Path) -> Path:
+        source = path.with_suffix(".json")
+        source.write_text(json.dumps(document))
+        self._configtxlator(
+            "proto_encode", "--input", str(source), "--type", message, "--output", str(path)
+        )
+        return path
+
+    def _wait_for_height(self, height: int, timeout: float = 60) -> None:
+        """Wait until every peer's ledger holds ``height`` blocks."""
+        deadline = time.monotonic() + timeout
+        for org in self.topology.orgs:
+            for p in org.peers:
+                while True:
+                    with contextlib.suppress(NetworkError):
+                        out = self.peer_cli(
+                            org, ["channel", "getinfo", "-c", self.topology.channel], p, timeout=10
+                        )
+                        reached = fabric_output.blockchain_height(out.stdout)
+                        if reached is not None and reached >= height:
+                            break
+                    if time.monotonic() > deadline:
+                        raise NetworkError(
+                            f"{p.name} did not reach block height {height} within "
+                            f"{timeout:.0f}s; see {self.supervisor.log_path(p.name)}"
+                        )
+                    time.sleep(0.1)
 
     def _discard(self, *paths: Path) -> None:
         for path in paths:
@@ -1110,6 +1338,25 @@ class Network:
         return CommandResult(result.stdout, result.stderr)
 
 
+def _same_revocations(listed: list[bytes], crl: bytes) -> bool:
+    """Whether the channel's one CRL revokes what ``crl`` revokes, by the same issuer.
+
+    A CA signs a new CRL at every request (a new this-update time), so equal bytes are
+    not to be expected of two CRLs that say the same.
+    """
+    if len(listed) != 1:
+        return False
+    old, new = x509.load_pem_x509_crl(listed[0]), x509.load_pem_x509_crl(crl)
+    return old.issuer == new.issuer and {r.serial_number for r in old} == {
+        r.serial_number for r in new
+    }
+
+
+def _section(org: Org | OrdererOrg) -> str:
+    """Where the org's MSP sits in the channel configuration."""
+    return "Orderer" if isinstance(org, OrdererOrg) else "Application"
+
+
 def _enrolled(futures: list[Future[None]]) -> None:
     """Wait for enrollment work; a Fabric CA's refusal becomes a NetworkError."""
     for future in futures:
@@ -1180,4 +1427,4 @@ def _policy_argument(policy: str, topology: Topology) -> str | None:
     return policy
 
 
-__all__ = ["Network", "NetworkError", "ProcessError", "default_home"]
+__all__ = ["CrlUpdate", "Network", "NetworkError", "ProcessError", "default_home"]

@@ -4,7 +4,8 @@ On the session consortium (every org, the orderer org too, has its own ``fabric-
 every node, admin and user certificate was issued by its org's CA with its type as OU and its
 role as a certificate attribute, which the chaincode reads; a user registered and enrolled at
 an org's CA with the Python client submits at once, and again after a reenroll; ``sov identity
-create`` enrolls at the org's CA.
+create`` enrolls at the org's CA; a user revoked at the CA, once its org's CRL is in the channel
+configuration, is refused by every peer while the org's other users are not.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import json
 import uuid
 
+import grpc
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from fabric_ca import Attribute, certificate_attributes
+from fabric_ca import Attribute, RevocationReason, certificate_attributes
+from fabric_gateway import GatewayError
 from sovereign_cli.main import cli
 from sovereign_network.network import Network
 from sovereign_network.topology import OrdererOrg, Org
@@ -166,3 +169,58 @@ def test_sov_identity_create_enrolls_the_user_at_the_org_ca(
     assert net.ca_client(treasury).identity(net.ca_registrar(treasury), name).type == "client"
     who = _whoami(client_factory, net, "Treasury", name)
     assert who["attributes"]["role"] == "auditor"  # type: ignore[index]
+
+
+def test_a_revoked_user_is_refused_by_every_peer_once_its_org_crl_is_in_the_channel(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    net = consortium
+    bank = net.topology.org("CentralBank")
+    ca = net.ca_client(bank)
+    name = f"leaver-{uuid.uuid4().hex[:8]}"
+    secret = ca.register(
+        net.ca_registrar(bank), name, attributes=[Attribute("role", "primary_dealer", ecert=True)]
+    )
+    enrolled = ca.enroll(name, secret)
+    given = {"certificate": enrolled.certificate, "private_key": enrolled.private_key_pem()}
+    channel = net.topology.channel
+    before = client_factory("CentralBank", **given)
+    contract = before.gateway.get_network(channel).get_contract("conformance")
+    contract.submit_transaction("put_state", f"crl-{name}", "before")
+
+    update = net.revoke("CentralBank", enrollment_id=name, reason=RevocationReason.KEY_COMPROMISE)
+    assert update.msp_id == "CentralBankMSP"
+    assert update.block is not None
+    assert format(enrolled.x509.serial_number, "x") in update.revoked
+    crls = net.channel_revocation_list("CentralBank")
+    assert len(crls) == 1
+    listed = x509.load_pem_x509_crl(crls[0])
+    assert listed.get_revoked_certificate_by_serial_number(enrolled.x509.serial_number)
+
+    # Every peer, of every org, refuses the revoked user's proposals.
+    peers = [p for org in net.topology.orgs for p in org.peers]
+    for peer in peers:
+        client = client_factory("CentralBank", peer=peer, **given)
+        contract = client.gateway.get_network(channel).get_contract("conformance")
+        with pytest.raises(GatewayError) as refused:
+            contract.submit_transaction("put_state", f"crl-{name}", "after")
+        # The Gateway peer's own endorsement refuses the creator: its MSP checks the CRL.
+        assert refused.value.code == grpc.StatusCode.ABORTED
+        assert [(d.address, "access denied" in d.message) for d in refused.value.details] == [
+            (peer.address, True)
+        ]
+        with pytest.raises(GatewayError) as unread:
+            contract.evaluate_transaction("get_state", f"crl-{name}")
+        assert "access denied" in str(unread.value)
+    # The org's other users are not affected.
+    registrar = client_factory("CentralBank", "registrar")
+    contract = registrar.gateway.get_network(channel).get_contract("conformance")
+    assert contract.evaluate_transaction("get_state", f"crl-{name}") == b"before"
+    contract.submit_transaction("put_state", f"crl-{name}", "by-the-registrar")
+
+    # The same CRL again changes nothing; the CLI says so.
+    result = CliRunner().invoke(
+        cli, ["--home", str(net.home), "channel", "update-crl", "CentralBank", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["block"] is None
