@@ -434,17 +434,6 @@ class Network:
         _enrolled([pool.submit(nodes, org) for org in authorities])
         return [pool.submit(users, org) for org in authorities if isinstance(org, Org)]
 
-    def authority(self, org_name: str) -> Org | OrdererOrg:
-        """The org (application or orderer, by name or MSP ID) whose Fabric CA is meant."""
-        oo = self.topology.orderer_org
-        if org_name.lower() in (oo.key, oo.msp_id.lower()):
-            org: Org | OrdererOrg = oo
-        else:
-            org = self.topology.org(org_name)
-        if not org.uses_fabric_ca:
-            raise NetworkError(f"{org.name}'s identities are generated locally: it has no CA")
-        return org
-
     def ca_client(self, org: Org | OrdererOrg) -> FabricCAClient:
         """A client of the org's Fabric CA (TLS verified against the org's TLS root)."""
         if not org.uses_fabric_ca:
