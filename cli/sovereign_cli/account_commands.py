@@ -13,17 +13,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import (
     SpecError,
     fields,
-    json_option,
     load_json,
     parse_into,
     plain,
     table,
-    with_json,
 )
 
 if TYPE_CHECKING:
@@ -86,17 +84,15 @@ def _specs_from_file(path: Path) -> list[AccountSpec]:
     "--controller", metavar="MSP/USER", help="Who instructs on it, e.g. CentralBankMSP/dealer1."
 )
 @click.option("--parent", help="The dealer account an INVESTOR sub-account hangs under.")
-@json_option
-@click.pass_obj
+@ledger_command
 def open_(
-    settings: Settings,
+    ledger: Ledger,
     account_id: str | None,
     spec_file: Path | None,
     tier: str | None,
     owner: str | None,
     controller: str | None,
     parent: str | None,
-    as_json: bool,
 ) -> None:
     """Open ACCOUNT (--tier, --owner, --controller [--parent]) or every account of --file.
 
@@ -104,7 +100,6 @@ def open_(
     INVESTOR sub-accounts under it. An account's owner must be registered first
     (`sov investor register`).
     """
-    settings = with_json(settings, as_json)
     from sovereign_assets.domain import AccountTier
     from sovereign_assets.schema.messages import AccountSpec
 
@@ -119,30 +114,26 @@ def open_(
         specs = [AccountSpec(account_id, AccountTier(tier), owner, controller, parent)]
     opened: list[AccountRecord] = []
     try:
-        with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-            for spec in specs:
-                opened.append(client.accounts.open(spec))
-                if not settings.as_json:
-                    record = opened[-1]
-                    click.echo(
-                        f"opened {record.account_id} ({record.tier.value}, owner "
-                        f"{record.owner_id}, controller {record.controller})"
-                    )
+        for spec in specs:
+            opened.append(ledger.client.accounts.open(spec))
+            if not ledger.settings.as_json:
+                record = opened[-1]
+                click.echo(
+                    f"opened {record.account_id} ({record.tier.value}, owner "
+                    f"{record.owner_id}, controller {record.controller})"
+                )
     finally:
-        if opened and len(opened) < len(specs) and not settings.as_json:
+        if opened and len(opened) < len(specs) and not ledger.settings.as_json:
             click.echo(f"{len(opened)} of {len(specs)} account(s) were opened", err=True)
-    if settings.as_json:
-        emit(settings, plain(opened), lambda: None)
+    if ledger.settings.as_json:
+        emit(ledger.settings, plain(opened), lambda: None)
 
 
 @account.command(name="list")
-@json_option
-@click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
+@ledger_command
+def list_(ledger: Ledger) -> None:
     """Every account of the register."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        records = client.accounts.list()
+    records = ledger.client.accounts.list()
 
     def human() -> None:
         table(
@@ -160,16 +151,13 @@ def list_(settings: Settings, as_json: bool) -> None:
             ],
         )
 
-    emit(settings, plain(records), human)
+    emit(ledger.settings, plain(records), human)
 
 
 @account.command()
 @click.argument("account_id", metavar="ACCOUNT")
-@json_option
-@click.pass_obj
-def show(settings: Settings, account_id: str, as_json: bool) -> None:
+@ledger_command
+def show(ledger: Ledger, account_id: str) -> None:
     """One account."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.accounts.get(account_id)
-    emit(settings, plain(record), lambda: account_fields(record))
+    record = ledger.client.accounts.get(account_id)
+    emit(ledger.settings, plain(record), lambda: account_fields(record))

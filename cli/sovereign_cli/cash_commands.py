@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import Settings, emit, errors_to_exit_codes
-from sovereign_cli.render import AMOUNT, json_option, plain, rupees, with_json
+from sovereign_cli.common import Settings, emit
+from sovereign_cli.connection import Ledger, ledger_command
+from sovereign_cli.render import AMOUNT, plain, rupees
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.messages import CashBalance
@@ -36,36 +36,27 @@ def _emit_balance(settings: Settings, balance: CashBalance, verb: str) -> None:
 @cash.command()
 @click.argument("account_id", metavar="ACCOUNT")
 @click.argument("amount", type=AMOUNT)
-@json_option
-@click.pass_obj
-def mint(settings: Settings, account_id: str, amount: int, as_json: bool) -> None:
+@ledger_command
+def mint(ledger: Ledger, account_id: str, amount: int) -> None:
     """Credit AMOUNT minor units of new cash to ACCOUNT (central bank)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        balance = client.cash.mint(account_id, amount)
-    _emit_balance(settings, balance, f"minted {rupees(amount)}; ")
+    balance = ledger.client.cash.mint(account_id, amount)
+    _emit_balance(ledger.settings, balance, f"minted {rupees(amount)}; ")
 
 
 @cash.command()
 @click.argument("account_id", metavar="ACCOUNT")
 @click.argument("amount", type=AMOUNT)
-@json_option
-@click.pass_obj
-def withdraw(settings: Settings, account_id: str, amount: int, as_json: bool) -> None:
+@ledger_command
+def withdraw(ledger: Ledger, account_id: str, amount: int) -> None:
     """Burn AMOUNT minor units of ACCOUNT's cash (paid out of the ledger; central bank)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        balance = client.cash.withdraw(account_id, amount)
-    _emit_balance(settings, balance, f"withdrew {rupees(amount)}; ")
+    balance = ledger.client.cash.withdraw(account_id, amount)
+    _emit_balance(ledger.settings, balance, f"withdrew {rupees(amount)}; ")
 
 
 @cash.command()
 @click.argument("account_id", metavar="ACCOUNT")
-@json_option
-@click.pass_obj
-def balance(settings: Settings, account_id: str, as_json: bool) -> None:
+@ledger_command
+def balance(ledger: Ledger, account_id: str) -> None:
     """ACCOUNT's cash."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        found = client.cash.balance(account_id)
-    _emit_balance(settings, found, "")
+    found = ledger.client.cash.balance(account_id)
+    _emit_balance(ledger.settings, found, "")

@@ -86,9 +86,32 @@ class Settings:
     """Replaces the Gateway connection (tests supply an in-memory ledger here)."""
 
 
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+def fail(message: str, code: ExitCode, *, error: str | None = None) -> NoReturn:
+    """Print ``error: MESSAGE`` on stderr and exit with ``code``.
+
+    Under ``--json`` the error is one JSON object on stderr instead, always of the shape
+    ``{"error": {"code": ..., "message": ..., "exit_code": ...}}``: ``code`` is ``error``
+    (a chaincode refusal's code such as ``INSUFFICIENT_HOLDING``, or an invalid commit's
+    validation code such as ``MVCC_READ_CONFLICT``), else the exit code's name (``USAGE``,
+    ``NOT_FOUND`` ...).
+    """
+    if _json_requested():
+        click.echo(json_error(message, code, error=error), err=True)
+    else:
+        click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def json_error(message: str, code: ExitCode, *, error: str | None = None) -> str:
+    """The ``--json`` form of an error (see :func:`fail`)."""
+    body = {"code": error or code.name, "message": message, "exit_code": int(code)}
+    return json.dumps({"error": body}, sort_keys=True)
+
+
+def _json_requested() -> bool:
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.find_object(Settings) if ctx is not None else None
+    return settings is not None and settings.as_json
 
 
 @contextmanager
@@ -101,43 +124,45 @@ def errors_to_exit_codes() -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        code = _exit_code_for(exc)
-        if code is None:
+        found = _exit_code_for(exc)
+        if found is None:
             raise
+        code, error = found
         message = str(exc)
         if "governance is not bootstrapped" in message:
             message += (
                 "; bootstrap it once: sov --as CentralBank/admin governance bootstrap "
                 "--file FILE (example: sov examples show governance.toml)"
             )
-        fail(message, code)
+        fail(message, code, error=error)
 
 
-def _exit_code_for(exc: Exception) -> int | None:
+def _exit_code_for(exc: Exception) -> tuple[ExitCode, str | None] | None:
+    """The exit code for ``exc`` and, for the ledger's errors, the code ``--json`` shows."""
     from sovereign_network.binaries import BinariesUnavailable
     from sovereign_network.network import NetworkError
     from sovereign_network.supervisor import ProcessError
     from sovereign_network.topology import TopologyError
 
     if isinstance(exc, BinariesUnavailable):
-        return ExitCode.FABRIC_MISSING
+        return ExitCode.FABRIC_MISSING, None
     if isinstance(exc, TopologyError):
-        return ExitCode.TOPOLOGY
+        return ExitCode.TOPOLOGY, None
     if isinstance(exc, NetworkError | ProcessError):
-        return ExitCode.NETWORK
+        return ExitCode.NETWORK, None
     # Only a command that loaded the SDK can raise its errors.
     if "sovereign_client" in sys.modules:
         from sovereign_client import RefusedError
 
         if isinstance(exc, RefusedError):
-            return OUTCOME_EXIT[exc.error_code.outcome.value]
+            return OUTCOME_EXIT[exc.error_code.outcome.value], exc.error_code.value
     if "fabric_gateway" in sys.modules:
         from fabric_gateway import CommitError, GatewayError
 
         if isinstance(exc, CommitError):
-            return ExitCode.INVALID_COMMIT
+            return ExitCode.INVALID_COMMIT, exc.validation_code_name
         if isinstance(exc, GatewayError):
-            return ExitCode.NETWORK
+            return ExitCode.NETWORK, None
     return None
 
 

@@ -4,16 +4,24 @@
 network's home; the CLI connects over TLS to that org's gateway peer and builds a
 :class:`~sovereign_client.SovereignClient`. Tests replace the whole thing by setting
 ``Settings.client_factory``.
+
+:func:`ledger_command` is what every command that talks to the ledger is written with: it
+adds ``--json``, maps the library's errors to exit codes and hands the command a
+:class:`Ledger` that connects on first use and closes after the command.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from sovereign_cli.common import ExitCode, Settings, fail, open_network
+import click
+
+from sovereign_cli.common import ExitCode, Settings, errors_to_exit_codes, fail, open_network
+from sovereign_cli.render import json_option, with_json
 
 if TYPE_CHECKING:
     from fabric_gateway import Gateway
@@ -23,6 +31,8 @@ if TYPE_CHECKING:
     from sovereign_network.topology import Org
 
 DEFAULT_SIGNER = "admin"
+
+P = ParamSpec("P")
 
 
 def resolve_signer(net: Network, as_user: str | None) -> tuple[Org, str]:
@@ -114,6 +124,48 @@ def _gateway(settings: Settings) -> Iterator[tuple[Gateway, str, str, CommitFenc
         channel_name = net.topology.channel
         fence = CommitFence([g.get_network(channel_name) for g in gateways.values()])
         yield gateways[org.key], channel_name, net.topology.chaincode.name, fence
+
+
+@dataclass
+class Ledger:
+    """What a ledger command works with: the settings, and a client or channel opened on
+    first use (so usage errors are found before any connection) and closed after."""
+
+    settings: Settings
+    _stack: ExitStack = field(repr=False)
+    _client: SovereignClient | None = None
+    _channel: LedgerChannel | None = None
+
+    @property
+    def client(self) -> SovereignClient:
+        """The typed client signing as ``--as``."""
+        if self._client is None:
+            self._client = self._stack.enter_context(gateway_client(self.settings))
+        return self._client
+
+    @property
+    def channel(self) -> LedgerChannel:
+        """The channel as the Gateway client sees it (for event streams)."""
+        if self._channel is None:
+            self._channel = self._stack.enter_context(gateway_network(self.settings))
+        return self._channel
+
+
+def ledger_command(command: Callable[Concatenate[Ledger, P], None]) -> Callable[..., None]:
+    """Make ``command(ledger, **params)`` a click callback: adds ``--json`` (also accepted
+    after the verb), takes the settings from the context, maps the library's errors to
+    exit codes, and closes what the :class:`Ledger` opened. Put it under the command's
+    own ``@click.argument``/``@click.option`` decorators."""
+
+    @json_option
+    @click.pass_obj
+    @functools.wraps(command)
+    def run(settings: Settings, /, *args: Any, as_json: bool, **params: Any) -> None:
+        settings = with_json(settings, as_json)
+        with errors_to_exit_codes(), ExitStack() as stack:
+            command(Ledger(settings, stack), *args, **params)
+
+    return run
 
 
 ClientFactory = Callable[[Settings], "SovereignClient"]

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, errors_to_exit_codes, fail
-from sovereign_cli.render import json_option, plain, with_json
+from sovereign_cli.common import ExitCode, fail
+from sovereign_cli.connection import Ledger, ledger_command
+from sovereign_cli.render import plain
 
 if TYPE_CHECKING:
     from fabric_gateway import FileCheckpointer
@@ -65,19 +65,17 @@ def _checkpointer(path: Path) -> FileCheckpointer:
     help="Start at this block (ignored when the checkpoint file has a position).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many events.")
-@json_option
-@click.pass_obj
+@ledger_command
 def watch(
-    settings: Settings,
+    ledger: Ledger,
     checkpoint: Path | None,
     start_block: int | None,
     limit: int | None,
-    as_json: bool,
 ) -> None:
     """Print ledger events as they commit (Ctrl-C stops; the checkpoint keeps the place)."""
-    settings = with_json(settings, as_json)
     from sovereign_client.events import watch as follow
 
+    settings = ledger.settings
     checkpointer = _checkpointer(checkpoint) if checkpoint is not None else None
     resumes = checkpointer is not None and checkpointer.block_number is not None
     if start_block is None and not resumes:
@@ -85,31 +83,29 @@ def watch(
         # quiet network then prints nothing until something commits.
         click.echo("waiting for new events (--start-block 0 shows them all)", err=True)
     shown = 0
-    with errors_to_exit_codes(), connection.gateway_network(settings) as ledger:
-        stream = follow(
-            ledger.network, ledger.chaincode, checkpointer=checkpointer, start_block=start_block
-        )
-        try:
-            for event in stream:
-                if settings.as_json:
-                    click.echo(json.dumps(event_payload(event), sort_keys=True))
-                else:
-                    click.echo(event_line(event))
-                shown += 1
-                if limit is not None and shown >= limit:
-                    # watch() records an event when the next one is asked for; stopping
-                    # here, record the last one shown so a resume does not repeat it.
-                    if checkpointer is not None:
-                        checkpointer.checkpoint_transaction(
-                            event.block_number, event.transaction_id
-                        )
-                    break
-        except KeyboardInterrupt:
-            pass
-        finally:
-            # A generator: closing it closes the gRPC stream at once.
-            close = getattr(stream, "close", None)
-            if close is not None:
-                close()
+    channel = ledger.channel
+    stream = follow(
+        channel.network, channel.chaincode, checkpointer=checkpointer, start_block=start_block
+    )
+    try:
+        for event in stream:
+            if settings.as_json:
+                click.echo(json.dumps(event_payload(event), sort_keys=True))
+            else:
+                click.echo(event_line(event))
+            shown += 1
+            if limit is not None and shown >= limit:
+                # watch() records an event when the next one is asked for; stopping
+                # here, record the last one shown so a resume does not repeat it.
+                if checkpointer is not None:
+                    checkpointer.checkpoint_transaction(event.block_number, event.transaction_id)
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # A generator: closing it closes the gRPC stream at once.
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
     if not settings.as_json:
         click.echo(f"{shown} event(s)", err=True)

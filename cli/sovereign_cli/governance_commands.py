@@ -16,18 +16,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import (
     ISO_DATE,
     SpecError,
     fields,
-    json_option,
     load_json,
     parse_into,
     plain,
     rate,
-    with_json,
 )
 
 if TYPE_CHECKING:
@@ -119,16 +117,13 @@ file_option = click.option(
 
 @governance.command()
 @file_option
-@json_option
-@click.pass_obj
-def bootstrap(settings: Settings, config_file: Path, as_json: bool) -> None:
+@ledger_command
+def bootstrap(ledger: Ledger, config_file: Path) -> None:
     """Store the first configuration (an admin or registrar of the registrar org; once)."""
-    settings = with_json(settings, as_json)
     config = _load_config(config_file)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        client.governance.bootstrap(config)
+    ledger.client.governance.bootstrap(config)
     emit(
-        settings,
+        ledger.settings,
         plain(config),
         lambda: click.echo(
             f"governance bootstrapped: issuer {', '.join(config.org_roles['issuer'])}, "
@@ -139,27 +134,21 @@ def bootstrap(settings: Settings, config_file: Path, as_json: bool) -> None:
 
 
 @governance.command()
-@json_option
-@click.pass_obj
-def show(settings: Settings, as_json: bool) -> None:
+@ledger_command
+def show(ledger: Ledger) -> None:
     """The current configuration (as JSON, it is a valid --file for update)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        config = client.governance.get()
-    emit(settings, plain(config), lambda: config_fields(config))
+    config = ledger.client.governance.get()
+    emit(ledger.settings, plain(config), lambda: config_fields(config))
 
 
 @governance.command()
 @file_option
-@json_option
-@click.pass_obj
-def update(settings: Settings, config_file: Path, as_json: bool) -> None:
+@ledger_command
+def update(ledger: Ledger, config_file: Path) -> None:
     """Replace the configuration (a controller; both controller orgs endorse)."""
-    settings = with_json(settings, as_json)
     config = _load_config(config_file)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        client.governance.update(config)
-    emit(settings, plain(config), lambda: click.echo("governance updated"))
+    ledger.client.governance.update(config)
+    emit(ledger.settings, plain(config), lambda: click.echo("governance updated"))
 
 
 def market_today(utc_offset_minutes: int) -> dt.date:
@@ -197,15 +186,13 @@ def _next_payment(
     type=click.Choice(["COUPON", "REDEMPTION"]),
     help="With --to-next-payment: only a payment of this kind.",
 )
-@json_option
-@click.pass_obj
+@ledger_command
 def shift_date(
-    settings: Settings,
+    ledger: Ledger,
     days: int | None,
     to_date: dt.datetime | None,
     instrument_id: str | None,
     kind: str | None,
-    as_json: bool,
 ) -> None:
     """Move a pilot network's business date forward (never back; a controller, both
     controller orgs endorse). Give one of --days, --to or --to-next-payment.
@@ -213,7 +200,6 @@ def shift_date(
     --to and --to-next-payment count from today by this machine's clock in the market's
     time zone. A production network keeps the shift at zero.
     """
-    settings = with_json(settings, as_json)
     if sum(x is not None for x in (days, to_date, instrument_id)) != 1:
         fail("give exactly one of --days, --to and --to-next-payment", ExitCode.USAGE)
     if kind is not None and instrument_id is None:
@@ -221,30 +207,29 @@ def shift_date(
     from dataclasses import replace
 
     reason = ""
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        config = client.governance.get()
-        today = market_today(config.utc_offset_minutes)
-        if days is not None:
-            shift = days
+    config = ledger.client.governance.get()
+    today = market_today(config.utc_offset_minutes)
+    if days is not None:
+        shift = days
+    else:
+        if to_date is not None:
+            target = to_date.date()
         else:
-            if to_date is not None:
-                target = to_date.date()
-            else:
-                assert instrument_id is not None  # exactly one option, checked above
-                now = today + dt.timedelta(days=config.business_date_shift_days)
-                target, found = _next_payment(client, instrument_id, kind, now)
-                reason = f" ({instrument_id} {found})"
-            shift = (target - today).days
-        if shift < config.business_date_shift_days:
-            fail(
-                f"business dates never move backwards: the shift is already "
-                f"{config.business_date_shift_days} days, {shift} would go back",
-                ExitCode.USAGE,
-            )
-        client.governance.update(replace(config, business_date_shift_days=shift))
+            assert instrument_id is not None  # exactly one option, checked above
+            now = today + dt.timedelta(days=config.business_date_shift_days)
+            target, found = _next_payment(ledger.client, instrument_id, kind, now)
+            reason = f" ({instrument_id} {found})"
+        shift = (target - today).days
+    if shift < config.business_date_shift_days:
+        fail(
+            f"business dates never move backwards: the shift is already "
+            f"{config.business_date_shift_days} days, {shift} would go back",
+            ExitCode.USAGE,
+        )
+    ledger.client.governance.update(replace(config, business_date_shift_days=shift))
     business_date = today + dt.timedelta(days=shift)
     emit(
-        settings,
+        ledger.settings,
         {"business_date_shift_days": shift, "business_date": business_date.isoformat()},
         lambda: click.echo(
             f"business date now {business_date.isoformat()}{reason}: shift {shift} days"

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
-from sovereign_cli.render import AMOUNT, json_option, plain, rupees, table, with_json
+from sovereign_cli.common import ExitCode, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
+from sovereign_cli.render import AMOUNT, plain, rupees, table
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.messages import HoldingEntry
@@ -35,22 +35,17 @@ def _holdings_table(entries: list[HoldingEntry]) -> None:
 @holding.command(name="list")
 @click.option("--account", "account_id", help="Every holding of this account.")
 @click.option("--instrument", "instrument_id", help="Every holder of this instrument.")
-@json_option
-@click.pass_obj
-def list_(
-    settings: Settings, account_id: str | None, instrument_id: str | None, as_json: bool
-) -> None:
+@ledger_command
+def list_(ledger: Ledger, account_id: str | None, instrument_id: str | None) -> None:
     """Holdings of one account or of one instrument (give exactly one of the two)."""
-    settings = with_json(settings, as_json)
     if (account_id is None) == (instrument_id is None):
         fail("give exactly one of --account and --instrument", ExitCode.USAGE)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        if account_id is not None:
-            entries = client.holdings.by_account(account_id)
-        else:
-            assert instrument_id is not None  # checked above: exactly one is given
-            entries = client.holdings.by_instrument(instrument_id)
-    emit(settings, plain(entries), lambda: _holdings_table(entries))
+    if account_id is not None:
+        entries = ledger.client.holdings.by_account(account_id)
+    else:
+        assert instrument_id is not None  # checked above: exactly one is given
+        entries = ledger.client.holdings.by_instrument(instrument_id)
+    emit(ledger.settings, plain(entries), lambda: _holdings_table(entries))
 
 
 @holding.command()
@@ -58,26 +53,18 @@ def list_(
 @click.argument("from_account", metavar="FROM")
 @click.argument("to_account", metavar="TO")
 @click.argument("amount", type=AMOUNT)
-@json_option
-@click.pass_obj
+@ledger_command
 def transfer(
-    settings: Settings,
-    instrument_id: str,
-    from_account: str,
-    to_account: str,
-    amount: int,
-    as_json: bool,
+    ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int
 ) -> None:
     """Move AMOUNT of face free of payment; prints both holdings after the move."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        entries = client.holdings.transfer(instrument_id, from_account, to_account, amount)
+    entries = ledger.client.holdings.transfer(instrument_id, from_account, to_account, amount)
 
     def human() -> None:
         click.echo(f"moved {rupees(amount)} of {instrument_id} from {from_account} to {to_account}")
         _holdings_table(entries)
 
-    emit(settings, plain(entries), human)
+    emit(ledger.settings, plain(entries), human)
 
 
 def _when(seconds: int) -> str:
@@ -87,13 +74,10 @@ def _when(seconds: int) -> str:
 @holding.command()
 @click.argument("instrument_id", metavar="INSTRUMENT")
 @click.argument("account_id", metavar="ACCOUNT")
-@json_option
-@click.pass_obj
-def history(settings: Settings, instrument_id: str, account_id: str, as_json: bool) -> None:
+@ledger_command
+def history(ledger: Ledger, instrument_id: str, account_id: str) -> None:
     """Every committed change of ACCOUNT's holding of INSTRUMENT, newest first."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        changes = client.holdings.history(instrument_id, account_id)
+    changes = ledger.client.holdings.history(instrument_id, account_id)
 
     def human() -> None:
         table(
@@ -110,4 +94,4 @@ def history(settings: Settings, instrument_id: str, account_id: str, as_json: bo
             right=2,
         )
 
-    emit(settings, plain(changes), human)
+    emit(ledger.settings, plain(changes), human)

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, Settings, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import (
     SpecError,
     fields,
-    json_option,
     load_json,
     load_spec,
     parse_into,
@@ -25,7 +24,6 @@ from sovereign_cli.render import (
     rate,
     rupees,
     table,
-    with_json,
 )
 
 if TYPE_CHECKING:
@@ -104,27 +102,21 @@ def _emit_record(settings: Settings, record: InstrumentRecord, verb: str) -> Non
     help="The instrument's terms: an InstrumentSpec as JSON. Examples: "
     "`sov examples show instrument-bill.json` (a T-bill), instrument-bond.json (a PIB).",
 )
-@json_option
-@click.pass_obj
-def create(settings: Settings, spec_file: Path, as_json: bool) -> None:
+@ledger_command
+def create(ledger: Ledger, spec_file: Path) -> None:
     """Create an instrument in DRAFT from its terms (debt office)."""
-    settings = with_json(settings, as_json)
     from sovereign_assets.schema.messages import InstrumentSpec
 
     spec = load_spec(spec_file, InstrumentSpec, "instrument spec")
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.instruments.create(spec)
-    _emit_record(settings, record, "created")
+    record = ledger.client.instruments.create(spec)
+    _emit_record(ledger.settings, record, "created")
 
 
 @instrument.command(name="list")
-@json_option
-@click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
+@ledger_command
+def list_(ledger: Ledger) -> None:
     """Every instrument with its status and issued face."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        records = client.instruments.list()
+    records = ledger.client.instruments.list()
 
     def human() -> None:
         table(
@@ -142,30 +134,24 @@ def list_(settings: Settings, as_json: bool) -> None:
             right=1,
         )
 
-    emit(settings, plain(records), human)
+    emit(ledger.settings, plain(records), human)
 
 
 @instrument.command()
 @click.argument("instrument_id")
-@json_option
-@click.pass_obj
-def show(settings: Settings, instrument_id: str, as_json: bool) -> None:
+@ledger_command
+def show(ledger: Ledger, instrument_id: str) -> None:
     """An instrument's terms, status and supply."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.instruments.get(instrument_id)
-    emit(settings, plain(record), lambda: instrument_fields(record))
+    record = ledger.client.instruments.get(instrument_id)
+    emit(ledger.settings, plain(record), lambda: instrument_fields(record))
 
 
 @instrument.command()
 @click.argument("instrument_id")
-@json_option
-@click.pass_obj
-def schedule(settings: Settings, instrument_id: str, as_json: bool) -> None:
+@ledger_command
+def schedule(ledger: Ledger, instrument_id: str) -> None:
     """The future cash flows: kind, period, payment date, amount per unit of face."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        flows = client.instruments.schedule(instrument_id)
+    flows = ledger.client.instruments.schedule(instrument_id)
 
     def human() -> None:
         table(
@@ -181,7 +167,7 @@ def schedule(settings: Settings, instrument_id: str, as_json: bool) -> None:
             ],
         )
 
-    emit(settings, plain(flows), human)
+    emit(ledger.settings, plain(flows), human)
 
 
 def _parse_allotments(pairs: tuple[str, ...]) -> list[Allotment]:
@@ -204,15 +190,12 @@ def _transition(name: str, help_text: str) -> click.Command:
 
     @click.command(name=name, help=help_text)
     @click.argument("instrument_id")
-    @json_option
-    @click.pass_obj
-    def command(settings: Settings, instrument_id: str, as_json: bool) -> None:
-        settings = with_json(settings, as_json)
-        with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-            section = client.instruments
-            step = {"approve": section.approve, "pause": section.pause, "resume": section.resume}
-            record = step[name](instrument_id)
-        _emit_record(settings, record, {"approve": "approved"}.get(name, name + "d"))
+    @ledger_command
+    def command(ledger: Ledger, instrument_id: str) -> None:
+        section = ledger.client.instruments
+        step = {"approve": section.approve, "pause": section.pause, "resume": section.resume}
+        record = step[name](instrument_id)
+        _emit_record(ledger.settings, record, {"approve": "approved"}.get(name, name + "d"))
 
     return command
 
@@ -253,28 +236,21 @@ def _load_allotments(path: Path) -> list[Allotment]:
     help="The allotments as a JSON list of {account_id, amount} (instead of --allot). "
     "Example: `sov examples show allotments-bond.json`.",
 )
-@json_option
-@click.pass_obj
+@ledger_command
 def issue(
-    settings: Settings,
-    instrument_id: str,
-    allots: tuple[str, ...],
-    allotments_file: Path | None,
-    as_json: bool,
+    ledger: Ledger, instrument_id: str, allots: tuple[str, ...], allotments_file: Path | None
 ) -> None:
     """Issue an APPROVED instrument to the accounts allotted (debt office)."""
-    settings = with_json(settings, as_json)
     if bool(allots) == (allotments_file is not None):
         fail("give --allot ACCOUNT=AMOUNT (repeatable) or --allotments FILE", ExitCode.USAGE)
     if allotments_file is not None:
         allotments = _load_allotments(allotments_file)
     else:
         allotments = _parse_allotments(allots)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.instruments.issue(instrument_id, allotments)
+    record = ledger.client.instruments.issue(instrument_id, allotments)
     total = sum(a.amount for a in allotments)
     emit(
-        settings,
+        ledger.settings,
         plain(record),
         lambda: click.echo(
             f"issued {face(record, total)} of {instrument_id} to {len(allotments)} "
@@ -285,13 +261,10 @@ def issue(
 
 @instrument.command(name="bars")
 @click.argument("instrument_id")
-@json_option
-@click.pass_obj
-def bars(settings: Settings, instrument_id: str, as_json: bool) -> None:
+@ledger_command
+def bars(ledger: Ledger, instrument_id: str) -> None:
     """A commodity token's bars: serial, weight, fineness, vault, ALLOCATED or RELEASED."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        found = client.instruments.bars(instrument_id)
+    found = ledger.client.instruments.bars(instrument_id)
 
     def human() -> None:
         table(
@@ -311,4 +284,4 @@ def bars(settings: Settings, instrument_id: str, as_json: bool) -> None:
             right=1,
         )
 
-    emit(settings, plain(found), human)
+    emit(ledger.settings, plain(found), human)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
-from sovereign_cli.render import fields, json_option, load_spec, plain, with_json
+from sovereign_cli.common import ExitCode, Settings, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
+from sovereign_cli.render import fields, load_spec, plain
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.records import AccountRecord, InvestorRecord
@@ -73,20 +73,17 @@ def _read_pii(path: Path) -> bytes:
     help="Personal data; sent as transient data to the org's private collection only. "
     "Example (made up): `sov examples show investors/INV-AYESHA.pii.json`.",
 )
-@json_option
-@click.pass_obj
-def register(settings: Settings, spec_file: Path, pii_file: Path, as_json: bool) -> None:
+@ledger_command
+def register(ledger: Ledger, spec_file: Path, pii_file: Path) -> None:
     """Register an investor; the personal data never reaches the public ledger."""
-    settings = with_json(settings, as_json)
     from sovereign_assets.schema.messages import InvestorSpec
 
     spec = load_spec(spec_file, InvestorSpec, "investor spec")
     personal_data = _read_pii(pii_file)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.investors.register(spec, personal_data)
+    record = ledger.client.investors.register(spec, personal_data)
     del personal_data
     emit(
-        settings,
+        ledger.settings,
         plain(record),
         lambda: click.echo(
             f"registered {record.investor_id} (kyc {record.kyc}); personal data in "
@@ -97,14 +94,11 @@ def register(settings: Settings, spec_file: Path, pii_file: Path, as_json: bool)
 
 @investor.command()
 @click.argument("investor_id", metavar="ID")
-@json_option
-@click.pass_obj
-def show(settings: Settings, investor_id: str, as_json: bool) -> None:
+@ledger_command
+def show(ledger: Ledger, investor_id: str) -> None:
     """One registry entry."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.investors.get(investor_id)
-    emit(settings, plain(record), lambda: investor_fields(record))
+    record = ledger.client.investors.get(investor_id)
+    emit(ledger.settings, plain(record), lambda: investor_fields(record))
 
 
 @investor.command()
@@ -112,22 +106,14 @@ def show(settings: Settings, investor_id: str, as_json: bool) -> None:
 @click.argument("from_account", metavar="FROM")
 @click.argument("to_account", metavar="TO")
 @click.argument("amount", type=int)
-@json_option
-@click.pass_obj
+@ledger_command
 def check(
-    settings: Settings,
-    instrument_id: str,
-    from_account: str,
-    to_account: str,
-    amount: int,
-    as_json: bool,
+    ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int
 ) -> None:
     """Dry run: would this transfer pass every rule? Exits 0 either way."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        answer = client.investors.check_transfer(instrument_id, from_account, to_account, amount)
+    answer = ledger.client.investors.check_transfer(instrument_id, from_account, to_account, amount)
     emit(
-        settings,
+        ledger.settings,
         {"allowed": answer.allowed, "reason": answer.reason},
         lambda: click.echo("allowed" if answer.allowed else f"refused: {answer.reason}"),
     )
@@ -136,14 +122,15 @@ def check(
 @investor.command()
 @click.argument("investor_id", metavar="ID")
 @click.argument("status", type=click.Choice(KYC_STATUSES, case_sensitive=False))
-@json_option
-@click.pass_obj
-def kyc(settings: Settings, investor_id: str, status: str, as_json: bool) -> None:
+@ledger_command
+def kyc(ledger: Ledger, investor_id: str, status: str) -> None:
     """Set an investor's KYC STATUS (the registering org)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.investors.set_kyc(investor_id, status.upper())
-    emit(settings, plain(record), lambda: click.echo(f"{record.investor_id}: kyc {record.kyc}"))
+    record = ledger.client.investors.set_kyc(investor_id, status.upper())
+    emit(
+        ledger.settings,
+        plain(record),
+        lambda: click.echo(f"{record.investor_id}: kyc {record.kyc}"),
+    )
 
 
 def _emit_account(settings: Settings, record: AccountRecord) -> None:
@@ -153,23 +140,17 @@ def _emit_account(settings: Settings, record: AccountRecord) -> None:
 
 @investor.command()
 @click.argument("account_id", metavar="ACCOUNT")
-@json_option
-@click.pass_obj
-def freeze(settings: Settings, account_id: str, as_json: bool) -> None:
+@ledger_command
+def freeze(ledger: Ledger, account_id: str) -> None:
     """Freeze a whole account: nothing moves in or out (its controllers)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.investors.freeze(account_id)
-    _emit_account(settings, record)
+    record = ledger.client.investors.freeze(account_id)
+    _emit_account(ledger.settings, record)
 
 
 @investor.command()
 @click.argument("account_id", metavar="ACCOUNT")
-@json_option
-@click.pass_obj
-def unfreeze(settings: Settings, account_id: str, as_json: bool) -> None:
+@ledger_command
+def unfreeze(ledger: Ledger, account_id: str) -> None:
     """Lift an account's freeze (its controllers)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.investors.unfreeze(account_id)
-    _emit_account(settings, record)
+    record = ledger.client.investors.unfreeze(account_id)
+    _emit_account(ledger.settings, record)

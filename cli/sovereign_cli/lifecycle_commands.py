@@ -20,17 +20,15 @@ from typing import TYPE_CHECKING, Protocol
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail
+from sovereign_cli.common import ExitCode, Settings, emit, fail
+from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import (
     ISO_DATE,
-    json_option,
     plain,
     rate,
     rupees,
     table,
     to_decimal,
-    with_json,
 )
 
 if TYPE_CHECKING:
@@ -143,36 +141,29 @@ batch_size_option = click.option(
     "payment_date", metavar="[PAYMENT_DATE]", required=False, type=click.DateTime(["%Y-%m-%d"])
 )
 @batch_size_option
-@json_option
-@click.pass_obj
+@ledger_command
 def pay_coupons(
-    settings: Settings,
-    instrument_id: str,
-    payment_date: dt.datetime | None,
-    batch_size: int,
-    as_json: bool,
+    ledger: Ledger, instrument_id: str, payment_date: dt.datetime | None, batch_size: int
 ) -> None:
     """Pay the coupon (or rental) due on PAYMENT_DATE to every holder, in batches.
 
     Without PAYMENT_DATE: the one due on today's business date (this machine's clock in
     the market's time zone, plus the network's business-date shift)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        if payment_date is None:
-            from sovereign_cli.governance_commands import market_today
+    if payment_date is None:
+        from sovereign_cli.governance_commands import market_today
 
-            config = client.governance.get()
-            shift = dt.timedelta(days=config.business_date_shift_days)
-            day = (market_today(config.utc_offset_minutes) + shift).isoformat()
-        else:
-            day = payment_date.date().isoformat()
-        totals = _run_batches(
-            settings,
-            client,
-            instrument_id,
-            f"coupon {instrument_id} {day}",
-            lambda: client.lifecycle.pay_coupon(instrument_id, day, batch_size),
-        )
+        config = ledger.client.governance.get()
+        shift = dt.timedelta(days=config.business_date_shift_days)
+        day = (market_today(config.utc_offset_minutes) + shift).isoformat()
+    else:
+        day = payment_date.date().isoformat()
+    totals = _run_batches(
+        ledger.settings,
+        ledger.client,
+        instrument_id,
+        f"coupon {instrument_id} {day}",
+        lambda: ledger.client.lifecycle.pay_coupon(instrument_id, day, batch_size),
+    )
     payload = {
         "instrument_id": instrument_id,
         "payment_date": day,
@@ -184,7 +175,7 @@ def pay_coupons(
         "done": totals.done,
     }
     emit(
-        settings,
+        ledger.settings,
         payload,
         lambda: click.echo(f"paid the {day} coupon of {instrument_id} to {_totals_line(totals)}"),
     )
@@ -193,19 +184,16 @@ def pay_coupons(
 @lifecycle.command()
 @click.argument("instrument_id", metavar="INSTRUMENT")
 @batch_size_option
-@json_option
-@click.pass_obj
-def redeem(settings: Settings, instrument_id: str, batch_size: int, as_json: bool) -> None:
+@ledger_command
+def redeem(ledger: Ledger, instrument_id: str, batch_size: int) -> None:
     """At or after maturity: pay the last coupon and the face, retire the tokens."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        totals = _run_batches(
-            settings,
-            client,
-            instrument_id,
-            f"redeem {instrument_id}",
-            lambda: client.lifecycle.redeem(instrument_id, batch_size),
-        )
+    totals = _run_batches(
+        ledger.settings,
+        ledger.client,
+        instrument_id,
+        f"redeem {instrument_id}",
+        lambda: ledger.client.lifecycle.redeem(instrument_id, batch_size),
+    )
     payload = {
         "instrument_id": instrument_id,
         "batches": totals.batches,
@@ -217,7 +205,7 @@ def redeem(settings: Settings, instrument_id: str, batch_size: int, as_json: boo
         "done": totals.done,
     }
     emit(
-        settings,
+        ledger.settings,
         payload,
         lambda: click.echo(
             f"redeemed {instrument_id}, {rupees(totals.retired)} of face retired, paid to "
@@ -229,11 +217,9 @@ def redeem(settings: Settings, instrument_id: str, batch_size: int, as_json: boo
 @lifecycle.command()
 @click.argument("instrument_id", metavar="INSTRUMENT")
 @click.argument("payment_date", metavar="PAYMENT_DATE")
-@json_option
-@click.pass_obj
-def claims(settings: Settings, instrument_id: str, payment_date: str, as_json: bool) -> None:
+@ledger_command
+def claims(ledger: Ledger, instrument_id: str, payment_date: str) -> None:
     """Paid claims of a period: PAYMENT_DATE (YYYY-MM-DD) names the coupon, or REDEMPTION."""
-    settings = with_json(settings, as_json)
     if payment_date != REDEMPTION:
         try:
             payment_date = dt.date.fromisoformat(payment_date).isoformat()
@@ -242,8 +228,7 @@ def claims(settings: Settings, instrument_id: str, payment_date: str, as_json: b
                 f"PAYMENT_DATE {payment_date!r} is neither YYYY-MM-DD nor {REDEMPTION}",
                 ExitCode.USAGE,
             )
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        found = client.lifecycle.claims(instrument_id, payment_date)
+    found = ledger.client.lifecycle.claims(instrument_id, payment_date)
 
     def human() -> None:
         table(
@@ -264,7 +249,7 @@ def claims(settings: Settings, instrument_id: str, payment_date: str, as_json: b
             right=4,
         )
 
-    emit(settings, plain(found), human)
+    emit(ledger.settings, plain(found), human)
 
 
 @lifecycle.command(name="publish-fixing")
@@ -277,23 +262,15 @@ def claims(settings: Settings, instrument_id: str, payment_date: str, as_json: b
     type=click.Choice(FIXING_SOURCES),
     help="AUCTION, or PKRV_AVERAGE when no auction was held.",
 )
-@json_option
-@click.pass_obj
+@ledger_command
 def publish_fixing(
-    settings: Settings,
-    instrument_id: str,
-    period_id: str,
-    fixing_rate: Decimal,
-    source: str,
-    as_json: bool,
+    ledger: Ledger, instrument_id: str, period_id: str, fixing_rate: Decimal, source: str
 ) -> None:
     """Publish the benchmark RATE (a fraction, e.g. 0.0712) of a floater's PERIOD
     (its end date) (central bank)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.lifecycle.publish_fixing(instrument_id, period_id, fixing_rate, source)
+    record = ledger.client.lifecycle.publish_fixing(instrument_id, period_id, fixing_rate, source)
     emit(
-        settings,
+        ledger.settings,
         plain(record),
         lambda: click.echo(f"fixed {instrument_id} period {period_id} at {fixing_rate} ({source})"),
     )
@@ -306,18 +283,15 @@ def publish_fixing(
 @click.argument("instrument_id", metavar="INSTRUMENT")
 @click.argument("account_id", metavar="ACCOUNT")
 @click.argument("serials", metavar="SERIAL...", nargs=-1, required=True)
-@json_option
-@click.pass_obj
+@ledger_command
 def redeem_bars(
-    settings: Settings, instrument_id: str, account_id: str, serials: tuple[str, ...], as_json: bool
+    ledger: Ledger, instrument_id: str, account_id: str, serials: tuple[str, ...]
 ) -> None:
     """Take delivery of whole bars (by SERIAL) of a commodity token for ACCOUNT: tokens of
     the bars' exact weight retire (the account's controller signs)."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        done = client.lifecycle.redeem_bars(instrument_id, account_id, list(serials))
+    done = ledger.client.lifecycle.redeem_bars(instrument_id, account_id, list(serials))
     emit(
-        settings,
+        ledger.settings,
         plain(done),
         lambda: click.echo(
             f"released {', '.join(done.serials)} of {instrument_id} to {account_id}: "
@@ -338,31 +312,27 @@ def redeem_bars(
     is_flag=True,
     help="The treasury rejected every bid: no yield (fixings fall back to PKRV).",
 )
-@json_option
-@click.pass_obj
+@ledger_command
 def record_auction(
-    settings: Settings,
+    ledger: Ledger,
     tenor_days: int,
     auction_date: dt.datetime,
     yield_: Decimal | None,
     all_bids_rejected: bool,
-    as_json: bool,
 ) -> None:
     """Record a bill auction result: the weighted-average cut-off YIELD (a fraction, e.g.
     0.0755) of TENOR_DAYS bills auctioned on AUCTION_DATE (central bank)."""
     if (yield_ is None) != all_bids_rejected:
         raise click.UsageError("give a YIELD, or --all-bids-rejected without one")
-    settings = with_json(settings, as_json)
     from sovereign_assets.schema.messages import BillAuctionSpec
 
     spec = BillAuctionSpec(tenor_days, auction_date.date().isoformat(), yield_, all_bids_rejected)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        stored = client.lifecycle.record_bill_auction(spec)
+    stored = ledger.client.lifecycle.record_bill_auction(spec)
     outcome = (
         "all bids rejected" if stored.all_bids_rejected else rate(stored.weighted_average_yield)
     )
     emit(
-        settings,
+        ledger.settings,
         plain(stored),
         lambda: click.echo(
             f"recorded the {stored.tenor_days}-day auction of {stored.auction_date}: {outcome}"
@@ -374,20 +344,17 @@ def record_auction(
 @click.argument("tenor_days", metavar="TENOR_DAYS", type=click.IntRange(min=1))
 @click.argument("quote_date", metavar="DATE", type=ISO_DATE)
 @click.argument("pkrv_rate", metavar="RATE", callback=to_decimal)
-@json_option
-@click.pass_obj
+@ledger_command
 def record_pkrv(
-    settings: Settings, tenor_days: int, quote_date: dt.datetime, pkrv_rate: Decimal, as_json: bool
+    ledger: Ledger, tenor_days: int, quote_date: dt.datetime, pkrv_rate: Decimal
 ) -> None:
     """Record the PKRV RATE (a fraction) of TENOR_DAYS on DATE (central bank)."""
-    settings = with_json(settings, as_json)
     from sovereign_assets.schema.messages import PkrvQuoteSpec
 
     spec = PkrvQuoteSpec(tenor_days, quote_date.date().isoformat(), pkrv_rate)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        stored = client.lifecycle.record_pkrv(spec)
+    stored = ledger.client.lifecycle.record_pkrv(spec)
     emit(
-        settings,
+        ledger.settings,
         plain(stored),
         lambda: click.echo(
             f"recorded PKRV {stored.tenor_days} days on {stored.quote_date}: {stored.rate}"
@@ -398,19 +365,14 @@ def record_pkrv(
 @lifecycle.command(name="resolve-fixing")
 @click.argument("instrument_id", metavar="INSTRUMENT")
 @click.argument("period", metavar="PERIOD", type=ISO_DATE)
-@json_option
-@click.pass_obj
-def resolve_fixing(
-    settings: Settings, instrument_id: str, period: dt.datetime, as_json: bool
-) -> None:
+@ledger_command
+def resolve_fixing(ledger: Ledger, instrument_id: str, period: dt.datetime) -> None:
     """Fix a floater's PERIOD (its end date) from the recorded market data: the latest
     auction of the benchmark tenor, else the 5-working-day PKRV average (central bank)."""
-    settings = with_json(settings, as_json)
     period_id = period.date().isoformat()
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        fixed = client.lifecycle.resolve_fixing(instrument_id, period_id)
+    fixed = ledger.client.lifecycle.resolve_fixing(instrument_id, period_id)
     emit(
-        settings,
+        ledger.settings,
         plain(fixed),
         lambda: click.echo(
             f"fixed {instrument_id} period {period_id} at {fixed.rate} ({fixed.source}, "

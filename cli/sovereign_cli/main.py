@@ -7,16 +7,92 @@ command groups live in ``*_commands.py``; what they share is :mod:`.common`.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
-from sovereign_cli.common import ExitCode, Settings, exit_codes_help, fail
+from sovereign_cli.common import ExitCode, Settings, exit_codes_help, fail, json_error
 
 __all__ = ["ExitCode", "Settings", "cli", "main"]
 
 
+GLOBAL_VALUE_OPTIONS = ("--home", "--topology", "--base-port", "--as", "--profile")
+"""The global options that take a value; with ``--json`` they may also follow the command."""
+
+
+def hoist_global_options(root: click.Group, args: Sequence[str]) -> list[str]:
+    """``args`` with the global options given after the command moved in front of it, so
+    ``sov network up --home H`` means ``sov --home H network up``. An option the command
+    itself declares (``identity enroll --profile``) stays where it is, as does anything
+    after ``--``."""
+    words = list(args)
+    command: click.Command = root
+    i = 0
+    while i < len(words) and isinstance(command, click.Group):  # walk to the command
+        word = words[i]
+        if word.startswith("-"):
+            i += 2 if word in GLOBAL_VALUE_OPTIONS else 1
+            continue
+        found = command.commands.get(word)
+        if found is None:
+            return words
+        command = found
+        i += 1
+    if command is root:
+        return words
+    own = {opt for param in command.params for opt in param.opts}
+    front: list[str] = []
+    rest = words[:i]
+    while i < len(words):
+        word = words[i]
+        name = word.split("=", 1)[0]
+        if word == "--":
+            rest.extend(words[i:])
+            break
+        if name in own or name not in (*GLOBAL_VALUE_OPTIONS, "--json"):
+            rest.append(word)
+            i += 1
+        else:
+            takes = name != "--json" and "=" not in word
+            front.extend(words[i : i + 2] if takes else [word])
+            i += 2 if takes else 1
+    return front + rest
+
+
+class SovGroup(click.Group):
+    """The root group: global options after the command too, and usage errors as JSON
+    under ``--json``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(self, args))
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode or "--json" not in argv:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(argv, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            click.echo(json_error(exc.format_message(), ExitCode.USAGE), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(json_error("aborted", ExitCode.FAILURE), err=True)
+            sys.exit(ExitCode.FAILURE)
+        sys.exit(result if isinstance(result, int) else ExitCode.OK)
+
+
 @click.group(
+    cls=SovGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="\b\nExit codes:\n" + exit_codes_help(),
 )
@@ -64,7 +140,8 @@ def cli(
       sov examples copy DIR       (the inputs of a first lifecycle, dated today)
       sov examples list           (the command that reads each file, in order)
       sov --as CentralBank/admin governance bootstrap --file DIR/governance.toml
-    Global options (--home, --as, --json ...) go before the command group.
+    Global options (--home, --as, --json ...) go before the command group or after the
+    command: sov --home H network up is sov network up --home H.
     """
     from sovereign_cli.config import load_profile
     from sovereign_network.network import default_home

@@ -49,14 +49,28 @@ def up(settings: Settings, as_json: bool) -> None:
 
 
 @network.command()
-@click.option("--purge", is_flag=True, help="Also delete the network's data and crypto material.")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also delete the network's home: its ledgers, crypto material and logs.",
+)
+@click.option("--yes", is_flag=True, help="Purge without asking first.")
 @json_option
 @click.pass_obj
-def down(settings: Settings, purge: bool, as_json: bool) -> None:
-    """Stop every process the network started."""
+def down(settings: Settings, purge: bool, yes: bool, as_json: bool) -> None:
+    """Stop every process the network started.
+
+    With --purge the home is deleted too, after a confirmation (or --yes).
+    """
     settings = _json_flag(settings, as_json)
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}: nothing to stop", ExitCode.NOT_FOUND)
+    if (
+        purge
+        and not yes
+        and not click.confirm(f"Delete {settings.home} with its ledgers and keys?", err=True)
+    ):
+        fail("nothing was stopped or deleted (give --yes to purge without asking)", ExitCode.USAGE)
     with errors_to_exit_codes():
         net = open_network(settings, need_fabric=False)
         # Stopping a stopped network succeeds (scripts may run it twice); it says so.

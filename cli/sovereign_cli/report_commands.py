@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes
-from sovereign_cli.render import json_option, rupees, table, with_json
+from sovereign_cli.common import ExitCode, emit
+from sovereign_cli.connection import Ledger, ledger_command
+from sovereign_cli.render import rupees, table
 
 
 @click.group()
@@ -38,34 +38,30 @@ def _verdict(ok: bool) -> str:
     help="Tax withheld (minor units, the sum of the payment runs' tax): the tax "
     "authority's account must hold exactly this.",
 )
-@json_option
-@click.pass_obj
-def reconcile(
-    settings: Settings, expect_cash: int | None, expect_tax: int | None, as_json: bool
-) -> None:
+@ledger_command
+def reconcile(ledger: Ledger, expect_cash: int | None, expect_tax: int | None) -> None:
     """Holdings against each instrument's outstanding face, and the cash in all accounts
     (the central bank's registrar). Exits 1 on any mismatch."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        instruments: list[dict[str, Any]] = []
-        for record in client.instruments.list():
-            instrument_id = record.spec.instrument_id
-            held = sum(h.amount for h in client.holdings.by_instrument(instrument_id))
-            outstanding = record.issued - record.redeemed
-            instruments.append(
-                {
-                    "instrument_id": instrument_id,
-                    "issued": record.issued,
-                    "redeemed": record.redeemed,
-                    "outstanding": outstanding,
-                    "held": held,
-                    "ok": held == outstanding,
-                }
-            )
-        governance = client.governance.get()
-        balances = {
-            a.account_id: client.cash.balance(a.account_id).amount for a in client.accounts.list()
-        }
+    instruments: list[dict[str, Any]] = []
+    for record in ledger.client.instruments.list():
+        instrument_id = record.spec.instrument_id
+        held = sum(h.amount for h in ledger.client.holdings.by_instrument(instrument_id))
+        outstanding = record.issued - record.redeemed
+        instruments.append(
+            {
+                "instrument_id": instrument_id,
+                "issued": record.issued,
+                "redeemed": record.redeemed,
+                "outstanding": outstanding,
+                "held": held,
+                "ok": held == outstanding,
+            }
+        )
+    governance = ledger.client.governance.get()
+    balances = {
+        a.account_id: ledger.client.cash.balance(a.account_id).amount
+        for a in ledger.client.accounts.list()
+    }
     in_accounts = sum(balances.values())
     tax_account = governance.tax_authority_cash_account
     tax_held = balances.get(tax_account, 0)
@@ -121,6 +117,6 @@ def reconcile(
         else:
             click.echo("register reconciled")
 
-    emit(settings, payload, human)
+    emit(ledger.settings, payload, human)
     if mismatches:
         raise SystemExit(ExitCode.FAILURE)

@@ -12,18 +12,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli import connection
-from sovereign_cli.common import Settings, emit, errors_to_exit_codes
+from sovereign_cli.common import emit
+from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import (
     AMOUNT,
     ISO_DATE,
     fields,
-    json_option,
     plain,
     rupees,
     table,
     to_decimal,
-    with_json,
 )
 
 if TYPE_CHECKING:
@@ -65,10 +63,9 @@ def instruction_fields(record: InstructionRecord) -> None:
     "--price", required=True, callback=to_decimal, help="Clean price per 100 (e.g. 99.5000)."
 )
 @click.option("--settle-on", required=True, type=ISO_DATE, help="Settlement date, YYYY-MM-DD.")
-@json_option
-@click.pass_obj
+@ledger_command
 def instruct(
-    settings: Settings,
+    ledger: Ledger,
     instruction_id: str,
     instrument_id: str,
     seller: str,
@@ -76,10 +73,8 @@ def instruct(
     quantity: int,
     price: Decimal,
     settle_on: dt.datetime,
-    as_json: bool,
 ) -> None:
     """Instruct a trade; the instructing side's affirmation is implied."""
-    settings = with_json(settings, as_json)
     from sovereign_assets.schema.messages import InstructionSpec
 
     spec = InstructionSpec(
@@ -91,10 +86,9 @@ def instruct(
         price_per_100=price,
         settlement_date=settle_on.date().isoformat(),
     )
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.settlements.instruct(spec)
+    record = ledger.client.settlements.instruct(spec)
     emit(
-        settings,
+        ledger.settings,
         plain(record),
         lambda: click.echo(
             f"instructed {record.instruction_id}: {record.state}, cash "
@@ -108,21 +102,18 @@ def _step(name: str, past: str, help_text: str) -> click.Command:
 
     @click.command(name=name, help=help_text)
     @click.argument("instruction_id", metavar="ID")
-    @json_option
-    @click.pass_obj
-    def command(settings: Settings, instruction_id: str, as_json: bool) -> None:
-        settings = with_json(settings, as_json)
-        with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-            section = client.settlements
-            step = {
-                "affirm": section.affirm,
-                "match": section.match,
-                "settle": section.settle,
-                "cancel": section.cancel,
-            }
-            record = step[name](instruction_id)
+    @ledger_command
+    def command(ledger: Ledger, instruction_id: str) -> None:
+        section = ledger.client.settlements
+        step = {
+            "affirm": section.affirm,
+            "match": section.match,
+            "settle": section.settle,
+            "cancel": section.cancel,
+        }
+        record = step[name](instruction_id)
         emit(
-            settings,
+            ledger.settings,
             plain(record),
             lambda: click.echo(f"{past} {record.instruction_id}: {record.state}"),
         )
@@ -139,13 +130,10 @@ settlement.add_command(_step("cancel", "cancelled", "Cancel an unsettled instruc
 
 
 @settlement.command(name="list")
-@json_option
-@click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
+@ledger_command
+def list_(ledger: Ledger) -> None:
     """Every instruction the signer may see."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        records = client.settlements.list()
+    records = ledger.client.settlements.list()
 
     def human() -> None:
         table(
@@ -166,16 +154,13 @@ def list_(settings: Settings, as_json: bool) -> None:
             right=2,
         )
 
-    emit(settings, plain(records), human)
+    emit(ledger.settings, plain(records), human)
 
 
 @settlement.command()
 @click.argument("instruction_id", metavar="ID")
-@json_option
-@click.pass_obj
-def show(settings: Settings, instruction_id: str, as_json: bool) -> None:
+@ledger_command
+def show(ledger: Ledger, instruction_id: str) -> None:
     """One instruction."""
-    settings = with_json(settings, as_json)
-    with errors_to_exit_codes(), connection.gateway_client(settings) as client:
-        record = client.settlements.get(instruction_id)
-    emit(settings, plain(record), lambda: instruction_fields(record))
+    record = ledger.client.settlements.get(instruction_id)
+    emit(ledger.settings, plain(record), lambda: instruction_fields(record))
