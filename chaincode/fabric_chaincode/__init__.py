@@ -38,9 +38,12 @@ from fabric_chaincode.identity import ClientIdentity
 from fabric_chaincode.inmemory import (
     InMemoryLedger,
     InMemoryStub,
+    Simulation,
     TransactionResult,
+    commit_transaction,
     creator_bytes,
     run_transaction,
+    simulate_transaction,
 )
 from fabric_chaincode.keys import create_composite_key, split_composite_key
 from fabric_chaincode.serialization import dumps as canonical_json
@@ -89,6 +92,7 @@ __all__ = [
     "RuntimeCode",
     "ServerConfig",
     "SignedProposal",
+    "Simulation",
     "Stub",
     "StubError",
     "Timestamp",
@@ -97,12 +101,14 @@ __all__ = [
     "TransactionResult",
     "UnknownFunctionError",
     "canonical_json",
+    "commit_transaction",
     "create_composite_key",
     "creator_bytes",
     "error",
     "evaluate",
     "parse_json",
     "run_transaction",
+    "simulate_transaction",
     "split_composite_key",
     "submit",
     "success",

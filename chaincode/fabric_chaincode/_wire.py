@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from fabric_protos.common import common_pb2, policies_pb2
 from fabric_protos.ledger.queryresult import kv_query_result_pb2
@@ -571,3 +572,53 @@ def decode_signature_policy_rule(data: bytes) -> tuple[int, list[int]]:
     envelope = _parse(policies_pb2.SignaturePolicyEnvelope, data, "SignaturePolicyEnvelope")
     rule = envelope.rule.n_out_of  # type: ignore[attr-defined]
     return int(rule.n), [int(r.signed_by) for r in rule.rules]
+
+
+def signature_policy_satisfied(data: bytes, signers: Sequence[str]) -> bool:
+    """Whether endorsements by peers of ``signers`` (MSP IDs, one peer each) satisfy the
+    ``SignaturePolicyEnvelope`` ``data``, evaluated as Fabric evaluates it: ``n_out_of``
+    rules recursively, each endorsement used for at most one ``signed_by`` principal; a
+    peer satisfies a ROLE principal of its MSP with role PEER or MEMBER. Unreadable
+    policies are never satisfied."""
+    try:
+        envelope = _parse(policies_pb2.SignaturePolicyEnvelope, data, "SignaturePolicyEnvelope")
+        principals: list[tuple[str, int] | None] = []
+        for identity in envelope.identities:  # type: ignore[attr-defined]
+            if identity.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
+                principals.append(None)
+                continue
+            role = _parse(msp_principal_pb2.MSPRole, identity.principal, "MSPRole")
+            principals.append((str(role.msp_identifier), int(role.role)))  # type: ignore[attr-defined]
+    except ProtocolError:
+        return False
+    used = [False] * len(signers)
+    peer_roles = (
+        msp_principal_pb2.MSPRole.PEER,
+        msp_principal_pb2.MSPRole.MEMBER,
+    )
+
+    def holds(rule: Any) -> bool:
+        if rule.HasField("signed_by"):
+            index = int(rule.signed_by)
+            if index >= len(principals) or principals[index] is None:
+                return False
+            msp_id, role = principals[index]  # type: ignore[misc]
+            if role not in peer_roles:
+                return False
+            for i, signer in enumerate(signers):
+                if not used[i] and signer == msp_id:
+                    used[i] = True
+                    return True
+            return False
+        if rule.HasField("n_out_of"):
+            met = 0
+            for sub in rule.n_out_of.rules:
+                before = list(used)
+                if holds(sub):
+                    met += 1
+                else:  # a sub-rule that fails consumes no endorsement
+                    used[:] = before
+            return met >= int(rule.n_out_of.n)
+        return False
+
+    return holds(envelope.rule)  # type: ignore[attr-defined]

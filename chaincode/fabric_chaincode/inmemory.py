@@ -6,7 +6,10 @@ key metadata, key history), :class:`InMemoryStub` (one transaction; satisfies
 commits its writes when it succeeds.
 
 Semantics kept from Fabric: reads see only committed state (a ``get_state`` after ``put_state``
-in the same transaction returns the committed value); range scans run in key byte order with an
+in the same transaction returns the committed value); an empty value written is a delete (as
+the peer's read-write set records it); a transaction that ran a paginated query may not write,
+nor one that queried private data (range or rich query), and one that wrote may run neither
+(the peer's messages); range scans run in key byte order with an
 exclusive end and never enter the composite key namespace; paged queries return a bookmark
 (the next key) and the fetched count; history is newest first; the private data hash is SHA-256
 of the committed value and needs no read access (every peer holds the hashes); one event per
@@ -16,6 +19,18 @@ nor implicit (``_implicit_org_<MSP>``) is refused as on a peer, and ``memberOnly
 ``memberOnlyWrite`` refuse a creator whose MSP is not a member with the peer's messages.
 Rich queries support only a CouchDB ``selector`` of equality tests on top-level fields (enough
 for tests, not a CouchDB emulation).
+
+Validation at commit, as a committing peer does it: every key read (world state, private
+data, private data hashes, key metadata) must still have the version read, and every public
+range scanned must still hold the same keys at the same versions, else the transaction is
+invalid with ``MVCC_READ_CONFLICT`` / ``PHANTOM_READ_CONFLICT`` - so transactions simulated
+concurrently (:func:`simulate_transaction` several times, then :func:`commit_transaction`)
+conflict as on a peer. Endorsement: each written key with a key-level policy (committed
+before the transaction) must be satisfied by the endorsing organisations, a write to a
+collection with its own endorsement policy by that policy, and every other write by the
+chaincode's policy (MAJORITY of :attr:`InMemoryLedger.organizations`), else
+``ENDORSEMENT_POLICY_FAILURE``. The endorsing organisations are given per transaction and
+default to every organisation of the channel (what a gateway gathers when all are up).
 Imports no gRPC; protobuf only through :mod:`fabric_chaincode._wire` (creator, proposal).
 """
 
@@ -25,7 +40,7 @@ import hashlib
 import itertools
 import json
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -35,7 +50,7 @@ from cryptography.hazmat.primitives import serialization as crypto_serialization
 
 from fabric_chaincode import _wire, keys
 from fabric_chaincode.chaincode import Chaincode, run_guarded, wire_safe
-from fabric_chaincode.errors import ProtocolError, StubError
+from fabric_chaincode.errors import PeerError, ProtocolError, StubError
 from fabric_chaincode.types import (
     KV,
     VALIDATION_PARAMETER,
@@ -63,8 +78,9 @@ class CollectionDefinition:
     """A static private data collection of a chaincode definition.
 
     ``members``: MSP IDs of the distribution policy (``OR('<MSP>.member', ...)``).
-    ``endorsers``: MSP IDs of the collection's own endorsement policy, when it has one
-    (documentation for tests; the in-memory ledger does not endorse).
+    ``endorsers``: the collection's own endorsement policy, when it has one: a signature of
+    any one of these MSP IDs (``OR('<MSP>.peer', ...)``); writes to the collection are
+    validated against it instead of the chaincode's policy.
     """
 
     name: str
@@ -107,8 +123,13 @@ class _ListIterator(Generic[T]):
 class InMemoryLedger:
     """Committed state of one channel, shared by the transactions run against it."""
 
-    def __init__(self, channel_id: str = "testchannel") -> None:
+    def __init__(self, channel_id: str = "testchannel", organizations: Sequence[str] = ()) -> None:
+        """``organizations``: the channel's application organisations (MSP IDs); the
+        chaincode's endorsement policy is a MAJORITY of them (none: no chaincode policy)."""
         self.channel_id = channel_id
+        self.organizations = tuple(organizations)
+        self._versions: dict[StateKey, int] = {}
+        self._height = 0
         self._state: dict[StateKey, bytes] = {}
         self._metadata: dict[StateKey, dict[str, bytes]] = {}
         self._history: dict[tuple[str, str], list[KeyModification]] = {}
@@ -145,6 +166,17 @@ class InMemoryLedger:
         return next(self._counter)
 
     # -- reads of committed state
+    def version(self, namespace: str, key: str, collection: str = "") -> int | None:
+        """The height of the commit that last wrote the key (None: the key does not exist)."""
+        return self._versions.get((namespace, collection, key))
+
+    def chaincode_policy_met(self, endorsers: Collection[str]) -> bool:
+        """Whether ``endorsers`` satisfy MAJORITY of the channel's organisations."""
+        if not self.organizations:
+            return True
+        members = set(self.organizations) & set(endorsers)
+        return len(members) > len(self.organizations) // 2
+
     def get(self, namespace: str, key: str, collection: str = "") -> bytes | None:
         """The committed value, or None."""
         return self._state.get((namespace, collection, key))
@@ -181,14 +213,18 @@ class InMemoryLedger:
         txid: str,
         timestamp: Timestamp,
     ) -> None:
-        """Commit one namespace's write set."""
-        for (collection, key), value in writes.items():
+        """Commit one namespace's write set (an empty value is a delete)."""
+        self._height += 1
+        for (collection, key), written in writes.items():
             state_key = (namespace, collection, key)
+            value = written or None
             if value is None:
                 self._state.pop(state_key, None)
                 self._metadata.pop(state_key, None)
+                self._versions.pop(state_key, None)
             else:
                 self._state[state_key] = value
+                self._versions[state_key] = self._height
             if not collection:
                 self._history.setdefault((namespace, key), []).append(
                     KeyModification(
@@ -199,11 +235,16 @@ class InMemoryLedger:
                     )
                 )
         for (collection, key), entries in metadata_writes.items():
-            self._metadata.setdefault((namespace, collection, key), {}).update(entries)
+            state_key = (namespace, collection, key)
+            self._metadata.setdefault(state_key, {}).update(entries)
+            if state_key in self._state:
+                self._versions[state_key] = self._height
 
     def put(self, namespace: str, key: str, value: bytes, collection: str = "") -> None:
         """Seed committed state directly (test set-up; no history entry)."""
+        self._height += 1
         self._state[(namespace, collection, key)] = value
+        self._versions[(namespace, collection, key)] = self._height
 
 
 def _page(
@@ -272,6 +313,12 @@ class InMemoryStub:
         self.event: ChaincodeEvent | None = None
         self.children: list[InMemoryStub] = []
         self.read_only = False
+        # The read set: (collection, key) -> version read; public ranges with what they saw.
+        self.reads: dict[tuple[str, str], int | None] = {}
+        self.ranges: list[tuple[str, str, list[tuple[str, int | None]]]] = []
+        self._wrote = False
+        self._paged = False
+        self._private_queried = False
 
     # -- invocation facts
     def get_args(self) -> list[bytes]:
@@ -322,16 +369,55 @@ class InMemoryStub:
             raise StubError("CORE_PEER_LOCALMSPID is not set")
         return self._local_mspid
 
+    # -- read set and the peer's rules on what a transaction may mix
+    def _read(self, collection: str, key: str) -> None:
+        self.reads.setdefault(
+            (collection, key), self.ledger.version(self.namespace, key, collection)
+        )
+
+    def _refuse(self, request: str, message: str) -> PeerError:
+        return PeerError(request, f"txid [{self._txid}]: {message}")
+
+    def _before_write(self, request: str) -> None:
+        if self._private_queried:
+            raise self._refuse(
+                request,
+                "Transaction has already performed queries on pvt data. Writes are not allowed",
+            )
+        if self._paged:
+            raise self._refuse(
+                request,
+                "Transaction has already performed a paginated query. Writes are not allowed",
+            )
+        self._wrote = True
+
+    def _before_paged_query(self, request: str) -> None:
+        if self._wrote:
+            raise self._refuse(
+                request, "Paginated queries are supported only in a read-only transaction"
+            )
+        self._paged = True
+
+    def _before_private_query(self, request: str) -> None:
+        if self._wrote:
+            raise self._refuse(
+                request, "Queries on pvt data is supported only in a read-only transaction"
+            )
+        self._private_queried = True
+
     # -- writes
     def _write(self, collection: str, key: str, value: bytes | None) -> None:
         if value is not None:
             keys.require_key(key)
             if not isinstance(value, bytes):
                 raise StubError("values must be bytes")
-        self.writes[(collection, key)] = value
+        self._before_write("PUT_STATE" if value is not None else "DEL_STATE")
+        # The peer records an empty value as a delete.
+        self.writes[(collection, key)] = value or None
 
     # -- world state
     def get_state(self, key: str) -> bytes | None:
+        self._read("", key)
         return self.ledger.get(self.namespace, key)
 
     def get_multiple_states(self, keys_: Sequence[str]) -> list[bytes | None]:
@@ -350,9 +436,11 @@ class InMemoryStub:
         """Writes are buffered until commit anyway."""
 
     def set_state_validation_parameter(self, key: str, policy: bytes) -> None:
+        self._before_write("PUT_STATE_METADATA")
         self.metadata_writes.setdefault(("", key), {})[VALIDATION_PARAMETER] = bytes(policy)
 
     def get_state_validation_parameter(self, key: str) -> bytes | None:
+        self._read("", key)
         return self.ledger.metadata(self.namespace, key).get(VALIDATION_PARAMETER)
 
     def _kvs(self, items: list[tuple[str, bytes]]) -> _ListIterator[KV]:
@@ -366,11 +454,17 @@ class InMemoryStub:
         return self.ledger.scan(self.namespace, collection, start, end_key)
 
     def get_state_by_range(self, start_key: str, end_key: str) -> _ListIterator[KV]:
-        return self._kvs(self._simple_range("", start_key, end_key))
+        start = keys.range_start(start_key)
+        items = self._simple_range("", start_key, end_key)
+        self.ranges.append(
+            (start, end_key, [(k, self.ledger.version(self.namespace, k)) for k, _ in items])
+        )
+        return self._kvs(items)
 
     def get_state_by_range_with_pagination(
         self, start_key: str, end_key: str, page_size: int, bookmark: str = ""
     ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        self._before_paged_query("GET_STATE_BY_RANGE")
         page, meta = _page(self._simple_range("", start_key, end_key), page_size, bookmark)
         return self._kvs(page), meta
 
@@ -383,11 +477,17 @@ class InMemoryStub:
     def get_state_by_partial_composite_key(
         self, object_type: str, attributes: Sequence[str]
     ) -> _ListIterator[KV]:
-        return self._kvs(self._partial("", object_type, attributes))
+        start, end = keys.partial_key_range(object_type, attributes)
+        items = self._partial("", object_type, attributes)
+        self.ranges.append(
+            (start, end, [(k, self.ledger.version(self.namespace, k)) for k, _ in items])
+        )
+        return self._kvs(items)
 
     def get_state_by_partial_composite_key_with_pagination(
         self, object_type: str, attributes: Sequence[str], page_size: int, bookmark: str = ""
     ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        self._before_paged_query("GET_STATE_BY_RANGE")
         page, meta = _page(self._partial("", object_type, attributes), page_size, bookmark)
         return self._kvs(page), meta
 
@@ -408,6 +508,7 @@ class InMemoryStub:
     def get_query_result_with_pagination(
         self, query: str, page_size: int, bookmark: str = ""
     ) -> tuple[_ListIterator[KV], QueryResponseMetadata]:
+        self._before_paged_query("GET_QUERY_RESULT")
         page, meta = _page(self._rich("", query), page_size, bookmark)
         return self._kvs(page), meta
 
@@ -448,6 +549,7 @@ class InMemoryStub:
 
     def get_private_data(self, collection: str, key: str) -> bytes | None:
         self._collection(collection, "read")
+        self._read(collection, key)
         return self.ledger.get(self.namespace, key, collection)
 
     def get_multiple_private_data(
@@ -457,6 +559,7 @@ class InMemoryStub:
 
     def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
         self._collection(collection)  # hashes are on every peer: no member check
+        self._read(collection, key)
         value = self.ledger.get(self.namespace, key, collection)
         return hashlib.sha256(value).digest() if value is not None else None
 
@@ -476,26 +579,31 @@ class InMemoryStub:
         self, collection: str, start_key: str, end_key: str
     ) -> _ListIterator[KV]:
         self._collection(collection, "read")
+        self._before_private_query("GET_STATE_BY_RANGE")
         return self._kvs(self._simple_range(collection, start_key, end_key))
 
     def get_private_data_by_partial_composite_key(
         self, collection: str, object_type: str, attributes: Sequence[str]
     ) -> _ListIterator[KV]:
         self._collection(collection, "read")
+        self._before_private_query("GET_STATE_BY_RANGE")
         return self._kvs(self._partial(collection, object_type, attributes))
 
     def get_private_data_query_result(self, collection: str, query: str) -> _ListIterator[KV]:
         self._collection(collection, "read")
+        self._before_private_query("GET_QUERY_RESULT")
         return self._kvs(self._rich(collection, query))
 
     def set_private_data_validation_parameter(
         self, collection: str, key: str, policy: bytes
     ) -> None:
         self._collection(collection, "write")
+        self._before_write("PUT_STATE_METADATA")
         self.metadata_writes.setdefault((collection, key), {})[VALIDATION_PARAMETER] = bytes(policy)
 
     def get_private_data_validation_parameter(self, collection: str, key: str) -> bytes | None:
         self._collection(collection, "read")
+        self._read(collection, key)
         return self.ledger.metadata(self.namespace, key, collection).get(VALIDATION_PARAMETER)
 
     # -- events, chaincode-to-chaincode
@@ -530,8 +638,46 @@ class InMemoryStub:
             self.children.append(child)
         return response
 
+    def validate(self, endorsers: Collection[str]) -> str:
+        """The validation code a committing peer would give this transaction now (this
+        namespace and the chaincodes it called): ``VALID``, ``MVCC_READ_CONFLICT``,
+        ``PHANTOM_READ_CONFLICT`` or ``ENDORSEMENT_POLICY_FAILURE``."""
+        ns = self.namespace
+        for (collection, key), version in self.reads.items():
+            if self.ledger.version(ns, key, collection) != version:
+                return "MVCC_READ_CONFLICT"
+        for start, end, seen in self.ranges:
+            now = [(k, self.ledger.version(ns, k)) for k, _ in self.ledger.scan(ns, "", start, end)]
+            if now != seen:
+                return "PHANTOM_READ_CONFLICT"
+        if not self._endorsed(endorsers):
+            return "ENDORSEMENT_POLICY_FAILURE"
+        for child in self.children:
+            code = child.validate(endorsers)
+            if code != "VALID":
+                return code
+        return "VALID"
+
+    def _endorsed(self, endorsers: Collection[str]) -> bool:
+        signers = sorted(set(endorsers))
+        needs_chaincode_policy = False
+        for collection, key in {*self.writes, *self.metadata_writes}:
+            definition = self.ledger.collection(self.namespace, collection) if collection else None
+            if definition is not None and definition.endorsers is not None:
+                if not definition.endorsers & set(signers):
+                    return False
+                continue
+            policy = self.ledger.metadata(self.namespace, key, collection).get(VALIDATION_PARAMETER)
+            if policy:
+                if not _wire.signature_policy_satisfied(policy, signers):
+                    return False
+                continue
+            needs_chaincode_policy = True
+        return not needs_chaincode_policy or self.ledger.chaincode_policy_met(signers)
+
     def commit(self) -> None:
-        """Apply this transaction's writes (and those of chaincodes it called) to the ledger."""
+        """Apply this transaction's writes (and those of chaincodes it called) to the ledger,
+        without validating them (see :func:`commit_transaction`)."""
         self.ledger.apply(
             self.namespace, self.writes, self.metadata_writes, self._txid, self._timestamp
         )
@@ -541,13 +687,19 @@ class InMemoryStub:
 
 @dataclass(frozen=True)
 class TransactionResult:
-    """What one in-memory transaction produced."""
+    """What one in-memory transaction produced.
+
+    ``validation_code``: what the committing peer decided (``VALID``,
+    ``MVCC_READ_CONFLICT``, ``PHANTOM_READ_CONFLICT``, ``ENDORSEMENT_POLICY_FAILURE``), or
+    None when nothing was submitted for commit (the chaincode refused, or an evaluation).
+    """
 
     response: Response
     event: ChaincodeEvent | None
     txid: str
     committed: bool
     writes: Mapping[tuple[str, str], bytes | None] = field(default_factory=dict)
+    validation_code: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -568,6 +720,16 @@ class TransactionResult:
         return json.loads(self.response.payload)
 
 
+@dataclass(frozen=True)
+class Simulation:
+    """A transaction run (endorsed) but not yet committed: see :func:`simulate_transaction`."""
+
+    stub: InMemoryStub
+    response: Response
+    event: ChaincodeEvent | None
+    txid: str
+
+
 def creator_bytes(msp_id: str, certificate: x509.Certificate | bytes) -> bytes:
     """``SerializedIdentity`` bytes for a certificate (object or PEM bytes)."""
     pem = (
@@ -578,7 +740,7 @@ def creator_bytes(msp_id: str, certificate: x509.Certificate | bytes) -> bytes:
     return _wire.encode_serialized_identity(msp_id, pem)
 
 
-def run_transaction(
+def simulate_transaction(
     chaincode: Chaincode,
     ledger: InMemoryLedger,
     function: str,
@@ -589,10 +751,11 @@ def run_transaction(
     creator: bytes = b"",
     transient: Mapping[str, bytes] | None = None,
     local_mspid: str | None = None,
-    commit: bool = True,
     is_init: bool = False,
-) -> TransactionResult:
-    """Run one transaction; commit its writes if it succeeded and ``commit`` is true."""
+) -> Simulation:
+    """Run one transaction against the committed state without committing it (what the
+    endorsing peers do); commit it later with :func:`commit_transaction`. Simulating several
+    before committing any models concurrent transactions."""
     sequence = ledger.next_sequence()
     raw_args = [function.encode("utf-8")] + [
         a if isinstance(a, bytes) else a.encode("utf-8") for a in args
@@ -611,13 +774,69 @@ def run_transaction(
     response = run_guarded(chaincode, stub, is_init=is_init)
     # What the peer would receive: an answer it cannot encode becomes a plain error.
     response, event = wire_safe(txid, response, stub.event)
-    committed = commit and response.ok
-    if committed:
-        stub.commit()
+    return Simulation(stub=stub, response=response, event=event, txid=txid)
+
+
+def commit_transaction(
+    simulation: Simulation,
+    *,
+    endorsing_orgs: Collection[str] | None = None,
+    commit: bool = True,
+) -> TransactionResult:
+    """Validate and commit a simulated transaction as a committing peer does (see the module
+    docstring): a refused proposal and an evaluation (``commit=False``) are never committed;
+    an invalid one is recorded with its validation code and changes nothing.
+
+    ``endorsing_orgs``: the organisations whose peers endorsed (default: every organisation
+    of the channel).
+    """
+    stub = simulation.stub
+    code: str | None = None
+    committed = False
+    if commit and simulation.response.ok:
+        endorsers = stub.ledger.organizations if endorsing_orgs is None else endorsing_orgs
+        code = stub.validate(endorsers)
+        if code == "VALID":
+            stub.commit()
+            committed = True
     return TransactionResult(
-        response=response,
-        event=event,
-        txid=txid,
+        response=simulation.response,
+        event=simulation.event,
+        txid=simulation.txid,
         committed=committed,
         writes=dict(stub.writes),
+        validation_code=code,
     )
+
+
+def run_transaction(
+    chaincode: Chaincode,
+    ledger: InMemoryLedger,
+    function: str,
+    *args: str | bytes,
+    namespace: str = "chaincode",
+    txid: str | None = None,
+    timestamp: Timestamp | None = None,
+    creator: bytes = b"",
+    transient: Mapping[str, bytes] | None = None,
+    local_mspid: str | None = None,
+    commit: bool = True,
+    is_init: bool = False,
+    endorsing_orgs: Collection[str] | None = None,
+) -> TransactionResult:
+    """Simulate one transaction and, if it succeeded and ``commit`` is true, validate and
+    commit it (:func:`simulate_transaction` then :func:`commit_transaction`)."""
+    simulation = simulate_transaction(
+        chaincode,
+        ledger,
+        function,
+        *args,
+        namespace=namespace,
+        txid=txid,
+        timestamp=timestamp,
+        creator=creator,
+        transient=transient,
+        local_mspid=local_mspid,
+        is_init=is_init,
+    )
+    return commit_transaction(simulation, endorsing_orgs=endorsing_orgs, commit=commit)

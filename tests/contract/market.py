@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -135,6 +135,13 @@ def governance_config(**overrides: object) -> dict[str, object]:
     return config
 
 
+def msp_of(creator: bytes) -> str:
+    """The MSP ID of creator bytes (a ``SerializedIdentity``)."""
+    from fabric_chaincode import ClientIdentity
+
+    return ClientIdentity.from_creator(creator).msp_id
+
+
 def arg(value: object) -> str:
     """A JSON transaction argument."""
     return json.dumps(value, sort_keys=True)
@@ -152,8 +159,9 @@ def personal_data_collections() -> list[CollectionDefinition]:
 
 
 def new_ledger() -> InMemoryLedger:
-    """A channel where the chaincode is defined with its collections."""
-    ledger = InMemoryLedger()
+    """A channel of the three organisations where the chaincode is defined with its
+    collections (its endorsement policy: a majority of them)."""
+    ledger = InMemoryLedger(organizations=ORGS)
     ledger.define_collections(NAMESPACE, personal_data_collections())
     return ledger
 
@@ -183,8 +191,13 @@ class Market:
         function: str,
         *args: object,
         transient: Mapping[str, bytes] | None = None,
+        endorsing_orgs: Collection[str] | None = None,
+        commit: bool = True,
     ) -> TransactionResult:
-        """Run one transaction; non-str arguments are sent as JSON."""
+        """Run one transaction; non-str arguments are sent as JSON.
+
+        ``endorsing_orgs``: whose peers endorse (default: all three, as the gateway gathers
+        them); ``commit=False`` evaluates (never committed, as on Fabric)."""
         raw = [a if isinstance(a, str) else arg(a) for a in args]
         result = run_transaction(
             chaincode,
@@ -195,6 +208,8 @@ class Market:
             timestamp=self.timestamp(),
             creator=creator,
             transient=transient,
+            endorsing_orgs=endorsing_orgs,
+            commit=commit,
         )
         self.results.append(result)
         return result
@@ -203,6 +218,8 @@ class Market:
         """Run a transaction that must succeed; return its JSON payload (or None)."""
         result = self.call(creator, function, *args, **kwargs)  # type: ignore[arg-type]
         assert result.ok, f"{function}: {result.response.message}"
+        if kwargs.get("commit", True):
+            assert result.committed, f"{function}: {result.validation_code}"
         return json.loads(result.payload) if result.payload else None
 
     def fails(self, creator: bytes, function: str, *args: object, **kwargs: object) -> str:
@@ -217,13 +234,18 @@ class Market:
         """Register an investor as the typed client does: the personal data first (the
         caller's org alone endorses that), then the public record."""
         self.ok(
-            creator, "investor:RecordPersonalData", str(spec["investor_id"]), transient={"pii": pii}
+            creator,
+            "investor:RecordPersonalData",
+            str(spec["investor_id"]),
+            transient={"pii": pii},
+            endorsing_orgs=[msp_of(creator)],
         )
         return self.ok(creator, "investor:Register", spec)
 
     def query(self, function: str, *args: object) -> object:
-        """Evaluate a query as the central bank (the regulator reads everything)."""
-        return self.ok(central_bank(), function, *args)
+        """Evaluate a query as the central bank (the regulator reads everything); an
+        evaluation is never committed."""
+        return self.ok(central_bank(), function, *args, commit=False)
 
 
 def snapshot(ledger: InMemoryLedger) -> dict[tuple[str, str], bytes]:

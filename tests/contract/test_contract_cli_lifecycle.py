@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,7 +107,7 @@ def test_a_failed_batch_reports_what_was_committed(
     batches = 0
 
     def second_batch_fails(
-        creator: bytes, function: str, *args: object, transient: Mapping[str, bytes] | None = None
+        creator: bytes, function: str, *args: object, **kwargs: Any
     ) -> TransactionResult:
         # The second PayCoupon goes out with batch size 0, which the chaincode refuses.
         nonlocal batches
@@ -115,7 +115,7 @@ def test_a_failed_batch_reports_what_was_committed(
             batches += 1
             if batches == 2:
                 args = (*args[:2], "0")
-        return original(creator, function, *args, transient=transient)
+        return original(creator, function, *args, **kwargs)
 
     monkeypatch.setattr(market, "call", second_batch_fails)
     result = sov("lifecycle", "pay-coupons", BOND, COUPON_DAY, "--batch-size", "2", as_=TREASURY)

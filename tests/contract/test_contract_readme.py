@@ -43,7 +43,29 @@ class MarketContract:
         transient_data: Mapping[str, bytes] | None = None,
         endorsing_organizations: Sequence[str] | None = None,
     ) -> bytes:
-        result = self.market.call(self.creator, name, *arguments, transient=transient_data)
+        return self._run(name, arguments, transient_data, endorsing_organizations, commit=True)
+
+    def evaluate(self, name: str, *, arguments: Sequence[str] = ()) -> bytes:
+        # As on Fabric: an evaluation is never committed, whatever it wrote.
+        return self._run(name, arguments, None, None, commit=False)
+
+    def _run(
+        self,
+        name: str,
+        arguments: Sequence[str],
+        transient_data: Mapping[str, bytes] | None,
+        endorsing_organizations: Sequence[str] | None,
+        *,
+        commit: bool,
+    ) -> bytes:
+        result = self.market.call(
+            self.creator,
+            name,
+            *arguments,
+            transient=transient_data,
+            endorsing_orgs=endorsing_organizations,
+            commit=commit,
+        )
         if not result.ok:
             detail = ErrorDetail(
                 "127.0.0.1:7109",
@@ -56,10 +78,8 @@ class MarketContract:
                 details=[detail],
                 transaction_id="readme-tx",
             )
+        assert not commit or result.committed, f"{name}: {result.validation_code}"
         return result.payload
-
-    def evaluate(self, name: str, *, arguments: Sequence[str] = ()) -> bytes:
-        return self.submit(name, arguments=arguments)
 
 
 def _typed_client_example() -> str:

@@ -38,7 +38,15 @@ from sovereign_client.errors import (
     UnknownBarError,
 )
 
-from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, treasury
+from .market import (
+    Market,
+    central_bank,
+    dealer_alpha,
+    dealer_beta,
+    exchange,
+    msp_of,
+    treasury,
+)
 from .scenario import BOND, MILLION, bootstrap, create_and_issue
 
 
@@ -60,15 +68,41 @@ class MarketInvoker:
     ) -> bytes:
         if own_org_only:
             self.own_org_only.append(function)
-        result = self.market.call(self.creator, function, *arguments, transient=transient)
+        return self._run(
+            function,
+            arguments,
+            transient,
+            endorsing_orgs=[msp_of(self.creator)] if own_org_only else None,
+            commit=True,
+        )
+
+    def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
+        # As on Fabric: an evaluation is never committed, whatever it wrote.
+        return self._run(function, arguments, None, endorsing_orgs=None, commit=False)
+
+    def _run(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient: Mapping[str, bytes] | None,
+        *,
+        endorsing_orgs: Sequence[str] | None,
+        commit: bool,
+    ) -> bytes:
+        result = self.market.call(
+            self.creator,
+            function,
+            *arguments,
+            transient=transient,
+            endorsing_orgs=endorsing_orgs,
+            commit=commit,
+        )
         if not result.ok:
             typed = errors.from_message(result.response.message)
             assert typed is not None, result.response.message
             raise typed
+        assert not commit or result.committed, f"{function}: {result.validation_code}"
         return result.payload
-
-    def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
-        return self.submit(function, arguments)
 
 
 @pytest.fixture

@@ -16,10 +16,14 @@ BETA = creator_bytes("BetaMSP", b"-----BEGIN CERTIFICATE-----\nbeta\n")
 
 
 def ledger_with_alpha_collection() -> InMemoryLedger:
-    ledger = InMemoryLedger("sovereign")
+    ledger = InMemoryLedger("sovereign", organizations=("AlphaMSP", "BetaMSP"))
     ledger.define_collections(
         NS,
-        [CollectionDefinition("pii_AlphaMSP", frozenset({"AlphaMSP"}), endorsers=frozenset())],
+        [
+            CollectionDefinition(
+                "pii_AlphaMSP", frozenset({"AlphaMSP"}), endorsers=frozenset({"AlphaMSP"})
+            )
+        ],
     )
     return ledger
 
