@@ -9,6 +9,7 @@ checkpoints.
 from sovereign_client import errors
 from sovereign_client.client import (
     Accounts,
+    Auctions,
     Cash,
     Governance,
     Holdings,
@@ -25,6 +26,7 @@ from sovereign_client.invoker import GatewayInvoker, Invoker
 
 __all__ = [
     "Accounts",
+    "Auctions",
     "Cash",
     "CommitFence",
     "FenceTimeoutError",

@@ -21,6 +21,12 @@ from typing import TypeVar
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
+    AuctionSettlementBatch,
+    AuctionSpec,
+    BidReceipt,
+    BidSpec,
+    CutOffSpec,
+    SealedBid,
     BarRedemption,
     BarStatus,
     BatchResult,
@@ -39,9 +45,11 @@ from sovereign_assets.schema.messages import (
     ScheduledFlow,
     TransferCheck,
 )
-from sovereign_assets.schema.privacy import PII_TRANSIENT_KEY
+from sovereign_assets.schema.privacy import BID_TRANSIENT_KEY, PII_TRANSIENT_KEY
 from sovereign_assets.schema.records import (
     AccountRecord,
+    AllotmentRecord,
+    AuctionRecord,
     BillAuctionRecord,
     ClaimRecord,
     InstructionRecord,
@@ -356,6 +364,76 @@ class Lifecycle(_Section):
         return total
 
 
+class Auctions(_Section):
+    """Primary auctions: the treasury announces and cuts off, dealers bid sealed, the
+    central bank closes and settles against the cash token."""
+
+    namespace = "auction"
+
+    def announce(self, auction: AuctionSpec) -> AuctionRecord:
+        return self._submit(one(AuctionRecord), "Announce", auction)
+
+    def bid(self, bid: BidSpec) -> BidReceipt:
+        """Place a sealed bid. It travels as transient data, endorsed by the caller's
+        organisation alone (a member of the sealed-bid collection), so no other
+        organisation's peer ever receives it; the ledger keeps its hash."""
+        return self._sealed("PlaceBid", bid)
+
+    def amend(self, bid: BidSpec) -> BidReceipt:
+        """Replace one of the caller's bids (same auction, account and bid id)."""
+        return self._sealed("AmendBid", bid)
+
+    def withdraw(self, auction_id: str, account_id: str, bid_id: str) -> BidReceipt:
+        return self._submit(
+            one(BidReceipt), "WithdrawBid", auction_id, account_id, bid_id, own_org_only=True
+        )
+
+    def _sealed(self, function: str, bid: BidSpec) -> BidReceipt:
+        body = encode_argument(bid).encode()
+        return self._submit(
+            one(BidReceipt), function, transient={BID_TRANSIENT_KEY: body}, own_org_only=True
+        )
+
+    def bids(self, auction_id: str) -> builtins.list[SealedBid]:
+        """The caller's own bids; the whole book for the issuer and the auctioneer once
+        the auction is closed."""
+        return self._evaluate(many(SealedBid), "Bids", auction_id)
+
+    def close(self, auction_id: str) -> AuctionRecord:
+        return self._submit(one(AuctionRecord), "Close", auction_id)
+
+    def cut_off(self, auction_id: str, cutoffs: Sequence[CutOffSpec]) -> AuctionRecord:
+        """Set each tenor's cut-off (or reject it); allots and publishes the results."""
+        return self._submit(one(AuctionRecord), "CutOff", auction_id, list(cutoffs))
+
+    def results(self, auction_id: str) -> AuctionRecord:
+        return self._evaluate(one(AuctionRecord), "Results", auction_id)
+
+    def list(self) -> builtins.list[AuctionRecord]:
+        return self._evaluate(many(AuctionRecord), "List")
+
+    def allotments(self, auction_id: str) -> builtins.list[AllotmentRecord]:
+        return self._evaluate(many(AllotmentRecord), "Allotments", auction_id)
+
+    def settle(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
+        """Settle at most ``batch_size`` more allotments; call again until ``done``."""
+        return self._submit(one(AuctionSettlementBatch), "Settle", auction_id, batch_size)
+
+    def settle_in_full(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
+        """Run batches until every allotment settled; the totals of all batches."""
+        total = AuctionSettlementBatch(auction_id, 0, 0, 0, False)
+        while not total.done:
+            batch = self.settle(auction_id, batch_size)
+            total = AuctionSettlementBatch(
+                auction_id,
+                total.settled + batch.settled,
+                total.face + batch.face,
+                total.cash + batch.cash,
+                batch.done,
+            )
+        return total
+
+
 class SovereignClient:
     """All the contracts of the sovereign asset chaincode, as one identity sees them."""
 
@@ -369,3 +447,4 @@ class SovereignClient:
         self.holdings = Holdings(invoker)
         self.settlements = Settlements(invoker)
         self.lifecycle = Lifecycle(invoker)
+        self.auctions = Auctions(invoker)

@@ -28,7 +28,7 @@ from fabric_chaincode import (
 from fabric_chaincode.inmemory import CollectionDefinition
 from sovereign_assets.chaincode import chaincode
 from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
-from sovereign_assets.schema.privacy import personal_data_collection
+from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION, personal_data_collection
 
 NAMESPACE = "sovereign"
 TREASURY = "TreasuryMSP"
@@ -148,8 +148,8 @@ def arg(value: object) -> str:
 
 
 def personal_data_collections() -> list[CollectionDefinition]:
-    """The chaincode definition's collections, as the network tooling declares them: one
-    per org, that org its only member and only endorser."""
+    """The chaincode definition's personal data collections, as the network tooling
+    declares them: one per org, that org its only member and only endorser."""
     return [
         CollectionDefinition(
             personal_data_collection(msp), frozenset({msp}), endorsers=frozenset({msp})
@@ -158,11 +158,17 @@ def personal_data_collections() -> list[CollectionDefinition]:
     ]
 
 
+def auction_bids_collection() -> CollectionDefinition:
+    """The sealed-bid collection: the treasury and the central bank hold the bids."""
+    members = frozenset({TREASURY, CENTRAL_BANK})
+    return CollectionDefinition(AUCTION_BIDS_COLLECTION, members, endorsers=members)
+
+
 def new_ledger() -> InMemoryLedger:
     """A channel of the three organisations where the chaincode is defined with its
     collections (its endorsement policy: a majority of them)."""
     ledger = InMemoryLedger(organizations=ORGS)
-    ledger.define_collections(NAMESPACE, personal_data_collections())
+    ledger.define_collections(NAMESPACE, [*personal_data_collections(), auction_bids_collection()])
     return ledger
 
 
@@ -255,6 +261,7 @@ def snapshot(ledger: InMemoryLedger) -> dict[tuple[str, str], bytes]:
     collections = [
         *(f"_implicit_org_{m}" for m in ORGS),
         *(personal_data_collection(m) for m in ORGS),
+        AUCTION_BIDS_COLLECTION,
     ]
     for collection in ("", *collections):
         for key, value in ledger.scan(NAMESPACE, collection, "", ""):

@@ -114,7 +114,9 @@ def test_instruct_affirm_settle(sov: Sov) -> None:
     record = sov.json(*instruct(sov), as_=DEALER1)
     assert record["state"] == "AFFIRMED_BY_ONE"
     assert record["price_per_100"] == "99.5000"
-    assert record["cash_amount"] == 49_750_000 * 100
+    # 99.5000 clean on PKR 50 m, plus 5 of the 184 days of the 3.5 % half-year accrued
+    # (19 August 2021 - 19 February 2022): PKR 47,554.35, rounded once with the clean part.
+    assert record["cash_amount"] == 49_750_000 * 100 + 4_755_435
     assert record["settlement_date"] == "2021-08-24"
     affirmed = sov.json("settlement", "affirm", "TRD-1", as_=DEALER2)
     assert affirmed["state"] == "MATCHED"
@@ -122,7 +124,7 @@ def test_instruct_affirm_settle(sov: Sov) -> None:
     settled = sov("settlement", "settle", "TRD-1", as_=EXCHANGE)
     assert settled.exit_code == 0, settled.output
     assert settled.stdout.strip() == "settled TRD-1: SETTLED"
-    assert sov.json("cash", "balance", "SGL-ALPHA")["amount"] == 500 * MILLION + 49_750_000 * 100
+    assert sov.json("cash", "balance", "SGL-ALPHA")["amount"] == 500 * MILLION + 4_979_755_435
 
 
 def test_instruct_validates_locally(sov: Sov) -> None:
@@ -165,11 +167,11 @@ def test_cancel_list_show(sov: Sov) -> None:
     ]
     table = sov("settlement", "list").stdout.splitlines()
     assert table[0].split()[:5] == ["ID", "INSTRUMENT", "SELLER", "BUYER", "STATE"]
-    assert table[1].endswith("50,000,000.00  49,750,000.00")
+    assert table[1].endswith("50,000,000.00  49,797,554.35")  # clean + accrued
 
     shown = sov.json("settlement", "show", "TRD-1")
     assert shown == listed[0]
-    assert "cash           49,750,000.00" in sov("settlement", "show", "TRD-1").stdout
+    assert "cash           49,797,554.35" in sov("settlement", "show", "TRD-1").stdout
     sov.refused("settlement", "show", "TRD-404", code="NOT_FOUND")
 
 

@@ -21,6 +21,7 @@ from .market import (
     NAMESPACE,
     ORGS,
     Market,
+    auction_bids_collection,
     central_bank,
     central_bank_admin,
     dealer_alpha,
@@ -130,6 +131,9 @@ def test_the_typed_client_records_privately_then_registers(market: Market) -> No
 
 def test_the_test_ledger_defines_the_collections_the_network_deploys() -> None:
     deployed = {c["name"]: c for c in network_collections.collections_config(topology.load())}
+    bids = auction_bids_collection()
+    assert deployed.pop(bids.name)["policy"] == "OR('TreasuryMSP.member','CentralBankMSP.member')"
+    assert bids.members == bids.endorsers == frozenset({"TreasuryMSP", "CentralBankMSP"})
     modelled = {c.name: c for c in personal_data_collections()}
     assert set(deployed) == set(modelled) == {f"pii_{msp}" for msp in ORGS}
     for name, definition in modelled.items():

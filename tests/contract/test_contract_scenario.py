@@ -98,7 +98,9 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
     instructed = market.ok(dealer_alpha(), "settlement:Instruct", trade)
     assert isinstance(instructed, dict)
     assert instructed["state"] == "AFFIRMED_BY_ONE"
-    assert instructed["cash_amount"] == 49_351_550_00  # 50 m x 98.7031 / 100, in paisa
+    # 50 m x 98.7031 / 100 plus 14 of 184 days of the 3.5 % half-year accrued
+    # (PKR 133,152.17), one amount rounded once, in paisa.
+    assert instructed["cash_amount"] == 49_351_550_00 + 13_315_217
     assert market.fails(dealer_beta(), "settlement:Settle", "TRD-0001") == "INVALID_TRANSITION"
     matched = market.ok(dealer_beta(), "settlement:Affirm", "TRD-0001")
     assert isinstance(matched, dict)

@@ -64,6 +64,19 @@ SURFACE = {
         "ResolveFixing",
         "RedeemBars",
     },
+    "auction": {
+        "Announce",
+        "PlaceBid",
+        "AmendBid",
+        "WithdrawBid",
+        "Bids",
+        "Close",
+        "CutOff",
+        "Results",
+        "List",
+        "Allotments",
+        "Settle",
+    },
 }
 
 

@@ -17,6 +17,7 @@ from fabric_chaincode import Contract
 from sovereign_assets.schema.codes import ALL_CODES
 
 from .accounts import AccountContract
+from .auctions import AuctionContract
 from .cash import CashContract
 from .governance import GovernanceContract
 from .holdings import HoldingContract
@@ -37,12 +38,14 @@ def all_contracts() -> list[Contract]:
         HoldingContract(),
         SettlementContract(),
         LifecycleContract(),
+        AuctionContract(),
     ]
 
 
 __all__ = [
     "ALL_CODES",
     "AccountContract",
+    "AuctionContract",
     "CashContract",
     "GovernanceContract",
     "HoldingContract",

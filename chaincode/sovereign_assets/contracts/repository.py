@@ -21,6 +21,8 @@ Owns :class:`Repository`, a view of one transaction's stub:
 - **Key-level endorsement** on the governance and instrument keys.
 - **Personal data** under ``pii<id>`` in an organisation's personal data collection
   (:mod:`sovereign_assets.schema.privacy`); read back only as the ledger's hash of it.
+- **Sealed bids** under ``auctionBid<auction><account><bid>`` in the sealed-bid
+  collection: canonical JSON like a public document, never on the public ledger.
 - **The one event** of the transaction.
 
 Imports fabric_chaincode (stub, keys, canonical JSON, statebased); never logs values.
@@ -39,6 +41,8 @@ from sovereign_assets.domain import ErrorCode, Ledger
 from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
 from sovereign_assets.schema.records import (
     AccountRecord,
+    AllotmentRecord,
+    AuctionRecord,
     BarReleaseRecord,
     BillAuctionRecord,
     CashSupply,
@@ -414,6 +418,40 @@ class Repository:
         """Every released bar of an instrument, by serial (committed state)."""
         return self._list(BarReleaseRecord, instrument_id)
 
+    # -- auctions -------------------------------------------------------------------
+
+    def auction(self, auction_id: str) -> AuctionRecord | None:
+        """An auction, or None."""
+        return self._load(self._key(AuctionRecord.DOC_TYPE, auction_id), AuctionRecord)
+
+    def put_auction(self, record: AuctionRecord) -> None:
+        """Store an auction."""
+        self._store(self._key(AuctionRecord.DOC_TYPE, record.auction_id), record)
+
+    def auctions(self) -> list[AuctionRecord]:
+        """Every auction, by id."""
+        return self._list(AuctionRecord)
+
+    def _allotment_key(self, auction_id: str, account_id: str, bid_id: str) -> str:
+        return self._key(AllotmentRecord.DOC_TYPE, auction_id, account_id, bid_id)
+
+    def allotment(self, auction_id: str, account_id: str, bid_id: str) -> AllotmentRecord | None:
+        """One allotment, or None."""
+        return self._load(self._allotment_key(auction_id, account_id, bid_id), AllotmentRecord)
+
+    def put_allotment(self, record: AllotmentRecord) -> None:
+        """Store an allotment."""
+        key = self._allotment_key(record.auction_id, record.account_id, record.bid_id)
+        self._store(key, record)
+
+    def allotments(self, auction_id: str) -> list[AllotmentRecord]:
+        """Every allotment of an auction, by account then bid id (committed state)."""
+        return self._list(AllotmentRecord, auction_id)
+
+    def sealed_bids(self, collection: str) -> SealedBidStore:
+        """The sealed bids kept in ``collection``."""
+        return SealedBidStore(self, collection)
+
     # -- market data for fixings ---------------------------------------------------
 
     def bill_auction(self, tenor_days: int, day: str) -> BillAuctionRecord | None:
@@ -434,6 +472,57 @@ class Repository:
         """Store a PKRV rate."""
         key = self._key(PkrvRecord.DOC_TYPE, str(record.tenor_days), record.quote_date)
         self._store(key, record)
+
+
+class SealedBidStore:
+    """The sealed bids of auctions in one private data collection (see
+    :data:`sovereign_assets.schema.privacy.AUCTION_BIDS_COLLECTION`). Documents are
+    encoded as public ones are; only the collection's member peers hold them."""
+
+    DOC_TYPE = "auctionBid"
+
+    def __init__(self, repo: Repository, collection: str) -> None:
+        self._repo = repo
+        self._stub = repo._stub
+        self.collection = collection
+
+    def _key(self, auction_id: str, account_id: str, bid_id: str) -> str:
+        return self._stub.create_composite_key(self.DOC_TYPE, [auction_id, account_id, bid_id])
+
+    def get(self, auction_id: str, account_id: str, bid_id: str, cls: type[_R]) -> _R | None:
+        """A committed bid, or None (reading needs membership of the collection)."""
+        raw = self._stub.get_private_data(
+            self.collection, self._key(auction_id, account_id, bid_id)
+        )
+        return None if not raw else self._repo._decode(raw, cls)
+
+    def put(self, auction_id: str, account_id: str, bid_id: str, record: object) -> str:
+        """Store a bid; return the SHA-256 (hex) of the stored bytes (the ledger's hash)."""
+        body = to_json_value(record)
+        assert isinstance(body, dict)
+        body["docType"] = self.DOC_TYPE
+        body["version"] = SCHEMA_VERSION
+        value = dumps(body)
+        self._stub.put_private_data(
+            self.collection, self._key(auction_id, account_id, bid_id), value
+        )
+        return hashlib.sha256(value).hexdigest()
+
+    def delete(self, auction_id: str, account_id: str, bid_id: str) -> None:
+        """Withdraw a bid (its deletion is what the ledger then records)."""
+        self._stub.del_private_data(self.collection, self._key(auction_id, account_id, bid_id))
+
+    def of_auction(self, auction_id: str, cls: type[_R]) -> list[tuple[_R, str]]:
+        """Every committed bid of an auction with its SHA-256 (hex), in key order
+        (account, then bid id)."""
+        with self._stub.get_private_data_by_partial_composite_key(
+            self.collection, self.DOC_TYPE, [auction_id]
+        ) as results:
+            return [
+                (self._repo._decode(kv.value, cls), hashlib.sha256(kv.value).hexdigest())
+                for kv in results
+                if kv.value
+            ]
 
 
 def _amount(raw: bytes, doc_type: str) -> int:

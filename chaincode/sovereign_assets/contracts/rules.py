@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
@@ -53,7 +54,7 @@ from sovereign_assets.domain import (
     calendar_from_config,
 )
 from sovereign_assets.domain.calendars import business_days_before
-from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState
+from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState, accrued_per_unit
 from sovereign_assets.domain.tax import table_from_config
 from sovereign_assets.schema.messages import (
     BillAuctionSpec,
@@ -229,10 +230,11 @@ def calendar_for(market: MarketConfig, calendar_id: str) -> HolidayCalendar:
 # -- investors -------------------------------------------------------------------------
 
 
-_E = TypeVar("_E", KycStatus, Residency, InvestorType, TaxStatus)
+_E = TypeVar("_E", bound=StrEnum)
 
 
-def _enum_value(kind: type[_E], value: str, field: str) -> _E:
+def enum_value(kind: type[_E], value: str, field: str) -> _E:
+    """``value`` as a member of ``kind``, or ``INVALID_ARGUMENT`` naming the choices."""
     try:
         return kind(value)
     except ValueError:
@@ -242,15 +244,15 @@ def _enum_value(kind: type[_E], value: str, field: str) -> _E:
 def validate_investor(spec: InvestorSpec) -> None:
     """Reject unknown enumeration values of a registry entry."""
     require_id(spec.investor_id, "investor_id")
-    _enum_value(KycStatus, spec.kyc, "kyc")
-    _enum_value(Residency, spec.residency, "residency")
-    _enum_value(InvestorType, spec.investor_type, "investor_type")
-    _enum_value(TaxStatus, spec.tax_status, "tax_status")
+    enum_value(KycStatus, spec.kyc, "kyc")
+    enum_value(Residency, spec.residency, "residency")
+    enum_value(InvestorType, spec.investor_type, "investor_type")
+    enum_value(TaxStatus, spec.tax_status, "tax_status")
 
 
 def parse_kyc(value: str) -> KycStatus:
     """A KYC status or ``INVALID_ARGUMENT``."""
-    return _enum_value(KycStatus, value, "kyc")
+    return enum_value(KycStatus, value, "kyc")
 
 
 def to_investor(record: InvestorRecord) -> Investor:
@@ -582,3 +584,14 @@ def require_not_released(released: list[str]) -> None:
         raise DomainError(
             ErrorCode.BAR_ALREADY_RELEASED, f"bar(s) already released: {', '.join(released)}"
         )
+
+
+def accrued_on(market: MarketConfig, record: InstrumentRecord, settlement: date) -> Fraction:
+    """Accrued interest (or rental) per minor unit of face of ``record`` on
+    ``settlement``, exact (:func:`sovereign_assets.domain.instruments.accrued_per_unit`):
+    what every settlement amount adds to the clean consideration."""
+    instrument = to_instrument(record, market.currency)
+    if isinstance(instrument, CommodityReserveToken):
+        return Fraction(0)
+    calendar = calendar_for(market, instrument.terms.calendar_id)
+    return accrued_per_unit(instrument, settlement, calendar)

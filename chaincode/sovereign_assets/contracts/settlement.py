@@ -4,8 +4,11 @@ A party instructing (the controller of the seller's or buyer's account) affirms 
 own side at once; the other side's ``Affirm`` - or the exchange's ``Match`` - makes it
 MATCHED. ``Settle`` moves the security leg and the cash leg in one transaction through
 the domain's ``settle`` (both or neither), after the same compliance check as
-transfers. The cash leg is ``amount_at_price(quantity, price_per_100)``: the domain's
-single rounding rule (clean price; accrued interest is not added here).
+transfers. The cash leg is the dirty amount, ``amount_at_price(quantity, price_per_100,
+accrued)``: the quoted clean price on the face plus the interest (or rental) accrued to
+the settlement date, one exact expression rounded once to whole minor units (the domain's
+:data:`~sovereign_assets.domain.money.CASH` rule). Bills and commodity tokens accrue
+nothing.
 """
 
 from __future__ import annotations
@@ -149,7 +152,11 @@ class SettlementContract(SovereignContract):
             buyer_account_id=spec.buyer_account,
             face_amount=spec.quantity,
             denomination=instrument.spec.min_denomination,
-            cash_amount=amount_at_price(spec.quantity, spec.price_per_100),
+            cash_amount=amount_at_price(
+                spec.quantity,
+                spec.price_per_100,
+                rules.accrued_on(sctx.market, instrument, settlement_date),
+            ),
             trade_date=as_of,
             settlement_date=settlement_date,
             as_of=as_of,

@@ -47,6 +47,7 @@ from .schedule import (
     CouponPeriod,
     ScheduleTerms,
     payment_date,
+    period_containing,
     require_frequency,
     schedule_from_terms,
 )
@@ -565,3 +566,31 @@ def cash_flows(
         payment, provisional = payment_date(terms.maturity_date, terms.payment_convention, calendar)
         flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Fraction(1), provisional))
     return tuple(flows)
+
+
+def accrued_per_unit(
+    instrument: Instrument, settlement: date, calendar: HolidayCalendar
+) -> Fraction:
+    """Accrued interest (or rental) per minor unit of face a buyer pays the seller on
+    ``settlement``, exact: the current period's rate x its year fraction from the
+    accrual start to ``settlement`` (Act/Act ICMA for PIBs: coupon / 2 x days accrued
+    / days in the period). Zero for bills, discounted sukuk, commodity tokens, and on
+    the issue date or a coupon date. A floating period whose fixing is not yet
+    published is ``FIXING_UNAVAILABLE``.
+    """
+    if isinstance(instrument, CommodityReserveToken | CashToken | TreasuryBill):
+        return Fraction(0)
+    terms = instrument.terms
+    if terms.frequency == 0 or settlement <= terms.issue_date:
+        return Fraction(0)
+    _check_calendar(terms, calendar)
+    periods = terms.periods(calendar)
+    if settlement >= periods[-1].accrual_end:
+        raise DomainError(ErrorCode.INSTRUMENT_MATURED, f"{terms.instrument_id} on {settlement}")
+    period = period_containing(periods, settlement)
+    if settlement == period.accrual_start:
+        return Fraction(0)
+    rate = period_rate(instrument, period)
+    if rate is None:
+        raise DomainError(ErrorCode.FIXING_UNAVAILABLE, f"{period.period_id} is not fixed")
+    return rate * period_year_fraction(terms, period, settlement)

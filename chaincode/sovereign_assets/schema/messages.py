@@ -223,6 +223,74 @@ class InstructionSpec:
 
 
 @dataclass(frozen=True)
+class AuctionOffering:
+    """One tenor of an auction: ``instrument_id`` (an APPROVED new issue or an ISSUED
+    instrument re-opened), ``target`` (face, minor units) and ``non_competitive_limit``
+    (face accepted non-competitively at most; None = no limit)."""
+
+    instrument_id: str
+    target: int
+    non_competitive_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class AuctionSpec:
+    """A primary auction the treasury announces.
+
+    ``offerings``: its tenors. ``auction_date``: the bidding day (ISO); bids are refused
+    after it, and on it from ``close_time`` (``HH:MM``, market time) on.
+    ``settlement_date``: when allotments settle against cash (T+1 is typical).
+    ``bid_basis``: PRICE or YIELD for bills and bonds, YIELD for fixed-rental sukuk,
+    MARGIN (basis points) for floaters and variable-rental sukuk. ``auction_type``:
+    MULTIPLE_PRICE or UNIFORM_PRICE; None = multiple price for bills and bonds, uniform
+    for sukuk. ``competitive_bidders``: PRIMARY_DEALERS (only dealers bid competitively,
+    for their own account) or INVESTORS_THROUGH_DEALERS (investors too, through their
+    dealer). ``non_competitive_cut``: SMALLEST_FIRST or PRO_RATA when non-competitive
+    bids exceed a tenor's limit.
+    """
+
+    auction_id: str
+    offerings: list[AuctionOffering]
+    auction_date: str
+    close_time: str
+    settlement_date: str
+    bid_basis: str
+    auction_type: str | None = None
+    competitive_bidders: str = "PRIMARY_DEALERS"
+    non_competitive_cut: str = "SMALLEST_FIRST"
+
+
+@dataclass(frozen=True)
+class BidSpec:
+    """A sealed bid, sent in transient key ``bid`` (never as an argument).
+
+    ``account_id``: receives the securities - the dealer's own account, or a client's
+    sub-account under it (the dealer's account pays). ``amount``: face, minor units.
+    ``level``: the price per 100 ("98.7031"), yield ("0.0985") or margin in basis points
+    ("25") of a competitive bid; omitted for a non-competitive bid.
+    """
+
+    auction_id: str
+    bid_id: str
+    instrument_id: str
+    account_id: str
+    amount: int
+    level: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CutOffSpec:
+    """The treasury's decision for one tenor: ``reject_all``, or the cut-off ``level``
+    (price, yield or margin, as the auction's basis) and optionally the face
+    ``accept_amount`` accepted competitively (minor units; default the target)."""
+
+    instrument_id: str
+    reject_all: bool = False
+    level: Decimal | None = None
+    accept_amount: int | None = None
+
+
+@dataclass(frozen=True)
 class BillAuctionSpec:
     """A published treasury-bill auction result for one tenor.
 
@@ -295,6 +363,48 @@ class ScheduledFlow:
     payment_date: str
     amount_per_unit: Decimal | None
     provisional: bool
+
+
+@dataclass(frozen=True)
+class SealedBid:
+    """A bid as its bidder (or, after the close, the auctioneer and issuer) reads it back:
+    the :class:`BidSpec`, who placed it, the investor it is for, and the SHA-256 (hex) of
+    the stored bid - the hash every peer of the channel holds."""
+
+    auction_id: str
+    bid_id: str
+    instrument_id: str
+    account_id: str
+    amount: int
+    level: Decimal | None
+    investor_id: str
+    investor_type: str
+    placed_by: str
+    bid_sha256: str
+
+
+@dataclass(frozen=True)
+class BidReceipt:
+    """What a bid, amendment or withdrawal left on the ledger: the collection, and the
+    SHA-256 (hex) of the stored bid (None after a withdrawal)."""
+
+    auction_id: str
+    bid_id: str
+    account_id: str
+    collection: str
+    bid_sha256: str | None
+
+
+@dataclass(frozen=True)
+class AuctionSettlementBatch:
+    """One settlement transaction of an auction: allotments ``settled`` in it, the face
+    issued and the cash paid (minor units), and ``done`` when none is left."""
+
+    auction_id: str
+    settled: int
+    face: int
+    cash: int
+    done: bool
 
 
 @dataclass(frozen=True)

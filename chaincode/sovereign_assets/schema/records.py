@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from sovereign_assets.domain import AccountTier
 
-from .messages import GovernanceConfig, InstrumentSpec
+from .messages import AuctionOffering, GovernanceConfig, InstrumentSpec
 
 
 @dataclass(frozen=True)
@@ -221,3 +221,92 @@ class PkrvRecord:
     quote_date: str
     rate: Decimal
     recorded_on: str
+
+
+@dataclass(frozen=True)
+class TenorResultRecord:
+    """A tenor's published result (face in minor units; levels in the auction's basis):
+    amounts offered and accepted, competitive and non-competitive; the cut-off, its price,
+    the weighted-average yield (margin for MARGIN auctions) and price of accepted
+    competitive bids (None when nothing was accepted); ``voided_bids``: how many
+    non-competitive bids the one-bid rule voided. No bid of the book is named."""
+
+    instrument_id: str
+    rejected: bool
+    competitive_offered: int
+    non_competitive_offered: int
+    competitive_accepted: int
+    non_competitive_accepted: int
+    accepted: int
+    cutoff: Decimal | None
+    cutoff_price: Decimal | None
+    weighted_average_yield: Decimal | None
+    weighted_average_price: Decimal | None
+    voided_bids: int
+
+
+@dataclass(frozen=True)
+class AuctionRecord:
+    """A primary auction: the announcement (see :class:`.messages.AuctionSpec`), its
+    ``state`` (OPEN, CLOSED, CUT_OFF, REJECTED, SETTLED), the ``results`` per tenor once
+    cut off, and settlement progress: ``allotments`` made, ``settled`` so far, and the
+    face and cash (minor units) settled."""
+
+    DOC_TYPE: ClassVar[str] = "auction"
+    auction_id: str
+    offerings: list[AuctionOffering]
+    auction_date: str
+    close_time: str
+    settlement_date: str
+    bid_basis: str
+    auction_type: str
+    competitive_bidders: str
+    non_competitive_cut: str
+    state: str
+    announced_on: str
+    closed_on: str | None = None
+    results: list[TenorResultRecord] = field(default_factory=list)
+    allotments: int = 0
+    settled: int = 0
+    face_settled: int = 0
+    cash_settled: int = 0
+
+
+@dataclass(frozen=True)
+class AllotmentRecord:
+    """An accepted bid, to settle: ``amount`` of face for ``account_id`` at
+    ``price_per_100`` (clean), paid from ``payer_account``; ``accrued_interest`` and
+    ``cash_amount`` (= face x price / 100 + accrued, rounded once) in minor units.
+    ``settled_on`` is set once it settled (never twice)."""
+
+    DOC_TYPE: ClassVar[str] = "auctionAllotment"
+    auction_id: str
+    bid_id: str
+    instrument_id: str
+    account_id: str
+    payer_account: str
+    amount: int
+    price_per_100: Decimal
+    yield_rate: Decimal
+    competitive: bool
+    accrued_interest: int
+    cash_amount: int
+    settled_on: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredBid:
+    """A sealed bid as kept in the sealed-bid private data collection (never public):
+    the bid, the investor it is for and that investor's type when it was placed, and
+    the controller who placed it."""
+
+    DOC_TYPE: ClassVar[str] = "auctionBid"
+    auction_id: str
+    bid_id: str
+    instrument_id: str
+    account_id: str
+    amount: int
+    level: Decimal | None
+    investor_id: str
+    investor_type: str
+    placed_by: str

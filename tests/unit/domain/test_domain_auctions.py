@@ -11,6 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sovereign_assets.domain import DomainError, ErrorCode, InvestorType
 from sovereign_assets.domain.auctions import (
@@ -279,3 +281,69 @@ def test_reopening_settlement_amount_carries_the_accrued_interest_once() -> None
     dirty = amount_at_price(face, Decimal("95.6574"), accrued_per_unit)
     assert clean_only == 191_314_800_000
     assert dirty - clean_only == 464_088_398  # PKR 4,640,883.98 = 4.641 million
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    book=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=200).map(lambda n: n * 5 * M),
+            st.sampled_from(("98.2000", "98.0000", "97.9000", "97.8000", "97.5000")),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    cutoff=st.sampled_from(("98.0000", "97.9000", "97.8000")),
+    target=st.integers(min_value=1, max_value=80).map(lambda n: n * 25 * M),
+)
+def test_any_book_allots_multiples_of_the_denomination_within_what_was_accepted(
+    book: list[tuple[int, str, bool]], cutoff: str, target: int
+) -> None:
+    bids = [
+        competitive(f"C{n:02d}", price, amount // M, "SGL-BETA" if beta else "SGL-ALPHA")
+        for n, (amount, price, beta) in enumerate(book)
+    ]
+    offering = Offering(BILL, target, DENOMINATION)
+    better = sum(b.amount for b in bids if b.level is not None and b.level > Decimal(cutoff))
+
+    def run(book: list[Bid]) -> TenorResult:
+        return allocate(
+            offering,
+            book,
+            CutOff(BILL, level=Decimal(cutoff)),
+            basis=BidBasis.PRICE,
+            auction_type=AuctionType.MULTIPLE_PRICE,
+            rules=SBP_RULES,
+            pricer=PRICER,
+        )
+
+    if better > target:
+        with pytest.raises(DomainError) as err:
+            run(bids)
+        assert err.value.code is ErrorCode.INVALID_CUTOFF
+        return
+    result = run(bids)
+    by_id = {b.bid_id: b for b in bids}
+    assert result.competitive_accepted <= target
+    for fill in result.fills:
+        assert 0 < fill.amount <= by_id[fill.bid_id].amount
+        assert fill.amount % DENOMINATION == 0
+        assert fill.price_per_100 == by_id[fill.bid_id].level
+    # better bids in full; a bid at the cut-off of a lot or less in full
+    filled = {f.bid_id: f.amount for f in result.fills}
+    for bid in bids:
+        assert bid.level is not None
+        if bid.level > Decimal(cutoff):
+            assert filled[bid.bid_id] == bid.amount
+        elif bid.level < Decimal(cutoff):
+            assert bid.bid_id not in filled
+    at_cutoff = [b for b in bids if b.level == Decimal(cutoff)]
+    if sum(b.amount for b in at_cutoff) <= target - better:
+        assert all(filled[b.bid_id] == b.amount for b in at_cutoff)
+    # the same book in another order allots the same
+    again = run(list(reversed(bids)))
+    assert again == result
+    assert sum(amount_at_price(f.amount, f.price_per_100) for f in result.fills) == sum(
+        amount_at_price(f.amount, f.price_per_100) for f in again.fills
+    )

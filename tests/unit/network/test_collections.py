@@ -28,7 +28,7 @@ def test_one_collection_per_org_its_only_member_and_endorser(tmp_path: Path) -> 
     topo = topology.load()
     path = collections.write_collections_config(topo, tmp_path / "cfg" / "collections.json")
     assert path == tmp_path / "cfg" / "collections.json"
-    written = json.loads(path.read_text())
+    written = json.loads(path.read_text())[: len(topo.orgs)]
     assert [c["name"] for c in written] == [f"pii_{org.msp_id}" for org in topo.orgs]
     for org, definition in zip(topo.orgs, written, strict=True):
         assert _COLLECTION_NAME.match(definition["name"])
@@ -49,3 +49,21 @@ def test_max_peer_count_covers_the_orgs_other_peers() -> None:
     two_peers = dataclasses.replace(org, peers=(org.peers[0], org.peers[0]))
     definition = collections.personal_data_collection_definition(two_peers)
     assert (definition["requiredPeerCount"], definition["maxPeerCount"]) == (0, 1)
+
+
+def test_sealed_bids_are_held_by_the_issuer_and_the_auctioneer_only() -> None:
+    assert collections.AUCTION_BIDS_COLLECTION == privacy.AUCTION_BIDS_COLLECTION
+    assert collections.AUCTION_BIDS_MEMBER_ROLES == privacy.AUCTION_BIDS_MEMBER_ROLES
+    topo = topology.load()
+    definition = collections.collections_config(topo)[-1]
+    assert _COLLECTION_NAME.match(definition["name"])
+    assert definition == {
+        "name": "auction_bids",
+        "policy": "OR('TreasuryMSP.member','CentralBankMSP.member')",
+        "requiredPeerCount": 0,
+        "maxPeerCount": 1,
+        "blockToLive": 0,
+        "memberOnlyRead": True,
+        "memberOnlyWrite": True,
+        "endorsementPolicy": {"signaturePolicy": "OR('TreasuryMSP.peer','CentralBankMSP.peer')"},
+    }

@@ -1,0 +1,578 @@
+"""A primary auction of the 364-day bill, narrated through the contracts.
+
+The treasury announces PKR 1,000 million on 18 August 2021, settling on the issue date,
+19 August. Two primary dealers bid in price, sealed; dealer ALPHA also bids
+non-competitively for its client Ayesha, dealer BETA twice for Dana (which voids both).
+The central bank closes; the treasury cuts off at 97.8000, where PKR 440 million compete
+for the PKR 300 million left: the pro rata and the PKR 50 million lots decide the fills.
+The central bank settles in batches against the cash token. Then a bond re-opening pins
+DOMAIN.md section 2's accrued interest (PKR 4.641 million on PKR 2,000 million) through
+the settlement path. Amounts are paisa.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sovereign_assets.domain.pricing import bill_price, bill_yield
+from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION
+
+from .market import (
+    NAMESPACE,
+    Market,
+    central_bank,
+    dealer_alpha,
+    dealer_beta,
+    exchange,
+    treasury,
+)
+from .scenario import BILL, BILL_DENOMINATION, MILLION, bill_spec, bootstrap
+
+AUCTION = "MTB-2021-08-18"
+AUCTION_DAY = dt.date(2021, 8, 18)
+SETTLEMENT_DAY = dt.date(2021, 8, 19)
+
+
+def announcement(**overrides: object) -> dict[str, object]:
+    spec: dict[str, object] = {
+        "auction_id": AUCTION,
+        "offerings": [{"instrument_id": BILL, "target": 1_000 * MILLION}],
+        "auction_date": AUCTION_DAY.isoformat(),
+        "close_time": "12:00",
+        "settlement_date": SETTLEMENT_DAY.isoformat(),
+        "bid_basis": "PRICE",
+    }
+    spec.update(overrides)
+    return spec
+
+
+def bid(
+    bid_id: str, account: str, millions: int, price: str | None = None, **extra: object
+) -> dict[str, bytes]:
+    body: dict[str, object] = {
+        "auction_id": AUCTION,
+        "bid_id": bid_id,
+        "instrument_id": BILL,
+        "account_id": account,
+        "amount": millions * MILLION,
+    }
+    if price is not None:
+        body["level"] = price
+    body.update(extra)
+    return {"bid": json.dumps(body).encode()}
+
+
+ALPHA_BIDS = (
+    ("A1", "SGL-ALPHA", 400, "98.0000"),
+    ("A2", "SGL-ALPHA", 270, "97.8000"),
+    ("A3", "SGL-ALPHA", 500, "97.7000"),
+    ("N1", "IPS-AYESHA", 20, None),
+)
+BETA_BIDS = (
+    ("B1", "SGL-BETA", 300, "97.9000"),
+    ("B2", "SGL-BETA", 130, "97.8000"),
+    ("B3", "SGL-BETA", 40, "97.8000"),
+    ("N2", "IPS-DANA", 10, None),
+    ("N3", "IPS-DANA", 10, None),
+)
+
+
+def announced() -> Market:
+    """The reference market with the bill approved and the auction announced."""
+    market = Market()
+    bootstrap(market)
+    for account in ("SGL-ALPHA", "SGL-BETA"):
+        market.ok(central_bank(), "cash:Mint", account, str(1_000 * MILLION))
+    market.on(dt.date(2021, 8, 17))
+    market.ok(treasury(), "instrument:Create", bill_spec())
+    market.ok(central_bank(), "instrument:Approve", BILL)
+    market.ok(treasury(), "auction:Announce", announcement())
+    market.on(AUCTION_DAY)
+    return market
+
+
+@pytest.fixture(scope="module")
+def template() -> Market:
+    return announced()
+
+
+@pytest.fixture
+def market(template: Market) -> Market:
+    return copy.deepcopy(template)
+
+
+def place_book(market: Market) -> None:
+    for bid_id, account, millions, price in ALPHA_BIDS:
+        market.ok(
+            dealer_alpha(), "auction:PlaceBid", transient=bid(bid_id, account, millions, price)
+        )
+    for bid_id, account, millions, price in BETA_BIDS:
+        market.ok(
+            dealer_beta(), "auction:PlaceBid", transient=bid(bid_id, account, millions, price)
+        )
+
+
+def bids_seen(market: Market, reader: bytes) -> set[str]:
+    rows = market.ok(reader, "auction:Bids", AUCTION)
+    assert isinstance(rows, list)
+    return {row["bid_id"] for row in rows}
+
+
+def cash(market: Market, account: str) -> int:
+    row = market.query("cash:Balance", account)
+    assert isinstance(row, dict)
+    return int(row["amount"])
+
+
+def test_bids_are_sealed_until_the_close(market: Market) -> None:
+    place_book(market)
+    # Each dealer reads back its own bids only; the exchange reads none.
+    assert bids_seen(market, dealer_alpha()) == {"A1", "A2", "A3", "N1"}
+    assert bids_seen(market, dealer_beta()) == {"B1", "B2", "B3", "N2", "N3"}
+    assert market.fails(exchange(), "auction:Bids", AUCTION) == "UNAUTHORIZED"
+    # Neither the auctioneer nor the issuer reads the book while the auction is open.
+    for officer in (central_bank(), treasury()):
+        assert market.fails(officer, "auction:Bids", AUCTION) == "INVALID_TRANSITION"
+    # Only the hash is on the public ledger: the bids are in the collection alone.
+    public = b"".join(v for _, v in market.ledger.scan(NAMESPACE, "", "", ""))
+    assert b"98.0000" not in public
+    stored = market.ledger.scan(NAMESPACE, AUCTION_BIDS_COLLECTION, "", "")
+    assert len(stored) == 9
+    receipt = market.ok(
+        dealer_alpha(), "auction:AmendBid", transient=bid("A3", "SGL-ALPHA", 450, "97.7000")
+    )
+    assert isinstance(receipt, dict)
+    assert receipt["collection"] == AUCTION_BIDS_COLLECTION
+    assert len(receipt["bid_sha256"]) == 64
+    # A dealer cannot amend, withdraw or bid on another dealer's account.
+    assert (
+        market.fails(dealer_beta(), "auction:AmendBid", transient=bid("A3", "SGL-ALPHA", 50, "99"))
+        == "UNAUTHORIZED"
+    )
+    assert (
+        market.fails(dealer_beta(), "auction:WithdrawBid", AUCTION, "SGL-ALPHA", "A3")
+        == "UNAUTHORIZED"
+    )
+    assert (
+        market.fails(exchange(), "auction:PlaceBid", transient=bid("X1", "SGL-ALPHA", 50, "99"))
+        == "UNAUTHORIZED"
+    )
+    market.ok(dealer_alpha(), "auction:WithdrawBid", AUCTION, "SGL-ALPHA", "A3")
+    assert bids_seen(market, dealer_alpha()) == {"A1", "A2", "N1"}
+    assert (
+        market.fails(dealer_alpha(), "auction:WithdrawBid", AUCTION, "SGL-ALPHA", "A3")
+        == "NOT_FOUND"
+    )
+    assert (
+        market.fails(dealer_alpha(), "auction:AmendBid", transient=bid("A3", "SGL-ALPHA", 50, "99"))
+        == "NOT_FOUND"
+    )
+    assert (
+        market.fails(dealer_alpha(), "auction:PlaceBid", transient=bid("A1", "SGL-ALPHA", 50, "99"))
+        == "ALREADY_EXISTS"
+    )
+
+    market.ok(central_bank(), "auction:Close", AUCTION)
+    for code, function, kwargs in (
+        ("AUCTION_CLOSED", "auction:PlaceBid", {"transient": bid("A9", "SGL-ALPHA", 50, "99")}),
+        ("AUCTION_CLOSED", "auction:AmendBid", {"transient": bid("A1", "SGL-ALPHA", 50, "99")}),
+    ):
+        assert market.fails(dealer_alpha(), function, **kwargs) == code
+    assert (
+        market.fails(dealer_alpha(), "auction:WithdrawBid", AUCTION, "SGL-ALPHA", "A1")
+        == "AUCTION_CLOSED"
+    )
+    # After the close the auctioneer and the issuer read the whole book.
+    assert len(bids_seen(market, central_bank())) == 8
+    assert len(bids_seen(market, treasury())) == 8
+    assert market.fails(exchange(), "auction:Bids", AUCTION) == "UNAUTHORIZED"
+
+
+def test_bids_refused_by_the_rules(market: Market) -> None:
+    refusals = (
+        # 0.5 % of PKR 1,000 m is 5 m: the cap is the PKR 25 m floor.
+        ("NON_COMPETITIVE_OVER_CAP", bid("N9", "IPS-AYESHA", 30)),
+        # Only primary dealers bid competitively (for their own account).
+        ("COMPETITIVE_BID_NOT_ALLOWED", bid("C9", "IPS-AYESHA", 5, "98.0000")),
+        ("INVALID_BID", bid("C9", "SGL-ALPHA", 5, "98.00001")),
+        ("NOT_MULTIPLE_OF_DENOMINATION", {"bid": json.dumps({
+            "auction_id": AUCTION, "bid_id": "C9", "instrument_id": BILL,
+            "account_id": "SGL-ALPHA", "amount": BILL_DENOMINATION + 1, "level": "98"}).encode()}),
+        ("INVALID_BID", bid("C9", "SGL-ALPHA", 5, "98", instrument_id="PK0000PIB033")),
+        ("INVALID_ARGUMENT", {"bid": b"not json"}),
+    )  # fmt: skip
+    for code, transient in refusals:
+        assert market.fails(dealer_alpha(), "auction:PlaceBid", transient=transient) == code
+    assert market.fails(dealer_alpha(), "auction:PlaceBid") == "INVALID_ARGUMENT"
+    # Bids close at 12:00 market time on the auction day, and for good the day after.
+    market.on(dt.date(2021, 8, 19))
+    assert (
+        market.fails(dealer_alpha(), "auction:PlaceBid", transient=bid("A9", "SGL-ALPHA", 5, "98"))
+        == "AUCTION_CLOSED"
+    )
+
+
+def test_a_bank_may_not_bid_non_competitively(market: Market) -> None:
+    from .scenario import account_spec, investor_spec, pii_of
+
+    spec = investor_spec("INV-DANA") | {"investor_id": "BANK-HBL", "investor_type": "BANK"}
+    market.register(dealer_alpha(), spec, pii_of("BANK-HBL"))
+    market.ok(
+        dealer_alpha(),
+        "account:Open",
+        account_spec("IPS-HBL", "INVESTOR", "BANK-HBL", "CentralBankMSP/alpha-ops", "SGL-ALPHA"),
+    )
+    refused = market.fails(dealer_alpha(), "auction:PlaceBid", transient=bid("N9", "IPS-HBL", 5))
+    assert refused == "NON_COMPETITIVE_NOT_ALLOWED"
+
+
+def test_announcements_that_cannot_run(template: Market) -> None:
+    market = copy.deepcopy(template)
+    assert (
+        market.fails(dealer_alpha(), "auction:Announce", announcement(auction_id="X"))
+        == "UNAUTHORIZED"
+    )
+    assert market.fails(treasury(), "auction:Announce", announcement()) == "ALREADY_EXISTS"
+    for code, overrides in (
+        ("INVALID_AUCTION", {"bid_basis": "MARGIN"}),
+        ("INVALID_AUCTION", {"settlement_date": "2021-08-17"}),
+        ("INVALID_ARGUMENT", {"close_time": "noon"}),
+        ("INVALID_ARGUMENT", {"bid_basis": "BEAUTY"}),
+        ("INVALID_ARGUMENT", {"offerings": []}),
+        ("NOT_MULTIPLE_OF_DENOMINATION", {"offerings": [{"instrument_id": BILL, "target": 1}]}),
+        ("UNKNOWN_INSTRUMENT", {"offerings": [{"instrument_id": "PK0000NONE01", "target": 1}]}),
+    ):
+        spec = announcement(auction_id="MTB-X", **overrides)
+        assert market.fails(treasury(), "auction:Announce", spec) == code, overrides
+
+
+def test_cut_off_pro_rata_results_and_settlement_in_batches(market: Market) -> None:
+    place_book(market)
+    assert (
+        market.fails(
+            treasury(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "level": "97.8000"}]
+        )
+        == "INVALID_TRANSITION"
+    )
+    assert market.fails(dealer_alpha(), "auction:Close", AUCTION) == "UNAUTHORIZED"
+    market.ok(central_bank(), "auction:Close", AUCTION)
+    assert market.fails(central_bank(), "auction:Close", AUCTION) == "INVALID_TRANSITION"
+    assert (
+        market.fails(
+            central_bank(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "level": "97.8000"}]
+        )
+        == "UNAUTHORIZED"
+    )
+    assert market.fails(treasury(), "auction:CutOff", AUCTION, []) == "INVALID_CUTOFF"
+    assert (
+        market.fails(
+            treasury(),
+            "auction:CutOff",
+            AUCTION,
+            [{"instrument_id": BILL, "level": "97.7000", "accept_amount": 500 * MILLION}],
+        )
+        == "INVALID_CUTOFF"
+    )
+
+    record = market.ok(
+        treasury(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "level": "97.8000"}]
+    )
+    assert isinstance(record, dict)
+    assert record["state"] == "CUT_OFF"
+    (result,) = record["results"]
+    # 700 m better than the cut-off in full; 300 m left for 440 m at it: 270 -> 150 after
+    # the lot taken back, 130 -> 100, 40 (a lot or less) in full. N2 and N3 void.
+    assert result["competitive_offered"] == 1_640 * MILLION
+    assert result["competitive_accepted"] == 990 * MILLION
+    assert result["non_competitive_offered"] == 20 * MILLION
+    assert result["non_competitive_accepted"] == 20 * MILLION
+    assert result["accepted"] == 1_010 * MILLION
+    assert result["voided_bids"] == 2
+    assert result["cutoff"] == "97.8000"
+    assert result["cutoff_price"] == "97.8000"
+    event = market.results[-1].event
+    assert event is not None
+    assert event.name == "AuctionResults"
+    assert b"A1" not in event.payload  # the results name no bid
+
+    allotments = market.query("auction:Allotments", AUCTION)
+    assert isinstance(allotments, list)
+    fills = {a["bid_id"]: a for a in allotments}
+    assert {k: a["amount"] // MILLION for k, a in fills.items()} == {
+        "A1": 400, "A2": 150, "B1": 300, "B2": 100, "B3": 40, "N1": 20,
+    }  # fmt: skip
+    assert fills["A1"]["price_per_100"] == "98.0000"  # multiple price: each its own
+    assert fills["B1"]["price_per_100"] == "97.9000"
+    way = Decimal(result["weighted_average_yield"])
+    competitive = [a for a in allotments if a["competitive"]]
+    exact_way = sum(
+        (Fraction(bill_yield(Decimal(a["price_per_100"]), 364)) * a["amount"] for a in competitive),
+        Fraction(0),
+    ) / sum(a["amount"] for a in competitive)
+    assert abs(Fraction(way) - exact_way) <= Fraction(1, 2_000_000)
+    assert fills["N1"]["price_per_100"] == str(bill_price(way, 364))
+    assert fills["N1"]["account_id"] == "IPS-AYESHA"
+    assert fills["N1"]["payer_account"] == "SGL-ALPHA"  # the dealer pays for its client
+    for allotment in allotments:
+        face, price = allotment["amount"], Fraction(Decimal(allotment["price_per_100"]))
+        expected = face * price / 100
+        assert allotment["accrued_interest"] == 0  # a bill accrues nothing
+        assert abs(allotment["cash_amount"] - expected) <= Fraction(1, 2)
+
+    # Settlement: not before the settlement date, in bounded batches, never twice.
+    assert (
+        market.fails(central_bank(), "auction:Settle", AUCTION, 2) == "SETTLEMENT_DATE_NOT_REACHED"
+    )
+    market.on(SETTLEMENT_DAY)
+    assert market.fails(dealer_alpha(), "auction:Settle", AUCTION, 2) == "UNAUTHORIZED"
+    assert market.fails(central_bank(), "auction:Settle", AUCTION, 0) == "INVALID_BATCH"
+    before = {a: cash(market, a) for a in ("SGL-ALPHA", "SGL-BETA", "TREASURY-CASH")}
+    batches = []
+    while True:
+        batch = market.ok(central_bank(), "auction:Settle", AUCTION, 4)
+        assert isinstance(batch, dict)
+        batches.append(batch)
+        if batch["done"]:
+            break
+    assert [b["settled"] for b in batches] == [4, 2]
+    assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "ALREADY_SETTLED"
+    paid = {"SGL-ALPHA": 0, "SGL-BETA": 0}
+    for allotment in allotments:
+        paid[allotment["payer_account"]] += allotment["cash_amount"]
+    total = sum(a["cash_amount"] for a in allotments)
+    assert sum(b["cash"] for b in batches) == total
+    assert cash(market, "SGL-ALPHA") == before["SGL-ALPHA"] - paid["SGL-ALPHA"]
+    assert cash(market, "SGL-BETA") == before["SGL-BETA"] - paid["SGL-BETA"]
+    assert cash(market, "TREASURY-CASH") == before["TREASURY-CASH"] + total
+    holdings = market.query("holding:ByInstrument", BILL)
+    assert isinstance(holdings, list)
+    assert {h["account_id"]: h["amount"] // MILLION for h in holdings} == {
+        "SGL-ALPHA": 550, "SGL-BETA": 440, "IPS-AYESHA": 20,
+    }  # fmt: skip
+    instrument = market.query("instrument:Get", BILL)
+    assert isinstance(instrument, dict)
+    assert instrument["status"] == "ISSUED"
+    assert instrument["issued"] == 1_010 * MILLION
+    final = market.query("auction:Results", AUCTION)
+    assert isinstance(final, dict)
+    assert final["state"] == "SETTLED"
+    assert (final["settled"], final["face_settled"], final["cash_settled"]) == (
+        6,
+        1_010 * MILLION,
+        total,
+    )
+
+
+def test_reject_all(market: Market) -> None:
+    place_book(market)
+    market.ok(central_bank(), "auction:Close", AUCTION)
+    record = market.ok(
+        treasury(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "reject_all": True}]
+    )
+    assert isinstance(record, dict)
+    assert record["state"] == "REJECTED"
+    assert record["results"][0]["accepted"] == 0
+    assert market.query("auction:Allotments", AUCTION) == []
+    market.on(SETTLEMENT_DAY)
+    assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "INVALID_TRANSITION"
+
+
+# -- a re-opening pays accrued interest ----------------------------------------------
+
+PIB = "PK0000PIB023"
+
+
+def test_reopening_settles_the_accrued_interest_of_domain_section_2() -> None:
+    # The 7 % PIB maturing 20 August 2023 (coupons 20 Feb / 20 Aug), re-opened on
+    # 3 March 2021 for settlement on 4 March: 12 of the 181 days of the half-year accrue.
+    market = Market()
+    bootstrap(market)
+    market.ok(central_bank(), "cash:Mint", "SGL-ALPHA", str(2_000 * MILLION))
+    market.on(dt.date(2021, 2, 25))
+    bond = {
+        "instrument_id": PIB,
+        "kind": "FIXED_RATE_BOND",
+        "min_denomination": 100_000 * 100,
+        "issue_date": "2020-08-20",
+        "maturity_date": "2023-08-20",
+        "day_count": "ACT/ACT-ICMA",
+        "frequency": 2,
+        "calendar_id": "PK-SBP",
+        "coupon_rate": "0.07",
+    }
+    market.ok(treasury(), "instrument:Create", bond)
+    market.ok(central_bank(), "instrument:Approve", PIB)
+    market.ok(
+        treasury(), "instrument:Issue", PIB, [{"account_id": "SGL-BETA", "amount": 100 * MILLION}]
+    )
+    market.on(dt.date(2021, 3, 3))
+    market.ok(
+        treasury(),
+        "auction:Announce",
+        announcement(
+            auction_id="PIB-2021-03-03",
+            offerings=[{"instrument_id": PIB, "target": 2_000 * MILLION}],
+            auction_date="2021-03-03",
+            settlement_date="2021-03-04",
+        ),
+    )
+    body = {
+        "auction_id": "PIB-2021-03-03", "bid_id": "P1", "instrument_id": PIB,
+        "account_id": "SGL-ALPHA", "amount": 2_000 * MILLION, "level": "95.6574",
+    }  # fmt: skip
+    market.ok(dealer_alpha(), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()})
+    market.ok(central_bank(), "auction:Close", "PIB-2021-03-03")
+    record = market.ok(
+        treasury(), "auction:CutOff", "PIB-2021-03-03", [{"instrument_id": PIB, "level": "95.6574"}]
+    )
+    assert isinstance(record, dict)
+    assert record["results"][0]["weighted_average_yield"] == "0.090000"  # 9.0000 %
+    allotments = market.query("auction:Allotments", "PIB-2021-03-03")
+    assert isinstance(allotments, list)
+    (allotment,) = allotments
+    assert allotment["accrued_interest"] == 464_088_398  # PKR 4,640,883.98 = 4.641 million
+    assert allotment["cash_amount"] == 191_314_800_000 + 464_088_398
+    market.on(dt.date(2021, 3, 4))
+    before = cash(market, "SGL-ALPHA")
+    market.ok(central_bank(), "auction:Settle", "PIB-2021-03-03", 10)
+    assert before - cash(market, "SGL-ALPHA") == 191_778_888_398
+    instrument = market.query("instrument:Get", PIB)
+    assert isinstance(instrument, dict)
+    assert instrument["issued"] == 2_100 * MILLION  # fungible with the first issue
+
+
+# -- property: any bid book ----------------------------------------------------------
+
+LEVELS = ("98.1000", "98.0000", "97.9000", "97.8000", "97.7000")
+_bid = st.tuples(
+    st.sampled_from(("SGL-ALPHA", "SGL-BETA")),
+    st.integers(min_value=1, max_value=60).map(lambda n: n * 5 * MILLION),  # 5..300 m
+    st.sampled_from(LEVELS),
+)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    book=st.lists(_bid, min_size=1, max_size=8),
+    cutoff=st.sampled_from(LEVELS),
+    target=st.integers(min_value=1, max_value=40).map(lambda n: n * 25 * MILLION),
+    non_competitive=st.lists(
+        st.integers(min_value=1, max_value=5).map(lambda n: n * 5 * MILLION), max_size=2
+    ),
+)
+def test_any_book_allots_within_the_accepted_amount_and_moves_the_cash_it_says(
+    template: Market,
+    book: list[tuple[str, int, str]],
+    cutoff: str,
+    target: int,
+    non_competitive: list[int],
+) -> None:
+    market = copy.deepcopy(template)
+    if target != 1_000 * MILLION:
+        market.on(dt.date(2021, 8, 17))
+        market.ok(
+            treasury(),
+            "auction:Announce",
+            announcement(auction_id="MTB-P", offerings=[{"instrument_id": BILL, "target": target}]),
+        )
+        auction = "MTB-P"
+        market.on(AUCTION_DAY)
+    else:
+        auction = AUCTION
+    dealers = {"SGL-ALPHA": dealer_alpha, "SGL-BETA": dealer_beta}
+    for n, (account, amount, level) in enumerate(book):
+        body = {"auction_id": auction, "bid_id": f"C{n}", "instrument_id": BILL,
+                "account_id": account, "amount": amount, "level": level}  # fmt: skip
+        market.ok(
+            dealers[account](), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()}
+        )
+    for n, (amount, account) in enumerate(
+        zip(non_competitive, ("IPS-AYESHA", "IPS-BILAL"), strict=False)
+    ):
+        body = {"auction_id": auction, "bid_id": f"N{n}", "instrument_id": BILL,
+                "account_id": account, "amount": amount}  # fmt: skip
+        market.ok(dealer_alpha(), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()})
+    market.ok(central_bank(), "auction:Close", auction)
+    better = sum(a for _, a, lv in book if Decimal(lv) > Decimal(cutoff))
+    result = market.call(
+        treasury(), "auction:CutOff", auction, [{"instrument_id": BILL, "level": cutoff}]
+    )
+    if better > target:
+        assert result.response.message.startswith("INVALID_CUTOFF")
+        return
+    assert result.ok, result.response.message
+    record: dict[str, Any] = json.loads(result.payload)
+    tenor = record["results"][0]
+    allotments = market.query("auction:Allotments", auction)
+    assert isinstance(allotments, list)
+    assert tenor["competitive_accepted"] <= target
+    assert tenor["competitive_accepted"] == sum(a["amount"] for a in allotments if a["competitive"])
+    assert all(a["amount"] > 0 and a["amount"] % BILL_DENOMINATION == 0 for a in allotments)
+    by_bid = {f"C{n}": amount for n, (_, amount, _) in enumerate(book)}
+    assert all(a["amount"] <= by_bid.get(a["bid_id"], a["amount"]) for a in allotments)
+    if not allotments:
+        return
+    market.on(SETTLEMENT_DAY)
+    accounts = ("SGL-ALPHA", "SGL-BETA", "TREASURY-CASH")
+    before = sum(cash(market, a) for a in accounts[:2])
+    treasury_before = cash(market, "TREASURY-CASH")
+    while not market.ok(central_bank(), "auction:Settle", auction, 3)["done"]:  # type: ignore[index]
+        pass
+    moved = sum(a["cash_amount"] for a in allotments)
+    assert cash(market, "TREASURY-CASH") - treasury_before == moved
+    assert before - sum(cash(market, a) for a in accounts[:2]) == moved
+
+
+def test_the_typed_client_runs_an_auction(market: Market) -> None:
+    from sovereign_assets.schema.messages import BidSpec, CutOffSpec
+    from sovereign_client import SovereignClient
+    from sovereign_client.errors import AuctionClosedError, UnauthorizedError
+
+    from .test_contract_typed_client import MarketInvoker
+
+    alpha_invoker = MarketInvoker(market, dealer_alpha())
+    alpha = SovereignClient(alpha_invoker)
+    receipt = alpha.auctions.bid(
+        BidSpec(AUCTION, "A1", BILL, "SGL-ALPHA", 600 * MILLION, Decimal("98.0000"))
+    )
+    assert receipt.collection == AUCTION_BIDS_COLLECTION
+    alpha.auctions.bid(BidSpec(AUCTION, "N1", BILL, "IPS-AYESHA", 25 * MILLION))
+    alpha.auctions.amend(
+        BidSpec(AUCTION, "A1", BILL, "SGL-ALPHA", 550 * MILLION, Decimal("98.0000"))
+    )
+    alpha.auctions.withdraw(AUCTION, "IPS-AYESHA", "N1")
+    # Bids, amendments and withdrawals are endorsed by the dealer's org alone.
+    assert alpha_invoker.own_org_only == [
+        "auction:PlaceBid",
+        "auction:PlaceBid",
+        "auction:AmendBid",
+        "auction:WithdrawBid",
+    ]
+    (mine,) = alpha.auctions.bids(AUCTION)
+    assert (mine.bid_id, mine.amount, mine.level) == ("A1", 550 * MILLION, Decimal("98.0000"))
+    with pytest.raises(UnauthorizedError):
+        SovereignClient(MarketInvoker(market, exchange())).auctions.bids(AUCTION)
+    SovereignClient(MarketInvoker(market, central_bank())).auctions.close(AUCTION)
+    with pytest.raises(AuctionClosedError):
+        alpha.auctions.bid(BidSpec(AUCTION, "A2", BILL, "SGL-ALPHA", 5 * MILLION, Decimal("99")))
+    issuer = SovereignClient(MarketInvoker(market, treasury()))
+    record = issuer.auctions.cut_off(AUCTION, [CutOffSpec(BILL, level=Decimal("98.0000"))])
+    assert record.results[0].accepted == 550 * MILLION
+    assert issuer.auctions.list()[0].auction_id == AUCTION
+    (allotment,) = issuer.auctions.allotments(AUCTION)
+    market.on(SETTLEMENT_DAY)
+    registrar = SovereignClient(MarketInvoker(market, central_bank()))
+    total = registrar.auctions.settle_in_full(AUCTION, 1)
+    assert (total.settled, total.face, total.cash) == (1, 550 * MILLION, allotment.cash_amount)
+    assert registrar.auctions.results(AUCTION).state == "SETTLED"
