@@ -146,7 +146,7 @@ def test_bids_are_sealed_until_the_close(market: Market) -> None:
     public = b"".join(v for _, v in market.ledger.scan(NAMESPACE, "", "", ""))
     assert b"98.0000" not in public
     stored = market.ledger.scan(NAMESPACE, AUCTION_BIDS_COLLECTION, "", "")
-    assert len(stored) == 9
+    assert len(stored) == 9 + 2  # the bids, and each dealer account's list of them
     receipt = market.ok(
         dealer_alpha(), "auction:AmendBid", transient=bid("A3", "SGL-ALPHA", 450, "97.7000")
     )

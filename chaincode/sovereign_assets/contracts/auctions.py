@@ -67,7 +67,6 @@ from sovereign_assets.domain.auctions import (
 )
 from sovereign_assets.domain.instruments import DebtInstrument, accrued_per_unit
 from sovereign_assets.domain.pricing import CouponBond
-from sovereign_assets.schema.codes import ContractCode
 from sovereign_assets.schema.messages import (
     AuctionSettlementBatch,
     AuctionSpec,
@@ -197,7 +196,7 @@ def require_auction(ctx: SovereignContext, auction_id: str) -> AuctionRecord:
     rules.require_id(auction_id, "auction_id")
     record = ctx.repo.auction(auction_id)
     if record is None:
-        raise RuleError(ContractCode.NOT_FOUND, f"auction {auction_id}")
+        raise RuleError(ErrorCode.NOT_FOUND, f"auction {auction_id}")
     return record
 
 
@@ -218,7 +217,7 @@ def _require_member_org(ctx: SovereignContext) -> None:
     roles = ctx.governance.org_roles
     members = {msp for role in AUCTION_BIDS_MEMBER_ROLES for msp in roles.get(role, ())}
     if ctx.caller.msp_id not in members:
-        raise RuleError(ContractCode.UNAUTHORIZED, "bids are sealed: only the bidder reads them")
+        raise RuleError(ErrorCode.UNAUTHORIZED, "bids are sealed: only the bidder reads them")
 
 
 def _bidding_account(ctx: SovereignContext, account_id: str) -> tuple[AccountRecord, AccountRecord]:
@@ -226,7 +225,7 @@ def _bidding_account(ctx: SovereignContext, account_id: str) -> tuple[AccountRec
     account = require_account(ctx, account_id)
     parent = parent_of(ctx, account)
     if not controls_account(ctx.caller, account, parent):
-        raise RuleError(ContractCode.UNAUTHORIZED, "not the account's controller")
+        raise RuleError(ErrorCode.UNAUTHORIZED, "not the account's controller")
     if account.tier is AccountTier.DEALER:
         return account, account
     if account.tier is AccountTier.INVESTOR and parent is not None:
@@ -274,7 +273,7 @@ class AuctionContract(SovereignContract):
         spec = auction
         rules.require_id(spec.auction_id, "auction_id")
         if sctx.repo.auction(spec.auction_id) is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"auction {spec.auction_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"auction {spec.auction_id}")
         auction_date = rules.parse_date(spec.auction_date, "auction_date")
         settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")
         _close_time(spec.close_time)
@@ -357,7 +356,7 @@ class AuctionContract(SovereignContract):
         rules.require_id(spec.bid_id, "bid_id")
         record = require_auction(sctx, spec.auction_id)
         self._require_bidding_open(sctx, record)
-        account, _payer = _bidding_account(sctx, spec.account_id)
+        account, payer = _bidding_account(sctx, spec.account_id)
         _require_member_org(sctx)
         investor = sctx.repo.investor(account.owner_id)
         if investor is None:
@@ -377,11 +376,11 @@ class AuctionContract(SovereignContract):
         )
         check_bid(bid, offering, BidBasis(record.bid_basis), _rules_for(record, kinds))
         store = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION)
-        existing = store.get(record.auction_id, account.account_id, spec.bid_id, StoredBid)
+        existing = store.get(record.auction_id, account.account_id, spec.bid_id)
         if amend and existing is None:
-            raise RuleError(ContractCode.NOT_FOUND, f"bid {spec.bid_id}")
+            raise RuleError(ErrorCode.NOT_FOUND, f"bid {spec.bid_id}")
         if not amend and existing is not None:
-            raise RuleError(ContractCode.ALREADY_EXISTS, f"bid {spec.bid_id}")
+            raise RuleError(ErrorCode.ALREADY_EXISTS, f"bid {spec.bid_id}")
         stored = StoredBid(
             record.auction_id,
             spec.bid_id,
@@ -393,7 +392,7 @@ class AuctionContract(SovereignContract):
             investor_type.value,
             sctx.caller.controller_id,
         )
-        digest = store.put(record.auction_id, account.account_id, spec.bid_id, stored)
+        digest = store.put(stored, payer.account_id)
         return BidReceipt(
             record.auction_id, spec.bid_id, account.account_id, AUCTION_BIDS_COLLECTION, digest
         )
@@ -427,13 +426,13 @@ class AuctionContract(SovereignContract):
         sctx = sovereign(ctx)
         record = require_auction(sctx, auction_id)
         self._require_bidding_open(sctx, record)
-        account, _payer = _bidding_account(sctx, account_id)
+        account, payer = _bidding_account(sctx, account_id)
         _require_member_org(sctx)
         rules.require_id(bid_id, "bid_id")
         store = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION)
-        if store.get(auction_id, account.account_id, bid_id, StoredBid) is None:
-            raise RuleError(ContractCode.NOT_FOUND, f"bid {bid_id}")
-        store.delete(auction_id, account.account_id, bid_id)
+        if store.get(auction_id, account.account_id, bid_id) is None:
+            raise RuleError(ErrorCode.NOT_FOUND, f"bid {bid_id}")
+        store.delete(auction_id, account.account_id, bid_id, payer.account_id)
         return BidReceipt(auction_id, bid_id, account.account_id, AUCTION_BIDS_COLLECTION, None)
 
     @query("Bids")
@@ -446,7 +445,7 @@ class AuctionContract(SovereignContract):
         if officer and _auction_state(record) is AuctionState.OPEN:
             raise DomainError(ErrorCode.INVALID_TRANSITION, "the book is sealed until the close")
         _require_member_org(sctx)
-        found = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION).of_auction(auction_id, StoredBid)
+        found = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION).scan(auction_id)
         if officer:
             return [_sealed(bid, digest) for bid, digest in found]
         mine = []
@@ -491,12 +490,11 @@ class AuctionContract(SovereignContract):
         auction_type = AuctionType(record.auction_type)
         settlement = rules.parse_date(record.settlement_date, "settlement_date")
         _require_member_org(sctx)
-        book = [
-            (_to_domain_bid(bid), bid)
-            for bid, _ in sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION).of_auction(
-                auction_id, StoredBid
-            )
-        ]
+        # Every dealer account's book: point reads, since a transaction that writes may
+        # not run a range query over private data (the peer refuses it).
+        dealers = [a.account_id for a in sctx.repo.accounts() if a.tier is AccountTier.DEALER]
+        store = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION)
+        book = [(_to_domain_bid(bid), bid) for bid, _ in store.listed(auction_id, dealers)]
         stored_by_id = {domain_bid.bid_id: stored for domain_bid, stored in book}
         results: list[TenorResultRecord] = []
         allotments: list[AllotmentRecord] = []

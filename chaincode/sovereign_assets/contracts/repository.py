@@ -30,6 +30,7 @@ Imports fabric_chaincode (stub, keys, canonical JSON, statebased); never logs va
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -44,6 +45,8 @@ from sovereign_assets.schema.records import (
     AllotmentRecord,
     AuctionRecord,
     BarReleaseRecord,
+    BidBook,
+    BidRef,
     BillAuctionRecord,
     CashSupply,
     ClaimRecord,
@@ -53,6 +56,7 @@ from sovereign_assets.schema.records import (
     InvestorRecord,
     PaymentRun,
     PkrvRecord,
+    StoredBid,
 )
 
 from .rules import RuleError
@@ -476,10 +480,9 @@ class Repository:
 
 class SealedBidStore:
     """The sealed bids of auctions in one private data collection (see
-    :data:`sovereign_assets.schema.privacy.AUCTION_BIDS_COLLECTION`). Documents are
-    encoded as public ones are; only the collection's member peers hold them."""
-
-    DOC_TYPE = "auctionBid"
+    :data:`sovereign_assets.schema.privacy.AUCTION_BIDS_COLLECTION`), and per dealer
+    account a :class:`BidBook` listing them. Documents are encoded as public ones are;
+    only the collection's member peers hold them."""
 
     def __init__(self, repo: Repository, collection: str) -> None:
         self._repo = repo
@@ -487,39 +490,85 @@ class SealedBidStore:
         self.collection = collection
 
     def _key(self, auction_id: str, account_id: str, bid_id: str) -> str:
-        return self._stub.create_composite_key(self.DOC_TYPE, [auction_id, account_id, bid_id])
+        return self._stub.create_composite_key(StoredBid.DOC_TYPE, [auction_id, account_id, bid_id])
 
-    def get(self, auction_id: str, account_id: str, bid_id: str, cls: type[_R]) -> _R | None:
+    def _book_key(self, auction_id: str, dealer_account: str) -> str:
+        return self._stub.create_composite_key(BidBook.DOC_TYPE, [auction_id, dealer_account])
+
+    def _put(self, key: str, record: object) -> bytes:
+        body = to_json_value(record)
+        assert isinstance(body, dict)
+        body["docType"] = getattr(record, "DOC_TYPE")  # noqa: B009 (ClassVar of the record)
+        body["version"] = SCHEMA_VERSION
+        value = dumps(body)
+        self._stub.put_private_data(self.collection, key, value)
+        return value
+
+    def get(self, auction_id: str, account_id: str, bid_id: str) -> StoredBid | None:
         """A committed bid, or None (reading needs membership of the collection)."""
         raw = self._stub.get_private_data(
             self.collection, self._key(auction_id, account_id, bid_id)
         )
-        return None if not raw else self._repo._decode(raw, cls)
+        return None if not raw else self._repo._decode(raw, StoredBid)
 
-    def put(self, auction_id: str, account_id: str, bid_id: str, record: object) -> str:
-        """Store a bid; return the SHA-256 (hex) of the stored bytes (the ledger's hash)."""
-        body = to_json_value(record)
-        assert isinstance(body, dict)
-        body["docType"] = self.DOC_TYPE
-        body["version"] = SCHEMA_VERSION
-        value = dumps(body)
-        self._stub.put_private_data(
-            self.collection, self._key(auction_id, account_id, bid_id), value
+    def book(self, auction_id: str, dealer_account: str) -> BidBook:
+        """The list of one dealer account's bids in an auction (empty if none)."""
+        raw = self._stub.get_private_data(
+            self.collection, self._book_key(auction_id, dealer_account)
         )
+        if not raw:
+            return BidBook(auction_id, dealer_account, [])
+        return self._repo._decode(raw, BidBook)
+
+    def put(self, bid: StoredBid, dealer_account: str) -> str:
+        """Store a bid and list it in its dealer account's book; return the SHA-256 (hex)
+        of the stored bytes (the hash the ledger keeps)."""
+        value = self._put(self._key(bid.auction_id, bid.account_id, bid.bid_id), bid)
+        book = self.book(bid.auction_id, dealer_account)
+        ref = BidRef(bid.account_id, bid.bid_id)
+        if ref not in book.bids:
+            listed = sorted([*book.bids, ref], key=lambda r: (r.account_id, r.bid_id))
+            self._put(
+                self._book_key(bid.auction_id, dealer_account),
+                dataclasses.replace(book, bids=listed),
+            )
         return hashlib.sha256(value).hexdigest()
 
-    def delete(self, auction_id: str, account_id: str, bid_id: str) -> None:
+    def delete(self, auction_id: str, account_id: str, bid_id: str, dealer_account: str) -> None:
         """Withdraw a bid (its deletion is what the ledger then records)."""
         self._stub.del_private_data(self.collection, self._key(auction_id, account_id, bid_id))
+        book = self.book(auction_id, dealer_account)
+        left = [r for r in book.bids if r != BidRef(account_id, bid_id)]
+        key = self._book_key(auction_id, dealer_account)
+        if left:
+            self._put(key, dataclasses.replace(book, bids=left))
+        else:
+            self._stub.del_private_data(self.collection, key)
 
-    def of_auction(self, auction_id: str, cls: type[_R]) -> list[tuple[_R, str]]:
-        """Every committed bid of an auction with its SHA-256 (hex), in key order
-        (account, then bid id)."""
+    def listed(
+        self, auction_id: str, dealer_accounts: Iterable[str]
+    ) -> list[tuple[StoredBid, str]]:
+        """The bids the books of ``dealer_accounts`` list, each with its SHA-256 (hex), by
+        dealer account then bid key - point reads only, so the transaction may write."""
+        found = []
+        for dealer_account in sorted(set(dealer_accounts)):
+            for ref in self.book(auction_id, dealer_account).bids:
+                key = self._key(auction_id, ref.account_id, ref.bid_id)
+                raw = self._stub.get_private_data(self.collection, key)
+                if raw:
+                    found.append(
+                        (self._repo._decode(raw, StoredBid), hashlib.sha256(raw).hexdigest())
+                    )
+        return found
+
+    def scan(self, auction_id: str) -> list[tuple[StoredBid, str]]:
+        """Every committed bid of an auction with its SHA-256 (hex), in key order. A range
+        query over private data: only for read-only transactions (queries)."""
         with self._stub.get_private_data_by_partial_composite_key(
-            self.collection, self.DOC_TYPE, [auction_id]
+            self.collection, StoredBid.DOC_TYPE, [auction_id]
         ) as results:
             return [
-                (self._repo._decode(kv.value, cls), hashlib.sha256(kv.value).hexdigest())
+                (self._repo._decode(kv.value, StoredBid), hashlib.sha256(kv.value).hexdigest())
                 for kv in results
                 if kv.value
             ]

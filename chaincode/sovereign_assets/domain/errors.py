@@ -267,7 +267,7 @@ class ErrorCode(StrEnum):
     )
     SETTLEMENT_DATE_NOT_REACHED = (
         "SETTLEMENT_DATE_NOT_REACHED",
-        _D,
+        _DC,
         _REFUSED,
         "The instruction settles on a later business date.",
     )
@@ -341,20 +341,20 @@ class ErrorCode(StrEnum):
     )
     INVALID_BATCH = (
         "INVALID_BATCH",
-        _D,
+        _DC,
         _REFUSED,
         "A payment batch size is not a whole number above zero.",
     )
     # primary auctions
     INVALID_AUCTION = (
         "INVALID_AUCTION",
-        _D,
+        _DC,
         _REFUSED,
         "An auction's terms are inconsistent (offer, non-competitive share or limits).",
     )
     INVALID_BID = (
         "INVALID_BID",
-        _D,
+        _DC,
         _REFUSED,
         "A bid names an instrument not offered, or its amount or level is malformed.",
     )
@@ -378,19 +378,21 @@ class ErrorCode(StrEnum):
     )
     AUCTION_CLOSED = (
         "AUCTION_CLOSED",
-        _D,
+        _DC,
         _REFUSED,
-        "The auction no longer takes this step (bids closed, results already set).",
+        "The auction takes no more bids, amendments or withdrawals (closed, or past its close "
+        "time).",
     )
     INVALID_CUTOFF = (
         "INVALID_CUTOFF",
-        _D,
+        _DC,
         _REFUSED,
-        "A cut-off names an instrument not offered, leaves nothing, or is missing.",
+        "A tenor's cut-off is missing or doubled, names an instrument not offered, or accepts "
+        "more in bids better than it than the amount accepted.",
     )
     ALREADY_SETTLED = (
         "ALREADY_SETTLED",
-        _D,
+        _DC,
         _REFUSED,
         "The auction's allotments were already settled.",
     )

@@ -310,3 +310,24 @@ class StoredBid:
     investor_id: str
     investor_type: str
     placed_by: str
+
+
+@dataclass(frozen=True)
+class BidRef:
+    """Where a sealed bid is: its account and bid id."""
+
+    account_id: str
+    bid_id: str
+
+
+@dataclass(frozen=True)
+class BidBook:
+    """The sealed bids of one auction paid for by one dealer account (its own and its
+    clients'), kept beside them in the sealed-bid collection, sorted. Fabric refuses
+    writes in a transaction that ran a range query over private data, so the cut-off
+    finds the bids through these lists (point reads) instead of scanning the collection."""
+
+    DOC_TYPE: ClassVar[str] = "auctionBook"
+    auction_id: str
+    dealer_account: str
+    bids: list[BidRef]
