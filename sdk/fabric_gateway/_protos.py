@@ -613,11 +613,9 @@ def _decode_envelope(block_number: int, index: int, data: bytes, code: int) -> B
         if channel_header.HasField("timestamp")
         else None
     )
-    chaincode_name: str | None = None
-    rwsets: tuple[NamespaceReadWriteSet, ...] = ()
-    events: tuple[ChaincodeEvent, ...] = ()
+    action = _EndorserAction()
     if channel_header.type == common_pb2.ENDORSER_TRANSACTION:
-        chaincode_name, rwsets, events = _decode_endorser_transaction(block_number, payload.data)
+        action = _decode_endorser_transaction(block_number, payload.data)
     return BlockTransaction(
         index=index,
         transaction_id=str(channel_header.tx_id),
@@ -628,21 +626,48 @@ def _decode_envelope(block_number: int, index: int, data: bytes, code: int) -> B
         creator_id_bytes=id_bytes,
         validation_code=code,
         validation_code_name=validation_code_name(code),
-        chaincode_name=chaincode_name,
-        read_write_sets=rwsets,
-        chaincode_events=events,
+        chaincode_name=action.chaincode_name,
+        read_write_sets=action.read_write_sets,
+        chaincode_events=action.chaincode_events,
+        function_name=action.function_name,
+        endorser_msp_ids=action.endorser_msp_ids,
     )
 
 
-def _decode_endorser_transaction(
-    block_number: int, data: bytes
-) -> tuple[str | None, tuple[NamespaceReadWriteSet, ...], tuple[ChaincodeEvent, ...]]:
+@dataclass(frozen=True)
+class _EndorserAction:
+    """What an endorser transaction's actions carry, for :class:`BlockTransaction`."""
+
+    chaincode_name: str | None = None
+    read_write_sets: tuple[NamespaceReadWriteSet, ...] = ()
+    chaincode_events: tuple[ChaincodeEvent, ...] = ()
+    function_name: str | None = None
+    endorser_msp_ids: tuple[str, ...] = ()
+
+
+def _decode_endorser_transaction(block_number: int, data: bytes) -> _EndorserAction:
     transaction = transaction_pb2.Transaction.FromString(data)
     chaincode_name: str | None = None
+    function_name: str | None = None
     rwsets: list[NamespaceReadWriteSet] = []
     events: list[ChaincodeEvent] = []
+    endorsers: list[str] = []
     for action in transaction.actions:
         action_payload = transaction_pb2.ChaincodeActionPayload.FromString(action.payload)
+        # The proposal's input as committed (transient data is never part of it): its
+        # first argument names the function.
+        proposal_payload = proposal_pb2.ChaincodeProposalPayload.FromString(
+            action_payload.chaincode_proposal_payload
+        )
+        invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(proposal_payload.input)
+        if function_name is None and invocation.chaincode_spec.input.args:
+            function_name = bytes(invocation.chaincode_spec.input.args[0]).decode(
+                "utf-8", "replace"
+            )
+        for endorsement in action_payload.action.endorsements:
+            msp_id, _ = parse_serialized_identity(endorsement.endorser)
+            if msp_id not in endorsers:
+                endorsers.append(msp_id)
         response_payload = proposal_response_pb2.ProposalResponsePayload.FromString(
             action_payload.action.proposal_response_payload
         )
@@ -655,7 +680,9 @@ def _decode_endorser_transaction(
             event = chaincode_event_pb2.ChaincodeEvent.FromString(chaincode_action.events)
             if event.event_name:
                 events.append(_chaincode_event(block_number, event))
-    return chaincode_name, tuple(rwsets), tuple(events)
+    return _EndorserAction(
+        chaincode_name, tuple(rwsets), tuple(events), function_name, tuple(endorsers)
+    )
 
 
 def _decode_rwset(data: bytes) -> list[NamespaceReadWriteSet]:

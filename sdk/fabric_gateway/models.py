@@ -125,6 +125,10 @@ class BlockTransaction:
     chaincode_name: str | None = None
     read_write_sets: tuple[NamespaceReadWriteSet, ...] = ()
     chaincode_events: tuple[ChaincodeEvent, ...] = ()
+    function_name: str | None = None
+    """The invoked function (the proposal's first argument), e.g. ``"settlement:Settle"``."""
+    endorser_msp_ids: tuple[str, ...] = ()
+    """MSP IDs of the peers that endorsed the transaction, in endorsement order, once each."""
 
     @property
     def valid(self) -> bool:

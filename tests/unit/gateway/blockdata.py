@@ -30,6 +30,8 @@ class TxSpec:
     event_name: str = ""
     event_payload: bytes = b""
     header_type: int = common_pb2.ENDORSER_TRANSACTION
+    arguments: list[bytes] = field(default_factory=list)
+    endorsers: list[str] = field(default_factory=list)
 
 
 def envelope(spec: TxSpec, channel: str = "sovereign") -> bytes:
@@ -68,12 +70,30 @@ def envelope(spec: TxSpec, channel: str = "sovereign") -> bytes:
             event_name=spec.event_name,
             payload=spec.event_payload,
         ).SerializeToString()
+    invocation = chaincode_pb2.ChaincodeInvocationSpec(
+        chaincode_spec=chaincode_pb2.ChaincodeSpec(
+            chaincode_id=chaincode_pb2.ChaincodeID(name=spec.chaincode),
+            input=chaincode_pb2.ChaincodeInput(args=spec.arguments),
+        )
+    )
     action_payload = transaction_pb2.ChaincodeActionPayload(
+        chaincode_proposal_payload=proposal_pb2.ChaincodeProposalPayload(
+            input=invocation.SerializeToString()
+        ).SerializeToString(),
         action=transaction_pb2.ChaincodeEndorsedAction(
             proposal_response_payload=proposal_response_pb2.ProposalResponsePayload(
                 extension=action.SerializeToString()
-            ).SerializeToString()
-        )
+            ).SerializeToString(),
+            endorsements=[
+                proposal_response_pb2.Endorsement(
+                    endorser=identities_pb2.SerializedIdentity(
+                        mspid=msp, id_bytes=b"peer certificate"
+                    ).SerializeToString(),
+                    signature=b"s",
+                )
+                for msp in spec.endorsers
+            ],
+        ),
     )
     transaction = transaction_pb2.Transaction(
         actions=[transaction_pb2.TransactionAction(payload=action_payload.SerializeToString())]

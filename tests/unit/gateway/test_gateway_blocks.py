@@ -69,6 +69,19 @@ def test_decode_block_with_validation_codes_and_rwsets() -> None:
     assert second.index == 1
 
 
+def test_decode_names_the_function_and_the_endorsing_orgs_once_each() -> None:
+    spec = TxSpec(
+        "tx-settle",
+        arguments=[b"settlement:Settle", b"TRD-0001"],
+        endorsers=["TreasuryMSP", "CentralBankMSP", "TreasuryMSP"],
+    )
+    (decoded,) = decode_block(block(3, [spec], [transaction_pb2.VALID])).transactions
+    assert decoded.function_name == "settlement:Settle"
+    assert decoded.endorser_msp_ids == ("TreasuryMSP", "CentralBankMSP")
+    bare = decode_block(block(4, [TxSpec("tx-bare")], [transaction_pb2.VALID])).transactions[0]
+    assert (bare.function_name, bare.endorser_msp_ids) == (None, ())
+
+
 def test_block_without_transactions_filter_is_not_validated() -> None:
     decoded = decode_block(block(1, [TxSpec("tx-x")], codes=None))
     assert decoded.transactions[0].validation_code_name == "NOT_VALIDATED"
