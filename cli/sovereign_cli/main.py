@@ -174,6 +174,7 @@ def _register() -> None:
         completion_commands,
         events_commands,
         examples_commands,
+        explorer_commands,
         fabric_commands,
         governance_commands,
         holding_commands,
@@ -202,6 +203,7 @@ def _register() -> None:
     cli.add_command(report_commands.report)
     cli.add_command(events_commands.events)
     cli.add_command(examples_commands.examples)
+    cli.add_command(explorer_commands.explorer)
     cli.add_command(fabric_commands.fabric)
 
 
