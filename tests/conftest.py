@@ -12,9 +12,9 @@ from collections.abc import Generator
 
 import pytest
 
-from tests.consortium import client_factory, consortium, fabric
+from tests.consortium import client_factory, consortium, demo_lifecycle, fabric
 
-__all__ = ["client_factory", "consortium", "fabric"]
+__all__ = ["client_factory", "consortium", "demo_lifecycle", "fabric"]
 
 _REAL_TIERS = ("network", "interop")
 

@@ -9,9 +9,10 @@ skipped with the reason (see the README's known limitation).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import pytest
@@ -27,6 +28,10 @@ from sovereign_network import binaries, topology
 from sovereign_network.binaries import BinariesUnavailable, FabricInstall
 from sovereign_network.network import Network
 from sovereign_network.topology import Peer
+
+if TYPE_CHECKING:
+    from sovereign_cli.demo import Report
+    from sovereign_client import SovereignClient
 
 CONFORMANCE_MODULE = "conformance_chaincode:chaincode"
 SESSION_BASE_PORT = int(os.environ.get("SOV_TEST_BASE_PORT", "27100"))
@@ -56,6 +61,33 @@ def consortium(
     finally:
         net.down()
         assert net.supervisor.running() == [], "processes left behind after teardown"
+
+
+@pytest.fixture(scope="session")
+def demo_lifecycle(consortium: Network) -> Report:
+    """The demo's narrated lifecycle (``sov demo``), run once on the session's
+    consortium by the first test that needs a populated register; later ones find the
+    same ledger (governance bootstrapped, both instruments redeemed, TRD-0001 settled)."""
+    from sovereign_cli.connection import gateway_client
+    from sovereign_cli.demo import market_today, narrate
+    from sovereign_cli.main import Settings
+
+    with contextlib.ExitStack() as stack:
+        clients: dict[str, SovereignClient] = {}
+
+        def client_for(who: str) -> SovereignClient:
+            if who not in clients:
+                settings = Settings(
+                    home=consortium.home,
+                    topology=None,
+                    base_port=None,
+                    as_json=False,
+                    as_user=who,
+                )
+                clients[who] = stack.enter_context(gateway_client(settings))
+            return clients[who]
+
+        return narrate(client_for, market_today(), lambda _line: None)
 
 
 class Client:

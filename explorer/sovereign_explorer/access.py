@@ -141,7 +141,11 @@ class LoginVerifier:
         except InvalidSignature as exc:
             raise LoginError("the signature does not match the certificate") from exc
         self._spend(challenge)
-        return Member(msp_id, _common_name(certificate), _role(certificate))
+        attributes = _attributes(certificate)
+        # The enrollment id as the chaincode reads it (hf.EnrollmentID, else the common
+        # name), so "yours" means what account controllers name.
+        enrollment = attributes.get("hf.EnrollmentID") or _common_name(certificate)
+        return Member(msp_id, enrollment, attributes.get("role"))
 
     def _issuer_msp(self, certificate: x509.Certificate) -> str:
         for msp_id, roots in self._roots.items():
@@ -169,17 +173,19 @@ def _common_name(certificate: x509.Certificate) -> str:
     return str(names[-1].value) if names else ""
 
 
-def _role(certificate: x509.Certificate) -> str | None:
+def _attributes(certificate: x509.Certificate) -> dict[str, str]:
+    """The Fabric CA attributes of a certificate (``{"attrs": {...}}``), if any."""
     try:
         extension = certificate.extensions.get_extension_for_oid(_ATTRIBUTES_OID)
     except x509.ExtensionNotFound:
-        return None
+        return {}
     value = extension.value
     if not isinstance(value, x509.UnrecognizedExtension):
-        return None
+        return {}
     try:
         attrs = json.loads(value.value).get("attrs", {})
     except (ValueError, AttributeError):
-        return None
-    role = attrs.get("role") if isinstance(attrs, dict) else None
-    return role if isinstance(role, str) else None
+        return {}
+    if not isinstance(attrs, dict):
+        return {}
+    return {str(k): v for k, v in attrs.items() if isinstance(v, str)}

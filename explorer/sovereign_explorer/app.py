@@ -254,6 +254,7 @@ def create_app(
                 series,
                 lambda v: formatting.percent(Decimal(v)),
                 empty="No auction result, PKRV quote or fixing recorded yet",
+                from_zero=False,
             )
 
         return Response(await asyncio.to_thread(draw), media_type="image/svg+xml")

@@ -16,7 +16,8 @@ from html import escape
 from .views import Point
 
 WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 110, 20, 20, 40
+LEFT, RIGHT, BOTTOM = 110, 20, 30
+LEGEND_ROW, LEGEND_PER_ROW = 18, 3
 PALETTE = ("#1b6ca8", "#c0392b", "#27864a", "#8e44ad", "#d68910", "#566573", "#117a65")
 _TENTH = Decimal("0.1")
 
@@ -35,15 +36,25 @@ def _px(value: Decimal) -> str:
     return str(value.quantize(_TENTH, rounding=ROUND_HALF_UP))
 
 
+def _axis_label(text: str, span_seconds: Decimal) -> str:
+    """A date, or a date and time (UTC) when the chart spans less than two days."""
+    if len(text) == 10 or span_seconds >= 2 * 86_400:
+        return text[:10]
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def line_chart(
     title: str,
     series: Mapping[str, Sequence[Point]],
     label: Callable[[Decimal], str],
     *,
     empty: str,
+    from_zero: bool = True,
 ) -> str:
-    """An SVG document: one polyline per series; ``label`` formats y values (axis ticks
-    and point titles); ``empty`` is said when there is nothing to draw."""
+    """An SVG document: one polyline per series, the legend above the plot; ``label``
+    formats y values (axis ticks and point titles); ``empty`` is said when there is
+    nothing to draw; ``from_zero``: the y axis starts at 0 (amounts) rather than just
+    below the lowest value (yields)."""
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="12">'
@@ -58,19 +69,26 @@ def line_chart(
         )
     xs = [_moment(p.at) for p in points]
     x_min, x_max = min(xs), max(xs)
-    y_min = min(Decimal(0), *(p.value for p in points))
-    y_max = max(p.value for p in points)
+    span = x_max - x_min
+    low, high = min(p.value for p in points), max(p.value for p in points)
+    if from_zero:
+        y_min, y_max = min(Decimal(0), low), high
+    else:  # a tenth of the range (or of the value) of room below and above
+        room = (high - low) / 10 or abs(high) / 10 or Decimal(1)
+        y_min, y_max = low - room, high + room
     if x_max == x_min:
         x_min, x_max = x_min - 1, x_max + 1
     if y_max == y_min:
         y_max = y_min + 1
-    plot_w, plot_h = Decimal(WIDTH - LEFT - RIGHT), Decimal(HEIGHT - TOP - BOTTOM)
+    rows = (len(series) + LEGEND_PER_ROW - 1) // LEGEND_PER_ROW
+    top = 12 + LEGEND_ROW * rows
+    plot_w, plot_h = Decimal(WIDTH - LEFT - RIGHT), Decimal(HEIGHT - top - BOTTOM)
 
     def x_of(at: str) -> Decimal:
         return LEFT + (_moment(at) - x_min) / (x_max - x_min) * plot_w
 
     def y_of(value: Decimal) -> Decimal:
-        return TOP + plot_h - (value - y_min) / (y_max - y_min) * plot_h
+        return top + plot_h - (value - y_min) / (y_max - y_min) * plot_h
 
     parts = [head]
     for i in range(5):
@@ -81,16 +99,18 @@ def line_chart(
             f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" '
             f'fill="#333">{escape(label(value))}</text>'
         )
+    first = min(points, key=lambda p: _moment(p.at)).at
+    last = max(points, key=lambda p: _moment(p.at)).at
     for text, anchor, x in (
-        (min(p.at for p in points)[:10], "start", LEFT),
-        (max(p.at for p in points)[:10], "end", WIDTH - RIGHT),
+        (_axis_label(first, span), "start", LEFT),
+        (_axis_label(last, span), "end", WIDTH - RIGHT),
     ):
         parts.append(
             f'<text x="{x}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}" '
             f'fill="#333">{escape(text)}</text>'
         )
     parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{top + plot_h}" y2="{top + plot_h}" '
         'stroke="#333"/>'
     )
     for index, (name, ps) in enumerate(sorted(series.items())):
@@ -106,10 +126,11 @@ def line_chart(
                 f'fill="{colour}"><title>{escape(name)} {escape(p.at[:10])}: '
                 f"{escape(label(p.value))}</title></circle>"
             )
-        legend_y = TOP + 14 * index
+        legend_x = 10 + (WIDTH - 20) // LEGEND_PER_ROW * (index % LEGEND_PER_ROW)
+        legend_y = 4 + LEGEND_ROW * (index // LEGEND_PER_ROW)
         parts.append(
-            f'<rect x="{LEFT + 8}" y="{legend_y + 2}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{LEFT + 22}" y="{legend_y + 11}" fill="#222">{escape(name)}</text>'
+            f'<rect x="{legend_x}" y="{legend_y + 2}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{legend_x + 14}" y="{legend_y + 11}" fill="#222">{escape(name)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -7,7 +7,6 @@ of each org's identities and must reconcile to the paisa.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import sys
@@ -15,35 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from sovereign_cli.connection import gateway_client
-from sovereign_cli.demo import market_today, narrate
-from sovereign_cli.main import Settings
-from sovereign_client import SovereignClient
+from sovereign_cli.demo import Report
 from sovereign_network.network import Network
 
 pytestmark = pytest.mark.network
 
 
-def test_the_lifecycle_reconciles_on_the_real_network(consortium: Network) -> None:
-    with contextlib.ExitStack() as stack:
-        clients: dict[str, SovereignClient] = {}
-
-        def client_for(who: str) -> SovereignClient:
-            if who not in clients:
-                settings = Settings(
-                    home=consortium.home,
-                    topology=None,
-                    base_port=None,
-                    as_json=False,
-                    as_user=who,
-                )
-                clients[who] = stack.enter_context(gateway_client(settings))
-            return clients[who]
-
-        said: list[str] = []
-        report = narrate(client_for, market_today(), said.append)
-    assert report.reconciled, "\n".join(said)
-    assert report.totals["tax"] > 0
+def test_the_lifecycle_reconciles_on_the_real_network(demo_lifecycle: Report) -> None:
+    assert demo_lifecycle.reconciled, "\n".join(demo_lifecycle.lines)
+    assert demo_lifecycle.totals["tax"] > 0
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -58,7 +37,7 @@ def _gateway_example() -> str:
 
 
 def test_the_readme_gateway_example_runs_as_written(
-    consortium: Network, monkeypatch: pytest.MonkeyPatch
+    consortium: Network, demo_lifecycle: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After the lifecycle above: the example finds the network with `sov network status`."""
     monkeypatch.setenv("SOV_HOME", str(consortium.home))

@@ -56,7 +56,9 @@ def _member(
     now = dt.datetime.now(dt.UTC) - (dt.timedelta(days=60) if expired else dt.timedelta(0))
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .subject_name(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name}@centralbank.test")])
+        )
         .issuer_name(ca[0].subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
