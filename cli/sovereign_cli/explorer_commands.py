@@ -9,6 +9,7 @@ Must not import at module level: grpc, fabric_gateway, sovereign_explorer.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -70,7 +71,7 @@ def serve(settings: Settings, host: str, port: int, database: str | None, no_sig
 @click.pass_obj
 def login(settings: Settings, challenge: str) -> None:
     """Print a login token for CHALLENGE (shown on the explorer's sign-in page),
-    signed with the --as identity's key."""
+    signed with the --as identity's key (``--json``: ``{"token": ...}``)."""
     from fabric_gateway import load_private_key_pem, new_private_key_signer
     from sovereign_explorer.access import login_token
 
@@ -80,4 +81,5 @@ def login(settings: Settings, challenge: str) -> None:
     if not paths.cert.is_file():
         fail(f"{org.msp_id} has no credentials for {user!r}", ExitCode.NOT_FOUND)
     signer = new_private_key_signer(load_private_key_pem(paths.key.read_bytes()))
-    click.echo(login_token(challenge.strip(), paths.cert.read_bytes(), signer))
+    token = login_token(challenge.strip(), paths.cert.read_bytes(), signer)
+    click.echo(json.dumps({"token": token}) if settings.as_json else token)
