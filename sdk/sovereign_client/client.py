@@ -12,6 +12,7 @@ is ``int`` minor units and rates and prices ``Decimal``. A refusal raises the
 from __future__ import annotations
 
 import builtins
+import secrets
 import time
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -45,7 +46,12 @@ from sovereign_assets.schema.messages import (
     SealedBid,
     TransferCheck,
 )
-from sovereign_assets.schema.privacy import BID_TRANSIENT_KEY, PII_TRANSIENT_KEY
+from sovereign_assets.schema.privacy import (
+    BID_TRANSIENT_KEY,
+    PII_SALT_BYTES,
+    PII_SALT_TRANSIENT_KEY,
+    PII_TRANSIENT_KEY,
+)
 from sovereign_assets.schema.records import (
     AccountRecord,
     AllotmentRecord,
@@ -140,12 +146,15 @@ class Investors(_Section):
 
     namespace = "investor"
 
-    def register(self, investor: InvestorSpec, personal_data: bytes) -> InvestorRecord:
+    def register(
+        self, investor: InvestorSpec, personal_data: bytes, *, salt: bytes | None = None
+    ) -> InvestorRecord:
         """Register in two transactions: ``personal_data`` goes, as transient data endorsed
-        by the caller's organisation alone, to that organisation's personal data
-        collection; then the public record, carrying its hash, is written. Repeating a
+        by the caller's organisation alone and salted with a fresh secret (or ``salt``, at
+        least 32 random bytes), to that organisation's personal data collection; then the
+        public record, carrying the hash of the salted record, is written. Repeating a
         registration whose second step failed is safe (the first replaces the data)."""
-        self.record_personal_data(investor.investor_id, personal_data)
+        self.record_personal_data(investor.investor_id, personal_data, salt=salt)
         for delay in (*CATCH_UP_DELAYS, None):
             try:
                 return self._submit(one(InvestorRecord), "Register", investor)
@@ -155,13 +164,18 @@ class Investors(_Section):
                 time.sleep(delay)  # another org's endorsing peer has not committed it yet
         raise AssertionError("unreachable")
 
-    def record_personal_data(self, investor_id: str, personal_data: bytes) -> PersonalDataReceipt:
-        """The first step of :meth:`register` alone: keep the personal data privately."""
+    def record_personal_data(
+        self, investor_id: str, personal_data: bytes, *, salt: bytes | None = None
+    ) -> PersonalDataReceipt:
+        """The first step of :meth:`register` alone: keep the personal data privately,
+        salted (``salt``: at least 32 secret random bytes; default: drawn here)."""
+        if salt is None:
+            salt = secrets.token_bytes(PII_SALT_BYTES)
         return self._submit(
             one(PersonalDataReceipt),
             "RecordPersonalData",
             investor_id,
-            transient={PII_TRANSIENT_KEY: personal_data},
+            transient={PII_TRANSIENT_KEY: personal_data, PII_SALT_TRANSIENT_KEY: salt},
             own_org_only=True,
         )
 

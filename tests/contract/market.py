@@ -135,6 +135,15 @@ def governance_config(**overrides: object) -> dict[str, object]:
     return config
 
 
+TEST_SALT = bytes(range(32))
+"""A fixed salt for personal data in tests (a client draws a fresh secret one)."""
+
+
+def pii_transient(pii: bytes, salt: bytes = TEST_SALT) -> dict[str, bytes]:
+    """The transient map of ``investor:RecordPersonalData``: the data and its salt."""
+    return {"pii": pii, "pii_salt": salt}
+
+
 def msp_of(creator: bytes) -> str:
     """The MSP ID of creator bytes (a ``SerializedIdentity``)."""
     from fabric_chaincode import ClientIdentity
@@ -243,7 +252,7 @@ class Market:
             creator,
             "investor:RecordPersonalData",
             str(spec["investor_id"]),
-            transient={"pii": pii},
+            transient=pii_transient(pii),
             endorsing_orgs=[msp_of(creator)],
         )
         return self.ok(creator, "investor:Register", spec)

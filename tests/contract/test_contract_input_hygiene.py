@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from .market import Market, central_bank, dealer_alpha, dealer_beta, identity, treasury
+from .market import (
+    Market,
+    central_bank,
+    dealer_alpha,
+    dealer_beta,
+    identity,
+    pii_transient,
+    treasury,
+)
 from .scenario import (
     BOND,
     MILLION,
@@ -93,7 +101,7 @@ def test_ids_shaped_like_personal_data_are_refused(issued: Market, investor_id: 
             dealer_alpha(),
             "investor:RecordPersonalData",
             investor_id,
-            transient={"pii": pii_of("INV-ZARA")},
+            transient=pii_transient(pii_of("INV-ZARA")),
         )
         == "INVALID_ARGUMENT"
     )
@@ -109,5 +117,5 @@ def test_ids_in_the_stated_form_are_accepted(issued: Market) -> None:
             dealer_alpha(),
             "investor:RecordPersonalData",
             investor_id,
-            transient={"pii": pii_of(investor_id)},
+            transient=pii_transient(pii_of(investor_id)),
         )

@@ -3,14 +3,18 @@ record carrying only the ledger's hash of it, nothing personal in state or event
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import json
+import secrets
+import time
 
 import pytest
 
 from fabric_chaincode import create_composite_key
 from sovereign_assets.schema.messages import InvestorSpec
+from sovereign_assets.schema.privacy import personal_data_record
 from sovereign_client import SovereignClient
 from sovereign_client.errors import InvalidArgumentError, PersonalDataMissingError
 from sovereign_network import collections as network_collections
@@ -20,6 +24,7 @@ from .market import (
     CENTRAL_BANK,
     NAMESPACE,
     ORGS,
+    TEST_SALT,
     Market,
     auction_bids_collection,
     central_bank,
@@ -28,11 +33,14 @@ from .market import (
     exchange,
     governance_config,
     personal_data_collections,
+    pii_transient,
     snapshot,
 )
 from .test_contract_typed_client import MarketInvoker
 
 PII = b'{"name":"Zara Khan","cnic":"42101-7654321-9"}'
+RECORD = personal_data_record(PII, TEST_SALT)
+FINGERPRINT = hashlib.sha256(RECORD).hexdigest()
 SPEC = {
     "investor_id": "INV-ZARA",
     "kyc": "VERIFIED",
@@ -67,15 +75,15 @@ def test_registration_without_personal_data_is_refused(market: Market) -> None:
 def test_recording_writes_the_callers_collection_only_and_emits_nothing(market: Market) -> None:
     before = snapshot(market.ledger)
     receipt = market.call(
-        dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": PII}
+        dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=pii_transient(PII)
     )
     assert receipt.ok, receipt.response.message
-    assert receipt.writes == {(COLLECTION, KEY): PII}
+    assert receipt.writes == {(COLLECTION, KEY): RECORD}
     assert receipt.event is None
     assert receipt.json() == {
         "investor_id": "INV-ZARA",
         "collection": COLLECTION,
-        "pii_sha256": hashlib.sha256(PII).hexdigest(),
+        "pii_sha256": FINGERPRINT,
     }
     after = snapshot(market.ledger)
     assert {k for k in after if k not in before} == {(COLLECTION, KEY)}
@@ -86,7 +94,7 @@ def test_recording_writes_the_callers_collection_only_and_emits_nothing(market: 
 def test_the_public_record_carries_the_ledgers_hash_and_no_personal_data(market: Market) -> None:
     record = market.register(dealer_alpha(), SPEC, PII)
     assert isinstance(record, dict)
-    assert record["pii_sha256"] == hashlib.sha256(PII).hexdigest()
+    assert record["pii_sha256"] == FINGERPRINT
     assert record["pii_collection"] == COLLECTION
     assert record["registered_by"] == CENTRAL_BANK
     assert b"Zara" not in public_bytes(market)
@@ -101,16 +109,20 @@ def test_the_public_record_carries_the_ledgers_hash_and_no_personal_data(market:
 
 def test_the_hash_read_is_the_callers_orgs_collection(market: Market) -> None:
     """Another org's onboarding desk cannot register on data the central bank recorded."""
-    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": PII})
+    market.ok(
+        dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=pii_transient(PII)
+    )
     assert market.fails(exchange(), "investor:Register", SPEC) == "PERSONAL_DATA_MISSING"
 
 
 def test_recording_again_before_registering_replaces_the_data(market: Market) -> None:
-    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient={"pii": b"old"})
+    market.ok(
+        dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=pii_transient(b"old")
+    )
     record = market.register(dealer_alpha(), SPEC, PII)
     assert isinstance(record, dict)
-    assert record["pii_sha256"] == hashlib.sha256(PII).hexdigest()
-    assert market.ledger.get(NAMESPACE, KEY, COLLECTION) == PII
+    assert record["pii_sha256"] == FINGERPRINT
+    assert market.ledger.get(NAMESPACE, KEY, COLLECTION) == RECORD
 
 
 def test_the_typed_client_records_privately_then_registers(market: Market) -> None:
@@ -121,7 +133,11 @@ def test_the_typed_client_records_privately_then_registers(market: Market) -> No
     with pytest.raises(InvalidArgumentError):
         client.investors.register(InvestorSpec("INV-ZARA", "SURE", "RESIDENT", "X", "Y"), b"v1")
     record = client.investors.register(spec, PII)
-    assert record.pii_sha256 == hashlib.sha256(PII).hexdigest()
+    # The client drew a fresh secret salt: only the collection's record reproduces the hash.
+    stored = market.ledger.get(NAMESPACE, KEY, COLLECTION)
+    assert stored is not None
+    assert record.pii_sha256 == hashlib.sha256(stored).hexdigest() != FINGERPRINT
+    assert json.loads(stored)["pii"] == base64.b64encode(PII).decode()
     assert record.pii_collection == COLLECTION
     assert invoker.own_org_only == ["investor:RecordPersonalData"] * 2
     yusuf = SPEC | {"investor_id": "INV-YUSUF"}
@@ -143,3 +159,45 @@ def test_the_test_ledger_defines_the_collections_the_network_deploys() -> None:
         assert deployed[name]["endorsementPolicy"] == {"signaturePolicy": f"OR('{msp}.peer')"}
         assert deployed[name]["memberOnlyRead"] is definition.member_only_read
         assert deployed[name]["memberOnlyWrite"] is definition.member_only_write
+
+
+def test_the_public_fingerprint_cannot_be_reversed_by_trying_candidates(market: Market) -> None:
+    """The issue's attack: a member reads investor:Get and hashes every CNIC of a district."""
+    person = b'{"name": "Test Person", "cnic": "42101-0031337-1"}'
+    spec = SPEC | {"investor_id": "INV-TEST"}
+    market.ok(
+        dealer_alpha(),
+        "investor:RecordPersonalData",
+        "INV-TEST",
+        transient=pii_transient(person, salt=secrets.token_bytes(32)),
+        endorsing_orgs=[CENTRAL_BANK],
+    )
+    public = market.ok(dealer_alpha(), "investor:Register", spec)
+    assert isinstance(public, dict)
+    seen = public["pii_sha256"]
+    started = time.perf_counter()
+    tried = 0
+    for serial in range(31_000, 32_000):
+        for check in range(10):
+            candidate = f'{{"name": "Test Person", "cnic": "42101-00{serial}-{check}"}}'.encode()
+            tried += 1
+            assert hashlib.sha256(candidate).hexdigest() != seen
+            assert hashlib.sha256(personal_data_record(candidate, b"")).hexdigest() != seen
+    assert tried == 10_000
+    assert time.perf_counter() - started < 5  # the attack is cheap; it just finds nothing
+    # Every peer's hash of the private record (it is in the blocks) is that same salted hash.
+    key = create_composite_key("pii", ["INV-TEST"])
+    stored = market.ledger.get(NAMESPACE, key, COLLECTION)
+    assert stored is not None
+    assert hashlib.sha256(stored).hexdigest() == seen
+
+
+@pytest.mark.parametrize("salt", [None, b"", b"x" * 31])
+def test_personal_data_without_a_long_enough_salt_is_refused(
+    market: Market, salt: bytes | None
+) -> None:
+    transient = {"pii": PII} if salt is None else pii_transient(PII, salt=salt)
+    assert (
+        market.fails(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=transient)
+        == "INVALID_ARGUMENT"
+    )

@@ -11,7 +11,16 @@ import pytest
 from sovereign_assets.contracts import ALL_CODES
 from sovereign_assets.domain import ErrorCode, Layer
 
-from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, snapshot, treasury
+from .market import (
+    Market,
+    central_bank,
+    dealer_alpha,
+    dealer_beta,
+    exchange,
+    pii_transient,
+    snapshot,
+    treasury,
+)
 from .scenario import (
     BILL,
     BOND,
@@ -354,14 +363,16 @@ def test_registry_inputs(market: Market) -> None:
     )  # no transient pii
     assert (
         market.fails(
-            dealer_alpha(), "investor:RecordPersonalData", "INV/ZED", transient={"pii": b"x"}
+            dealer_alpha(), "investor:RecordPersonalData", "INV/ZED", transient=pii_transient(b"x")
         )
         == "INVALID_ARGUMENT"
     )  # not an id
     assert (
         market.fails(dealer_alpha(), "investor:Register", spec) == "PERSONAL_DATA_MISSING"
     )  # no RecordPersonalData first
-    market.ok(dealer_alpha(), "investor:RecordPersonalData", "INV-ZED", transient={"pii": b"x"})
+    market.ok(
+        dealer_alpha(), "investor:RecordPersonalData", "INV-ZED", transient=pii_transient(b"x")
+    )
     assert (
         market.fails(dealer_alpha(), "investor:Register", spec | {"kyc": "SURE"})
         == "INVALID_ARGUMENT"
@@ -372,7 +383,10 @@ def test_registry_inputs(market: Market) -> None:
     )
     assert (
         market.fails(
-            dealer_alpha(), "investor:RecordPersonalData", "INV-AYESHA", transient={"pii": b"x"}
+            dealer_alpha(),
+            "investor:RecordPersonalData",
+            "INV-AYESHA",
+            transient=pii_transient(b"x"),
         )
         == "ALREADY_EXISTS"
     )  # the public record's hash would no longer match

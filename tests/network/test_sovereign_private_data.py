@@ -31,7 +31,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from fabric_chaincode import create_composite_key
 from fabric_gateway import BlockAndPrivateData, Contract
 from sovereign_assets.schema.messages import InvestorSpec
-from sovereign_assets.schema.privacy import personal_data_collection
+from sovereign_assets.schema.privacy import personal_data_collection, personal_data_record
 from sovereign_cli.demo import governance, market_today
 from sovereign_client import GatewayInvoker, SovereignClient
 from sovereign_client.errors import AlreadyExistsError
@@ -126,9 +126,14 @@ def test_personal_data_stays_with_the_registering_org(
     recorder = RecordingContract(contract_of("CentralBank", "dealer1"))
     dealer = SovereignClient(GatewayInvoker(cast(Contract, recorder), msp_id=REGISTRAR_ORG))
     spec = InvestorSpec(investor_id, "VERIFIED", "RESIDENT", "INDIVIDUAL", "FILER")
-    record = dealer.investors.register(spec, pii)
+    salt = secrets.token_bytes(32)
+    record = dealer.investors.register(spec, pii, salt=salt)
 
-    digest = hashlib.sha256(pii).digest()
+    # The private record is salted: its hash (public, and in every peer's block) cannot be
+    # reversed by trying candidate CNICs; only the salt in the collection reproduces it.
+    stored = personal_data_record(pii, salt)
+    digest = hashlib.sha256(stored).digest()
+    assert digest != hashlib.sha256(pii).digest()
     assert record.pii_sha256 == digest.hex()
     assert record.pii_collection == COLLECTION
     assert record.registered_by == REGISTRAR_ORG
@@ -146,7 +151,7 @@ def test_personal_data_stays_with_the_registering_org(
         assert hashed_writes(seen.block.raw, tx.index) == {(COLLECTION, key_hash): digest}
         private = seen.private_writes.get(tx.index, ())
         if org.msp_id == REGISTRAR_ORG:
-            assert [(w.collection, w.key, w.value) for w in private] == [(COLLECTION, key, pii)]
+            assert [(w.collection, w.key, w.value) for w in private] == [(COLLECTION, key, stored)]
         else:
             assert private == (), f"{org.msp_id}'s peer holds the personal data"
         assert pii not in seen.block.raw

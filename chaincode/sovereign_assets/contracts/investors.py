@@ -21,7 +21,13 @@ import dataclasses
 from fabric_chaincode import Context
 from sovereign_assets.domain import DomainError, ErrorCode
 from sovereign_assets.schema.messages import InvestorSpec, PersonalDataReceipt, TransferCheck
-from sovereign_assets.schema.privacy import PII_TRANSIENT_KEY, personal_data_collection
+from sovereign_assets.schema.privacy import (
+    PII_SALT_BYTES,
+    PII_SALT_TRANSIENT_KEY,
+    PII_TRANSIENT_KEY,
+    personal_data_collection,
+    personal_data_record,
+)
 from sovereign_assets.schema.records import AccountRecord, InvestorRecord
 
 from . import rules
@@ -45,9 +51,10 @@ class InvestorContract(SovereignContract):
 
     @transaction("RecordPersonalData")
     def record_personal_data(self, ctx: Context, investor_id: str) -> PersonalDataReceipt:
-        """Keep an investor's personal data (transient ``pii``) in the caller's organisation's
-        collection; writes nothing public and emits no event. Repeating it before
-        ``Register`` replaces the data (a retried registration)."""
+        """Keep an investor's personal data (transient ``pii``), salted with the secret in
+        transient ``pii_salt``, in the caller's organisation's collection; writes nothing
+        public and emits no event. Repeating it before ``Register`` replaces the data (a
+        retried registration)."""
         sctx = sovereign(ctx)
         caller = sctx.authorize(Duty.ONBOARDING)
         rules.require_id(investor_id, "investor_id")
@@ -59,8 +66,17 @@ class InvestorContract(SovereignContract):
             raise RuleError(
                 ErrorCode.INVALID_ARGUMENT, "personal data must arrive in transient 'pii'"
             )
+        salt = sctx.repo.transient(PII_SALT_TRANSIENT_KEY)
+        if salt is None or len(salt) < PII_SALT_BYTES:
+            raise RuleError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"a secret random salt of at least {PII_SALT_BYTES} bytes must arrive in"
+                f" transient '{PII_SALT_TRANSIENT_KEY}'",
+            )
         collection = personal_data_collection(caller.msp_id)
-        digest = sctx.repo.put_personal_data(collection, investor_id, pii)
+        digest = sctx.repo.put_personal_data(
+            collection, investor_id, personal_data_record(pii, salt)
+        )
         return PersonalDataReceipt(investor_id, collection, digest)
 
     @transaction("Register")

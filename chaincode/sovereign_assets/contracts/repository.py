@@ -194,10 +194,11 @@ class Repository:
         """Store a registry entry."""
         self._store(self._key(InvestorRecord.DOC_TYPE, record.investor_id), record)
 
-    def put_personal_data(self, collection: str, investor_id: str, pii: bytes) -> str:
-        """Keep ``pii`` in private ``collection`` (nothing public); return its SHA-256 (hex)."""
-        self._stub.put_private_data(collection, self._key(_PII_KEY, investor_id), pii)
-        return hashlib.sha256(pii).hexdigest()
+    def put_personal_data(self, collection: str, investor_id: str, record: bytes) -> str:
+        """Keep the salted personal-data ``record`` in private ``collection`` (nothing
+        public); return its SHA-256 (hex), the hash every peer will hold."""
+        self._stub.put_private_data(collection, self._key(_PII_KEY, investor_id), record)
+        return hashlib.sha256(record).hexdigest()
 
     def personal_data_hash(self, collection: str, investor_id: str) -> str | None:
         """The SHA-256 (hex) of the committed personal data in ``collection``, or None.

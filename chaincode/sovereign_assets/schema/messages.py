@@ -112,8 +112,8 @@ class InvestorSpec:
 
 @dataclass(frozen=True)
 class PersonalDataReceipt:
-    """What ``investor:RecordPersonalData`` kept: where, and the SHA-256 (hex) of the data
-    (the value ``investor:Register`` will put in the public record)."""
+    """What ``investor:RecordPersonalData`` kept: where, and the SHA-256 (hex) of the salted
+    record (the value ``investor:Register`` will put in the public record)."""
 
     investor_id: str
     collection: str

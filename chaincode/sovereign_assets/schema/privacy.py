@@ -3,18 +3,41 @@
 Each application organisation has one explicit collection, ``pii_<MSP ID>``, whose only
 member and only endorser is that organisation (the network tooling generates the
 definitions from the topology with the same rule; a test keeps the two in step). The
-personal data arrives in transient key :data:`PII_TRANSIENT_KEY`, is written to the
-caller's collection by ``investor:RecordPersonalData`` (endorsed by the caller's
-organisation alone), and ``investor:Register`` copies the ledger's hash of it into the
-public record. Every peer of the channel holds the hash; only the member holds the data.
+personal data arrives in transient key :data:`PII_TRANSIENT_KEY` with a secret random salt in
+:data:`PII_SALT_TRANSIENT_KEY`; ``investor:RecordPersonalData`` (endorsed by the caller's
+organisation alone) writes the salted record (:func:`personal_data_record`) to the caller's
+collection, and ``investor:Register`` copies the ledger's hash of that record into the public
+record. Every peer of the channel holds the hash (it is in the blocks); only the member holds
+the record, and with it the salt.
+
+Why a salt: personal data has few possible values (a 13-digit CNIC, a name from a list), so an
+unsalted hash is reversed by trying candidates - in well under a second for one person. With
+256 random bits only the registering organisation can recompute the fingerprint, and the
+block's private data hash, which is the same hash, gives nothing away either.
 
 Must not import: fabric_chaincode, the contracts (pure data the SDK may import).
 """
 
 from __future__ import annotations
 
+import ledger_codec
+
 PII_TRANSIENT_KEY = "pii"
 """Transient map key carrying an investor's personal data (opaque bytes)."""
+
+PII_SALT_TRANSIENT_KEY = "pii_salt"
+"""Transient map key carrying the record's secret salt: :data:`PII_SALT_BYTES` or more
+random bytes, drawn by the client (``secrets.token_bytes``), never reused."""
+
+PII_SALT_BYTES = 32
+"""The shortest salt accepted (256 bits)."""
+
+
+def personal_data_record(personal_data: bytes, salt: bytes) -> bytes:
+    """The private record kept for an investor: canonical JSON ``{"pii": <base64>, "salt":
+    <base64>}``. Its SHA-256 (hex) is the public fingerprint (``pii_sha256``)."""
+    return ledger_codec.dumps({"pii": personal_data, "salt": salt})
+
 
 PII_COLLECTION_PREFIX = "pii_"
 

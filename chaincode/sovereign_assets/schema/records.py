@@ -49,8 +49,10 @@ class AccountRecord:
 
 @dataclass(frozen=True)
 class InvestorRecord:
-    """A registry entry; ``pii_sha256`` is the SHA-256 (hex) of the personal data kept in
-    ``pii_collection`` (the registering org's personal data collection), never the data."""
+    """A registry entry; ``pii_sha256`` is the SHA-256 (hex) of the salted personal-data
+    record kept in ``pii_collection`` (the registering org's personal data collection; see
+    :func:`.privacy.personal_data_record`), never the data, and not reversible without the
+    salt that only that collection holds."""
 
     DOC_TYPE: ClassVar[str] = "investor"
     investor_id: str
