@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from sovereign_assets.schema.privacy import personal_data_record
+
 from .market import (
+    TEST_SALT,
     Market,
     central_bank,
     central_bank_admin,
@@ -191,7 +194,9 @@ def distribute(market: Market) -> None:
 
 
 def digest(pii: bytes) -> str:
-    return hashlib.sha256(pii).hexdigest()
+    """The public fingerprint of ``pii`` registered through :meth:`Market.register`: the
+    hash of the record salted with the tests' fixed salt."""
+    return hashlib.sha256(personal_data_record(pii, TEST_SALT)).hexdigest()
 
 
 def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 0) -> Market:

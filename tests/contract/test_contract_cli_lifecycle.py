@@ -4,16 +4,18 @@ totals, fixings, claims, registration with private personal data, the dry-run ch
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fabric_chaincode import TransactionResult
+from fabric_chaincode import TransactionResult, create_composite_key
 from sovereign_cli.main import ExitCode
 
-from .scenario import BILL, BOND, BOND_DENOMINATION, MILLION, bond_spec, digest
+from .market import NAMESPACE
+from .scenario import BILL, BOND, BOND_DENOMINATION, MILLION, bond_spec
 from .test_contract_cli_harness import (
     DEALER1,
     DEALER2,
@@ -24,6 +26,7 @@ from .test_contract_cli_harness import (
 )
 
 COUPON_DAY = "2022-02-21"
+PII_COLLECTION = "pii_CentralBankMSP"
 FLOATER = "PK0000PFL001"
 
 
@@ -222,14 +225,22 @@ def test_register_sends_personal_data_as_transient_only(sov: Sov, tmp_path: Path
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["investor_id"] == "INV-ZARA"
-    assert record["pii_sha256"] == digest(PII)
+    # The client drew a secret salt: the fingerprint is the hash of the salted record
+    # the dealer's collection holds, never of the data alone.
+    assert sov.market is not None
+    stored = sov.market.ledger.get(
+        NAMESPACE, create_composite_key("pii", ["INV-ZARA"]), PII_COLLECTION
+    )
+    assert stored is not None
+    assert record["pii_sha256"] == hashlib.sha256(stored).hexdigest()
+    assert record["pii_sha256"] != hashlib.sha256(PII).hexdigest()
     assert record["registered_by"] == "CentralBankMSP"
     for secret in ("Zara", "42101-7777777"):
         assert secret not in result.output
     human = sov("investor", "show", "INV-ZARA")
     assert human.exit_code == 0
     assert "Zara" not in human.output
-    assert f"personal data sha256  {digest(PII)}" in human.stdout
+    assert f"personal data sha256  {record['pii_sha256']}" in human.stdout
 
 
 def test_register_errors(sov: Sov, tmp_path: Path) -> None:
