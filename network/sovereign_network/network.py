@@ -341,6 +341,10 @@ class Network:
         authorities: list[Org | OrdererOrg],
         progress: Progress,
     ) -> None:
+        # Each CA org's nodes and admin, enrolled side by side with the rest of the start:
+        # its nodes wait for their own org only. Its users are enrolled while the nodes
+        # come up, since nothing of starting the network needs them.
+        enrolled: dict[str, Future[None]] = {}
         users: list[Future[None]] = []
         if not self.layout.complete:
             # Material from an attempt that never finished is not trusted: a new
@@ -352,7 +356,7 @@ class Network:
             crypto.generate(self.topology, self.home, enrolled={o.key for o in authorities})
             if authorities:
                 self._start_authorities(progress)
-                users = self._enroll_identities(pool, progress)
+                enrolled, users = self._enroll_identities(pool, progress)
             else:
                 self.layout.mark_complete()
         else:
@@ -365,8 +369,8 @@ class Network:
             self._genesis()
         self._install_builder()
         self._save_state()
-        self._start_orderers(progress)
-        self._start_peers(progress)
+        self._start_orderers(progress, enrolled)
+        self._start_peers(progress, enrolled)
         self._restart_chaincode(progress)
         progress("waiting for every org's peers to discover each other")
         self.wait_for_discovery()
@@ -411,28 +415,30 @@ class Network:
 
     def _enroll_identities(
         self, pool: ThreadPoolExecutor, progress: Progress
-    ) -> list[Future[None]]:
-        """Enroll every CA org's identities, the orgs side by side; returns the users' work.
+    ) -> tuple[dict[str, Future[None]], list[Future[None]]]:
+        """Enroll every CA org's identities in ``pool``, the orgs side by side.
 
-        The nodes and admins are enrolled before this returns (the nodes cannot start
-        without them); the client users are left enrolling in ``pool`` while the nodes
-        come up, since nothing of starting the network needs them.
+        Returns, per org key, when its nodes and admin are enrolled (its nodes cannot start
+        before), and each org's whole work, users included.
         """
         authorities = self.topology.ca_orgs()
-        progress(f"enrolling the nodes and admins of {', '.join(o.name for o in authorities)}")
-        registrars: dict[str, Credentials] = {}
+        progress(f"enrolling the identities of {', '.join(o.name for o in authorities)}")
+        nodes_done: dict[str, Future[None]] = {org.key: Future() for org in authorities}
 
-        def nodes(org: Org | OrdererOrg) -> None:
-            registrars[org.key] = org_ca.enroll_bootstrap(self.layout, org)
-            wanted = org_ca.identities(self.layout, org, users=False)
-            org_ca.issue(self.layout, org, wanted, registrars[org.key])
+        def enroll(org: Org | OrdererOrg) -> None:
+            try:
+                registrar = org_ca.enroll_bootstrap(self.layout, org)
+                wanted = org_ca.identities(self.layout, org, users=False)
+                org_ca.issue(self.layout, org, wanted, registrar)
+            except BaseException as exc:
+                nodes_done[org.key].set_exception(exc)
+                raise
+            nodes_done[org.key].set_result(None)
+            org_ca.issue(
+                self.layout, org, org_ca.identities(self.layout, org, nodes=False), registrar
+            )
 
-        def users(org: Org) -> None:
-            wanted = org_ca.identities(self.layout, org, nodes=False)
-            org_ca.issue(self.layout, org, wanted, registrars[org.key])
-
-        _enrolled([pool.submit(nodes, org) for org in authorities])
-        return [pool.submit(users, org) for org in authorities if isinstance(org, Org)]
+        return nodes_done, [pool.submit(enroll, org) for org in authorities]
 
     def ca_client(self, org: Org | OrdererOrg) -> FabricCAClient:
         """A client of the org's Fabric CA (TLS verified against the org's TLS root)."""
@@ -685,8 +691,12 @@ class Network:
             path.write_bytes((source / step).read_bytes())
             path.chmod(0o755)
 
-    def _start_orderers(self, progress: Progress) -> None:
+    def _start_orderers(
+        self, progress: Progress, enrolled: Mapping[str, Future[None]] | None = None
+    ) -> None:
         oo = self.topology.orderer_org
+        if enrolled and oo.key in enrolled:
+            _enrolled([enrolled[oo.key]])
         for o in oo.orderers:
             progress(f"starting {o.name} on {o.address}")
             self.supervisor.start(self._orderer_spec(o))
@@ -833,8 +843,12 @@ class Network:
         )
         raise NetworkError(f"no Raft leader elected within {timeout:.0f}s; see {logs}")
 
-    def _start_peers(self, progress: Progress) -> None:
+    def _start_peers(
+        self, progress: Progress, enrolled: Mapping[str, Future[None]] | None = None
+    ) -> None:
         for org in self.topology.orgs:
+            if enrolled and org.key in enrolled:
+                _enrolled([enrolled[org.key]])
             for p in org.peers:
                 progress(f"starting {p.name} on {p.address}")
                 self.supervisor.start(self._peer_spec(org, p))
