@@ -33,7 +33,7 @@ TIERS = ("DEALER", "INVESTOR", "CENTRAL_BANK", "TREASURY", "TAX_AUTHORITY")
 
 @click.group()
 def account() -> None:
-    """Accounts of the register: dealer SGL accounts, investor IPS sub-accounts, cash."""
+    """Open and list the register's accounts: dealer SGL accounts, investor IPS sub-accounts."""
 
 
 def account_fields(record: AccountRecord) -> None:
@@ -78,12 +78,17 @@ def _specs_from_file(path: Path) -> list[AccountSpec]:
     help="AccountSpec JSON, or a list of them opened in order (instead of the options). "
     "Example: `sov examples show accounts-registrar.json`.",
 )
-@click.option("--tier", type=click.Choice(TIERS), help="The account's tier.")
-@click.option("--owner", help="Legal owner: a registered investor for DEALER and INVESTOR.")
+@click.option("--tier", type=click.Choice(TIERS), help="Give the account this tier.")
 @click.option(
-    "--controller", metavar="MSP/USER", help="Who instructs on it, e.g. CentralBankMSP/dealer1."
+    "--owner",
+    help="Name the legal owner (a registered investor, for DEALER and INVESTOR accounts).",
 )
-@click.option("--parent", help="The dealer account an INVESTOR sub-account hangs under.")
+@click.option(
+    "--controller",
+    metavar="MSP/USER",
+    help="Name who instructs on the account, e.g. CentralBankMSP/dealer1.",
+)
+@click.option("--parent", help="Name the dealer account an INVESTOR sub-account hangs under.")
 @ledger_command
 def open_(
     ledger: Ledger,
@@ -132,7 +137,7 @@ def open_(
 @account.command(name="list")
 @ledger_command
 def list_(ledger: Ledger) -> None:
-    """Every account of the register."""
+    """List every account of the register."""
     records = ledger.client.accounts.list()
 
     def human() -> None:
@@ -158,6 +163,6 @@ def list_(ledger: Ledger) -> None:
 @click.argument("account_id", metavar="ACCOUNT")
 @ledger_command
 def show(ledger: Ledger, account_id: str) -> None:
-    """One account."""
+    """Show one account."""
     record = ledger.client.accounts.get(account_id)
     emit(ledger.settings, plain(record), lambda: account_fields(record))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def cash() -> None:
-    """Cash tokens, one per minor unit (paisa), issued by the central bank."""
+    """Mint, withdraw and show the central bank's cash tokens (one per minor unit, paisa)."""
 
 
 def _emit_balance(settings: Settings, balance: CashBalance, verb: str) -> None:
@@ -57,6 +57,6 @@ def withdraw(ledger: Ledger, account_id: str, amount: int) -> None:
 @click.argument("account_id", metavar="ACCOUNT")
 @ledger_command
 def balance(ledger: Ledger, account_id: str) -> None:
-    """ACCOUNT's cash."""
+    """Show ACCOUNT's cash."""
     found = ledger.client.cash.balance(account_id)
     _emit_balance(ledger.settings, found, "")

@@ -19,7 +19,7 @@ from sovereign_cli.common import (
 
 @click.group()
 def chaincode() -> None:
-    """Deploy chaincode-as-a-service on every org."""
+    """Deploy, upgrade and list chaincode-as-a-service on every org."""
 
 
 def _deploy(
@@ -51,11 +51,15 @@ def _deploy(
 
 
 @chaincode.command()
-@click.option("--name", help="Chaincode name (default: the topology's).")
-@click.option("--module", help="The chaincode object, 'package.module:attribute'.")
+@click.option("--name", help="Use this chaincode name (default: the topology's).")
+@click.option("--module", help="Serve this chaincode object, 'package.module:attribute'.")
 @click.option("--version", "version", default="1.0", show_default=True)
-@click.option("--signature-policy", help="Endorsement policy, e.g. \"AND('A.peer','B.peer')\".")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--signature-policy", help="Endorse with this policy, e.g. \"AND('A.peer','B.peer')\"."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def deploy(
     settings: Settings,
@@ -65,7 +69,7 @@ def deploy(
     signature_policy: str | None,
     as_json: bool,
 ) -> None:
-    """Package, install, approve and commit; the chaincode servers start with it."""
+    """Package, install, approve and commit the chaincode; its servers start with it."""
     if as_json:
         settings.as_json = True
     _deploy(
@@ -79,11 +83,17 @@ def deploy(
 
 
 @chaincode.command()
-@click.option("--name", help="Chaincode name (default: the topology's).")
-@click.option("--module", help="The chaincode object, 'package.module:attribute'.")
-@click.option("--version", "version", required=True, help="The new version (e.g. 1.1).")
-@click.option("--signature-policy", help="Endorsement policy, e.g. \"AND('A.peer','B.peer')\".")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--name", help="Use this chaincode name (default: the topology's).")
+@click.option("--module", help="Serve this chaincode object, 'package.module:attribute'.")
+@click.option(
+    "--version", "version", required=True, help="Give the new definition this version (e.g. 1.1)."
+)
+@click.option(
+    "--signature-policy", help="Endorse with this policy, e.g. \"AND('A.peer','B.peer')\"."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def upgrade(
     settings: Settings,
@@ -115,10 +125,12 @@ def upgrade(
 
 
 @chaincode.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def list_(settings: Settings, as_json: bool) -> None:
-    """The chaincodes deployed on the channel: name, version, sequence."""
+    """List the chaincodes deployed on the channel with their version and sequence."""
     if as_json:
         settings.as_json = True
     if not (settings.home / "network.json").is_file():

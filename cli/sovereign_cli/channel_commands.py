@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def channel() -> None:
-    """The channel's configuration: each org's certificate revocation list."""
+    """Show and update each org's certificate revocation list in the channel configuration."""
 
 
 def crl_update_payload(update: CrlUpdate) -> dict[str, Any]:
@@ -44,9 +44,11 @@ def echo_crl_update(update: CrlUpdate) -> None:
     "--crl",
     "crl_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The CRL (PEM) to put in; default: the org's Fabric CA's current CRL.",
+    help="Put in this CRL (PEM) instead of the org's Fabric CA's current one.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def update_crl(settings: Settings, org: str, crl_file: Path | None, as_json: bool) -> None:
     """Put ORG's CRL into its MSP in the channel configuration (signed by ORG's admin).
@@ -67,10 +69,12 @@ def update_crl(settings: Settings, org: str, crl_file: Path | None, as_json: boo
 
 @channel.command()
 @click.argument("org")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def crl(settings: Settings, org: str, as_json: bool) -> None:
-    """The serial numbers ORG's MSP in the channel configuration lists as revoked."""
+    """List the serial numbers ORG's MSP in the channel configuration holds as revoked."""
     from cryptography import x509
 
     settings.as_json = settings.as_json or as_json

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def events() -> None:
-    """Ledger events of the sovereign asset chaincode."""
+    """Follow the ledger events of the sovereign asset chaincode."""
 
 
 def event_payload(event: LedgerEvent) -> dict[str, Any]:

@@ -82,7 +82,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 @click.group()
 def examples() -> None:
-    """Example input files: governance, accounts, investors, instruments, allotments.
+    """Show and copy the example input files (governance, accounts, investors, instruments).
 
     `sov examples copy DIR` writes them all to DIR (instrument dates moved to today), the
     inputs of a whole lifecycle from `governance bootstrap` to `report reconcile`.
@@ -139,7 +139,7 @@ def rebase_instrument(spec: dict[str, Any], issue: dt.date) -> dict[str, Any]:
 @json_option
 @click.pass_obj
 def list_(settings: Settings, as_json: bool) -> None:
-    """The example files, what each is and the command that reads it."""
+    """List the example files, what each is and the command that reads it."""
     settings = with_json(settings, as_json)
     names = list(shipped())
     rows = [[name, *CATALOGUE[name]] for name in CATALOGUE]
@@ -180,7 +180,7 @@ def show(name: str) -> None:
 @click.option(
     "--issue-date",
     type=ISO_DATE,
-    help="The instruments' issue date (default: today in Pakistan Standard Time).",
+    help="Issue the instruments on this date (default: today in Pakistan Standard Time).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files already in DIR.")
 @json_option

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def fabric() -> None:
-    """The Fabric binaries the network runs: install a release, show which is used."""
+    """Install the Fabric binaries the network runs, and show which are used."""
 
 
 def _fabric_record(found: FabricInstall) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def install(settings: Settings, path: Path, as_json: bool) -> None:
 @json_option
 @click.pass_obj
 def which(settings: Settings, as_json: bool) -> None:
-    """The Fabric release in use (version, commit, folders), and Fabric CA if installed."""
+    """Show the Fabric release in use (version, commit, folders), and Fabric CA if installed."""
     settings = with_json(settings, as_json)
     from sovereign_network import binaries
     from sovereign_network.binaries import BinariesUnavailable

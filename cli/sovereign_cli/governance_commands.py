@@ -37,7 +37,7 @@ EXAMPLE_HINT = "Example: `sov examples show governance.toml`."
 
 @click.group()
 def governance() -> None:
-    """The ledger-held configuration: roles, cash accounts, calendars, withholding tax.
+    """Manage the ledger-held configuration: roles, cash accounts, calendars, withholding tax.
 
     A new network answers every write with "governance is not bootstrapped" until
     `sov --as CentralBank/admin governance bootstrap --file governance.toml` has run.
@@ -136,7 +136,7 @@ def bootstrap(ledger: Ledger, config_file: Path) -> None:
 @governance.command()
 @ledger_command
 def show(ledger: Ledger) -> None:
-    """The current configuration (as JSON, it is a valid --file for update)."""
+    """Show the current configuration (its JSON is a valid --file for update)."""
     config = ledger.client.governance.get()
     emit(ledger.settings, plain(config), lambda: config_fields(config))
 
@@ -172,7 +172,9 @@ def _next_payment(
 
 @governance.command(name="shift-date")
 @click.option(
-    "--days", type=click.IntRange(min=0), help="The new shift: days added to every business date."
+    "--days",
+    type=click.IntRange(min=0),
+    help="Add this many days to every business date (the new shift).",
 )
 @click.option("--to", "to_date", type=ISO_DATE, help="Make today's business date this date.")
 @click.option(
@@ -184,7 +186,7 @@ def _next_payment(
 @click.option(
     "--kind",
     type=click.Choice(["COUPON", "REDEMPTION"]),
-    help="With --to-next-payment: only a payment of this kind.",
+    help="With --to-next-payment, consider only payments of this kind.",
 )
 @ledger_command
 def shift_date(

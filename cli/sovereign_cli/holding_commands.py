@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def holding() -> None:
-    """Holdings of instruments by account (face in minor units, or mg)."""
+    """List, move and trace holdings of instruments (face in minor units, or mg)."""
 
 
 def _holdings_table(entries: list[HoldingEntry]) -> None:
@@ -33,11 +33,11 @@ def _holdings_table(entries: list[HoldingEntry]) -> None:
 
 
 @holding.command(name="list")
-@click.option("--account", "account_id", help="Every holding of this account.")
-@click.option("--instrument", "instrument_id", help="Every holder of this instrument.")
+@click.option("--account", "account_id", help="List every holding of this account.")
+@click.option("--instrument", "instrument_id", help="List every holder of this instrument.")
 @ledger_command
 def list_(ledger: Ledger, account_id: str | None, instrument_id: str | None) -> None:
-    """Holdings of one account or of one instrument (give exactly one of the two)."""
+    """List the holdings of one account or of one instrument (give exactly one of the two)."""
     if (account_id is None) == (instrument_id is None):
         fail("give exactly one of --account and --instrument", ExitCode.USAGE)
     if account_id is not None:
@@ -76,7 +76,7 @@ def _when(seconds: int) -> str:
 @click.argument("account_id", metavar="ACCOUNT")
 @ledger_command
 def history(ledger: Ledger, instrument_id: str, account_id: str) -> None:
-    """Every committed change of ACCOUNT's holding of INSTRUMENT, newest first."""
+    """List every committed change of ACCOUNT's holding of INSTRUMENT, newest first."""
     changes = ledger.client.holdings.history(instrument_id, account_id)
 
     def human() -> None:

@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @click.group()
 def identity() -> None:
-    """Client identities issued by each org's CA."""
+    """Issue, enroll, list and revoke the identities of each org's CA."""
 
 
 def _parse_attrs(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -53,10 +53,10 @@ def _parse_attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 # (6 for an identity that does not exist), no answer to 4.
 
 _CA_HELP = {
-    "url": "The CA's URL, https://HOST:PORT [env SOV_CA_URL].",
-    "tls_root": "PEM root certificate the CA's TLS certificate chains to [env SOV_CA_TLS_ROOT].",
-    "name": "The CA's name, on a server hosting several [env SOV_CA_NAME].",
-    "msp": "The caller's MSP folder: signcerts/ and keystore/ [env SOV_CA_MSP].",
+    "url": "Reach the CA at this URL, https://HOST:PORT [env SOV_CA_URL].",
+    "tls_root": "Trust this PEM root for the CA's TLS certificate [env SOV_CA_TLS_ROOT].",
+    "name": "Name the CA on a server that hosts several [env SOV_CA_NAME].",
+    "msp": "Sign as the identity in this MSP folder (signcerts/, keystore/) [env SOV_CA_MSP].",
 }
 
 
@@ -166,9 +166,16 @@ def _enrolled(settings: Settings, what: str, enrollment: Enrollment, msp_dir: Pa
 @identity.command()
 @click.argument("org")
 @click.argument("name")
-@click.option("--role", help="The role attribute (issuer, registrar, primary_dealer, bank, ...).")
-@click.option("--attr", "attrs", multiple=True, help="Another attribute, NAME=VALUE (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--role",
+    help="Give the user this role attribute (issuer, registrar, primary_dealer, bank ...).",
+)
+@click.option(
+    "--attr", "attrs", multiple=True, help="Add another attribute, NAME=VALUE (repeatable)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def create(
     settings: Settings,
@@ -199,7 +206,9 @@ def create(
 
 @identity.command(name="list")
 @_ca_options(url_required=False)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def list_(
     settings: Settings,
@@ -209,7 +218,7 @@ def list_(
     msp_dir: Path | None,
     as_json: bool,
 ) -> None:
-    """Every org's client users and their attributes; with --ca-url, the CA's identities."""
+    """List every org's client users and their attributes; with --ca-url, the CA's identities."""
     settings.as_json = settings.as_json or as_json
     if ca_url is not None:
         _list_at_ca(settings, ca_url, ca_tls_root, ca_name, msp_dir)
@@ -238,21 +247,25 @@ def list_(
     envvar="SOV_CA_SECRET",
     prompt=True,
     hide_input=True,
-    help="The enrollment secret [env SOV_CA_SECRET; asked for if not given].",
+    help="Use this enrollment secret [env SOV_CA_SECRET; asked for if not given].",
 )
 @click.option(
     "--msp",
     "msp_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The MSP folder to write: signcerts/, keystore/ (the new key), cacerts/.",
+    help="Write signcerts/, keystore/ (the new key) and cacerts/ into this MSP folder.",
 )
 @click.option(
     "--attr-req", "attr_reqs", multiple=True, help="Ask for this attribute only (repeatable)."
 )
-@click.option("--host", "hosts", multiple=True, help="A subject alternative name (repeatable).")
-@click.option("--profile", help="The CA's signing profile (tls for a TLS certificate).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--host", "hosts", multiple=True, help="Add this subject alternative name (repeatable)."
+)
+@click.option("--profile", help="Sign with this CA profile (tls for a TLS certificate).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def enroll(
     settings: Settings,
@@ -286,7 +299,9 @@ def enroll(
 @identity.command()
 @_ca_options()
 @click.option("--keep-key", is_flag=True, help="Certify the current key instead of a new one.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def reenroll(
     settings: Settings,
@@ -313,24 +328,31 @@ def reenroll(
 @identity.command()
 @click.argument("enrollment_id")
 @_ca_options()
-@click.option("--secret", help="The enrollment secret (the CA makes one up if not given).")
+@click.option("--secret", help="Use this enrollment secret (the CA makes one up if not given).")
 @click.option(
     "--type",
     "identity_type",
     default="client",
     show_default=True,
-    help="peer, orderer, admin, client, ...",
+    help="Register this identity type: peer, orderer, admin, client ...",
 )
-@click.option("--affiliation", default="", help="e.g. org1.department1 (default: the root).")
-@click.option("--role", help="The role attribute, put into certificates (role=ROLE:ecert).")
+@click.option(
+    "--affiliation",
+    default="",
+    help="Place the identity in this affiliation, e.g. org1.department1 (default: the root).",
+)
+@click.option("--role", help="Give this role attribute, put into certificates (role=ROLE:ecert).")
 @click.option(
     "--attr",
     "attrs",
     multiple=True,
-    help="An attribute NAME=VALUE, or NAME=VALUE:ecert to put it into certificates (repeatable).",
+    help="Add an attribute NAME=VALUE, or NAME=VALUE:ecert to put it into certificates "
+    "(repeatable).",
 )
-@click.option("--max-enrollments", type=int, help="How often it may enroll (-1: unlimited).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--max-enrollments", type=int, help="Let it enroll this many times (-1: unlimited).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def register(
     settings: Settings,
@@ -381,20 +403,22 @@ def register(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Revoke this certificate (PEM) only.",
 )
-@click.option("--serial", help="Revoke the certificate with this serial (hex) ...")
-@click.option("--aki", help="... and this authority key identifier (hex).")
+@click.option("--serial", help="Revoke the certificate with this serial (hex), given with --aki.")
+@click.option(
+    "--aki", help="Name the revoked certificate's authority key identifier (hex), with --serial."
+)
 @click.option(
     "--reason",
     default="unspecified",
     show_default=True,
-    help="keycompromise, affiliationchanged, superseded, cessationofoperation, "
-    "privilegewithdrawn, ... (RFC 5280).",
+    help="Give this reason (RFC 5280): keycompromise, affiliationchanged, superseded, "
+    "cessationofoperation, privilegewithdrawn ...",
 )
 @click.option("--gencrl", is_flag=True, help="Have the CA make its new CRL too.")
 @click.option(
     "--crl-out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write that CRL (PEM).",
+    help="Write that CRL (PEM) to this file.",
 )
 @click.option(
     "--update-channel",
@@ -403,7 +427,9 @@ def register(
     help="Then put the CA's new CRL into ORG's MSP in the channel of the network in --home "
     "(as `sov channel update-crl ORG --crl`), so every peer refuses the revoked certificates.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def revoke(
     settings: Settings,
@@ -485,7 +511,9 @@ def revoke(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the CRL (PEM) here instead of printing it.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_obj
 def crl(
     settings: Settings,
@@ -496,7 +524,7 @@ def crl(
     out: Path | None,
     as_json: bool,
 ) -> None:
-    """The CA's certificate revocation list (the caller needs hf.GenCRL)."""
+    """Fetch the CA's certificate revocation list (the caller needs hf.GenCRL)."""
     from cryptography import x509
 
     settings.as_json = settings.as_json or as_json

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def instrument() -> None:
-    """Sovereign instruments: terms, approval, issue, pauses, cash-flow schedules."""
+    """Create, approve, issue, pause and inspect sovereign instruments."""
 
 
 def face(record: InstrumentRecord, amount: int) -> str:
@@ -115,7 +115,7 @@ def create(ledger: Ledger, spec_file: Path) -> None:
 @instrument.command(name="list")
 @ledger_command
 def list_(ledger: Ledger) -> None:
-    """Every instrument with its status and issued face."""
+    """List every instrument with its status and issued face."""
     records = ledger.client.instruments.list()
 
     def human() -> None:
@@ -141,7 +141,7 @@ def list_(ledger: Ledger) -> None:
 @click.argument("instrument_id")
 @ledger_command
 def show(ledger: Ledger, instrument_id: str) -> None:
-    """An instrument's terms, status and supply."""
+    """Show an instrument's terms, status and supply."""
     record = ledger.client.instruments.get(instrument_id)
     emit(ledger.settings, plain(record), lambda: instrument_fields(record))
 
@@ -150,7 +150,7 @@ def show(ledger: Ledger, instrument_id: str) -> None:
 @click.argument("instrument_id")
 @ledger_command
 def schedule(ledger: Ledger, instrument_id: str) -> None:
-    """The future cash flows: kind, period, payment date, amount per unit of face."""
+    """List the future cash flows: kind, period, payment date, amount per unit of face."""
     flows = ledger.client.instruments.schedule(instrument_id)
 
     def human() -> None:
@@ -227,7 +227,7 @@ def _load_allotments(path: Path) -> list[Allotment]:
     "allots",
     multiple=True,
     metavar="ACCOUNT=AMOUNT",
-    help="Face (minor units) for an account (repeatable).",
+    help="Allot face (minor units) to an account, ACCOUNT=AMOUNT (repeatable).",
 )
 @click.option(
     "--allotments",
@@ -263,7 +263,7 @@ def issue(
 @click.argument("instrument_id")
 @ledger_command
 def bars(ledger: Ledger, instrument_id: str) -> None:
-    """A commodity token's bars: serial, weight, fineness, vault, ALLOCATED or RELEASED."""
+    """List a commodity token's bars: serial, weight, fineness, vault, ALLOCATED or RELEASED."""
     found = ledger.client.instruments.bars(instrument_id)
 
     def human() -> None:

@@ -25,7 +25,7 @@ KYC_STATUSES = ("PENDING", "VERIFIED", "EXPIRED", "REJECTED")
 
 @click.group()
 def investor() -> None:
-    """Investors: registration with private personal data, KYC, freezes, eligibility."""
+    """Register investors (personal data kept private), set KYC, freeze, check eligibility."""
 
 
 def investor_fields(record: InvestorRecord) -> None:
@@ -70,7 +70,8 @@ def _read_pii(path: Path) -> bytes:
     "--pii-file",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Personal data; sent as transient data to the org's private collection only. "
+    help="Read the personal data from this file; it goes as transient data to the org's "
+    "private collection only. "
     "Example (made up): `sov examples show investors/INV-AYESHA.pii.json`.",
 )
 @ledger_command
@@ -96,7 +97,7 @@ def register(ledger: Ledger, spec_file: Path, pii_file: Path) -> None:
 @click.argument("investor_id", metavar="ID")
 @ledger_command
 def show(ledger: Ledger, investor_id: str) -> None:
-    """One registry entry."""
+    """Show one investor's registry entry."""
     record = ledger.client.investors.get(investor_id)
     emit(ledger.settings, plain(record), lambda: investor_fields(record))
 
@@ -110,7 +111,7 @@ def show(ledger: Ledger, investor_id: str) -> None:
 def check(
     ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int
 ) -> None:
-    """Dry run: would this transfer pass every rule? Exits 0 either way."""
+    """Check whether a transfer would pass every rule, changing nothing (exits 0 either way)."""
     answer = ledger.client.investors.check_transfer(instrument_id, from_account, to_account, amount)
     emit(
         ledger.settings,

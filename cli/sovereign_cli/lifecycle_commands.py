@@ -131,7 +131,7 @@ batch_size_option = click.option(
     type=click.IntRange(min=1),
     default=500,
     show_default=True,
-    help="Holders paid per transaction.",
+    help="Pay this many holders per transaction.",
 )
 
 
@@ -219,7 +219,7 @@ def redeem(ledger: Ledger, instrument_id: str, batch_size: int) -> None:
 @click.argument("payment_date", metavar="PAYMENT_DATE")
 @ledger_command
 def claims(ledger: Ledger, instrument_id: str, payment_date: str) -> None:
-    """Paid claims of a period: PAYMENT_DATE (YYYY-MM-DD) names the coupon, or REDEMPTION."""
+    """List a period's paid claims: PAYMENT_DATE (YYYY-MM-DD) names the coupon, or REDEMPTION."""
     if payment_date != REDEMPTION:
         try:
             payment_date = dt.date.fromisoformat(payment_date).isoformat()
@@ -260,7 +260,7 @@ def claims(ledger: Ledger, instrument_id: str, payment_date: str) -> None:
     "--source",
     required=True,
     type=click.Choice(FIXING_SOURCES),
-    help="AUCTION, or PKRV_AVERAGE when no auction was held.",
+    help="Name the source: AUCTION, or PKRV_AVERAGE when no auction was held.",
 )
 @ledger_command
 def publish_fixing(
@@ -310,7 +310,7 @@ def redeem_bars(
 @click.option(
     "--all-bids-rejected",
     is_flag=True,
-    help="The treasury rejected every bid: no yield (fixings fall back to PKRV).",
+    help="Record that the treasury rejected every bid: no yield (fixings fall back to PKRV).",
 )
 @ledger_command
 def record_auction(

@@ -100,28 +100,35 @@ class SovGroup(click.Group):
     "--home",
     type=click.Path(path_type=Path, file_okay=False),
     envvar="SOV_HOME",
-    help="The network's working directory (default ~/.local/state/sovereign-ledger/network).",
+    help="Use this folder as the network's home (default ~/.local/state/sovereign-ledger/network).",
 )
 @click.option(
     "--topology",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     envvar="SOV_TOPOLOGY",
-    help="Topology file (TOML); default: the packaged 3-org consortium.",
+    help="Read the topology from this TOML file (default: the packaged 3-org consortium).",
 )
-@click.option("--base-port", type=int, envvar="SOV_BASE_PORT", help="Allocate ports from here.")
+@click.option(
+    "--base-port",
+    type=int,
+    envvar="SOV_BASE_PORT",
+    help="Allocate the network's ports from this one up.",
+)
 @click.option(
     "--as",
     "as_user",
     envvar="SOV_AS",
-    help="Who signs: ORG/USER (e.g. Treasury/debtoffice) or a user name unique across orgs.",
+    help="Sign as ORG/USER (e.g. Treasury/debtoffice), or as a user name unique across orgs.",
 )
 @click.option(
     "--profile",
     envvar="SOV_PROFILE",
-    help="A [profiles.NAME] table of the config file ($SOV_CONFIG or "
-    "~/.config/sovereign-ledger/config.toml) supplying defaults for these options.",
+    help="Take defaults for these options from the [profiles.NAME] table of the config file "
+    "($SOV_CONFIG or ~/.config/sovereign-ledger/config.toml).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -11,7 +11,7 @@ from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes,
 
 @click.group()
 def network() -> None:
-    """Stand the consortium up, inspect it, tear it down."""
+    """Stand the consortium up, inspect it and tear it down."""
 
 
 def _json_flag(settings: Settings, as_json: bool) -> Settings:
@@ -20,7 +20,9 @@ def _json_flag(settings: Settings, as_json: bool) -> Settings:
     return settings
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 
 
 @network.command()
@@ -89,7 +91,7 @@ def down(settings: Settings, purge: bool, yes: bool, as_json: bool) -> None:
 @json_option
 @click.pass_obj
 def status(settings: Settings, as_json: bool) -> None:
-    """Addresses, certificates and keys of every org; what runs; block height."""
+    """Show every org's addresses, certificates and keys, what runs, and the block height."""
     settings = _json_flag(settings, as_json)
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}; run `sov network up`", ExitCode.NOT_FOUND)
@@ -122,7 +124,9 @@ def status(settings: Settings, as_json: bool) -> None:
 
 @network.command()
 @click.argument("process", required=False)
-@click.option("-n", "--lines", default=40, show_default=True, help="Lines from the end.")
+@click.option(
+    "-n", "--lines", default=40, show_default=True, help="Show this many lines from the end."
+)
 @click.pass_obj
 def logs(settings: Settings, process: str | None, lines: int) -> None:
     """Show a process's log (or list the log files)."""

@@ -25,7 +25,9 @@ from sovereign_cli.common import ExitCode, Settings, fail
 
 T = TypeVar("T")
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
+)
 
 
 def with_json(settings: Settings, as_json: bool) -> Settings:

@@ -19,7 +19,7 @@ from sovereign_cli.render import rupees, table
 
 @click.group()
 def report() -> None:
-    """Reports over the whole register (the signer must be allowed to list it)."""
+    """Report over the whole register (the signer must be allowed to list it)."""
 
 
 def _verdict(ok: bool) -> str:
@@ -30,7 +30,7 @@ def _verdict(ok: bool) -> str:
 @click.option(
     "--expect-cash",
     type=click.IntRange(min=0),
-    help="Cash minted less withdrawn (minor units): the accounts must hold exactly this.",
+    help="Expect the accounts to hold exactly this cash, minted less withdrawn (minor units).",
 )
 @click.option(
     "--expect-tax",
@@ -40,7 +40,7 @@ def _verdict(ok: bool) -> str:
 )
 @ledger_command
 def reconcile(ledger: Ledger, expect_cash: int | None, expect_tax: int | None) -> None:
-    """Holdings against each instrument's outstanding face, and the cash in all accounts
+    """Reconcile holdings against each instrument's outstanding face, and the cash in all accounts
     (the central bank's registrar). Exits 1 on any mismatch."""
     instruments: list[dict[str, Any]] = []
     for record in ledger.client.instruments.list():

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def settlement() -> None:
-    """DvP trades: instruct, affirm or match, settle (both legs or neither), cancel."""
+    """Instruct, affirm or match, settle (both legs or neither) and cancel DvP trades."""
 
 
 def instruction_fields(record: InstructionRecord) -> None:
@@ -54,15 +54,18 @@ def instruction_fields(record: InstructionRecord) -> None:
 
 
 @settlement.command()
-@click.option("--id", "instruction_id", required=True, help="The instruction's id.")
+@click.option("--id", "instruction_id", required=True, help="Give the instruction this id.")
 @click.option("--instrument", "instrument_id", required=True)
-@click.option("--seller", required=True, help="The account delivering the securities.")
-@click.option("--buyer", required=True, help="The account paying the cash.")
-@click.option("--quantity", required=True, type=AMOUNT, help="Face, minor units.")
+@click.option("--seller", required=True, help="Deliver the securities from this account.")
+@click.option("--buyer", required=True, help="Pay the cash from this account.")
+@click.option("--quantity", required=True, type=AMOUNT, help="Trade this face, in minor units.")
 @click.option(
-    "--price", required=True, callback=to_decimal, help="Clean price per 100 (e.g. 99.5000)."
+    "--price",
+    required=True,
+    callback=to_decimal,
+    help="Trade at this clean price per 100 (e.g. 99.5000).",
 )
-@click.option("--settle-on", required=True, type=ISO_DATE, help="Settlement date, YYYY-MM-DD.")
+@click.option("--settle-on", required=True, type=ISO_DATE, help="Settle on this date, YYYY-MM-DD.")
 @ledger_command
 def instruct(
     ledger: Ledger,
@@ -132,7 +135,7 @@ settlement.add_command(_step("cancel", "cancelled", "Cancel an unsettled instruc
 @settlement.command(name="list")
 @ledger_command
 def list_(ledger: Ledger) -> None:
-    """Every instruction the signer may see."""
+    """List every instruction the signer may see."""
     records = ledger.client.settlements.list()
 
     def human() -> None:
@@ -161,6 +164,6 @@ def list_(ledger: Ledger) -> None:
 @click.argument("instruction_id", metavar="ID")
 @ledger_command
 def show(ledger: Ledger, instruction_id: str) -> None:
-    """One instruction."""
+    """Show one instruction."""
     record = ledger.client.settlements.get(instruction_id)
     emit(ledger.settings, plain(record), lambda: instruction_fields(record))

@@ -180,3 +180,29 @@ def test_purging_asks_first(runner: CliRunner, tmp_path: Path) -> None:
     assert unasked.exit_code == 0, unasked.output
     assert json.loads(unasked.stdout)["purged"] is True
     assert not home.exists()
+
+
+def _commands(command: click.Command, path: str) -> list[tuple[str, click.Command]]:
+    found = [(path, command)]
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            found += _commands(sub, f"{path} {name}")
+    return found
+
+
+def test_every_help_text_is_a_whole_sentence() -> None:
+    # A capital first, a full stop last: "ACCOUNT's cash" or "Lines from the end" is not help.
+    def sentence(text: str) -> bool:
+        text = " ".join(text.split())
+        return bool(text) and text[0].isupper() and text.endswith((".", ".)", "?"))
+
+    bad = []
+    for path, command in _commands(cli, "sov"):
+        first = (command.help or "").strip().split("\n\n")[0]
+        if not sentence(first):
+            bad.append(f"{path}: {first!r}")
+        for param in command.params:
+            text = getattr(param, "help", None)
+            if isinstance(param, click.Option) and text is not None and not sentence(text):
+                bad.append(f"{path} {param.opts[0]}: {text!r}")
+    assert bad == []
