@@ -15,14 +15,15 @@ from pathlib import Path
 import click
 
 from sovereign_cli import connection
-from sovereign_cli.common import ExitCode, Settings, errors_to_exit_codes, fail, open_network
+from sovereign_cli.common import ExitCode, Settings, fail, open_network
+from sovereign_cli.connection import Ledger, ledger_command
 
 DEFAULT_PORT = 8088
 
 
 @click.group()
 def explorer() -> None:
-    """The transparency register: a read-only web view of the ledger."""
+    """Serve the transparency register, a read-only web view of the ledger."""
 
 
 def default_database(home: Path) -> str:
@@ -31,17 +32,23 @@ def default_database(home: Path) -> str:
 
 
 @explorer.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Listen on this address.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Listen on this port.",
+)
 @click.option(
     "--db",
     "database",
-    help="SQLAlchemy database URL of the projection (default: a SQLite file in the "
+    help="Keep the projection in this SQLAlchemy database URL (default: a SQLite file in the "
     "network's home, HOME/explorer/projection.sqlite3). Delete it to rebuild from block 0.",
 )
-@click.option("--no-sign-in", is_flag=True, help="Public view only: no member sign-in.")
-@click.pass_obj
-def serve(settings: Settings, host: str, port: int, database: str | None, no_sign_in: bool) -> None:
+@click.option("--no-sign-in", is_flag=True, help="Serve the public view only: no member sign-in.")
+@ledger_command
+def serve(ledger: Ledger, host: str, port: int, database: str | None, no_sign_in: bool) -> None:
     """Follow the channel and serve the explorer until interrupted.
 
     \b
@@ -51,6 +58,7 @@ def serve(settings: Settings, host: str, port: int, database: str | None, no_sig
     from sovereign_explorer.server import build
     from sovereign_explorer.server import serve as run
 
+    settings = ledger.settings
     net = open_network(settings, need_fabric=False)
     url = database or default_database(settings.home)
     if url.startswith("sqlite:///"):
@@ -60,10 +68,10 @@ def serve(settings: Settings, host: str, port: int, database: str | None, no_sig
         roots = {
             org.msp_id: [net.layout.ca_cert(org.key).read_bytes()] for org in net.topology.orgs
         }
-    with errors_to_exit_codes(), connection.gateway_network(settings) as ledger:
-        app = build(ledger.network, ledger.chaincode, url, msp_roots=roots)
-        click.echo(f"explorer on http://{host}:{port}/ (projection: {url})", err=True)
-        run(app, host, port)
+    channel = ledger.channel
+    app = build(channel.network, channel.chaincode, url, msp_roots=roots)
+    click.echo(f"explorer on http://{host}:{port}/ (projection: {url})", err=True)
+    run(app, host, port)
 
 
 @explorer.command()

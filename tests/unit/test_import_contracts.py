@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("chaincode", "sdk", "network", "cli")
+SOURCES = ("chaincode", "sdk", "network", "cli", "explorer")
 
 ALLOWED: dict[str, set[str]] = {
     "ledger_codec": set(),
@@ -37,7 +37,14 @@ ALLOWED: dict[str, set[str]] = {
     "fabric_ca": {"fabric_gateway"},
     "sovereign_client": {"fabric_gateway", "sovereign_assets.schema", "ledger_codec"},
     "sovereign_network": {"fabric_ca"},
+    "sovereign_explorer": {
+        "fabric_gateway",
+        "sovereign_client",
+        "sovereign_assets.schema",
+        "ledger_codec",
+    },
     "sovereign_cli": {
+        "sovereign_explorer",
         "sovereign_client",
         "fabric_gateway",
         "fabric_ca",
@@ -59,6 +66,7 @@ PACKAGES = {
     "fabric_ca",
     "sovereign_client",
     "sovereign_network",
+    "sovereign_explorer",
     "sovereign_cli",
 }
 _LAYERS = ("domain", "schema", "contracts")
