@@ -204,6 +204,34 @@ def create(
     emit(settings, payload, lambda: click.echo(f"created {name} in {target.msp_id}: {paths.cert}"))
 
 
+@identity.command(name="replace-key")
+@click.argument("org")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def replace_key(settings: Settings, org: str, name: str, as_json: bool) -> None:
+    """A lost or leaked key: revoke NAME's certificate, put ORG's CRL into the channel, enroll
+    NAME again with a new key (same enrollment ID, so the register's accounts stay NAME's)."""
+    from sovereign_cli.channel_commands import crl_update_payload, echo_crl_update
+
+    settings.as_json = settings.as_json or as_json
+    with errors_to_exit_codes():
+        net = open_network(settings)
+        paths, update = net.replace_lost_key(org, name, progress=progress_printer(settings))
+    payload = {
+        "name": name,
+        "certificate": str(paths.cert),
+        "private_key": str(paths.key),
+        "channel_update": crl_update_payload(update),
+    }
+
+    def human() -> None:
+        echo_crl_update(update)
+        click.echo(f"{name} enrolled again with a new key: {paths.cert}")
+
+    emit(settings, payload, human)
+
+
 @identity.command(name="list")
 @_ca_options(url_required=False)
 @click.option(

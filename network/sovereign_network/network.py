@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -565,6 +566,40 @@ class Network:
         except FabricCAError as exc:
             raise NetworkError(f"{org.name}'s CA did not revoke: {exc}") from exc
         return self.update_crl(org_name, result.crl, progress=progress)
+
+    def replace_lost_key(
+        self, org_name: str, name: str, *, progress: Progress = _quiet
+    ) -> tuple[crypto.NodePaths, CrlUpdate]:
+        """A user whose key was lost or leaked gets a new key under the same enrollment ID.
+
+        Its current certificate is revoked at the org's CA (key compromise) and the CRL put
+        into the channel (:meth:`revoke`), so every peer refuses the old key from then on;
+        then the CA gives the identity a new one-time secret and it is enrolled again with a
+        new key, written over the old one in the network's home. The register names an
+        account's controller by MSP ID and enrollment ID, so the user keeps its accounts.
+        Returns the user's paths and the channel update.
+        """
+        org = self.topology.org(org_name)
+        if not org.uses_fabric_ca:
+            raise NetworkError(f"{org.name}'s identities are generated locally: it has no CA")
+        if name not in self.users(org):
+            raise NetworkError(f"{org.name} has no user named {name!r}")
+        paths = self.layout.user(org.key, name)
+        update = self.revoke(
+            org_name,
+            certificate=paths.cert.read_bytes(),
+            reason=RevocationReason.KEY_COMPROMISE,
+            progress=progress,
+        )
+        ca, registrar = self.ca_client(org), self.ca_registrar(org)
+        secret = secrets.token_urlsafe(18)
+        try:
+            ca.modify_identity(registrar, name, secret=secret)
+            enrollment = ca.enroll(name, secret)
+        except FabricCAError as exc:
+            raise NetworkError(f"{org.name}'s CA did not enroll {name!r} again: {exc}") from exc
+        org_ca.write_enrollment(paths, enrollment, self.layout.tls_ca_cert(org.key).read_bytes())
+        return paths, update
 
     def _any_org(self, org_name: str) -> Org | OrdererOrg:
         """An application org or the orderer org, by name or MSP ID."""

@@ -224,3 +224,39 @@ def test_a_revoked_user_is_refused_by_every_peer_once_its_org_crl_is_in_the_chan
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["block"] is None
+
+
+def test_a_lost_key_is_replaced_the_old_one_refused_and_the_enrollment_id_kept(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    net = consortium
+    name = f"keyloss{uuid.uuid4().hex[:6]}"
+    paths = net.create_user(net.topology.org("Exchange"), name, {"role": "investor"})
+    old = {"certificate": paths.cert.read_bytes(), "private_key": paths.key.read_bytes()}
+    channel = net.topology.channel
+    before = client_factory("Exchange", **old).gateway.get_network(channel)
+    before.get_contract("conformance").submit_transaction("put_state", f"key-{name}", "old")
+
+    result = CliRunner().invoke(
+        cli, ["--home", str(net.home), "identity", "replace-key", "Exchange", name, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    replaced = json.loads(result.output)
+    assert replaced["channel_update"]["block"] is not None
+    old_serial = _cert(old["certificate"]).serial_number
+    assert format(old_serial, "x") in replaced["channel_update"]["revoked"]
+
+    # The old key is refused; the new one, in the same place, acts as the same user.
+    stale = client_factory("Exchange", **old).gateway.get_network(channel)
+    with pytest.raises(GatewayError) as refused:
+        stale.get_contract("conformance").submit_transaction("put_state", f"key-{name}", "thief")
+    assert "access denied" in str(refused.value)
+    assert paths.key.read_bytes() != old["private_key"]
+    who = _whoami(client_factory, net, "Exchange", name)
+    assert who["attributes"]["hf.EnrollmentID"] == name  # type: ignore[index]
+    assert who["attributes"]["role"] == "investor"  # type: ignore[index]
+    fresh = client_factory("Exchange", name).gateway.get_network(channel)
+    fresh.get_contract("conformance").submit_transaction("put_state", f"key-{name}", "new")
+    assert fresh.get_contract("conformance").evaluate_transaction("get_state", f"key-{name}") == (
+        b"new"
+    )
