@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -496,14 +496,71 @@ def _bill_auction(
     _upsert(
         conn,
         t.auction_results,
-        {"tenor_days": int(doc["tenor_days"]), "auction_date": str(doc["auction_date"])},
         {
+            "tenor_days": int(doc["tenor_days"]),
+            "auction_date": str(doc["auction_date"]),
             "source": "billAuction",
+            "instrument_id": "",
+        },
+        {
+            "basis": "YIELD",
             "weighted_average_yield": _text(doc.get("weighted_average_yield")),
             "all_bids_rejected": bool(doc.get("all_bids_rejected", False)),
             "block_number": number,
         },
     )
+
+
+def _tenor_days(conn: Connection, instrument_id: str) -> int:
+    """An instrument's tenor: a bill's stated tenor, else issue to maturity in days."""
+    row = conn.execute(
+        sa.select(
+            t.instruments.c.tenor_days, t.instruments.c.issue_date, t.instruments.c.maturity_date
+        ).where(t.instruments.c.instrument_id == instrument_id)
+    ).first()
+    if row is None:
+        return 0
+    if row.tenor_days:
+        return int(row.tenor_days)
+    if row.issue_date and row.maturity_date:
+        return (date.fromisoformat(row.maturity_date) - date.fromisoformat(row.issue_date)).days
+    return 0
+
+
+def _primary_auction(
+    conn: Connection, doc: dict[str, Any], number: int, _tx: BlockTransaction
+) -> None:
+    """A primary auction's published results, one row per tenor once it is cut off (the
+    results name no bid and no bidder)."""
+    basis = str(doc.get("bid_basis") or "")
+    for result in doc.get("results") or []:
+        instrument_id = str(result["instrument_id"])
+        cutoff = _text(result.get("cutoff"))
+        way = _text(result.get("weighted_average_yield"))
+        _upsert(
+            conn,
+            t.auction_results,
+            {
+                "tenor_days": _tenor_days(conn, instrument_id),
+                "auction_date": str(doc["auction_date"]),
+                "source": "auction",
+                "instrument_id": instrument_id,
+            },
+            {
+                "auction_id": str(doc["auction_id"]),
+                "basis": basis,
+                "cut_off_yield": cutoff if basis == "YIELD" else None,
+                "cut_off_margin": cutoff if basis == "MARGIN" else None,
+                # For a MARGIN auction the weighted average is a margin, not a yield.
+                "weighted_average_yield": None if basis == "MARGIN" else way,
+                "cut_off_price": _text(result.get("cutoff_price")),
+                "offered": int(result.get("competitive_offered") or 0)
+                + int(result.get("non_competitive_offered") or 0),
+                "accepted": int(result.get("accepted") or 0),
+                "all_bids_rejected": bool(result.get("rejected", False)),
+                "block_number": number,
+            },
+        )
 
 
 def _pkrv(conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransaction) -> None:
@@ -532,12 +589,14 @@ _HANDLERS: dict[str, _Handler] = {
     SETTLEMENT_DOC: _settlement,
     "paymentRun": _payment_run,
     "billAuction": _bill_auction,
+    "auction": _primary_auction,
     "pkrvQuote": _pkrv,
     "governance": _governance,
 }
-"""``docType`` -> how it is projected. Auction records of other shapes (a primary
-auction's result with cut-off, offered and accepted amounts) add a handler writing
-``auction_results``; ``investor``, ``claim`` and ``barRelease`` are not projected."""
+"""``docType`` -> how it is projected. Another record that publishes auction results adds
+a handler writing ``auction_results`` under its own ``source``; ``investor``, ``claim``,
+``barRelease`` and the auctions' allotments are not projected (sealed bids never reach
+a public write set)."""
 
 
 def meta_value(conn: Connection, name: str) -> str | None:

@@ -23,7 +23,7 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 """Version of these tables; a database made by another version is rebuilt from block 0."""
 
 meta = Table(
@@ -187,9 +187,12 @@ auction_results = Table(
     metadata,
     Column("tenor_days", Integer, primary_key=True, autoincrement=False),
     Column("auction_date", String(10), primary_key=True),
-    Column("source", String(40), nullable=False),
-    Column("instrument_id", String(64), nullable=True),
+    Column("source", String(40), primary_key=True),
+    Column("instrument_id", String(64), primary_key=True),
+    Column("auction_id", String(64), nullable=True),
+    Column("basis", String(10), nullable=True),
     Column("cut_off_yield", String(40), nullable=True),
+    Column("cut_off_margin", String(40), nullable=True),
     Column("weighted_average_yield", String(40), nullable=True),
     Column("cut_off_price", String(40), nullable=True),
     Column("offered", BigInteger, nullable=True),
@@ -197,8 +200,12 @@ auction_results = Table(
     Column("all_bids_rejected", Boolean, nullable=False),
     Column("block_number", BigInteger, nullable=False),
 )
-"""One auction result per tenor and date, whichever record type published it
-(``source`` is its ``docType``); fields a source does not carry stay null."""
+"""One auction result per tenor, date, source and instrument: ``source`` is the record
+type that published it - ``auction`` (a primary auction's cut-off on this ledger: levels
+in its ``basis``, offered and accepted face) or ``billAuction`` (a result the central bank
+recorded: the weighted-average yield only; ``instrument_id`` is ``""``). Fields a source
+does not carry stay null; yields and margins are exact decimal strings (margins in basis
+points)."""
 
 rates = Table(
     "rates",

@@ -328,7 +328,10 @@ class AuctionRow:
     auction_date: str
     source: str
     instrument_id: str | None
+    auction_id: str | None
+    basis: str | None
     cut_off_yield: str | None
+    cut_off_margin: str | None
     weighted_average_yield: str | None
     cut_off_price: str | None
     offered: int | None
@@ -341,7 +344,10 @@ def auctions(conn: Connection) -> dict[int, list[AuctionRow]]:
     result: dict[int, list[AuctionRow]] = {}
     for r in conn.execute(
         sa.select(t.auction_results).order_by(
-            t.auction_results.c.tenor_days, t.auction_results.c.auction_date.desc()
+            t.auction_results.c.tenor_days,
+            t.auction_results.c.auction_date.desc(),
+            t.auction_results.c.source,
+            t.auction_results.c.instrument_id,
         )
     ):
         result.setdefault(r.tenor_days, []).append(
@@ -349,8 +355,11 @@ def auctions(conn: Connection) -> dict[int, list[AuctionRow]]:
                 r.tenor_days,
                 r.auction_date,
                 r.source,
-                r.instrument_id,
+                r.instrument_id or None,
+                r.auction_id,
+                r.basis,
                 r.cut_off_yield,
+                r.cut_off_margin,
                 r.weighted_average_yield,
                 r.cut_off_price,
                 r.offered,

@@ -36,7 +36,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from sovereign_assets.schema.messages import (
     Allotment,
+    AuctionOffering,
+    AuctionSpec,
+    BidSpec,
     BillAuctionSpec,
+    CutOffSpec,
     InstructionSpec,
     InstrumentKind,
     InstrumentSpec,
@@ -45,6 +49,7 @@ from sovereign_assets.schema.messages import (
 from sovereign_cli.connection import gateway_client
 from sovereign_cli.demo import (
     DEALER_ALPHA,
+    DEALER_BETA,
     DEBT_OFFICE,
     EXCHANGE,
     INVESTORS,
@@ -67,6 +72,8 @@ CHROMIUM = os.environ.get("SOV_CHROMIUM", "/usr/bin/chromium")
 EXPLORER_PORT = SESSION_BASE_PORT + 900
 SOV = str(Path(sys.executable).parent / "sov")
 BILL = "PKEXPLMTB091"
+AUCTIONED = "PKEXPLMTB182"
+AUCTION = "AU-EXPLORER-182"
 TRADE = "TRD-EXP-0001"
 MILLION = 100_000_000  # paisa
 WAIT_SECONDS = 90
@@ -193,7 +200,49 @@ def market(consortium: Network, demo_lifecycle: Report) -> Iterator[Market]:
             registrar.lifecycle.record_pkrv(
                 PkrvQuoteSpec(91, (today - dt.timedelta(days=days_ago)).isoformat(), Decimal(rate))
             )
+        primary_auction(client, today)
         yield Market(client, today)
+
+
+def primary_auction(client: Callable[[str], SovereignClient], today: dt.date) -> None:
+    """A 182-day bill sold at a primary auction bid in price: sealed bids of both dealers,
+    the central bank closes, the treasury cuts off at 95.0000, the allotments settle."""
+    registrar, debt_office = client(REGISTRAR), client(DEBT_OFFICE)
+    debt_office.instruments.create(
+        InstrumentSpec(
+            instrument_id=AUCTIONED,
+            kind=InstrumentKind.TREASURY_BILL,
+            min_denomination=5_000 * 100,
+            issue_date=today.isoformat(),
+            maturity_date=(today + dt.timedelta(days=182)).isoformat(),
+            day_count="ACT/365F",
+            calendar_id="DEMO-WEEKENDS",
+            tenor_days=182,
+        )
+    )
+    registrar.instruments.approve(AUCTIONED)
+    debt_office.auctions.announce(
+        AuctionSpec(
+            AUCTION,
+            [AuctionOffering(AUCTIONED, 300 * MILLION)],
+            auction_date=today.isoformat(),
+            close_time="23:59",
+            settlement_date=today.isoformat(),
+            bid_basis="PRICE",
+        )
+    )
+    for who, bid_id, account, millions, price in (
+        (DEALER_ALPHA, "A1", "SGL-ALPHA", 150, "95.2000"),
+        (DEALER_ALPHA, "A2", "SGL-ALPHA", 100, "95.0000"),
+        (DEALER_BETA, "B1", "SGL-BETA", 150, "95.0000"),
+        (DEALER_BETA, "B2", "SGL-BETA", 80, "94.8000"),
+    ):
+        client(who).auctions.bid(
+            BidSpec(AUCTION, bid_id, AUCTIONED, account, millions * MILLION, Decimal(price))
+        )
+    registrar.auctions.close(AUCTION)
+    debt_office.auctions.cut_off(AUCTION, [CutOffSpec(AUCTIONED, level=Decimal("95.0000"))])
+    registrar.auctions.settle_in_full(AUCTION, 10)
 
 
 @pytest.fixture(scope="module")
@@ -259,6 +308,7 @@ def test_the_outstanding_amount_of_each_instrument_equals_the_ledger(
         i: str(sum(1 for h in registrar.holdings.by_instrument(i) if h.amount)) for i in expected
     }
     assert expected[BILL] == "PKR 400,000,000.00"
+    assert expected[AUCTIONED] == "PKR 300,000,000.00"
     page = _page(browser)
     shown: dict[str, str] = {}
 
@@ -272,6 +322,17 @@ def test_the_outstanding_amount_of_each_instrument_equals_the_ledger(
     assert _table(page, "#instruments", "data-instrument", "holders") == holders
     _shoot(page, "overview")
     page.goto(server.url + "/auctions")
+    (result,) = registrar.auctions.results(AUCTION).results
+    cells = page.locator(f'tr[data-auction="{AUCTION}"] td').all_text_contents()
+    assert cells == [
+        AUCTIONED,
+        formatting.price(result.cutoff),  # bid in price: the cut-off is a price
+        formatting.percent(result.weighted_average_yield),
+        formatting.price(result.cutoff_price),
+        formatting.pkr(result.competitive_offered + result.non_competitive_offered),
+        formatting.pkr(result.accepted),
+    ]
+    assert result.accepted == 300 * MILLION
     assert page.locator('table[data-tenor="91"] tbody tr').count() == 2
     assert "10.7200%" in page.locator('table[data-tenor="91"]').inner_text()
     assert "all bids rejected" in page.locator('table[data-tenor="182"]').inner_text()

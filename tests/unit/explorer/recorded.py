@@ -17,7 +17,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tests.contract.market import Market, central_bank, dealer_alpha, dealer_beta, exchange
+from tests.contract.market import (
+    Market,
+    central_bank,
+    dealer_alpha,
+    dealer_beta,
+    exchange,
+    treasury,
+)
 from tests.contract.scenario import BILL, BOND, MILLION, bootstrap, create_and_issue, distribute
 from tests.unit.gateway.blockdata import TxSpec, block
 
@@ -189,12 +196,72 @@ def recorded_market() -> Recorded:
     _pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "2")
     market.on(dt.date(2022, 8, 19))
     _pay_all(market, "lifecycle:Redeem", BILL, "3")
+    primary_auction(market)
     return Recorded(market, record(market))
 
 
-def _pay_all(market: Market, function: str, *args: str) -> None:
-    from tests.contract.market import treasury
+AUCTION = "MTB-2022-08-24"
+AUCTIONED_BILL = "PK0000BIL182"
 
+
+def primary_auction(market: Market) -> None:
+    """A 182-day bill sold at a primary auction bid in price: four sealed bids, the
+    cut-off at 95.1000 (the last bid there taken pro rata)."""
+    market.on(dt.date(2022, 8, 22))
+    market.ok(
+        treasury(),
+        "instrument:Create",
+        {
+            "instrument_id": AUCTIONED_BILL,
+            "kind": "TREASURY_BILL",
+            "min_denomination": 5_000 * 100,
+            "issue_date": "2022-08-25",
+            "maturity_date": "2023-02-23",
+            "day_count": "ACT/365F",
+            "frequency": 0,
+            "calendar_id": "PK-SBP",
+            "tenor_days": 182,
+        },
+    )
+    market.ok(central_bank(), "instrument:Approve", AUCTIONED_BILL)
+    market.ok(
+        treasury(),
+        "auction:Announce",
+        {
+            "auction_id": AUCTION,
+            "offerings": [{"instrument_id": AUCTIONED_BILL, "target": 300 * MILLION}],
+            "auction_date": "2022-08-24",
+            "close_time": "12:00",
+            "settlement_date": "2022-08-25",
+            "bid_basis": "PRICE",
+        },
+    )
+    market.on(dt.date(2022, 8, 24))
+    for dealer, bid_id, account, millions, price in (
+        (dealer_alpha, "A1", "SGL-ALPHA", 150, "95.2000"),
+        (dealer_alpha, "A2", "SGL-ALPHA", 100, "95.1000"),
+        (dealer_beta, "B1", "SGL-BETA", 120, "95.1000"),
+        (dealer_beta, "B2", "SGL-BETA", 80, "94.9000"),
+    ):
+        body = {
+            "auction_id": AUCTION,
+            "bid_id": bid_id,
+            "instrument_id": AUCTIONED_BILL,
+            "account_id": account,
+            "amount": millions * MILLION,
+            "level": price,
+        }
+        market.ok(dealer(), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()})
+    market.ok(central_bank(), "auction:Close", AUCTION)
+    market.ok(
+        treasury(),
+        "auction:CutOff",
+        AUCTION,
+        [{"instrument_id": AUCTIONED_BILL, "level": "95.1000"}],
+    )
+
+
+def _pay_all(market: Market, function: str, *args: str) -> None:
     while True:
         batch = market.ok(treasury(), function, *args)
         assert isinstance(batch, dict)

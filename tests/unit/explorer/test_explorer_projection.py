@@ -21,7 +21,7 @@ from sovereign_explorer import Flow, Projection, open_engine, views
 from sovereign_explorer import schema as t
 from sovereign_explorer.projection import GapError
 
-from .recorded import CHAINCODE, ENDORSERS, Recorded, market_schedule
+from .recorded import AUCTION, AUCTIONED_BILL, CHAINCODE, ENDORSERS, Recorded, market_schedule
 
 
 def _project(url: str, recorded: Recorded, blocks: Sequence[Block] | None = None) -> Projection:
@@ -55,7 +55,7 @@ def test_supply_and_holders_equal_the_contracts_queries(
     market = recorded.market
     with full.engine.connect() as conn:
         rows = {r.instrument_id: r for r in views.instruments(conn)}
-    assert set(rows) == {BILL, BOND}
+    assert set(rows) == {BILL, BOND, AUCTIONED_BILL}
     for instrument_id, row in rows.items():
         record = market.query("instrument:Get", instrument_id)
         holders = market.query("holding:ByInstrument", instrument_id)
@@ -113,19 +113,34 @@ def test_settlement_times_failures_and_cancellations(full: Projection) -> None:
     assert bill.cash_settled == 5 * MILLION * 915269 // 1000000
 
 
-def test_auctions_rates_and_the_ledger_view(full: Projection) -> None:
+def test_auctions_rates_and_the_ledger_view(recorded: Recorded, full: Projection) -> None:
     with full.engine.connect() as conn:
         tenors = views.auctions(conn)
         series = views.yield_series(conn)
         transactions = views.latest_transactions(conn, limit=1000)
         blocks = views.latest_blocks(conn, limit=1000)
-    assert sorted(tenors) == [91, 364]
+    assert sorted(tenors) == [91, 182, 364]
     (rejected,) = tenors[91]
     assert rejected.all_bids_rejected
     assert rejected.weighted_average_yield is None
     assert tenors[364][0].weighted_average_yield == "0.0741"
     assert [str(p.value) for p in series["auction 364d"]] == ["0.0741"]
     assert str(series["PKRV 364d"][0].value) == "0.0739"
+    # The primary auction's published result, as the ledger holds it.
+    (primary,) = tenors[182]
+    auction = recorded.market.query("auction:Results", AUCTION)
+    assert isinstance(auction, dict)
+    (result,) = auction["results"]
+    assert (primary.auction_id, primary.instrument_id, primary.basis) == (
+        AUCTION,
+        AUCTIONED_BILL,
+        "PRICE",
+    )
+    assert primary.cut_off_price == result["cutoff_price"] == "95.1000"
+    assert primary.weighted_average_yield == result["weighted_average_yield"]
+    assert primary.offered == result["competitive_offered"] + result["non_competitive_offered"]
+    assert primary.accepted == result["accepted"] == 300 * MILLION
+    assert [str(p.value) for p in series["auction 182d"]] == [result["weighted_average_yield"]]
     assert [b.number for b in blocks][-1] == 0
     codes = {tx.validation_code_name for tx in transactions}
     assert codes == {"VALID", "MVCC_READ_CONFLICT"}

@@ -123,6 +123,10 @@ def test_public_pages_carry_aggregates_and_no_account(client: TestClient) -> Non
     overview = client.get("/").text
     assert "PKR 500,000,000.00" in overview  # the bond's outstanding face
     assert "7.0000%" in overview
+    auctions = client.get("/auctions").text
+    assert "95.1000" in auctions  # the primary auction's cut-off price
+    assert "PKR 300,000,000.00" in auctions  # accepted
+    assert "all bids rejected" in auctions
     settlement = client.get("/settlement").text
     assert "98.7031" in settlement
     assert 'id="trades"' not in settlement
