@@ -1,7 +1,9 @@
 """``make demo``: the consortium up, the chaincode deployed, and a narrated lifecycle.
 
-A treasury bill and a fixed-rate bond are issued by the debt office, approved by the
-central bank and allotted to two primary dealers, distributed to the dealers' clients,
+A treasury bill is auctioned by the central bank for the debt office (sealed competitive
+and non-competitive bids from two primary dealers, one pro-rated at the cut-off, settled
+against the cash token) and a fixed-rate bond placed with the dealers for cash; both are
+distributed to the dealers' clients,
 traded delivery-versus-payment through the exchange, pay their coupons with
 withholding tax, and redeem; an ineligible transfer is refused with its reason. The
 report ends with the register reconciled to the paisa. The network is left running.
@@ -39,7 +41,11 @@ from sovereign_assets.domain import AccountTier
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
+    AuctionOffering,
+    AuctionSpec,
+    BidSpec,
     CalendarConfig,
+    CutOffSpec,
     GovernanceConfig,
     InstructionSpec,
     InstrumentKind,
@@ -241,15 +247,65 @@ def narrate(
     registrar.instruments.approve(BILL)
     registrar.instruments.approve(BOND)
 
-    tell("6. Allotment to the primary dealers (key-level policy: treasury AND central bank).")
-    debt_office.instruments.issue(
-        BILL, [Allotment("SGL-ALPHA", 300 * MILLION), Allotment("SGL-BETA", 200 * MILLION)]
+    tell("6. The central bank auctions the bill for the treasury: PKR 500m, sealed bids in")
+    tell("   price, settling today against the cash token.")
+    auction_id = "MTB-DEMO"
+    debt_office.auctions.announce(
+        AuctionSpec(
+            auction_id,
+            [AuctionOffering(BILL, 500 * MILLION)],
+            auction_date=today.isoformat(),
+            close_time="23:59",
+            settlement_date=today.isoformat(),
+            bid_basis="PRICE",
+        )
     )
-    debt_office.instruments.issue(
-        BOND, [Allotment("SGL-ALPHA", 400 * MILLION), Allotment("SGL-BETA", 300 * MILLION)]
+    for dealer, bid_id, account, amount, price in (
+        (alpha, "A1", "SGL-ALPHA", 300 * MILLION, "97.9000"),
+        (alpha, "A2", "SGL-ALPHA", 150 * MILLION, "97.8000"),
+        (alpha, "N1", "IPS-AYESHA", 20 * MILLION, None),
+        (beta, "B1", "SGL-BETA", 150 * MILLION, "97.8000"),
+        (beta, "B2", "SGL-BETA", 100 * MILLION, "97.7000"),
+    ):
+        level = None if price is None else Decimal(price)
+        dealer.auctions.bid(BidSpec(auction_id, bid_id, BILL, account, amount, level))
+        kind = f"at {price}" if price else "non-competitive"
+        tell(f"   {account:<11} bids PKR {rupees(amount):>16} {kind} (sealed: only its hash)")
+    own = [b.bid_id for b in beta.auctions.bids(auction_id)]
+    tell(f"   BETA reads back its own bids only: {', '.join(own)}")
+    registrar.auctions.close(auction_id)
+    result = debt_office.auctions.cut_off(auction_id, [CutOffSpec(BILL, level=Decimal("97.8000"))])
+    (tenor,) = result.results
+    tell(
+        f"   cut-off 97.8000: accepted PKR {rupees(tenor.competitive_accepted)} competitive + "
+        f"PKR {rupees(tenor.non_competitive_accepted)} non-competitive at the weighted-average "
+        f"yield {tenor.weighted_average_yield}"
+    )
+    tell(
+        "   better bids in full; bids at the cut-off share what is left pro rata, in PKR 50m lots:"
+    )
+    for allotment in registrar.auctions.allotments(auction_id):
+        tell(
+            f"   {allotment.bid_id} {allotment.account_id:<11} PKR {rupees(allotment.amount):>16}"
+            f" at {allotment.price_per_100}: pays PKR {rupees(allotment.cash_amount)}"
+        )
+    settled_auction = registrar.auctions.settle_in_full(auction_id, 2)
+    tell(
+        f"   settled DvP: PKR {rupees(settled_auction.face)} of bills for PKR "
+        f"{rupees(settled_auction.cash)} to the treasury"
     )
 
-    tell("7. Dealers distribute to their clients, free of payment.")
+    tell("7. The bond is placed with the primary dealers at par, paid in cash as it is issued")
+    tell("   (key-level policy: treasury AND central bank).")
+    debt_office.instruments.issue(
+        BOND,
+        [
+            Allotment("SGL-ALPHA", 400 * MILLION, Decimal("100.0000")),
+            Allotment("SGL-BETA", 300 * MILLION, Decimal("100.0000")),
+        ],
+    )
+
+    tell("8. Dealers distribute to their clients, free of payment.")
     for dealer, sender, receiver, instrument, amount in (
         (alpha, "SGL-ALPHA", "IPS-AYESHA", BOND, 50 * MILLION),
         (alpha, "SGL-ALPHA", "IPS-BILAL", BOND, 20 * MILLION),
@@ -259,7 +315,7 @@ def narrate(
         dealer.holdings.transfer(instrument, sender, receiver, amount)
         tell(f"   {instrument} {sender} -> {receiver}: PKR {rupees(amount)}")
 
-    tell("8. A DvP trade through the exchange: ALPHA sells PKR 100m of the bond to BETA.")
+    tell("9. A DvP trade through the exchange: ALPHA sells PKR 100m of the bond to BETA.")
     trade = alpha.settlements.instruct(
         InstructionSpec(
             instruction_id="TRD-0001",
@@ -278,7 +334,7 @@ def narrate(
         "in one transaction"
     )
 
-    tell("9. An ineligible transfer is refused with its reason.")
+    tell("10. An ineligible transfer is refused with its reason.")
     check = registrar.investors.check_transfer(BOND, "SGL-ALPHA", "IPS-EMAD", 10 * MILLION)
     tell(f"   dry run: allowed={check.allowed} reason={check.reason}")
     try:
@@ -304,11 +360,11 @@ def narrate(
             f"PKR {rupees(done.tax)} tax, face retired PKR {rupees(done.retired)}"
         )
 
-    tell("10. The bill matures: redeemed at par, its tokens retired.")
+    tell("11. The bill matures: redeemed at par, its tokens retired.")
     advance_to(_payment_date(registrar, BILL, "REDEMPTION"))
     redeem(BILL)
 
-    tell("11. The bond's first coupon, with withholding tax (15% filer, 30% non-filer,")
+    tell("12. The bond's first coupon, with withholding tax (15% filer, 30% non-filer,")
     tell("    0% non-resident SCRA), paid in batches of two holders.")
     coupon_date = _payment_date(registrar, BOND, "COUPON")
     advance_to(coupon_date)
@@ -319,7 +375,7 @@ def narrate(
         f"{rupees(paid.gross)}, tax PKR {rupees(paid.tax)}, net PKR {rupees(paid.net)}"
     )
 
-    tell("12. The bond matures: the second coupon and the face, tokens retired.")
+    tell("13. The bond matures: the second coupon and the face, tokens retired.")
     advance_to(_payment_date(registrar, BOND, "REDEMPTION"))
     redeem(BOND)
 
@@ -346,7 +402,7 @@ def _payment_date(client: SovereignClient, instrument: str, kind: str) -> dt.dat
 def _reconcile(
     registrar: SovereignClient, minted: int, tax_paid: int, tell: Callable[[str], None]
 ) -> dict[str, int]:
-    tell("13. The register, reconciled to the paisa:")
+    tell("14. The register, reconciled to the paisa:")
     mismatches = 0
     for instrument in registrar.instruments.list():
         held = sum(
@@ -368,6 +424,19 @@ def _reconcile(
     mismatches += not ok
     verdict = "OK" if ok else "MISMATCH"
     tell(f"   cash minted PKR {rupees(minted)} = in accounts PKR {rupees(in_accounts)} {verdict}")
+    for auction in registrar.auctions.list():
+        allotments = registrar.auctions.allotments(auction.auction_id)
+        settled = [a for a in allotments if a.settled_on is not None]
+        paid = sum(a.cash_amount for a in settled)
+        face = sum(a.amount for a in settled)
+        ok = paid == auction.cash_settled and face == auction.face_settled
+        ok = ok and len(settled) == auction.settled == auction.allotments
+        mismatches += not ok
+        tell(
+            f"   auction {auction.auction_id}: {len(settled)} allotments, face PKR "
+            f"{rupees(face)}, cash paid for them PKR {rupees(paid)} = settled to the treasury "
+            f"PKR {rupees(auction.cash_settled)} {'OK' if ok else 'MISMATCH'}"
+        )
     tax_ok = balances.get("FBR-TAX", 0) == tax_paid
     mismatches += not tax_ok
     verdict = "OK" if tax_ok else "MISMATCH"

@@ -576,3 +576,27 @@ def test_the_typed_client_runs_an_auction(market: Market) -> None:
     total = registrar.auctions.settle_in_full(AUCTION, 1)
     assert (total.settled, total.face, total.cash) == (1, 550 * MILLION, allotment.cash_amount)
     assert registrar.auctions.results(AUCTION).state == "SETTLED"
+
+
+def test_issuance_outside_an_auction_is_paid_for_in_cash(market: Market) -> None:
+    before = {a: cash(market, a) for a in ("SGL-ALPHA", "TREASURY-CASH")}
+    record = market.ok(
+        treasury(),
+        "instrument:Issue",
+        BILL,
+        [
+            {"account_id": "SGL-ALPHA", "amount": 100 * MILLION, "price_per_100": "98.0000"},
+            {"account_id": "IPS-AYESHA", "amount": 10 * MILLION, "price_per_100": "98.0000"},
+        ],
+    )
+    event = market.results[-1].event
+    assert isinstance(record, dict)
+    assert record["issued"] == 110 * MILLION
+    paid = 110 * MILLION * 98 // 100  # a bill accrues nothing
+    assert before["SGL-ALPHA"] - cash(market, "SGL-ALPHA") == paid  # the dealer pays for its client
+    assert cash(market, "TREASURY-CASH") - before["TREASURY-CASH"] == paid
+    assert event is not None
+    assert json.loads(event.payload)["cash_paid"] == paid
+    # Not enough cash: nothing is issued.
+    poor = [{"account_id": "SGL-BETA", "amount": 2_000 * MILLION, "price_per_100": "98.0000"}]
+    assert market.fails(treasury(), "instrument:Issue", BILL, poor) == "INSUFFICIENT_CASH"

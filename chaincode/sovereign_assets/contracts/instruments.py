@@ -19,6 +19,7 @@ from sovereign_assets.domain import (
     DomainError,
     ErrorCode,
     IjaraSukuk,
+    amount_at_price,
     cash_flows,
 )
 from sovereign_assets.domain.money import to_decimal
@@ -109,7 +110,11 @@ class InstrumentContract(SovereignContract):
     def issue(
         self, ctx: Context, instrument_id: str, allotments: list[Allotment]
     ) -> InstrumentRecord:
-        """Mint allotments of an APPROVED (or re-opened ISSUED) instrument (issuer)."""
+        """Mint allotments of an APPROVED (or re-opened ISSUED) instrument (issuer), outside
+        an auction (a private placement). An allotment with a ``price_per_100`` is paid for
+        in the same transaction: face x clean price / 100 + accrued interest to the
+        business date, rounded once, from the account's cash (a client sub-account's
+        dealer account pays for it) to the treasury's cash account."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.ISSUER)
         record = require_instrument(sctx, instrument_id)
@@ -130,6 +135,8 @@ class InstrumentContract(SovereignContract):
                 raise DomainError(ErrorCode.INSTRUMENT_MATURED, instrument_id)
             limit = None
         accounts = []
+        payments: list[tuple[str, int]] = []  # (paying account, cash), in allotment order
+        accrued = None
         for allotment in allotments:
             account = require_account(sctx, allotment.account_id)
             if account.tier not in _HOLDING_TIERS:
@@ -137,12 +144,27 @@ class InstrumentContract(SovereignContract):
             if account.frozen:
                 raise DomainError(ErrorCode.ACCOUNT_FROZEN, account.account_id)
             accounts.append(account.account_id)
-        before = sctx.repo.load_ledger([(a, instrument_id) for a in accounts], instrument=record)
+            if allotment.price_per_100 is not None:
+                if accrued is None:
+                    accrued = rules.accrued_on(sctx.market, record, as_of)
+                payer = account.parent_account_id or account.account_id
+                cash = amount_at_price(allotment.amount, allotment.price_per_100, accrued)
+                payments.append((payer, cash))
+        treasury = sctx.governance.treasury_cash_account
+        if payments:
+            require_account(sctx, treasury)
+        before = sctx.repo.load_ledger(
+            [(a, instrument_id) for a in accounts],
+            cash_accounts=[*(p for p, _ in payments), *([treasury] if payments else [])],
+            instrument=record,
+        )
         after = before
         for allotment in allotments:
             after = after.issue(
                 allotment.account_id, instrument_id, allotment.amount, record.spec.min_denomination
             )
+        for payer, cash in payments:
+            after = after.move_cash(payer, treasury, cash)
         if limit is not None and after.outstanding(instrument_id) > limit:
             raise DomainError(ErrorCode.INVALID_AMOUNT, "issuance exceeds the allocated bars")
         sctx.repo.save_ledger(before, after)
@@ -156,6 +178,7 @@ class InstrumentContract(SovereignContract):
                     {"account_id": a.account_id, "amount": a.amount} for a in allotments
                 ],
                 "issued": updated.issued,
+                "cash_paid": sum(cash for _, cash in payments),
             },
         )
         return updated

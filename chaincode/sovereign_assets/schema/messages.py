@@ -202,10 +202,14 @@ class InstrumentSpec:
 
 @dataclass(frozen=True)
 class Allotment:
-    """``amount`` (minor units of face) of a new issue for ``account_id``."""
+    """``amount`` (minor units of face) of a new issue for ``account_id``. With
+    ``price_per_100`` (clean, 4 decimals) the allotment is paid for in cash as it is issued
+    (face x price / 100 + accrued interest, rounded once, to the treasury's cash account);
+    without it, it is issued free of payment (e.g. commodity tokens for bars delivered)."""
 
     account_id: str
     amount: int
+    price_per_100: Decimal | None = None
 
 
 @dataclass(frozen=True)
