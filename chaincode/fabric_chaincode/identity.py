@@ -10,12 +10,12 @@ Imports protobuf only through :mod:`fabric_chaincode._wire`; no gRPC. Never logs
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Mapping
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID, ObjectIdentifier
 
+import ledger_codec
 from fabric_chaincode import _wire
 from fabric_chaincode.errors import IdentityError, ProtocolError
 from fabric_chaincode.stub_api import Stub
@@ -84,8 +84,10 @@ def _read_attributes(certificate: x509.Certificate) -> dict[str, str]:
     raw = extension.value
     data = raw.value if isinstance(raw, x509.UnrecognizedExtension) else b""
     try:
-        decoded = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # Strict, as every JSON the chaincode reads: a certificate carrying "role" twice
+        # must not be read as whichever came last.
+        decoded = ledger_codec.loads(data)
+    except ledger_codec.CodecError as exc:
         raise IdentityError("the certificate's attribute extension is not JSON") from exc
     attrs = decoded.get("attrs") if isinstance(decoded, dict) else None
     if not isinstance(attrs, dict):

@@ -700,6 +700,8 @@ class TransactionResult:
     committed: bool
     writes: Mapping[tuple[str, str], bytes | None] = field(default_factory=dict)
     validation_code: str | None = None
+    reads: Mapping[tuple[str, str], int | None] = field(default_factory=dict)
+    """The read set: (collection, key) -> the version read (None: the key did not exist)."""
 
     @property
     def ok(self) -> bool:
@@ -806,6 +808,7 @@ def commit_transaction(
         committed=committed,
         writes=dict(stub.writes),
         validation_code=code,
+        reads=dict(stub.reads),
     )
 
 

@@ -12,6 +12,10 @@ message and payload, evaluated and submitted), and every committed transaction m
 same read and write sets in its block (the read versions differ between the namespaces, so
 reads compare by key and by whether the key existed).
 
+The same sequence also runs on the in-memory ledger (:func:`fabric_chaincode.run_transaction`
+with the same Python chaincode): its answers and its read and write sets must equal the Go
+shim's on the real peers too, so any difference is a defect of the test double.
+
 The Go binary is unpacked from the shared archive into the cache (``SOV_CACHE`` or
 ``~/.cache/sovereign-ledger``), never into the source tree. The archive is looked for under
 ``$SOV_SHARED_FABRIC`` or ``../shared/fabric`` next to the repository; without it the test
@@ -31,6 +35,8 @@ import pytest
 from bench import baseline
 from tests.consortium import ClientFactory
 
+from fabric_chaincode import InMemoryLedger, TransactionResult, run_transaction
+from fabric_chaincode.__main__ import load_chaincode
 from fabric_gateway import Contract, GatewayError
 from fabric_gateway import Network as Channel
 from fabric_gateway.models import Block, BlockTransaction
@@ -197,6 +203,68 @@ def _committed(channel: Channel, outcomes: Sequence[Outcome], namespace: str) ->
     return result
 
 
+# --------------------------------------------------------------------------- in memory
+
+
+def _memory_answer(result: TransactionResult) -> Answer:
+    if not result.ok:
+        return Answer(False, status=result.response.status, message=result.response.message)
+    return Answer(True, result.payload, validation=result.validation_code or "")
+
+
+def _in_memory(ops: Sequence[Op]) -> tuple[list[Outcome], list[RwSet | None]]:
+    """The sequence on the in-memory ledger: ``get`` evaluated then submitted, as above."""
+    ledger = InMemoryLedger()
+    chaincode = load_chaincode(PY_MODULE)
+    outcomes: list[Outcome] = []
+    sets: list[RwSet | None] = []
+    for op in ops:
+        evaluated = None
+        if op.function == "get":
+            evaluation = run_transaction(
+                chaincode, ledger, op.function, *op.args, namespace=PY_CHAINCODE, commit=False
+            )
+            evaluated = _memory_answer(evaluation)
+        result = run_transaction(chaincode, ledger, op.function, *op.args, namespace=PY_CHAINCODE)
+        answer = _memory_answer(result)
+        if not result.ok:
+            answer = Answer(False, status=answer.status, message=answer.message)
+        outcomes.append(Outcome(evaluated, answer))
+        if not result.committed:
+            sets.append(None)
+            continue
+        # Blocks list reads and writes in key order, as the peer's read-write set builder sorts.
+        reads = sorted((key, version is not None) for (_, key), version in result.reads.items())
+        writes = sorted(
+            (key, value or b"", value is None) for (_, key), value in result.writes.items()
+        )
+        sets.append(RwSet(reads=tuple(reads), writes=tuple(writes)))
+    return outcomes, sets
+
+
+def _comparable(outcome: Outcome) -> tuple[Answer | None, Answer]:
+    """What the in-memory ledger can be compared on (no gRPC code, no transaction id)."""
+
+    def strip(answer: Answer | None) -> Answer | None:
+        return (
+            None
+            if answer is None
+            else Answer(
+                answer.ok, answer.payload, answer.status, answer.message, "", answer.validation
+            )
+        )
+
+    submitted = strip(outcome.submitted)
+    assert submitted is not None
+    return strip(outcome.evaluated), submitted
+
+
+def _sorted(rwset: RwSet | None) -> RwSet | None:
+    if rwset is None:
+        return None
+    return RwSet(reads=tuple(sorted(rwset.reads)), writes=tuple(sorted(rwset.writes)))
+
+
 # --------------------------------------------------------------------------- the sequence
 
 
@@ -303,6 +371,15 @@ def test_python_runtime_answers_and_writes_as_the_go_shim(
         theirs = (go.evaluated, go.submitted, go_sets[index])
         if mine != theirs:
             differences.append(f"{index} {op}:\n  go: {theirs}\n  py: {mine}")
+    assert not differences, "\n".join(differences)
+
+    # The in-memory ledger must behave as the peers did.
+    memory_outcomes, memory_sets = _in_memory(ops)
+    for index, op in enumerate(ops):
+        on_peers = (_comparable(go_outcomes[index]), _sorted(go_sets[index]))
+        in_memory = (_comparable(memory_outcomes[index]), _sorted(memory_sets[index]))
+        if in_memory != on_peers:
+            differences.append(f"{index} {op}:\n  go: {on_peers}\n  in-memory: {in_memory}")
     assert not differences, "\n".join(differences)
 
     # The sequence exercised what it claims to (on the Go side, hence on both).

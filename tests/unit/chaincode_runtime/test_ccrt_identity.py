@@ -52,8 +52,18 @@ def test_certificate_without_extension_has_no_attributes(ca) -> None:  # type: i
     assert identity.attributes == {}
 
 
-def test_malformed_extension_is_an_identity_error(ca) -> None:  # type: ignore[no-untyped-def]
-    user = client_user(ca, raw_attribute_extension=b"not json")
+@pytest.mark.parametrize(
+    "extension",
+    [
+        b"not json",
+        b'{"attrs":{"role":"investor","role":"issuer"}}',  # which role? refused, not the last
+        b'{"attrs":{"role":"issuer"},"attrs":{}}',
+        b'{"attrs":{"role":"\\ud800"}}',
+        b'{"attrs":{"level":1.5}}',
+    ],
+)
+def test_malformed_extension_is_an_identity_error(ca, extension: bytes) -> None:  # type: ignore[no-untyped-def]
+    user = client_user(ca, raw_attribute_extension=extension)
     with pytest.raises(IdentityError):
         ClientIdentity.from_creator(creator_bytes("TreasuryMSP", user.certificate))
 

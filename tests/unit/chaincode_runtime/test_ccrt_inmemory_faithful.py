@@ -221,3 +221,30 @@ def test_an_evaluation_is_never_committed() -> None:
     assert not result.committed
     assert result.validation_code is None
     assert book.get(NS, "k") is None
+
+
+def test_the_go_shim_sequence_runs_in_memory_as_it_ran_on_the_peers() -> None:
+    """The interop tier compares this run with the Go shim's on real peers, request by
+    request; here, without a network, the facts that test pins on the Go side."""
+    from tests.interop import test_go_shim_conformance as differential
+
+    run = "unit"
+    outcomes, sets = differential._in_memory(differential._sequence(run))
+    answers = dict(enumerate(outcomes))
+    assert answers[0].evaluated == differential.Answer(True, b"")
+    assert sets[0] == differential.RwSet(reads=((f"{run}-alice", False),), writes=())
+    assert sets[3] == differential.RwSet(reads=(), writes=((f"{run}-empty", b"", True),))
+    assert answers[4].submitted.payload == b""  # the empty put was a delete
+    assert answers[9].submitted.payload == "قيمة ✓ 😀".encode()
+    assert answers[11].submitted.payload == b"\xff\xfe\x00\x01"
+    assert sets[21] == differential.RwSet(
+        reads=((f"{run}-alice", True),), writes=((f"{run}-alice", b"75", False),)
+    )
+    assert answers[24].submitted.payload == b"-970"
+    assert answers[32].submitted.payload == str(-(1 << 63)).encode()
+    refused = [o.submitted for o in outcomes if not o.submitted.ok]
+    assert len(refused) == 24, refused
+    assert all(a.status == 500 for a in refused)
+    messages = {a.message for a in refused}
+    assert "amount must be an integer" in messages
+    assert 'strconv.ParseInt: parsing "\\xff\\xfe\\x00\\x01": invalid syntax' in messages

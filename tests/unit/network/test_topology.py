@@ -47,6 +47,10 @@ VALID = topology.default_topology_path().read_text()
         (("base_port = 7100", "base_port = 80"), "network.base_port"),
         (('timing = "development"', 'timing = "fast"'), "network.timing"),
         (('name = "auditor"', 'name = "Auditor!"'), "users[1].name"),
+        # A trailing newline is not part of a name ("$" would let it through).
+        (('channel = "sovereign"', 'channel = "sovereign\\n"'), "network.channel"),
+        (('name = "auditor"', 'name = "auditor\\n"'), "users[1].name"),
+        (('msp_id = "ExchangeMSP"', 'msp_id = "ExchangeMSP\\n"'), "msp_id"),
         (
             ('module = "sovereign_assets.chaincode:chaincode"', 'module = "nope"'),
             "chaincode.module",
