@@ -272,7 +272,9 @@ def publish_fixing(
     emit(
         ledger.settings,
         plain(record),
-        lambda: click.echo(f"fixed {instrument_id} period {period_id} at {fixing_rate} ({source})"),
+        lambda: click.echo(
+            f"fixed {instrument_id} period {period_id} at {rate(fixing_rate)} ({source})"
+        ),
     )
 
 
@@ -357,7 +359,7 @@ def record_pkrv(
         ledger.settings,
         plain(stored),
         lambda: click.echo(
-            f"recorded PKRV {stored.tenor_days} days on {stored.quote_date}: {stored.rate}"
+            f"recorded PKRV {stored.tenor_days} days on {stored.quote_date}: {rate(stored.rate)}"
         ),
     )
 
@@ -375,7 +377,7 @@ def resolve_fixing(ledger: Ledger, instrument_id: str, period: dt.datetime) -> N
         ledger.settings,
         plain(fixed),
         lambda: click.echo(
-            f"fixed {instrument_id} period {period_id} at {fixed.rate} ({fixed.source}, "
+            f"fixed {instrument_id} period {period_id} at {rate(fixed.rate)} ({fixed.source}, "
             f"as of {fixed.fixing_date}; evidence {', '.join(fixed.evidence_dates)})"
         ),
     )

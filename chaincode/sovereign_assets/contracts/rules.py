@@ -23,6 +23,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
+from ledger_codec import plain_decimal
 from sovereign_assets.domain import (
     Account,
     Bar,
@@ -212,7 +213,11 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
         calendars[calendar.calendar_id] = calendar
     table = table_from_config(
         [
-            {"status": row.status, "rate": str(row.rate), "effective_from": row.effective_from}
+            {
+                "status": row.status,
+                "rate": plain_decimal(row.rate),
+                "effective_from": row.effective_from,
+            }
             for row in config.withholding_tax
         ]
     )
