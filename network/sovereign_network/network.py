@@ -972,7 +972,8 @@ class Network:
         return self.supervisor.stop(name)
 
     def start_process(self, name: str) -> None:
-        """Start one stopped process of the network again (an orderer, a peer or a CA)."""
+        """Start one stopped process of the network again (an orderer, a peer, a CA or a
+        chaincode server, as ``status`` and the supervisor's run records name them)."""
         for org in self.topology.ca_orgs():
             if ca_process(org.key) == name:
                 self.supervisor.start(self._authority_spec(org))
@@ -989,7 +990,19 @@ class Network:
                     self.supervisor.start(self._peer_spec(org, p))
                     self._wait_peer_ready(org, p)
                     return
-        raise NetworkError(f"no orderer, peer or CA named {name!r}")
+        entry = self.load_state().get("chaincode_servers", {}).get(name)
+        if entry is not None:
+            org = next(o for o in self.topology.orgs if o.key == entry["org"])
+            self._start_chaincode(
+                org,
+                entry["module"],
+                entry["package_id"],
+                entry["name"],
+                entry["slot"],
+                server=entry.get("server"),
+            )
+            return
+        raise NetworkError(f"no orderer, peer, CA or chaincode server named {name!r}")
 
     # ------------------------------------------------------------- chaincode
     def deploy_chaincode(

@@ -190,6 +190,22 @@ class Supervisor:
         self._record_path(name).unlink(missing_ok=True)
         return was_running
 
+    def kill(self, name: str, *, timeout: float = 10.0) -> bool:
+        """``kill -9`` one process this supervisor started (its whole group), as a crash
+        would: no chance to flush or say goodbye. True if it was running. Its run record
+        stays, so :meth:`start` with the same spec brings it back."""
+        rec = self.record(name)
+        if rec is None or start_ticks(rec.pid) != rec.start_ticks:
+            return False
+        self._signal(rec, signal.SIGKILL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and start_ticks(rec.pid) == rec.start_ticks:
+            _reap(rec.pid)
+            time.sleep(0.02)
+        if start_ticks(rec.pid) == rec.start_ticks:
+            raise ProcessError(f"{name} (pid {rec.pid}) survived SIGKILL for {timeout:.0f}s")
+        return True
+
     def stop_all(self) -> list[str]:
         stopped = []
         if self.run_dir.is_dir():

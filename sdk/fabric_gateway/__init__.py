@@ -11,7 +11,7 @@ files (except a ``FileCheckpointer`` path it is given).
 """
 
 from . import hashes
-from ._core import CallTimeouts
+from ._core import CallTimeouts, request_nonce
 from .aio import (
     AsyncBlockEventsRequest,
     AsyncChaincodeEventsRequest,
@@ -134,6 +134,7 @@ __all__ = [
     "load_private_key_pem",
     "new_private_key_signer",
     "parse_chaincode_error",
+    "request_nonce",
     "tls_certificate_hash",
     "validation_code_name",
 ]

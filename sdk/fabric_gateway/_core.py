@@ -92,14 +92,33 @@ class SigningIdentity:
             )
         return self._signer.sign(digest)
 
-    def new_transaction_context(self) -> tuple[str, bytes]:
-        """A fresh ``(transaction_id, nonce)``.
+    def new_transaction_context(self, nonce: bytes | None = None) -> tuple[str, bytes]:
+        """A ``(transaction_id, nonce)``: a fresh random nonce unless ``nonce`` is given.
 
         The ID is always hex(SHA-256(nonce || creator)), whatever the signing hash, because
-        that is what peers check.
+        that is what peers check. A caller-chosen nonce gives a transaction ID known before
+        anything is sent (see :func:`request_nonce`); it must never be reused for a
+        different transaction.
         """
-        nonce = os.urandom(NONCE_LENGTH)
+        if nonce is None:
+            nonce = os.urandom(NONCE_LENGTH)
+        elif not nonce:
+            raise ValueError("a transaction nonce must not be empty")
         return hashlib.sha256(nonce + self._creator).hexdigest(), nonce
+
+
+def request_nonce(request_id: str) -> bytes:
+    """The transaction nonce of the client request ``request_id`` (24 bytes).
+
+    Proposals built with it have the transaction ID hex(SHA-256(nonce || creator)) for
+    every attempt of the request by the same identity, so a retried request is the same
+    transaction: the peers refuse to endorse it again once it committed, and the committer
+    marks a second copy ``DUPLICATE_TXID``. A request ID must name one request only.
+    """
+    if not request_id:
+        raise ValueError("a client request ID must not be empty")
+    digest = hashlib.sha256(b"sovereign-ledger client request\0" + request_id.encode())
+    return digest.digest()[:NONCE_LENGTH]
 
 
 GatewayMethod = Literal["Evaluate", "Endorse", "Submit", "CommitStatus"]
@@ -390,9 +409,11 @@ class GatewayCore:
         arguments: Sequence[Argument],
         transient_data: Mapping[str, Argument] | None,
         endorsing_organizations: Sequence[str] | None,
+        nonce: bytes | None = None,
     ) -> bytes:
-        """Serialized, unsigned ``ProposedTransaction`` with a fresh transaction context."""
-        transaction_id, nonce = self.signing_identity.new_transaction_context()
+        """Serialized, unsigned ``ProposedTransaction``; a fresh transaction context unless
+        ``nonce`` is given (then the transaction ID follows from it and the creator)."""
+        transaction_id, nonce = self.signing_identity.new_transaction_context(nonce)
         return _protos.build_proposed_transaction(
             channel_name=channel_name,
             chaincode_name=chaincode_name,
@@ -425,6 +446,14 @@ class GatewayCore:
             creator=self.signing_identity.creator,
             start_block=start_block,
             after_transaction_id=after,
+        )
+
+    def commit_status_request_bytes(self, *, channel_name: str, transaction_id: str) -> bytes:
+        """Serialized, unsigned commit status request for any transaction of the channel."""
+        return _protos.build_signed_commit_status_request(
+            channel_name=channel_name,
+            transaction_id=transaction_id,
+            creator=self.signing_identity.creator,
         )
 
     def block_events_request_bytes(

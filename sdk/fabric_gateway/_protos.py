@@ -631,6 +631,7 @@ def _decode_envelope(block_number: int, index: int, data: bytes, code: int) -> B
         chaincode_events=action.chaincode_events,
         function_name=action.function_name,
         endorser_msp_ids=action.endorser_msp_ids,
+        result=action.result,
     )
 
 
@@ -643,6 +644,7 @@ class _EndorserAction:
     chaincode_events: tuple[ChaincodeEvent, ...] = ()
     function_name: str | None = None
     endorser_msp_ids: tuple[str, ...] = ()
+    result: bytes = b""
 
 
 def _decode_endorser_transaction(block_number: int, data: bytes) -> _EndorserAction:
@@ -652,6 +654,7 @@ def _decode_endorser_transaction(block_number: int, data: bytes) -> _EndorserAct
     rwsets: list[NamespaceReadWriteSet] = []
     events: list[ChaincodeEvent] = []
     endorsers: list[str] = []
+    result: bytes | None = None
     for action in transaction.actions:
         action_payload = transaction_pb2.ChaincodeActionPayload.FromString(action.payload)
         # The proposal's input as committed (transient data is never part of it): its
@@ -674,6 +677,8 @@ def _decode_endorser_transaction(block_number: int, data: bytes) -> _EndorserAct
         chaincode_action = proposal_pb2.ChaincodeAction.FromString(response_payload.extension)
         if chaincode_action.HasField("chaincode_id"):
             chaincode_name = str(chaincode_action.chaincode_id.name)
+        if result is None and chaincode_action.HasField("response"):
+            result = bytes(chaincode_action.response.payload)
         if chaincode_action.results:
             rwsets.extend(_decode_rwset(chaincode_action.results))
         if chaincode_action.events:
@@ -681,7 +686,12 @@ def _decode_endorser_transaction(block_number: int, data: bytes) -> _EndorserAct
             if event.event_name:
                 events.append(_chaincode_event(block_number, event))
     return _EndorserAction(
-        chaincode_name, tuple(rwsets), tuple(events), function_name, tuple(endorsers)
+        chaincode_name,
+        tuple(rwsets),
+        tuple(events),
+        function_name,
+        tuple(endorsers),
+        result or b"",
     )
 
 

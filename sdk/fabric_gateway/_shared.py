@@ -164,6 +164,15 @@ class GatewayBase(
         """Rebuild a commit status request with an offline signature."""
         return _with_signature(self.new_commit(data), signature)
 
+    def new_commit_status_request(self, channel_name: str, transaction_id: str) -> CommitT:
+        """A commit status request for ``transaction_id`` on ``channel_name``: how a client
+        that lost the submit's own handle (a crash, a timeout) learns the outcome later.
+        ``status()`` waits until the transaction commits, up to its deadline."""
+        data = self._core.commit_status_request_bytes(
+            channel_name=channel_name, transaction_id=transaction_id
+        )
+        return self.new_commit(data)
+
     def new_chaincode_events_request(self, data: bytes) -> ChaincodeRequestT:
         """Rebuild a chaincode events request from its ``bytes()``."""
         return self._chaincode_request_type(self, data)
@@ -350,6 +359,16 @@ class ContractBase(Generic[GatewayT, ProposalT]):
         self.chaincode_name = chaincode_name
         self.contract_name = contract_name
 
+    @property
+    def gateway(self) -> GatewayT:
+        """The gateway this contract's requests go through."""
+        return self._gateway
+
+    @property
+    def channel_name(self) -> str:
+        """The channel the chaincode is deployed on."""
+        return self._channel_name
+
     def new_proposal(
         self,
         name: str,
@@ -357,8 +376,12 @@ class ContractBase(Generic[GatewayT, ProposalT]):
         arguments: Sequence[Argument] = (),
         transient_data: Mapping[str, Argument] | None = None,
         endorsing_organizations: Sequence[str] | None = None,
+        nonce: bytes | None = None,
     ) -> ProposalT:
-        """Build an unsigned proposal for fine-grained control or offline signing."""
+        """Build an unsigned proposal for fine-grained control or offline signing.
+
+        ``nonce`` fixes the transaction context (see :func:`~fabric_gateway.request_nonce`:
+        the same client request is then the same transaction ID on every attempt)."""
         data = self._gateway._core.proposal_bytes(
             channel_name=self._channel_name,
             chaincode_name=self.chaincode_name,
@@ -366,6 +389,7 @@ class ContractBase(Generic[GatewayT, ProposalT]):
             arguments=arguments,
             transient_data=transient_data,
             endorsing_organizations=endorsing_organizations,
+            nonce=nonce,
         )
         return self._proposal_type(self._gateway, data)
 

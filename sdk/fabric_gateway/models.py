@@ -129,6 +129,8 @@ class BlockTransaction:
     """The invoked function (the proposal's first argument), e.g. ``"settlement:Settle"``."""
     endorser_msp_ids: tuple[str, ...] = ()
     """MSP IDs of the peers that endorsed the transaction, in endorsement order, once each."""
+    result: bytes = field(default=b"", repr=False)
+    """The transaction function's return value as endorsed (empty for non-endorser ones)."""
 
     @property
     def valid(self) -> bool:

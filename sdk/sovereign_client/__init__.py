@@ -23,6 +23,7 @@ from sovereign_client.consistency import CommitFence, FenceTimeoutError
 from sovereign_client.errors import RefusedError, SovereignError
 from sovereign_client.events import LedgerEvent, watch
 from sovereign_client.invoker import GatewayInvoker, Invoker
+from sovereign_client.retry import RetryPolicy, TransactionInDoubtError
 
 __all__ = [
     "Accounts",
@@ -39,9 +40,11 @@ __all__ = [
     "LedgerEvent",
     "Lifecycle",
     "RefusedError",
+    "RetryPolicy",
     "Settlements",
     "SovereignClient",
     "SovereignError",
+    "TransactionInDoubtError",
     "errors",
     "watch",
 ]

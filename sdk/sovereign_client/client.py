@@ -462,3 +462,15 @@ class SovereignClient:
         self.settlements = Settlements(invoker)
         self.lifecycle = Lifecycle(invoker)
         self.auctions = Auctions(invoker)
+
+    def for_request(self, request_id: str) -> SovereignClient:
+        """This client acting for one client request: retried (by this process or another
+        after a crash) it applies at most once. ``request_id`` must name one request only,
+        e.g. ``client.for_request("TRD-0042/settle").settlements.settle("TRD-0042")``.
+        Needs an invoker with request IDs (``GatewayInvoker``); see ``sovereign_client.retry``.
+        """
+        scope = getattr(self.invoker, "for_request", None)
+        if scope is None:
+            raise TypeError(f"{type(self.invoker).__name__} does not support client request IDs")
+        scoped: Invoker = scope(request_id)
+        return SovereignClient(scoped)

@@ -8,12 +8,28 @@ example one that runs the contracts in memory). Typed errors are raised here, on
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from fabric_gateway import Contract, GatewayError
+from fabric_gateway import (
+    CommitStatusError,
+    Contract,
+    EndorseError,
+    GatewayError,
+    Status,
+    SubmitError,
+    request_nonce,
+)
+from fabric_gateway.client import Transaction
 from sovereign_client.consistency import CommitFence
 from sovereign_client.errors import raise_for
+from sovereign_client.retry import (
+    RetryPolicy,
+    TransactionInDoubtError,
+    already_on_ledger,
+    endorsement_is_transient,
+)
 
 
 class Invoker(Protocol):
@@ -46,6 +62,8 @@ class GatewayInvoker:
     the MSP ID of the identity the contract's Gateway signs with. ``fence``: after each
     commit, wait until every peer of the fence has the block, so that the next call,
     through any of them, sees this one's writes (see :mod:`sovereign_client.consistency`).
+    ``retry``: retry the steps of a submit that are safe to retry, as
+    :mod:`sovereign_client.retry` describes (without it a submit is tried once).
     """
 
     def __init__(
@@ -55,11 +73,39 @@ class GatewayInvoker:
         endorsing_organizations: Sequence[str] | None = None,
         msp_id: str | None = None,
         fence: CommitFence | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._contract = contract
         self._endorsers = list(endorsing_organizations) if endorsing_organizations else None
         self._msp_id = msp_id or _signing_msp(contract)
         self._fence = fence
+        self._retry = retry
+
+    def for_request(self, request_id: str) -> Invoker:
+        """This invoker with the client request ID ``request_id``: its first submit is the
+        transaction of that ID, a second one (a method that submits twice) of
+        ``request_id#2`` and so on. Retried, even by another process, it never applies
+        twice (see :mod:`sovereign_client.retry`)."""
+        return _RequestScope(self, request_id)
+
+    def transaction_id_for(self, request_id: str) -> str:
+        """The transaction ID the request ``request_id`` has when this identity submits it."""
+        probe = self._contract.new_proposal("", nonce=request_nonce(request_id))
+        return probe.transaction_id
+
+    def status_of_request(self, request_id: str, *, timeout: float = 5.0) -> Status | None:
+        """The commit status of client request ``request_id``, or None if it has not committed
+        within ``timeout`` seconds: how a client resolves a request it lost track of."""
+        return self.status_of(self.transaction_id_for(request_id), timeout=timeout)
+
+    def status_of(self, transaction_id: str, *, timeout: float = 5.0) -> Status | None:
+        """The commit status of ``transaction_id`` (None: not committed within ``timeout``)."""
+        contract = self._contract
+        commit = contract.gateway.new_commit_status_request(contract.channel_name, transaction_id)
+        try:
+            return commit.status(timeout=timeout)
+        except CommitStatusError:
+            return None
 
     def submit(
         self,
@@ -68,6 +114,7 @@ class GatewayInvoker:
         transient: Mapping[str, bytes] | None = None,
         *,
         own_org_only: bool = False,
+        request_id: str | None = None,
     ) -> bytes:
         endorsers = self._endorsers
         if own_org_only:
@@ -75,6 +122,13 @@ class GatewayInvoker:
                 raise ValueError(f"{function}: the caller's MSP ID is unknown; pass msp_id")
             endorsers = [self._msp_id]
         transient_data = dict(transient) if transient else None
+        if self._retry is not None or request_id is not None:
+            result, status = self._submit_retrying(
+                function, arguments, transient_data, endorsers, request_id
+            )
+            if self._fence is not None:
+                self._fence.reached(status.block_number)
+            return result
         try:
             if self._fence is None:
                 return self._contract.submit(
@@ -100,6 +154,113 @@ class GatewayInvoker:
             return self._contract.evaluate(function, arguments=list(arguments))
         except GatewayError as exc:
             raise_for(exc)
+
+    def _submit_retrying(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient_data: dict[str, bytes] | None,
+        endorsers: list[str] | None,
+        request_id: str | None,
+    ) -> tuple[bytes, Status]:
+        """Endorse, submit and await the commit, retrying only what is safe (see retry)."""
+        policy = self._retry or RetryPolicy()
+        proposal = self._contract.new_proposal(
+            function,
+            arguments=list(arguments),
+            transient_data=transient_data,
+            endorsing_organizations=endorsers,
+            nonce=request_nonce(request_id) if request_id else None,
+        )
+        transaction_id = proposal.transaction_id
+        transaction: Transaction | None = None
+        for delay in (*policy.endorse_delays, None):
+            try:
+                transaction = proposal.endorse()
+                break
+            except EndorseError as exc:
+                if request_id is not None and already_on_ledger(exc):
+                    return self._committed_before(transaction_id, request_id, policy)
+                if delay is None or not endorsement_is_transient(exc):
+                    raise_for(exc)
+                time.sleep(delay)
+        assert transaction is not None
+        last: Exception | None = None
+        for round_number in range(policy.commit_rounds):
+            if round_number:
+                time.sleep(policy.round_delay)
+            try:
+                # The same signed envelope every round: one transaction ID, one commit at most.
+                submitted = transaction.submit()
+            except SubmitError as exc:
+                last = exc
+                # It may have reached an orderer all the same: ask before sending again.
+                known = self.status_of(transaction_id, timeout=policy.round_delay)
+                if known is None:
+                    continue
+                return transaction.result, _valid(known)
+            try:
+                status = submitted.status(timeout=policy.commit_timeout)
+            except CommitStatusError as exc:
+                last = exc
+                continue
+            return transaction.result, _valid(status)
+        raise TransactionInDoubtError(transaction_id, request_id, last)
+
+    def _committed_before(
+        self, transaction_id: str, request_id: str, policy: RetryPolicy
+    ) -> tuple[bytes, Status]:
+        """An earlier attempt of the request committed: its status and its result, read from
+        its block (not this attempt's, which was never endorsed)."""
+        status = self.status_of(transaction_id, timeout=policy.commit_timeout)
+        if status is None:
+            raise TransactionInDoubtError(transaction_id, request_id, None)
+        status = _valid(status)
+        return self._result_in_block(transaction_id, status.block_number), status
+
+    def _result_in_block(self, transaction_id: str, block_number: int) -> bytes:
+        network = self._contract.gateway.get_network(self._contract.channel_name)
+        with network.get_block_events(start_block=block_number) as blocks:
+            block = next(iter(blocks))
+        for tx in block.transactions:
+            if tx.transaction_id == transaction_id and tx.valid:
+                return tx.result
+        raise TransactionInDoubtError(transaction_id, None, None)
+
+
+class _RequestScope:
+    """An :class:`Invoker` whose submits carry client request IDs derived from one."""
+
+    def __init__(self, invoker: GatewayInvoker, request_id: str) -> None:
+        self._invoker = invoker
+        self._request_id = request_id
+        self._submits = 0
+
+    def submit(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient: Mapping[str, bytes] | None = None,
+        *,
+        own_org_only: bool = False,
+    ) -> bytes:
+        self._submits += 1
+        suffix = f"#{self._submits}" if self._submits > 1 else ""
+        return self._invoker.submit(
+            function,
+            arguments,
+            transient,
+            own_org_only=own_org_only,
+            request_id=f"{self._request_id}{suffix}",
+        )
+
+    def evaluate(self, function: str, arguments: Sequence[str]) -> bytes:
+        return self._invoker.evaluate(function, arguments)
+
+
+def _valid(status: Status) -> Status:
+    """``status`` if the transaction committed valid; else its final ``CommitError``."""
+    return status.raise_for_status()
 
 
 def _signing_msp(contract: Contract) -> str | None:
