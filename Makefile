@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make demo  - the consortium up, chaincode deployed, the demo lifecycle
-#   make test  - every test tier, with ruff and mypy --strict
+#   make test  - every test tier (reliability included), with ruff and mypy --strict
 # Everything they need is installed here; nothing is expected on the machine
 # beyond Python >= 3.11, Go and Node.js.
 
@@ -22,7 +22,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit contract network network-v2.5 interop interop-deps fabric bench clean
+.PHONY: demo test lint typecheck unit contract network network-v2.5 interop interop-deps reliability fabric bench clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ interop-deps: $(INTEROP_STAMP)
 
 interop: fabric interop-deps
 	$(PY) -m pytest tests/interop
+
+# Faults, attacks, fuzzing and log hygiene on the real network (also part of `make test`).
+# SOV_RELIABILITY_PROFILE=long: at least 50 injected faults and 100,000 fuzz cases.
+reliability: fabric
+	$(PY) -m pytest -s tests/reliability
 
 test: lint typecheck interop-deps fabric
 	$(PY) -m pytest

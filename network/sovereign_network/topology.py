@@ -30,7 +30,7 @@ LOCAL = "local"
 _IDENTITIES = (FABRIC_CA, LOCAL)
 _MIN_PORT = 1024
 _MAX_PORT = 65535
-CHAINCODE_SLOTS = 4
+CHAINCODE_SLOTS = 5
 """Chaincode servers each org can run at once (one port each, one per chaincode)."""
 _SLOTS_WITH_ORG = 3
 """Slots whose ports are allocated with their org's peers, as the first releases did.

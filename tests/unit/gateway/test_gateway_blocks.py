@@ -47,6 +47,7 @@ def test_decode_block_with_validation_codes_and_rwsets() -> None:
     assert first.valid
     assert first.validation_code_name == "VALID"
     assert first.chaincode_name == "assets"
+    assert first.result == b"ok"  # the endorsed return value, for a client resolving a retry
     (rwset,) = first.read_write_sets
     assert rwset.namespace == "assets"
     assert rwset.reads == (

@@ -47,6 +47,30 @@ def test_start_then_stop_leaves_nothing_running(supervisor: Supervisor, tmp_path
     assert supervisor.stop("sleeper") is False
 
 
+def test_kill_is_a_crash_and_the_same_spec_starts_it_again(
+    supervisor: Supervisor, tmp_path: Path
+) -> None:
+    # A SIGTERM handler that refuses to exit: only SIGKILL ends it, as only a crash would.
+    stubborn = [
+        sys.executable,
+        "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('ready', flush=True); time.sleep(60)",
+    ]
+    spec = _spec(tmp_path, "stubborn", stubborn)
+    first = supervisor.start(spec)
+    supervisor.wait_until(
+        "stubborn", lambda: "ready" in Path(first.log).read_text(), timeout=10, what="ready"
+    )
+    assert supervisor.kill("stubborn") is True
+    assert start_ticks(first.pid) is None
+    assert supervisor.record("stubborn") == first  # kept: the process can be started again
+    assert supervisor.kill("stubborn") is False
+    second = supervisor.start(spec)
+    assert second.pid != first.pid
+    assert supervisor.is_running("stubborn")
+
+
 def test_starting_twice_returns_the_running_process(supervisor: Supervisor, tmp_path: Path) -> None:
     first = supervisor.start(_spec(tmp_path, "sleeper", SLEEPER))
     second = supervisor.start(_spec(tmp_path, "sleeper", SLEEPER))
