@@ -183,6 +183,7 @@ class GatewayInvoker:
                     return self._committed_before(transaction_id, request_id, policy)
                 if delay is None or not endorsement_is_transient(exc):
                     raise_for(exc)
+                policy.notify("endorse", transaction_id, exc)
                 time.sleep(delay)
         assert transaction is not None
         last: Exception | None = None
@@ -194,8 +195,9 @@ class GatewayInvoker:
                 submitted = transaction.submit()
             except SubmitError as exc:
                 last = exc
+                policy.notify("submit", transaction_id, exc)
                 # It may have reached an orderer all the same: ask before sending again.
-                known = self.status_of(transaction_id, timeout=policy.round_delay)
+                known = self.status_of(transaction_id, timeout=policy.lookup_timeout)
                 if known is None:
                     continue
                 return transaction.result, _valid(known)
@@ -203,6 +205,7 @@ class GatewayInvoker:
                 status = submitted.status(timeout=policy.commit_timeout)
             except CommitStatusError as exc:
                 last = exc
+                policy.notify("commit-status", transaction_id, exc)
                 continue
             return transaction.result, _valid(status)
         raise TransactionInDoubtError(transaction_id, request_id, last)

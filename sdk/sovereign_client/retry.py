@@ -32,6 +32,7 @@ the result, from its block) instead of applying the request again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
@@ -65,14 +66,24 @@ class RetryPolicy:
     ``endorse_delays``: seconds slept before each further endorsement attempt (its length is
     the number of retries). ``commit_rounds``: how many times the same envelope is (re)sent
     and its commit status awaited, each wait at most ``commit_timeout`` seconds, with
-    ``round_delay`` seconds between rounds. Defaults ride out a peer, orderer or chaincode
-    server restart (tens of seconds) without ever applying a request twice.
+    ``round_delay`` seconds between rounds; after a failed send the status is first asked
+    for ``lookup_timeout`` seconds. Defaults ride out a peer, orderer or chaincode server
+    restart (tens of seconds) without ever applying a request twice. ``on_retry`` is told
+    of each retry: the step (``endorse``, ``submit``, ``commit-status``), the transaction
+    ID and the error (for logs and metrics; it must not raise).
     """
 
     endorse_delays: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0)
     commit_rounds: int = 6
     commit_timeout: float = 10.0
     round_delay: float = 1.0
+    lookup_timeout: float = 2.0
+    on_retry: Callable[[str, str, Exception], None] | None = None
+
+    def notify(self, step: str, transaction_id: str, error: Exception) -> None:
+        """Tell ``on_retry`` (if any) that ``step`` of ``transaction_id`` is tried again."""
+        if self.on_retry is not None:
+            self.on_retry(step, transaction_id, error)
 
 
 class TransactionInDoubtError(Exception):

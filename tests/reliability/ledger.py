@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -49,7 +50,8 @@ from sovereign_cli.demo import (
 )
 from sovereign_client import GatewayInvoker, RetryPolicy, SovereignClient
 from sovereign_client.errors import raise_for
-from sovereign_network import collections, fabric_output
+from sovereign_network import collections as collection_config
+from sovereign_network import fabric_output
 from sovereign_network.network import Network, NetworkError
 from sovereign_network.topology import Org
 
@@ -75,11 +77,20 @@ PROFILE = os.environ.get("SOV_RELIABILITY_PROFILE", "bounded")
 """``bounded`` (CI: a few minutes) or ``long`` (at least 50 faults, 100,000 fuzz cases)."""
 LONG = PROFILE == "long"
 
+RETRIES: Counter[str] = Counter()
+"""Retries the SDK made, by step, in this process (the retry policy's ``on_retry``)."""
+
+
+def _count_retry(step: str, transaction_id: str, error: Exception) -> None:
+    RETRIES[step] += 1
+
+
 POLICY = RetryPolicy(
     endorse_delays=(0.2, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 5.0),
     commit_rounds=6,
     commit_timeout=8.0,
     round_delay=1.0,
+    on_retry=_count_retry,
 )
 PERSONAL_DATA_MARKERS = ("Reliability-Person-7Q3", "42101-7777777-3")
 """Strings of the registered personal data: they must never reach a log or the CLI."""
@@ -162,7 +173,7 @@ def deploy(net: Network) -> None:
     """The sovereign chaincode again, as ``reliability``, with its personal data collections."""
     if CHAINCODE in net.load_state().get("chaincodes", {}):
         return
-    config = collections.write_collections_config(
+    config = collection_config.write_collections_config(
         net.topology, net.config_dir / f"collections-{CHAINCODE}.json"
     )
     net.deploy_chaincode(

@@ -44,6 +44,7 @@ from .ledger import (
     ISSUED,
     LONG,
     MINT,
+    RETRIES,
     UNIT,
     Connection,
     Market,
@@ -72,6 +73,8 @@ class Request:
     committed invalid), in-doubt:committed, in-doubt:absent."""
     redriven: bool = False
     result: object = None
+    reason: str = ""
+    """Why it failed: the chaincode's code, the validation code or the gRPC status."""
 
 
 @dataclass
@@ -104,15 +107,16 @@ def run_request(
     try:
         request.result = call(conn.client.for_request(request_id))
         request.outcome = "committed"
-    except SovereignError:
-        request.outcome = "refused"
-    except CommitError:
-        request.outcome = "invalid"
+    except SovereignError as refused:
+        request.outcome, request.reason = "refused", refused.code
+    except CommitError as invalid:
+        request.outcome, request.reason = "invalid", invalid.validation_code_name
     except TransactionInDoubtError:
         resolve(conn, request, call)
-    except GatewayError:
+    except GatewayError as failed:
         # Endorsement retries spent (a node down too long): nothing was ordered.
         request.outcome = "refused"
+        request.reason = failed.code.name if failed.code else type(failed).__name__
     return request
 
 
@@ -461,7 +465,11 @@ def check_ledger(
     return {
         "requests": len(journal.requests),
         "outcomes": dict(outcomes),
+        "failure_reasons": dict(
+            collections.Counter(f"{r.kind}:{r.reason}" for r in journal.requests if r.reason)
+        ),
         "redriven_after_doubt": sum(r.redriven for r in journal.requests),
+        "sdk_retries_by_step": dict(RETRIES),
         "by_kind": dict(collections.Counter(r.kind for r in journal.requests)),
         "settled_dvp": len(settled),
         "coupon_claims_paid": len(claims),

@@ -26,7 +26,15 @@ from fabric_gateway import (
 from sovereign_client import GatewayInvoker, RetryPolicy, SovereignClient, TransactionInDoubtError
 from sovereign_client.errors import InsufficientHoldingError
 
-FAST = RetryPolicy(endorse_delays=(0, 0, 0), commit_rounds=3, commit_timeout=0.01, round_delay=0)
+RETRIED: list[tuple[str, str]] = []
+FAST = RetryPolicy(
+    endorse_delays=(0, 0, 0),
+    commit_rounds=3,
+    commit_timeout=0.01,
+    round_delay=0,
+    lookup_timeout=0.01,
+    on_retry=lambda step, transaction_id, _: RETRIED.append((step, transaction_id)),
+)
 UNAVAILABLE = EndorseError("no peer", code=grpc.StatusCode.UNAVAILABLE)
 
 
@@ -194,7 +202,9 @@ def test_a_chaincode_refusal_is_the_answer_and_never_retried() -> None:
 def test_an_endorsement_without_a_working_peer_is_retried_with_the_same_proposal() -> None:
     script = Script(endorse=[UNAVAILABLE, UNAVAILABLE])
     gateway_invoker, contract = invoker(script)
+    RETRIED.clear()
     assert gateway_invoker.submit("holding:Transfer", ["a"]) == b"result"
+    assert RETRIED == [("endorse", "tx-0"), ("endorse", "tx-0")]
     assert script.calls[:3] == ["endorse", "endorse", "endorse"]
     assert len(contract.proposals) == 1
 
