@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import grpc
 
 from fabric_gateway import GatewayError
+from sovereign_client.errors import codes
 
 TRANSIENT_CODES = frozenset(
     {
@@ -106,9 +107,9 @@ class TransactionInDoubtError(Exception):
 
 
 def endorsement_is_transient(error: GatewayError) -> bool:
-    """Whether a failed endorsement may be tried again: no chaincode code, a transport-ish
-    gRPC status (or none: the channel itself failed)."""
-    if error.chaincode_code is not None:
+    """Whether a failed endorsement may be tried again: no refusal code of the catalogue, a
+    transport-ish gRPC status (or none: the channel itself failed)."""
+    if error.chaincode_error(codes()) is not None:
         return False
     return error.code is None or error.code in TRANSIENT_CODES
 

@@ -34,7 +34,7 @@ import pytest
 from fabric_gateway import Block, CommitError, GatewayError
 from sovereign_assets.schema.messages import InstructionSpec
 from sovereign_cli.demo import DEALER_ALPHA, DEALER_BETA, DEBT_OFFICE, REGISTRAR
-from sovereign_client import SovereignClient, SovereignError, TransactionInDoubtError
+from sovereign_client import RefusedError, SovereignClient, TransactionInDoubtError
 from sovereign_network.network import Network, chaincode_process
 
 from .ledger import (
@@ -107,8 +107,8 @@ def run_request(
     try:
         request.result = call(conn.client.for_request(request_id))
         request.outcome = "committed"
-    except SovereignError as refused:
-        request.outcome, request.reason = "refused", refused.code
+    except RefusedError as refused:
+        request.outcome, request.reason = "refused", str(refused.error_code)
     except CommitError as invalid:
         request.outcome, request.reason = "invalid", invalid.validation_code_name
     except TransactionInDoubtError:
@@ -131,7 +131,7 @@ def resolve(conn: Connection, request: Request, call: Callable[[SovereignClient]
     try:
         request.result = call(conn.client.for_request(request.request_id))
         request.outcome = "in-doubt:committed"
-    except (SovereignError, CommitError, GatewayError, TransactionInDoubtError):
+    except (GatewayError, TransactionInDoubtError):
         final = conn.invoker.status_of(request.transaction_id, timeout=30.0)
         request.outcome = (
             "in-doubt:committed" if final is not None and final.successful else "in-doubt:absent"
