@@ -24,12 +24,9 @@ from pathlib import Path
 import pytest
 
 from sovereign_assets.schema.messages import InvestorSpec
-from sovereign_cli.demo import governance, market_today
-from sovereign_client import GatewayInvoker, SovereignClient
-from sovereign_client.errors import NotFoundError
 from sovereign_network.network import Network
 
-from .ledger import PERSONAL_DATA_MARKERS, Connection, home_logs, personal_data
+from .ledger import PERSONAL_DATA_MARKERS, home_logs, personal_data
 
 pytestmark = pytest.mark.network
 
@@ -37,7 +34,7 @@ CLI_INVESTOR = "INV-RELSCAN"
 CLI_PII = json.dumps(
     {"name": "Scan Subject Q7Z", "cnic": "35202-9999999-5", "phone": "+92-300-5550199"}
 ).encode()
-DEMO_PII_MARKER = "42101-0000000-1"  # what the demo registers (tests/network run it before)
+DEMO_PII_MARKER = "42101-0000000-1"  # what the demo registers
 
 
 def forms(secret: bytes) -> list[bytes]:
@@ -74,25 +71,10 @@ def sov(net: Network, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def ensure_governance(net: Network) -> None:
-    """The topology's chaincode needs governance to register investors (the network tier's
-    demo bootstraps it; run alone, this tier does)."""
-    conn = Connection.of(net, "CentralBank/admin")
-    try:
-        contract = conn.network.get_contract(net.topology.chaincode.name)
-        client = SovereignClient(GatewayInvoker(contract))
-        try:
-            client.governance.get()
-        except NotFoundError:
-            client.governance.bootstrap(governance(market_today()))
-    finally:
-        conn.close()
-
-
+@pytest.mark.usefixtures("demo_lifecycle")  # the register the CLI registers into, bootstrapped
 def test_no_log_or_cli_output_holds_a_key_transient_or_personal_data(
     consortium: Network, tmp_path: Path
 ) -> None:
-    ensure_governance(consortium)
     spec = tmp_path / "investor.json"
     spec.write_text(
         json.dumps(
