@@ -443,7 +443,7 @@ def test_the_official_client_drives_our_sovereign_chaincode(
     ops = [
         Op("evaluate", "governance:Get"),
         Op("evaluate", "instrument:List"),
-        Op("evaluate", "instrument:Get", (f"NO-SUCH-{run}",)),
+        Op("evaluate", "instrument:Get", (f"NO-SUCH-{run.upper()}",)),  # a well-formed id
         Op("evaluate", "governance:NoSuchTransaction"),
         Op("submit", "cash:Mint", (f"ACC-{run}", "1000")),
     ]
