@@ -302,6 +302,11 @@ def test_cut_off_pro_rata_results_and_settlement_in_batches(market: Market) -> N
     event = market.results[-1].event
     assert event is not None
     assert event.name == "AuctionResults"
+    # The bill's weighted-average yield is the 364-day benchmark of the auction date.
+    benchmark_key = "\x00billAuction\x00364\x002021-08-18\x00"
+    benchmark = json.loads(market.ledger.get(NAMESPACE, benchmark_key) or b"null")
+    assert benchmark["weighted_average_yield"] == result["weighted_average_yield"]
+    assert benchmark["all_bids_rejected"] is False
     assert b"A1" not in event.payload  # the results name no bid
 
     allotments = market.query("auction:Allotments", AUCTION)
@@ -600,3 +605,61 @@ def test_issuance_outside_an_auction_is_paid_for_in_cash(market: Market) -> None
     # Not enough cash: nothing is issued.
     poor = [{"account_id": "SGL-BETA", "amount": 2_000 * MILLION, "price_per_100": "98.0000"}]
     assert market.fails(treasury(), "instrument:Issue", BILL, poor) == "INSUFFICIENT_CASH"
+
+
+def test_a_fixed_rental_sukuk_is_auctioned_in_yield_at_a_uniform_price(market: Market) -> None:
+    from sovereign_assets.domain import DayCount
+    from sovereign_assets.domain.pricing import CouponBond, bond_clean_price
+    from sovereign_assets.domain.schedule import generate_schedule
+
+    sukuk = {
+        "instrument_id": "PK0000GIS005",
+        "kind": "IJARA_SUKUK",
+        "min_denomination": 100_000 * 100,
+        "issue_date": "2021-08-19",
+        "maturity_date": "2026-08-19",
+        "day_count": "ACT/365F",
+        "frequency": 2,
+        "calendar_id": "PK-SBP",
+        "rental_kind": "FIXED",
+        "rental_rate": "0.0725",
+        "underlying_asset": "M-2 motorway section",
+        "shariah_approval": {
+            "name": "Shariah board opinion",
+            "uri": "https://example.org/gis5.pdf",
+            "sha256": "ab" * 32,
+        },
+    }
+    market.ok(treasury(), "instrument:Create", sukuk)
+    market.ok(central_bank(), "instrument:Approve", "PK0000GIS005")
+    tenor = [{"instrument_id": "PK0000GIS005", "target": 1_000 * MILLION}]
+    spec = announcement(auction_id="GIS-1", offerings=tenor, bid_basis="YIELD")
+    assert market.fails(treasury(), "auction:Announce", spec | {"bid_basis": "PRICE"}) == (
+        "INVALID_AUCTION"
+    )
+    record = market.ok(treasury(), "auction:Announce", spec)
+    assert isinstance(record, dict)
+    assert record["auction_type"] == "UNIFORM_PRICE"  # the sukuk default
+    for who, bid_id, account, millions, level in (
+        (dealer_alpha, "S1", "SGL-ALPHA", 300, "0.0950"),
+        (dealer_beta, "S2", "SGL-BETA", 300, "0.0975"),
+        (dealer_beta, "S3", "SGL-BETA", 600, "0.0990"),
+    ):
+        body = {
+            "auction_id": "GIS-1", "bid_id": bid_id, "instrument_id": "PK0000GIS005",
+            "account_id": account, "amount": millions * MILLION, "level": level,
+        }  # fmt: skip
+        market.ok(who(), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()})
+    market.ok(central_bank(), "auction:Close", "GIS-1")
+    cut = [{"instrument_id": "PK0000GIS005", "level": "0.0975"}]
+    result = market.ok(treasury(), "auction:CutOff", "GIS-1", cut)
+    assert isinstance(result, dict)
+    assert result["results"][0]["weighted_average_yield"] == "0.097500"
+    allotments = market.query("auction:Allotments", "GIS-1")
+    assert isinstance(allotments, list)
+    assert {a["bid_id"]: a["amount"] // MILLION for a in allotments} == {"S1": 300, "S2": 300}
+    periods = generate_schedule(dt.date(2021, 8, 19), dt.date(2026, 8, 19), 2)
+    bond = CouponBond(Decimal("0.0725"), 2, periods, DayCount.ACT_365_FIXED)
+    price = bond_clean_price(bond, SETTLEMENT_DAY, Decimal("0.0975"))
+    assert {a["price_per_100"] for a in allotments} == {str(price)}  # uniform: the cut-off's
+    assert price < Decimal(100)
