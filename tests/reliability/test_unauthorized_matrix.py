@@ -10,6 +10,7 @@ refusals are about who, not what.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -21,6 +22,8 @@ from sovereign_assets.domain import AccountTier
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
+    AuctionOffering,
+    AuctionSpec,
     InstructionSpec,
     InstrumentKind,
     InstrumentSpec,
@@ -73,6 +76,14 @@ def cases(market: Market, governance: object) -> list[Case]:
         return Case(function, args, frozenset(allowed), probe)
 
     coupon_bond = market.coupon_bonds[-1]
+    auction = AuctionSpec(
+        "AUC-REL-AUTH",
+        [AuctionOffering(BOND, 10 * UNIT)],
+        auction_date=day,
+        close_time="23:59",
+        settlement_date=day,
+        bid_basis="PRICE",
+    )
     return [
         case("governance:Update", (governance,), CONTROLLERS, REGISTRAR),
         case("account:Open", (dealer,), REGISTRARS, REGISTRAR),
@@ -108,6 +119,12 @@ def cases(market: Market, governance: object) -> list[Case]:
         # The load may have paid this coupon already: no probe (authorization comes first).
         case("lifecycle:PayCoupon", (coupon_bond, day, 1), ISSUER, None),
         case("lifecycle:Redeem", (BOND, 1), ISSUER, None),  # the bond has not matured
+        # Auctions: who may announce, close, cut off and settle (authorization comes first,
+        # so an auction that does not exist is refused on who as well).
+        case("auction:Announce", (auction,), ISSUER, DEBT_OFFICE),
+        case("auction:Close", ("AUC-REL-NONE",), REGISTRARS, None),
+        case("auction:CutOff", ("AUC-REL-NONE", []), ISSUER, None),
+        case("auction:Settle", ("AUC-REL-NONE", 1), REGISTRARS, None),
     ]
 
 
@@ -146,38 +163,34 @@ def test_every_privileged_transaction_refuses_every_identity_that_must_not_send_
     tried: collections.Counter[str] = collections.Counter()
     refused: collections.Counter[str] = collections.Counter()
     accepted: list[str] = []
-    for case in cases(prepared, governance):
-        args = [encode_argument(a) for a in case.args]
-        if case.probe is not None:
-            with connected(consortium, case.probe, retry=None) as probe:
-                probe.contract.evaluate(case.function, arguments=args)  # the allowed one passes
-        senders = [m for m in members(consortium) if m not in case.allowed]
-        for sender in [*senders, None]:
-            tried[case.function] += 1
-            if sender is None:
-                conn = Connection(
-                    consortium,
-                    stranger.msp_id,
-                    stranger.certificate,
-                    stranger.private_key,
-                    org,
-                    retry=None,
-                )
-            else:
-                conn = Connection.of(consortium, sender, retry=None)
-            try:
-                conn.invoker.submit(case.function, args)
-                accepted.append(f"{case.function} by {sender or stranger.label}")
-            except UnauthorizedError:
-                refused[case.function] += 1
-            except GatewayError as exc:
-                # Only the unknown MSP may be refused before the chaincode runs.
-                if sender is not None:
-                    accepted.append(f"{case.function} by {sender} failed otherwise: {exc}")
-                else:
+    with contextlib.ExitStack() as stack:
+        # One connection per identity for the whole matrix; None is the unknown MSP.
+        conns: dict[str | None, Connection] = {
+            m: stack.enter_context(connected(consortium, m, retry=None))
+            for m in members(consortium)
+        }
+        conns[None] = Connection(
+            consortium, stranger.msp_id, stranger.certificate, stranger.private_key, org, retry=None
+        )
+        stack.callback(conns[None].close)
+        for case in cases(prepared, governance):
+            args = [encode_argument(a) for a in case.args]
+            if case.probe is not None:  # the allowed identity's simulation passes
+                conns[case.probe].contract.evaluate(case.function, arguments=args)
+            senders = [m for m in members(consortium) if m not in case.allowed]
+            for sender in [*senders, None]:
+                tried[case.function] += 1
+                try:
+                    conns[sender].invoker.submit(case.function, args)
+                    accepted.append(f"{case.function} by {sender or stranger.label}")
+                except UnauthorizedError:
                     refused[case.function] += 1
-            finally:
-                conn.close()
+                except GatewayError as exc:
+                    # Only the unknown MSP may be refused before the chaincode runs.
+                    if sender is not None:
+                        accepted.append(f"{case.function} by {sender} failed otherwise: {exc}")
+                    else:
+                        refused[case.function] += 1
     assert accepted == []
     assert refused == tried
     assert height(consortium, org) == blocks_before
