@@ -35,7 +35,12 @@ from fabric_chaincode.errors import (
     UnknownFunctionError,
 )
 from fabric_chaincode.identity import ClientIdentity
-from fabric_chaincode.inmemory import (
+from fabric_chaincode.keys import create_composite_key, split_composite_key
+from fabric_chaincode.serialization import dumps as canonical_json
+from fabric_chaincode.serialization import loads as parse_json
+from fabric_chaincode.statebased import KeyEndorsementPolicy, Role
+from fabric_chaincode.stub_api import QueryIterator, Stub
+from fabric_chaincode.testing import (
     InMemoryLedger,
     InMemoryStub,
     Simulation,
@@ -45,11 +50,6 @@ from fabric_chaincode.inmemory import (
     run_transaction,
     simulate_transaction,
 )
-from fabric_chaincode.keys import create_composite_key, split_composite_key
-from fabric_chaincode.serialization import dumps as canonical_json
-from fabric_chaincode.serialization import loads as parse_json
-from fabric_chaincode.statebased import KeyEndorsementPolicy, Role
-from fabric_chaincode.stub_api import QueryIterator, Stub
 from fabric_chaincode.types import (
     KV,
     ChaincodeEvent,

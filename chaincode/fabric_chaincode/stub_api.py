@@ -1,7 +1,7 @@
 """The stub interface contracts program against: the Python ``ChaincodeStubInterface``.
 
 Owns the :class:`Stub` and :class:`QueryIterator` protocols, which both the peer-backed
-:class:`fabric_chaincode.stub.ChaincodeStub` and :class:`fabric_chaincode.inmemory.InMemoryStub`
+:class:`fabric_chaincode.stub.ChaincodeStub` and :class:`fabric_chaincode.testing.InMemoryStub`
 satisfy. Imports only value types; no protobuf, no gRPC.
 
 Semantics follow Fabric: reads see the state committed before the transaction, not its own

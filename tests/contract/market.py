@@ -18,14 +18,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from fabric_chaincode import (
+from fabric_chaincode import Timestamp
+from fabric_chaincode.testing import (
+    CollectionDefinition,
     InMemoryLedger,
-    Timestamp,
     TransactionResult,
     creator_bytes,
     run_transaction,
 )
-from fabric_chaincode.inmemory import CollectionDefinition
 from sovereign_assets.chaincode import chaincode
 from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
 from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION, personal_data_collection

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from fabric_chaincode import run_transaction
+from fabric_chaincode.testing import run_transaction
 from sovereign_assets.chaincode import chaincode
 
 from .market import (

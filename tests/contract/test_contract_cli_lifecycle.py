@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from fabric_chaincode import TransactionResult, create_composite_key
+from fabric_chaincode import create_composite_key
+from fabric_chaincode.testing import TransactionResult
 from sovereign_cli.main import ExitCode
 
 from .market import NAMESPACE

@@ -15,17 +15,9 @@ import pytest
 from fabric_protos.peer import proposal_response_pb2
 
 from conformance_chaincode import chaincode as conformance
-from fabric_chaincode import (
-    ChaincodeEvent,
-    InMemoryLedger,
-    Response,
-    ServerConfig,
-    Stub,
-    creator_bytes,
-    run_transaction,
-    success,
-)
+from fabric_chaincode import ChaincodeEvent, Response, ServerConfig, Stub, success
 from fabric_chaincode.server import ChaincodeServer
+from fabric_chaincode.testing import InMemoryLedger, creator_bytes, run_transaction
 
 from .certs import Issued, client_user, make_ca
 from .peer_harness import LedgerDouble, PeerHarness, T, completed_response

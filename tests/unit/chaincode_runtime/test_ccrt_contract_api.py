@@ -16,16 +16,14 @@ from fabric_chaincode import (
     Context,
     Contract,
     ContractChaincode,
-    InMemoryLedger,
     InvalidArgumentError,
     Stub,
-    TransactionResult,
     canonical_json,
     evaluate,
     parse_json,
-    run_transaction,
     submit,
 )
+from fabric_chaincode.testing import InMemoryLedger, TransactionResult, run_transaction
 from ledger_codec import CodecError
 
 

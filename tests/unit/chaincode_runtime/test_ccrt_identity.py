@@ -7,8 +7,9 @@ import base64
 import pytest
 from cryptography.x509.oid import NameOID
 
-from fabric_chaincode import ClientIdentity, IdentityError, creator_bytes
+from fabric_chaincode import ClientIdentity, IdentityError
 from fabric_chaincode.identity import go_distinguished_name
+from fabric_chaincode.testing import creator_bytes
 
 from .certs import client_user, issue, make_ca, name
 

@@ -11,18 +11,10 @@ import pytest
 
 import fabric_chaincode
 from conformance_chaincode import chaincode as conformance
-from fabric_chaincode import (
-    InMemoryLedger,
-    InMemoryStub,
-    Response,
-    Stub,
-    StubError,
-    Timestamp,
-    run_transaction,
-    success,
-)
+from fabric_chaincode import Response, Stub, StubError, Timestamp, success
 from fabric_chaincode.server import ChaincodeServer
 from fabric_chaincode.stub import ChaincodeStub
+from fabric_chaincode.testing import InMemoryLedger, InMemoryStub, run_transaction
 
 from .peer_harness import LedgerDouble, PeerHarness, completed_response
 
@@ -36,6 +28,7 @@ def test_public_api_matches_all() -> None:
         "errors",
         "identity",
         "inmemory",
+        "testing",
         "keys",
         "serialization",
         "logtext",
@@ -185,3 +178,12 @@ def test_grpc_logs_never_contain_keys_values_or_transient(
     assert "log-3" in caplog.text
     for n in range(1, 8):
         assert f"SECRET-{n}" not in caplog.text
+
+
+def test_the_test_doubles_live_in_testing_and_old_imports_still_work() -> None:
+    import fabric_chaincode
+    from fabric_chaincode import inmemory, testing
+
+    for name in ("InMemoryLedger", "InMemoryStub", "TransactionResult", "run_transaction"):
+        assert getattr(fabric_chaincode, name) is getattr(testing, name)
+        assert getattr(inmemory, name) is getattr(testing, name)

@@ -7,8 +7,12 @@ from __future__ import annotations
 import hashlib
 
 from conformance_chaincode import chaincode as conformance
-from fabric_chaincode import InMemoryLedger, creator_bytes, run_transaction
-from fabric_chaincode.inmemory import CollectionDefinition
+from fabric_chaincode.testing import (
+    CollectionDefinition,
+    InMemoryLedger,
+    creator_bytes,
+    run_transaction,
+)
 
 NS = "conformance"
 ALPHA = creator_bytes("AlphaMSP", b"-----BEGIN CERTIFICATE-----\nalpha\n")

@@ -13,18 +13,18 @@ from fabric_chaincode import (
     Context,
     Contract,
     ContractChaincode,
-    InMemoryLedger,
     KeyEndorsementPolicy,
     Role,
-    TransactionResult,
-    creator_bytes,
     evaluate,
-    run_transaction,
     submit,
 )
-from fabric_chaincode.inmemory import (
+from fabric_chaincode.testing import (
     CollectionDefinition,
+    InMemoryLedger,
+    TransactionResult,
     commit_transaction,
+    creator_bytes,
+    run_transaction,
     simulate_transaction,
 )
 

@@ -18,7 +18,8 @@ from conformance_chaincode.kv import (
     parse_int64,
     wrap_int64,
 )
-from fabric_chaincode import Chaincode, InMemoryLedger, run_transaction
+from fabric_chaincode import Chaincode
+from fabric_chaincode.testing import InMemoryLedger, run_transaction
 
 
 @pytest.mark.parametrize(

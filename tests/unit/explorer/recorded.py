@@ -28,7 +28,8 @@ from tests.contract.market import (
 from tests.contract.scenario import BILL, BOND, MILLION, bootstrap, create_and_issue, distribute
 from tests.unit.gateway.blockdata import TxSpec, block
 
-from fabric_chaincode import Timestamp, TransactionResult
+from fabric_chaincode import Timestamp
+from fabric_chaincode.testing import TransactionResult
 from fabric_gateway import Block, decode_block
 from sovereign_explorer import Flow
 from sovereign_explorer.projection import ScheduleSource
