@@ -4,6 +4,12 @@ Arguments and results are the schema's dataclasses (``sovereign_assets.schema``)
 is ``int`` minor units and rates and prices ``Decimal``. A refusal raises the
 :mod:`~sovereign_client.errors` class of its code, e.g. ``InsufficientHoldingError``.
 
+Each method says who may call it (``Role``), the codes its own rules raise (``Raises``) and
+the units of its amounts. Besides those, any call may raise ``INVALID_ARGUMENT`` (input the
+contract cannot parse), ``NOT_FOUND`` (governance not bootstrapped yet) and the runtime's
+codes (``UNKNOWN_FUNCTION``, ``PAYLOAD_TOO_LARGE``, ``IDENTITY``, ``INTERNAL``,
+``RESPONSE_TOO_LARGE``); the meaning of each is in :class:`sovereign_assets.schema.codes.ErrorCode`.
+
     client = SovereignClient(GatewayInvoker(network.get_contract("sovereign")))
     bill = client.instruments.get("PK-MTB-2024-364")
     client.holdings.transfer(bill.instrument_id, "HBL-SGL", "HBL-IPS-0042", 5_000_000)
@@ -116,13 +122,23 @@ class Governance(_Section):
     namespace = "governance"
 
     def bootstrap(self, config: GovernanceConfig) -> None:
-        """Set the configuration once (registrar admin); later changes need two orgs."""
+        """Store the first configuration; refused once one exists.
+
+        Role: an admin or ``registrar``-role user of the organisation ``config`` names as
+        registrar. Raises: ``ALREADY_EXISTS``, ``UNAUTHORIZED``, ``INVALID_ARGUMENT``."""
         self._submit(nothing, "Bootstrap", config)
 
     def update(self, config: GovernanceConfig) -> None:
+        """Replace the configuration; the business-date shift may only grow.
+
+        Role: a controller (issuer or registrar organisation); both controller organisations
+        must endorse. Raises: ``UNAUTHORIZED``, ``INVALID_ARGUMENT``."""
         self._submit(nothing, "Update", config)
 
     def get(self) -> GovernanceConfig:
+        """The current configuration (rates ``Decimal`` fractions, offsets in minutes).
+
+        Role: any member. Raises: ``NOT_FOUND`` before bootstrap."""
         return self._evaluate(one(GovernanceConfig), "Get")
 
 
@@ -132,12 +148,20 @@ class Accounts(_Section):
     namespace = "account"
 
     def open(self, spec: AccountSpec) -> AccountRecord:
+        """Open an account: a DEALER or cash account (registrar), or an INVESTOR
+        sub-account under a dealer account.
+
+        Role: the registrar; for a sub-account, the controller of the parent dealer account.
+        Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``, ``INVALID_ACCOUNT``, ``UNKNOWN_ACCOUNT``
+        (the parent), ``UNKNOWN_INVESTOR`` (the owner), ``INVALID_ARGUMENT``."""
         return self._submit(one(AccountRecord), "Open", spec)
 
     def get(self, account_id: str) -> AccountRecord:
+        """One account. Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
         return self._evaluate(one(AccountRecord), "Get", account_id)
 
     def list(self) -> builtins.list[AccountRecord]:
+        """Every account, by id. Role: any member. Raises: nothing of its own."""
         return self._evaluate(many(AccountRecord), "List")
 
 
@@ -153,7 +177,11 @@ class Investors(_Section):
         by the caller's organisation alone and salted with a fresh secret (or ``salt``, at
         least 32 random bytes), to that organisation's personal data collection; then the
         public record, carrying the hash of the salted record, is written. Repeating a
-        registration whose second step failed is safe (the first replaces the data)."""
+        registration whose second step failed is safe (the first replaces the data).
+
+        Role: an onboarding user (bank, primary dealer or exchange operator).
+        Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``, ``PERSONAL_DATA_MISSING`` (after the
+        retries), ``INVALID_ARGUMENT``."""
         self.record_personal_data(investor.investor_id, personal_data, salt=salt)
         for delay in (*CATCH_UP_DELAYS, None):
             try:
@@ -168,7 +196,10 @@ class Investors(_Section):
         self, investor_id: str, personal_data: bytes, *, salt: bytes | None = None
     ) -> PersonalDataReceipt:
         """The first step of :meth:`register` alone: keep the personal data privately,
-        salted (``salt``: at least 32 secret random bytes; default: drawn here)."""
+        salted (``salt``: at least 32 secret random bytes; default: drawn here).
+
+        Role: an onboarding user (bank, primary dealer or exchange operator).
+        Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS`` (already registered), ``INVALID_ARGUMENT``."""
         if salt is None:
             salt = secrets.token_bytes(PII_SALT_BYTES)
         return self._submit(
@@ -180,21 +211,43 @@ class Investors(_Section):
         )
 
     def get(self, investor_id: str) -> InvestorRecord:
+        """One registry entry (no personal data).
+
+        Role: any member. Raises: ``UNKNOWN_INVESTOR``."""
         return self._evaluate(one(InvestorRecord), "Get", investor_id)
 
     def set_kyc(self, investor_id: str, kyc: str) -> InvestorRecord:
+        """Change an investor's KYC status (``VERIFIED``, ``PENDING``, ``EXPIRED`` ...).
+
+        Role: an onboarding user of the organisation that registered the investor.
+        Raises: ``UNAUTHORIZED``, ``UNKNOWN_INVESTOR``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InvestorRecord), "SetKyc", investor_id, kyc)
 
     def freeze(self, account_id: str) -> AccountRecord:
+        """Freeze a whole account: nothing moves in or out.
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (already frozen)."""
         return self._submit(one(AccountRecord), "Freeze", account_id)
 
     def unfreeze(self, account_id: str) -> AccountRecord:
+        """Lift an account's freeze.
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (not frozen)."""
         return self._submit(one(AccountRecord), "Unfreeze", account_id)
 
     def check_transfer(
         self, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> TransferCheck:
-        """Would this transfer pass every rule? The first failing reason code, if not."""
+        """Would this transfer pass every rule? The first failing reason code, if not.
+
+        ``amount``: face in minor units (or mg). The reasons, in the order checked:
+        ``GLOBAL_PAUSE``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``, ``INVALID_AMOUNT``,
+        ``NOT_MULTIPLE_OF_DENOMINATION``, ``SAME_ACCOUNT``, ``ACCOUNT_FROZEN``,
+        ``UNKNOWN_INVESTOR``, ``NOT_KYC_VERIFIED``, ``NOT_ELIGIBLE``, ``LOCKED_UP``,
+        ``INSUFFICIENT_HOLDING``, ``OVER_HOLDING_LIMIT``. Role: any member.
+        Raises: nothing of its own (an unknown instrument or account is a reason too)."""
         return self._evaluate(
             one(TransferCheck), "CheckTransfer", instrument_id, from_account, to_account, amount
         )
@@ -206,31 +259,67 @@ class Instruments(_Section):
     namespace = "instrument"
 
     def create(self, spec: InstrumentSpec) -> InstrumentRecord:
+        """Create an instrument in DRAFT from its terms (amounts in minor units,
+        rates ``Decimal`` fractions).
+
+        Role: the issuer (debt office). Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``,
+        ``INVALID_TERMS``, ``INVALID_SCHEDULE``, ``UNKNOWN_CALENDAR``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InstrumentRecord), "Create", spec)
 
     def approve(self, instrument_id: str) -> InstrumentRecord:
+        """DRAFT -> APPROVED; a sukuk needs its Shariah approval document.
+
+        Role: the registrar. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
+        ``INVALID_TRANSITION``, ``SHARIAH_APPROVAL_REQUIRED``, ``UNDERLYING_ASSET_REQUIRED``."""
         return self._submit(one(InstrumentRecord), "Approve", instrument_id)
 
     def issue(self, instrument_id: str, allotments: Sequence[Allotment]) -> InstrumentRecord:
+        """Mint the allotments (face in minor units, or mg of a commodity) of an
+        APPROVED instrument, or of a re-opened ISSUED one.
+
+        Role: the issuer. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``,
+        ``INVALID_TRANSITION``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``,
+        ``INVALID_ACCOUNT``, ``ACCOUNT_FROZEN``, ``INVALID_AMOUNT``,
+        ``NOT_MULTIPLE_OF_DENOMINATION``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InstrumentRecord), "Issue", instrument_id, list(allotments))
 
     def pause(self, instrument_id: str) -> InstrumentRecord:
+        """Stop transfers and settlements of an instrument.
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (already paused)."""
         return self._submit(one(InstrumentRecord), "Pause", instrument_id)
 
     def resume(self, instrument_id: str) -> InstrumentRecord:
+        """Lift an instrument's pause.
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (not paused)."""
         return self._submit(one(InstrumentRecord), "Resume", instrument_id)
 
     def get(self, instrument_id: str) -> InstrumentRecord:
+        """One instrument: terms, status, issued and redeemed face (minor units).
+
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
         return self._evaluate(one(InstrumentRecord), "Get", instrument_id)
 
     def list(self) -> builtins.list[InstrumentRecord]:
+        """Every instrument, by id. Role: any member. Raises: nothing of its own."""
         return self._evaluate(many(InstrumentRecord), "List")
 
     def schedule(self, instrument_id: str) -> builtins.list[ScheduledFlow]:
+        """The cash flows still to come; ``amount_per_unit`` is a ``Decimal``
+        per unit of face (none for commodity tokens).
+
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``, ``INVALID_TERMS``,
+        ``INVALID_SCHEDULE``, ``UNKNOWN_CALENDAR``, ``CALENDAR_NOT_COVERED``."""
         return self._evaluate(many(ScheduledFlow), "Schedule", instrument_id)
 
     def bars(self, instrument_id: str) -> builtins.list[BarStatus]:
-        """A commodity token's bars, each ALLOCATED or RELEASED (to an account)."""
+        """A commodity token's bars (weights in milligrams), each ALLOCATED or
+        RELEASED (to an account); other instruments have none.
+
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
         return self._evaluate(many(BarStatus), "Bars", instrument_id)
 
 
@@ -240,12 +329,24 @@ class Cash(_Section):
     namespace = "cash"
 
     def mint(self, account_id: str, amount: int) -> CashBalance:
+        """Issue ``amount`` cash tokens (minor units, paisa) into ``account_id``.
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``UNKNOWN_ACCOUNT``,
+        ``INVALID_AMOUNT``, ``NOT_CASH_ISSUER``."""
         return self._submit(one(CashBalance), "Mint", account_id, amount)
 
     def withdraw(self, account_id: str, amount: int) -> CashBalance:
+        """Take ``amount`` cash tokens (minor units) out of circulation from
+        ``account_id``.
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``UNKNOWN_ACCOUNT``,
+        ``INVALID_AMOUNT``, ``INSUFFICIENT_CASH``, ``NOT_CASH_ISSUER``."""
         return self._submit(one(CashBalance), "Withdraw", account_id, amount)
 
     def balance(self, account_id: str) -> CashBalance:
+        """The cash tokens ``account_id`` holds (minor units).
+
+        Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
         return self._evaluate(one(CashBalance), "Balance", account_id)
 
 
@@ -257,17 +358,32 @@ class Holdings(_Section):
     def transfer(
         self, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> builtins.list[HoldingEntry]:
+        """Move ``amount`` of face (minor units, or mg) free of payment; both
+        new holdings. A refusal names the account that failed the rule.
+
+        Role: the controller of ``from_account`` (or of its parent dealer account).
+        Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``, and every code of
+        :meth:`Investors.check_transfer` (``INSUFFICIENT_HOLDING``, ``NOT_KYC_VERIFIED`` ...)."""
         return self._submit(
             many(HoldingEntry), "Transfer", instrument_id, from_account, to_account, amount
         )
 
     def by_account(self, account_id: str) -> builtins.list[HoldingEntry]:
+        """Every holding of an account (amounts in minor units, or mg).
+
+        Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
         return self._evaluate(many(HoldingEntry), "ByAccount", account_id)
 
     def by_instrument(self, instrument_id: str) -> builtins.list[HoldingEntry]:
+        """Every holder of an instrument, by account id (minor units, or mg).
+
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
         return self._evaluate(many(HoldingEntry), "ByInstrument", instrument_id)
 
     def history(self, instrument_id: str, account_id: str) -> builtins.list[HoldingChange]:
+        """Committed changes of one holding, newest first (minor units, or mg).
+
+        Role: any member. Raises: ``INVALID_ARGUMENT`` (a malformed id)."""
         return self._evaluate(many(HoldingChange), "History", instrument_id, account_id)
 
 
@@ -277,25 +393,52 @@ class Settlements(_Section):
     namespace = "settlement"
 
     def instruct(self, instruction: InstructionSpec) -> InstructionRecord:
+        """Record a DvP trade (quantity in minor units of face, clean price a
+        ``Decimal`` per 100); the instructing side's affirmation is implied.
+
+        Role: the controller of the seller's or the buyer's account, or an exchange operator.
+        Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``, ``UNKNOWN_INSTRUMENT``,
+        ``UNKNOWN_ACCOUNT``, ``INSTRUMENT_MATURED``, ``INVALID_TRANSITION``,
+        ``SETTLEMENT_DATE_IN_PAST``, ``SAME_ACCOUNT``, ``INVALID_AMOUNT``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InstructionRecord), "Instruct", instruction)
 
     def affirm(self, instruction_id: str) -> InstructionRecord:
+        """The caller's side affirms; the second affirmation matches the trade.
+
+        Role: the controller of the side's account. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``ALREADY_AFFIRMED``, ``INVALID_TRANSITION``."""
         return self._submit(one(InstructionRecord), "Affirm", instruction_id)
 
     def match(self, instruction_id: str) -> InstructionRecord:
+        """Match the trade in place of the two affirmations.
+
+        Role: an exchange operator. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``INVALID_TRANSITION``."""
         return self._submit(one(InstructionRecord), "Match", instruction_id)
 
     def settle(self, instruction_id: str) -> InstructionRecord:
-        """Both legs in one transaction, or neither."""
+        """Deliver the securities and pay the cash (minor units) in one
+        transaction, or neither, on or after the settlement date.
+
+        Role: a party or an exchange operator. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``INVALID_TRANSITION``, ``SETTLEMENT_DATE_NOT_REACHED``, ``INSUFFICIENT_CASH``, and
+        every code of :meth:`Investors.check_transfer`."""
         return self._submit(one(InstructionRecord), "Settle", instruction_id)
 
     def cancel(self, instruction_id: str) -> InstructionRecord:
+        """Cancel an instruction before it settles.
+
+        Role: a party or an exchange operator. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``INVALID_TRANSITION``."""
         return self._submit(one(InstructionRecord), "Cancel", instruction_id)
 
     def get(self, instruction_id: str) -> InstructionRecord:
+        """One instruction (amounts in minor units). Role: any member.
+        Raises: ``NOT_FOUND``."""
         return self._evaluate(one(InstructionRecord), "Get", instruction_id)
 
     def list(self) -> builtins.list[InstructionRecord]:
+        """Every instruction, by id. Role: any member. Raises: nothing of its own."""
         return self._evaluate(many(InstructionRecord), "List")
 
 
@@ -307,50 +450,91 @@ class Lifecycle(_Section):
     def pay_coupon(
         self, instrument_id: str, payment_date: date | str, batch_size: int
     ) -> BatchResult:
-        """Pay at most ``batch_size`` more holders; call again until ``done``."""
+        """Pay the coupon (or rental) due on ``payment_date`` to at most
+        ``batch_size`` more holders (gross, tax and net in minor units); call again until
+        ``done``.
+
+        Role: the issuer. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
+        ``EVENT_NOT_APPLICABLE``, ``ALREADY_PAID``, ``FIXING_UNAVAILABLE``, ``NO_TAX_RATE``,
+        ``INSUFFICIENT_CASH``, ``INVALID_BATCH``, ``INVALID_ARGUMENT``."""
         return self._submit(
             one(BatchResult), "PayCoupon", instrument_id, _iso(payment_date), batch_size
         )
 
     def redeem(self, instrument_id: str, batch_size: int) -> RedemptionBatch:
+        """At or after maturity, pay the last coupon and the face to at most
+        ``batch_size`` more holders and retire their tokens (minor units); call again until
+        ``done``.
+
+        Role: the issuer. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
+        ``EVENT_NOT_APPLICABLE``, ``ALREADY_PAID``, ``NO_TAX_RATE``, ``INSUFFICIENT_CASH``,
+        ``INVALID_BATCH``, ``INVALID_ARGUMENT``."""
         return self._submit(one(RedemptionBatch), "Redeem", instrument_id, batch_size)
 
     def publish_fixing(
         self, instrument_id: str, period_id: str, rate: Decimal, source: str
     ) -> InstrumentRecord:
+        """Publish a floater's benchmark ``rate`` (a ``Decimal`` fraction,
+        e.g. 0.0712) for the period ending ``period_id``; ``source`` is ``AUCTION`` or
+        ``PKRV_AVERAGE``.
+
+        Role: the registrar. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
+        ``EVENT_NOT_APPLICABLE``, ``INVALID_NUMBER``, ``INVALID_ARGUMENT``."""
         return self._submit(
             one(InstrumentRecord), "PublishFixing", instrument_id, period_id, rate, source
         )
 
     def record_bill_auction(self, result: BillAuctionSpec) -> BillAuctionRecord:
-        """Record a published bill auction result (central bank)."""
+        """Record a published bill auction result (its cut-off yield a
+        ``Decimal`` fraction).
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``,
+        ``INVALID_NUMBER``, ``INVALID_ARGUMENT``."""
         return self._submit(one(BillAuctionRecord), "RecordBillAuction", result)
 
     def record_pkrv(self, quote: PkrvQuoteSpec) -> PkrvRecord:
-        """Record a published PKRV rate (central bank)."""
+        """Record a published PKRV rate (a ``Decimal`` fraction).
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``,
+        ``INVALID_NUMBER``, ``INVALID_ARGUMENT``."""
         return self._submit(one(PkrvRecord), "RecordPkrv", quote)
 
     def resolve_fixing(self, instrument_id: str, period_id: date | str) -> FixingResolution:
-        """Fix a floater's period from the recorded auctions or, failing those, the
-        5-working-day PKRV average (central bank); the answer names the source."""
+        """Fix a floater's period from the recorded auctions or, failing
+        those, the 5-working-day PKRV average; the answer names the source (rate a ``Decimal``).
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
+        ``EVENT_NOT_APPLICABLE``, ``FIXING_UNAVAILABLE``."""
         return self._submit(one(FixingResolution), "ResolveFixing", instrument_id, _iso(period_id))
 
     def redeem_bars(
         self, instrument_id: str, account_id: str, serials: Sequence[str]
     ) -> BarRedemption:
-        """Take delivery of whole bars of a commodity token for ``account_id`` (its
-        controller): the bars' exact weight of tokens retires."""
+        """Take delivery of whole bars of a commodity token for
+        ``account_id``: the bars' exact weight of tokens (mg) retires.
+
+        Role: the controller of ``account_id``. Raises: ``UNAUTHORIZED``,
+        ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``, ``UNKNOWN_BAR``, ``NOT_WHOLE_BARS``,
+        ``BAR_ALREADY_RELEASED``, ``INSUFFICIENT_HOLDING``, ``EVENT_NOT_APPLICABLE``,
+        ``INVALID_ACCOUNT``, ``GLOBAL_PAUSE``."""
         return self._submit(
             one(BarRedemption), "RedeemBars", instrument_id, account_id, list(serials)
         )
 
     def claims(self, instrument_id: str, payment_date: date | str) -> builtins.list[ClaimRecord]:
+        """The paid claims of a period (gross, tax, net in minor units):
+        ``payment_date`` names a coupon period, or is ``"REDEMPTION"``.
+
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``, ``EVENT_NOT_APPLICABLE``."""
         return self._evaluate(many(ClaimRecord), "Claims", instrument_id, _iso(payment_date))
 
     def pay_coupon_in_full(
         self, instrument_id: str, payment_date: date | str, batch_size: int
     ) -> BatchResult:
-        """Run batches until every holder is paid; the totals of all batches."""
+        """Run :meth:`pay_coupon` batches until every holder is paid;
+        the totals of all batches (minor units).
+
+        Role and raises: as :meth:`pay_coupon` (batches committed before a refusal stay)."""
         total = BatchResult(0, 0, 0, 0, False)
         while not total.done:
             batch = self.pay_coupon(instrument_id, payment_date, batch_size)
@@ -364,6 +548,10 @@ class Lifecycle(_Section):
         return total
 
     def redeem_in_full(self, instrument_id: str, batch_size: int) -> RedemptionBatch:
+        """Run :meth:`redeem` batches until every holder is paid; the
+        totals of all batches (minor units).
+
+        Role and raises: as :meth:`redeem` (batches committed before a refusal stay)."""
         total = RedemptionBatch(0, 0, 0, 0, False, 0)
         while not total.done:
             batch = self.redeem(instrument_id, batch_size)
@@ -385,19 +573,34 @@ class Auctions(_Section):
     namespace = "auction"
 
     def announce(self, auction: AuctionSpec) -> AuctionRecord:
+        """Announce an auction: tenors of APPROVED new issues or ISSUED
+        re-openings (amounts in minor units, rates and shares ``Decimal``).
+
+        Role: the issuer. Raises: ``UNAUTHORIZED``, ``ALREADY_EXISTS``, ``INVALID_AUCTION``,
+        ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION``, ``INVALID_ARGUMENT``."""
         return self._submit(one(AuctionRecord), "Announce", auction)
 
     def bid(self, bid: BidSpec) -> BidReceipt:
         """Place a sealed bid. It travels as transient data, endorsed by the caller's
         organisation alone (a member of the sealed-bid collection), so no other
-        organisation's peer ever receives it; the ledger keeps its hash."""
+        organisation's peer ever receives it; the ledger keeps its hash.
+
+        Role: the controller of the bid's account. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``AUCTION_CLOSED``, ``ALREADY_EXISTS``, ``INVALID_BID``, ``COMPETITIVE_BID_NOT_ALLOWED``,
+        ``NON_COMPETITIVE_NOT_ALLOWED``, ``NON_COMPETITIVE_OVER_CAP``."""
         return self._sealed("PlaceBid", bid)
 
     def amend(self, bid: BidSpec) -> BidReceipt:
-        """Replace one of the caller's bids (same auction, account and bid id)."""
+        """Replace one of the caller's bids (same auction, account and bid id).
+
+        Role: the controller of the bid's account. Raises: as :meth:`bid`."""
         return self._sealed("AmendBid", bid)
 
     def withdraw(self, auction_id: str, account_id: str, bid_id: str) -> BidReceipt:
+        """Withdraw one of the caller's bids while the auction is open.
+
+        Role: the controller of ``account_id``. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``AUCTION_CLOSED``."""
         return self._submit(
             one(BidReceipt), "WithdrawBid", auction_id, account_id, bid_id, own_org_only=True
         )
@@ -410,31 +613,52 @@ class Auctions(_Section):
 
     def bids(self, auction_id: str) -> builtins.list[SealedBid]:
         """The caller's own bids; the whole book for the issuer and the auctioneer once
-        the auction is closed."""
+        the auction is closed.
+
+        Role: a bidder, or the issuer and the registrar (auctioneer) after close.
+        Raises: ``UNAUTHORIZED``, ``NOT_FOUND``."""
         return self._evaluate(many(SealedBid), "Bids", auction_id)
 
     def close(self, auction_id: str) -> AuctionRecord:
+        """End bidding; nobody bids, amends or withdraws after.
+
+        Role: the registrar (the auctioneer). Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``AUCTION_CLOSED``."""
         return self._submit(one(AuctionRecord), "Close", auction_id)
 
     def cut_off(self, auction_id: str, cutoffs: Sequence[CutOffSpec]) -> AuctionRecord:
-        """Set each tenor's cut-off (or reject it); allots and publishes the results."""
+        """Set each tenor's cut-off (or reject it); allots and publishes the results.
+
+        Role: the issuer. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``, ``INVALID_TRANSITION``,
+        ``INVALID_CUTOFF``."""
         return self._submit(one(AuctionRecord), "CutOff", auction_id, list(cutoffs))
 
     def results(self, auction_id: str) -> AuctionRecord:
+        """The auction: announcement, state, results per tenor and settlement
+        progress (minor units). Role: any member. Raises: ``NOT_FOUND``."""
         return self._evaluate(one(AuctionRecord), "Results", auction_id)
 
     def list(self) -> builtins.list[AuctionRecord]:
+        """Every auction, by id. Role: any member. Raises: nothing of its own."""
         return self._evaluate(many(AuctionRecord), "List")
 
     def allotments(self, auction_id: str) -> builtins.list[AllotmentRecord]:
+        """Accepted bids and their settlement amounts (minor units), public
+        once the results are. Role: any member. Raises: ``NOT_FOUND``."""
         return self._evaluate(many(AllotmentRecord), "Allotments", auction_id)
 
     def settle(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
-        """Settle at most ``batch_size`` more allotments; call again until ``done``."""
+        """Settle at most ``batch_size`` more allotments; call again until ``done``.
+
+        Face and cash in minor units. Role: the registrar (the auctioneer).
+        Raises: ``UNAUTHORIZED``, ``NOT_FOUND``, ``SETTLEMENT_DATE_NOT_REACHED``,
+        ``ALREADY_SETTLED``, ``INSUFFICIENT_CASH``, ``INVALID_BATCH``."""
         return self._submit(one(AuctionSettlementBatch), "Settle", auction_id, batch_size)
 
     def settle_in_full(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
-        """Run batches until every allotment settled; the totals of all batches."""
+        """Run batches until every allotment settled; the totals of all batches.
+
+        Face and cash in minor units. Role and raises: as :meth:`settle`."""
         total = AuctionSettlementBatch(auction_id, 0, 0, 0, False)
         while not total.done:
             batch = self.settle(auction_id, batch_size)
