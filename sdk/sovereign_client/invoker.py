@@ -33,7 +33,8 @@ from sovereign_client.retry import (
 
 
 class Invoker(Protocol):
-    """Runs ``contract:Function`` transactions; raises :class:`SovereignError` on refusal."""
+    """Runs ``contract:Function`` transactions; a refusal raises
+    :class:`~sovereign_client.errors.RefusedError`."""
 
     def submit(
         self,

@@ -6,7 +6,8 @@ non-competitively for its client Ayesha, dealer BETA twice for Dana (which voids
 The central bank closes; the treasury cuts off at 97.8000, where PKR 440 million compete
 for the PKR 300 million left: the pro rata and the PKR 50 million lots decide the fills.
 The central bank settles in batches against the cash token. Then a bond re-opening pins
-DOMAIN.md section 2's accrued interest (PKR 4.641 million on PKR 2,000 million) through
+the SBP re-opening of 3 March 2021's accrued interest (PKR 4.641 million on PKR 2,000
+million) through
 the settlement path. Amounts are paisa.
 """
 

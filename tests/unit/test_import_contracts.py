@@ -1,4 +1,4 @@
-"""The architecture's arrows (ARCHITECTURE.md, section 3 "Layout"), checked on every import.
+"""The architecture's arrows (README "Architecture in brief"), checked on every import.
 
 Each unit of the product may import only the units listed for it in :data:`ALLOWED`; an
 import under ``TYPE_CHECKING`` counts too (an arrow for the type checker is still an arrow).

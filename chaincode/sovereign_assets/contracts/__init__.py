@@ -1,11 +1,10 @@
 """The sovereign asset contracts: thin adapters from transactions to the domain.
 
 Every transaction is parse -> authorize -> domain -> persist -> event. Modules:
-:mod:`.codes` (error codes), :mod:`.messages` (arguments and results),
-:mod:`.records` (stored documents), :mod:`.rules` (pure contract-layer rules),
-:mod:`.auth` (the one authorization helper), :mod:`.repository` (the one persistence
-module), :mod:`.base` (context, error mapping, shared look-ups), and one module per
-contract namespace.
+:mod:`.rules` (pure contract-layer rules), :mod:`.auth` (the one authorization helper),
+:mod:`.repository` (the one persistence module), :mod:`.base` (context, error mapping,
+shared look-ups), and one module per contract namespace. Arguments, results, records and
+error codes are the wire schema's (:mod:`sovereign_assets.schema`).
 
 Must not import: grpc or protobuf (the runtime does that); nothing here reads a clock,
 randomness, the environment or files.

@@ -13,8 +13,8 @@ Owns :class:`Repository`, a view of one transaction's stub:
   ``/`` (:func:`.rules.require_id`), so the layout is unambiguous and key order equals
   account-id order.
 - **Documents.** Canonical JSON (sorted keys, compact, Decimal as string, no floats)
-  of a record from :mod:`.records` plus ``docType`` and schema ``version``; reading
-  checks both.
+  of a record from :mod:`sovereign_assets.schema.records` plus ``docType`` and schema
+  ``version``; reading checks both.
 - **Read-your-writes.** Fabric's stub reads committed state only; the repository keeps
   this transaction's writes and answers reads of those keys from them. Scans see
   committed state only (no transaction scans keys it has written).

@@ -1,4 +1,8 @@
-"""Primary auctions run by the central bank for the treasury (DOMAIN.md section 3).
+"""Primary auctions run by the central bank for the treasury.
+
+Sources: SBP DMMD Circular 06 of 2018 (auctions of government securities) and its December
+2020 amendment (bids in price, non-competitive ceilings); DMMD Circular 02 of 2007 (pro rata
+at the cut-off on a PKR 50 million basis).
 
 Owns the pure rules of an auction, from the bid to the allotment:
 

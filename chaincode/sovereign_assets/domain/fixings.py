@@ -4,13 +4,14 @@ Owns: the fixing records (:class:`BillAuctionResult`, :class:`PkrvQuote`), the r
 (:class:`FixingRule`) and :func:`resolve_fixing`, a pure function from those records
 to the benchmark rate for a reset date.
 
-The rule (DOMAIN.md section 1): the benchmark is the weighted-average cut-off yield of
-the latest bill auction of the benchmark tenor held on or before the fixing date and
-no more than ``auction_lookback_days`` before it. When there is no such auction, or
-the treasury rejected all bids for that tenor at it, the fallback is the average of
-the published PKRV rate for that tenor over the ``fallback_days`` (5) working days
-before the fixing date, rounded by :data:`.money.FIXING_RATE`. Every one of those
-days must have a quote: a missing quote is ``FIXING_UNAVAILABLE``, never guessed.
+The rule (as SBP's floating-rate PIB terms define the coupon's benchmark): the benchmark
+is the weighted-average cut-off yield of the latest bill auction of the benchmark tenor
+held on or before the fixing date and no more than ``auction_lookback_days`` before it.
+When there is no such auction, or the treasury rejected all bids for that tenor at it,
+the fallback is the average of the published PKRV rate for that tenor over the
+``fallback_days`` (5) working days before the fixing date, rounded by
+:data:`.money.FIXING_RATE`. Every one of those days must have a quote: a missing quote
+is ``FIXING_UNAVAILABLE``, never guessed.
 
 Must not import: anything outside the standard library and this package; no clock.
 """

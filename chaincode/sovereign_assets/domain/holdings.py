@@ -5,7 +5,8 @@ operations (issue, redeem, move securities, mint/burn/move cash). Every operatio
 returns a new :class:`Ledger`; the old one is untouched, so a failed multi-step
 operation (a DvP settlement) leaves nothing half done.
 
-Two tiers (DOMAIN.md section 4): a DEALER account is held at the central bank by a
+Two tiers, as SBP keeps them (Subsidiary General Ledger accounts and, beneath them,
+Investor Portfolio Securities accounts): a DEALER account is held at the central bank by a
 primary dealer or bank (subsidiary general ledger); an INVESTOR account is a
 sub-account at that bank whose **legal owner is the investor**. Both are accounts
 of the one register; ``parent_account_id`` links a sub-account to its bank's account.

@@ -1,6 +1,7 @@
 """Price <-> yield for bills and bonds, and accrued interest.
 
-Owns the market formulas (DOMAIN.md section 2):
+Owns the market formulas (the State Bank of Pakistan's conventions for treasury bills
+and PIBs; Actual/Actual (ICMA) as ICMA Rule 251 defines it):
 
 - Bill (discount, Act/365): price per 100 = 100 / (1 + y * d / 365), d = days from
   settlement to maturity; inverse y = (100 / P - 1) * 365 / d.

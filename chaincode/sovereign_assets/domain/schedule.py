@@ -2,7 +2,8 @@
 when the terms ask for them.
 
 Owns: :class:`CouponPeriod`, :class:`ScheduleTerms`, :func:`add_months`,
-:func:`schedule_ends` and :func:`generate_schedule`.
+:func:`generate_schedule`, :func:`schedule_from_terms`, :func:`payment_date` and
+:func:`period_containing`.
 
 Rules:
 - The *anchor* is ``penultimate_coupon_date`` when the terms give one, else the

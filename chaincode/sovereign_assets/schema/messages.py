@@ -8,7 +8,7 @@ transactions return (:class:`BatchResult`, :class:`BarStatus`, :class:`BarRedemp
 :class:`FixingResolution` ...).
 Field types are what JSON carries: dates are ISO ``YYYY-MM-DD`` strings, rates and prices
 ``Decimal`` written as strings ("0.07", "98.7031"), amounts ``int`` minor units. Turning
-them into domain values (and rejecting bad ones) is :mod:`.rules`.
+them into domain values (and rejecting bad ones) is :mod:`sovereign_assets.contracts.rules`.
 
 Must not import: fabric_chaincode, grpc, protobuf (pure data, shared with the SDK); only
 the domain's value types.

@@ -6,7 +6,7 @@ Owns the ledger records (:class:`AccountRecord`, :class:`InvestorRecord`,
 :class:`BillAuctionRecord`, :class:`PkrvRecord`) and their ``DOC_TYPE``. Every field is a JSON
 value (dates as ISO strings, rates as ``Decimal``, amounts as ``int`` minor units), so
 the canonical JSON is the record. Keys, ``docType`` and the schema ``version`` are added
-by :mod:`.repository`, the only module that reads or writes the ledger.
+by :mod:`sovereign_assets.contracts.repository`, the only module that reads or writes the ledger.
 
 Must not import: fabric_chaincode (records are pure data).
 """
@@ -68,7 +68,7 @@ class InvestorRecord:
 
 
 class InstrumentStatus(StrEnum):
-    """DRAFT -> APPROVED -> ISSUED -> MATURED (see :mod:`.rules`)."""
+    """DRAFT -> APPROVED -> ISSUED -> MATURED (see :mod:`sovereign_assets.contracts.rules`)."""
 
     DRAFT = "DRAFT"
     APPROVED = "APPROVED"

@@ -1,4 +1,5 @@
-"""The auction rules of DOMAIN.md section 3, one by one, on a 364-day bill auction.
+"""The auction rules of SBP's auction circulars (DMMD 06 of 2018 and its December 2020
+amendment, DMMD 02 of 2007), one by one, on a 364-day bill auction.
 
 A PKR 1,000 million target; two primary dealers bid competitively in price, investors
 non-competitively through them. Amounts are paisa.
@@ -273,7 +274,7 @@ def test_auction_states_follow_the_table() -> None:
 
 
 def test_reopening_settlement_amount_carries_the_accrued_interest_once() -> None:
-    # DOMAIN.md section 2: PKR 2,000 million of the 7 % PIB re-opened on 3 March 2021,
+    # SBP's re-opening auction: PKR 2,000 million of the 7 % PIB re-opened on 3 March 2021,
     # settling 4 March at 95.6574 clean, 12 of 181 days accrued: 4,640,883.98 accrued.
     face = 2_000 * M
     accrued_per_unit = Fraction(7, 100) / 2 * Fraction(12, 181)

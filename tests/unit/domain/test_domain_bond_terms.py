@@ -452,7 +452,7 @@ def test_changing_the_module_level_context_changes_nothing() -> None:
 
 
 class TestFloatingCoupon:
-    """Worked example (DOMAIN.md publishes no floater coupon to check against).
+    """Worked example (no published floater coupon to check against).
 
     Rule: a PIB floater's coupon is set in advance. Its benchmark is fixed as of the
     period's accrual start (the fixing date): the weighted-average yield of the latest
@@ -463,7 +463,7 @@ class TestFloatingCoupon:
 
     Example: a quarterly floater on the 3-month bill, period 30 September to
     30 December 2019 (91 days), margin 0. The 3-month auction of 26 September 2019
-    (DOMAIN.md: 13.7300 %, taken here as the auction's weighted-average yield) is the
+    (cut-off 13.7300 %, taken here as the auction's weighted-average yield) is the
     latest on or before the fixing date 30 September: coupon = 0.1373 / 4 =
     343,250 paisa per PKR 100,000 (Act/365 would have paid 342,310).
     """

@@ -1,4 +1,5 @@
-"""Golden numbers of DOMAIN.md section 2, and price <-> yield round trips."""
+"""Golden numbers from published quotes (bank bill quotes; SBP's PIB re-opening of 3 March
+2021), and price <-> yield round trips."""
 
 from __future__ import annotations
 
