@@ -12,7 +12,8 @@ message and payload, evaluated and submitted), and every committed transaction m
 same read and write sets in its block (the read versions differ between the namespaces, so
 reads compare by key and by whether the key existed).
 
-The same sequence also runs on the in-memory ledger (:func:`fabric_chaincode.run_transaction`
+The same sequence also runs on the in-memory ledger
+(:func:`fabric_chaincode.testing.run_transaction`
 with the same Python chaincode): its answers and its read and write sets must equal the Go
 shim's on the real peers too, so any difference is a defect of the test double.
 
@@ -35,8 +36,8 @@ import pytest
 from bench import baseline
 from tests.consortium import ClientFactory
 
-from fabric_chaincode import InMemoryLedger, TransactionResult, run_transaction
 from fabric_chaincode.__main__ import load_chaincode
+from fabric_chaincode.testing import InMemoryLedger, TransactionResult, run_transaction
 from fabric_gateway import Contract, GatewayError
 from fabric_gateway import Network as Channel
 from fabric_gateway.models import Block, BlockTransaction
