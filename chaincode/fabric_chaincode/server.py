@@ -25,7 +25,7 @@ from fabric_chaincode.chaincode import Chaincode
 from fabric_chaincode.config import ServerConfig
 from fabric_chaincode.errors import ConfigError
 from fabric_chaincode.logtext import escape
-from fabric_chaincode.session import MAX_RUNNING, REQUEST_TIMEOUT, ChaincodeSession
+from fabric_chaincode.session import MAX_QUEUED, MAX_RUNNING, REQUEST_TIMEOUT, ChaincodeSession
 from fabric_chaincode.types import ShimMessage
 
 _log = logging.getLogger("fabric_chaincode.server")
@@ -68,13 +68,16 @@ class ChaincodeServer:
         transaction_workers: int = 64,
         stream_transactions: int = MAX_RUNNING,
         request_timeout: float = REQUEST_TIMEOUT,
+        stream_queue: int = MAX_QUEUED,
     ) -> None:
         """``stream_transactions``: transactions one peer stream may run at once (its
-        others queue); ``request_timeout``: seconds a stub request waits for the peer."""
+        others queue, up to ``stream_queue``; beyond, ERROR at once); ``request_timeout``: seconds a
+        stub request waits for the peer."""
         self._chaincode = chaincode
         self._config = config
         self._stream_transactions = stream_transactions
         self._request_timeout = request_timeout
+        self._stream_queue = stream_queue
         self._transactions = ThreadPoolExecutor(
             max_workers=transaction_workers, thread_name_prefix="chaincode-tx"
         )
@@ -160,6 +163,7 @@ class ChaincodeServer:
             on_close=lambda: outbox.put(_END),
             max_running=self._stream_transactions,
             request_timeout=self._request_timeout,
+            max_queued=self._stream_queue,
         )
 
         def on_rpc_done() -> None:

@@ -50,6 +50,10 @@ MAX_RUNNING = 32
 """Transactions one stream may run at once on the shared pool: half the server's default
 pool of 64, so a stalled stream leaves the other half to the other peers."""
 
+MAX_QUEUED = 1024
+"""Transactions one stream may have waiting for a worker; more are answered ERROR at once
+(the peer retries or reports it), so a flood cannot grow the server's memory without end."""
+
 REQUEST_TIMEOUT = 60.0
 """Seconds a stub request waits for the peer: twice the peer's default execute timeout
 (30 s), after which the peer has abandoned the transaction anyway."""
@@ -75,8 +79,9 @@ class ChaincodeSession:
         on_close: Callable[[], None] | None = None,
         max_running: int = MAX_RUNNING,
         request_timeout: float = REQUEST_TIMEOUT,
+        max_queued: int = MAX_QUEUED,
     ) -> None:
-        if max_running < 1 or request_timeout <= 0:
+        if max_running < 1 or request_timeout <= 0 or max_queued < 0:
             raise ValueError("max_running and request_timeout must be positive")
         self._chaincode = chaincode
         self._send = send
@@ -89,6 +94,7 @@ class ChaincodeSession:
         self._waiters: dict[tuple[str, str], queue.SimpleQueue[ShimMessage]] = {}
         self._closed = False
         self._max_running = max_running
+        self._max_queued = max_queued
         self._request_timeout = request_timeout
         self._active = 0
         self._queued: deque[TransactionStarted] = deque()
@@ -128,6 +134,18 @@ class ChaincodeSession:
     def _admit_locked(self, started: TransactionStarted) -> None:
         """Run ``started`` now if this stream is under its share of workers, else queue it."""
         if self._active >= self._max_running:
+            if len(self._queued) >= self._max_queued:
+                _log.error(
+                    "transaction %s refused: the stream is at its limit", escape(started.txid)
+                )
+                self._send(
+                    self._protocol.fail(
+                        started.channel_id,
+                        started.txid,
+                        "too many transactions waiting on this stream; retry later",
+                    )
+                )
+                return
             self._queued.append(started)
             return
         self._active += 1

@@ -30,6 +30,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -38,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.x509.oid import NameOID
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+import ledger_codec
 from fabric_gateway import Signer
 
 CHALLENGE_SECONDS = 300
@@ -122,7 +124,7 @@ class LoginVerifier:
         except BadSignature as exc:
             raise LoginError("the challenge is not this explorer's or has expired") from exc
         try:
-            body = json.loads(base64.urlsafe_b64decode(token.strip().encode("ascii")))
+            body: Any = ledger_codec.loads(base64.urlsafe_b64decode(token.strip().encode("ascii")))
             certificate = x509.load_pem_x509_certificate(body["certificate"].encode("ascii"))
             signature = base64.b64decode(body["signature"])
         except (ValueError, KeyError, TypeError) as exc:
@@ -183,9 +185,11 @@ def _attributes(certificate: x509.Certificate) -> dict[str, str]:
     if not isinstance(value, x509.UnrecognizedExtension):
         return {}
     try:
-        attrs = json.loads(value.value).get("attrs", {})
-    except (ValueError, AttributeError):
+        # Strict, as the chaincode reads it: "role" given twice is no role at all.
+        document = ledger_codec.loads(value.value)
+    except ValueError:
         return {}
+    attrs = document.get("attrs", {}) if isinstance(document, dict) else None
     if not isinstance(attrs, dict):
         return {}
     return {str(k): v for k, v in attrs.items() if isinstance(v, str)}

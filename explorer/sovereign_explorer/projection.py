@@ -22,7 +22,6 @@ Must not import: the web framework or the chaincode.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+import ledger_codec
 from fabric_gateway import Block, BlockTransaction, ChaincodeEvent, KVWrite
 
 from . import schema as t
@@ -342,11 +342,12 @@ class Projection:
 
 
 def _document(write: KVWrite) -> dict[str, Any] | None:
-    """The JSON document of a write, decimals exact; ``None`` for anything else."""
+    """The JSON document of a write (decimals stay the exact text the ledger wrote);
+    ``None`` for anything else."""
     if write.is_delete or not write.value.startswith(b"{"):
         return None
     try:
-        value = json.loads(write.value, parse_float=Decimal)
+        value = ledger_codec.loads(write.value)  # the ledger's own strict reading
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

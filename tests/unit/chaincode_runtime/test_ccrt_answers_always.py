@@ -213,6 +213,33 @@ def test_a_stalled_stream_cannot_take_every_worker(
         server.stop(grace=None).wait(5)
 
 
+def test_a_flooding_stream_is_answered_not_queued_without_end(
+    start_server: StartServer, connect: Connect
+) -> None:
+    server = ChaincodeServer(
+        Waiting(),
+        ServerConfig("conformance:1", "127.0.0.1:0"),
+        stream_transactions=1,
+        stream_queue=2,
+    )
+    server.start()
+    try:
+        peer = connect(server.port)
+        peer.handshake("conformance:1")
+        for i in range(4):
+            peer.start(f"flood-{i}", ["read"])
+        request = peer.recv_for("flood-0")  # running; 1 and 2 wait; 3 is refused at once
+        refused = peer.recv_for("flood-3")
+        assert refused.type == T.ERROR
+        assert b"too many transactions" in refused.payload
+        peer.respond(request, b"v")
+        assert completed_response(peer.recv_for("flood-0")).payload == b"v"
+        peer.respond(peer.recv_for("flood-1"), b"w")
+        assert completed_response(peer.recv_for("flood-1")).payload == b"w"
+    finally:
+        server.stop(grace=None).wait(5)
+
+
 def test_an_unanswered_request_fails_its_transaction_in_bounded_time(
     connect: Connect, caplog: pytest.LogCaptureFixture
 ) -> None:
