@@ -321,9 +321,12 @@ class Faults:
             "SGL-BETA",
             str(amount),
         ]
-        child = subprocess.Popen(
-            argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        )
+        # Its errors go to a log of the network's home: the log scan reads them too.
+        log = self.net.home / "logs" / f"client.{request_id}.log"
+        with log.open("w") as errors:
+            child = subprocess.Popen(
+                argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True
+            )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
         time.sleep(self.rng.uniform(0.0, 0.6))  # proposal, endorsement, ordering or commit
