@@ -15,6 +15,7 @@ from sovereign_cli.common import (
     open_network,
     progress_printer,
 )
+from sovereign_cli.render import json_command
 
 
 @click.group()
@@ -57,21 +58,15 @@ def _deploy(
 @click.option(
     "--signature-policy", help="Endorse with this policy, e.g. \"AND('A.peer','B.peer')\"."
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def deploy(
     settings: Settings,
     name: str | None,
     module: str | None,
     version: str,
     signature_policy: str | None,
-    as_json: bool,
 ) -> None:
     """Package, install, approve and commit the chaincode; its servers start with it."""
-    if as_json:
-        settings.as_json = True
     _deploy(
         settings,
         name=name,
@@ -91,21 +86,15 @@ def deploy(
 @click.option(
     "--signature-policy", help="Endorse with this policy, e.g. \"AND('A.peer','B.peer')\"."
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def upgrade(
     settings: Settings,
     name: str | None,
     module: str | None,
     version: str,
     signature_policy: str | None,
-    as_json: bool,
 ) -> None:
     """Deploy a new VERSION of a deployed chaincode: its definition's next sequence."""
-    if as_json:
-        settings.as_json = True
     with errors_to_exit_codes():
         net = open_network(settings, need_fabric=False)
         target = name or net.topology.chaincode.name
@@ -125,14 +114,9 @@ def upgrade(
 
 
 @chaincode.command(name="list")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
+@json_command
+def list_(settings: Settings) -> None:
     """List the chaincodes deployed on the channel with their version and sequence."""
-    if as_json:
-        settings.as_json = True
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}; run `sov network up`", ExitCode.NOT_FOUND)
     with errors_to_exit_codes():

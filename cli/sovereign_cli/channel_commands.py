@@ -14,6 +14,7 @@ from sovereign_cli.common import (
     open_network,
     progress_printer,
 )
+from sovereign_cli.render import json_command
 
 if TYPE_CHECKING:
     from sovereign_network.network import CrlUpdate
@@ -46,17 +47,13 @@ def echo_crl_update(update: CrlUpdate) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Put in this CRL (PEM) instead of the org's Fabric CA's current one.",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def update_crl(settings: Settings, org: str, crl_file: Path | None, as_json: bool) -> None:
+@json_command
+def update_crl(settings: Settings, org: str, crl_file: Path | None) -> None:
     """Put ORG's CRL into its MSP in the channel configuration (signed by ORG's admin).
 
     Every peer then refuses the certificates it lists; the command returns once every
     peer has committed the configuration block.
     """
-    settings.as_json = settings.as_json or as_json
     with errors_to_exit_codes():
         net = open_network(settings)
         update = net.update_crl(
@@ -69,15 +66,11 @@ def update_crl(settings: Settings, org: str, crl_file: Path | None, as_json: boo
 
 @channel.command()
 @click.argument("org")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def crl(settings: Settings, org: str, as_json: bool) -> None:
+@json_command
+def crl(settings: Settings, org: str) -> None:
     """List the serial numbers ORG's MSP in the channel configuration holds as revoked."""
     from cryptography import x509
 
-    settings.as_json = settings.as_json or as_json
     with errors_to_exit_codes():
         net = open_network(settings)
         crls = net.channel_revocation_list(org)

@@ -18,10 +18,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-import click
-
 from sovereign_cli.common import ExitCode, Settings, errors_to_exit_codes, fail, open_network
-from sovereign_cli.render import json_option, with_json
+from sovereign_cli.render import json_command
 
 if TYPE_CHECKING:
     from fabric_gateway import Gateway
@@ -153,15 +151,13 @@ class Ledger:
 
 def ledger_command(command: Callable[Concatenate[Ledger, P], None]) -> Callable[..., None]:
     """Make ``command(ledger, **params)`` a click callback: adds ``--json`` (also accepted
-    after the verb), takes the settings from the context, maps the library's errors to
-    exit codes, and closes what the :class:`Ledger` opened. Put it under the command's
-    own ``@click.argument``/``@click.option`` decorators."""
+    after the verb), maps the library's errors to exit codes, and closes what the
+    :class:`Ledger` opened. Put it under the command's own ``@click.argument``/
+    ``@click.option`` decorators."""
 
-    @json_option
-    @click.pass_obj
+    @json_command
     @functools.wraps(command)
-    def run(settings: Settings, /, *args: Any, as_json: bool, **params: Any) -> None:
-        settings = with_json(settings, as_json)
+    def run(settings: Settings, /, *args: Any, **params: Any) -> None:
         with errors_to_exit_codes(), ExitStack() as stack:
             command(Ledger(settings, stack), *args, **params)
 

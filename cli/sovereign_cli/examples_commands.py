@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from sovereign_cli.common import ExitCode, Settings, emit, fail
-from sovereign_cli.render import ISO_DATE, json_option, table, with_json
+from sovereign_cli.render import ISO_DATE, json_command, table
 
 PACKAGE = "sovereign_cli.examples"
 PKT_OFFSET_MINUTES = 300  # the examples' governance: Pakistan Standard Time
@@ -136,11 +136,9 @@ def rebase_instrument(spec: dict[str, Any], issue: dt.date) -> dict[str, Any]:
 
 
 @examples.command(name="list")
-@json_option
-@click.pass_obj
-def list_(settings: Settings, as_json: bool) -> None:
+@json_command
+def list_(settings: Settings) -> None:
     """List the example files, what each is and the command that reads it."""
-    settings = with_json(settings, as_json)
     names = list(shipped())
     rows = [[name, *CATALOGUE[name]] for name in CATALOGUE]
     rows += [[name, "", ""] for name in names if name not in CATALOGUE and ".pii." not in name]
@@ -183,17 +181,14 @@ def show(name: str) -> None:
     help="Issue the instruments on this date (default: today in Pakistan Standard Time).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files already in DIR.")
-@json_option
-@click.pass_obj
+@json_command
 def copy(
     settings: Settings,
     directory: Path,
     issue_date: dt.datetime | None,
     force: bool,
-    as_json: bool,
 ) -> None:
     """Write every example file to DIR, instruments issued on --issue-date."""
-    settings = with_json(settings, as_json)
     from sovereign_cli.governance_commands import market_today
 
     issue = issue_date.date() if issue_date else market_today(PKT_OFFSET_MINUTES)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sovereign_cli.common import Settings, emit, errors_to_exit_codes
-from sovereign_cli.render import json_option, with_json
+from sovereign_cli.render import json_command
 
 if TYPE_CHECKING:
     from sovereign_network.binaries import FabricCAInstall, FabricInstall
@@ -72,15 +72,13 @@ def _show_ca(record: dict[str, Any] | None) -> None:
 
 @fabric.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path, file_okay=True, dir_okay=True))
-@json_option
-@click.pass_obj
-def install(settings: Settings, path: Path, as_json: bool) -> None:
+@json_command
+def install(settings: Settings, path: Path) -> None:
     """Install a release archive (.tar.gz, .tar.xz) or unpacked folder into the cache.
 
     Fabric or Fabric CA, and which version, is read from its binaries; later runs
     find it without FABRIC_RELEASE.
     """
-    settings = with_json(settings, as_json)
     from sovereign_network import binaries
     from sovereign_network.binaries import FabricInstall
 
@@ -117,11 +115,9 @@ def install(settings: Settings, path: Path, as_json: bool) -> None:
 
 
 @fabric.command()
-@json_option
-@click.pass_obj
-def which(settings: Settings, as_json: bool) -> None:
+@json_command
+def which(settings: Settings) -> None:
     """Show the Fabric release in use (version, commit, folders), and Fabric CA if installed."""
-    settings = with_json(settings, as_json)
     from sovereign_network import binaries
     from sovereign_network.binaries import BinariesUnavailable
 

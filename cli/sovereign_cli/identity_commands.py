@@ -7,10 +7,12 @@ Fabric CA.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -23,6 +25,7 @@ from sovereign_cli.common import (
     open_network,
     progress_printer,
 )
+from sovereign_cli.render import json_command
 
 if TYPE_CHECKING:
     from fabric_ca import Credentials, Enrollment, FabricCAClient
@@ -60,8 +63,62 @@ _CA_HELP = {
 }
 
 
-def _ca_options(*, url_required: bool = True, msp: bool = True) -> Callable[[F], F]:
+@dataclass(frozen=True)
+class CA:
+    """The Fabric CA a command talks to, from its ``--ca-*`` options, and the caller's
+    ``--msp`` folder; the client and the caller's credentials are built on first use."""
+
+    url: str | None
+    tls_root: Path | None
+    name: str | None
+    msp_dir: Path | None
+
+    @property
+    def client(self) -> FabricCAClient:
+        """A client of the CA (a usage error for a bad URL)."""
+        from fabric_ca import FabricCAClient
+
+        if self.url is None:
+            fail("give the CA's URL: --ca-url URL (or SOV_CA_URL)", ExitCode.USAGE)
+        try:
+            return FabricCAClient(self.url, tls_root=self.tls_root, ca_name=self.name)
+        except ValueError as exc:
+            fail(str(exc), ExitCode.USAGE)
+
+    @property
+    def caller(self) -> Credentials:
+        """The credentials in ``--msp`` (a usage error when missing)."""
+        from fabric_ca import read_credentials
+
+        if self.msp_dir is None:
+            fail("give the caller's MSP folder: --msp DIR (or SOV_CA_MSP)", ExitCode.USAGE)
+        try:
+            return read_credentials(self.msp_dir)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            hint = f"enroll first: sov identity enroll ID --msp {self.msp_dir}"
+            fail(f"{exc}; {hint}", ExitCode.USAGE)
+
+
+def ca_command(*, url_required: bool = True, msp: bool = True) -> Callable[[F], F]:
+    """Add the ``--ca-url``, ``--ca-tls-root``, ``--ca-name`` (and ``--msp``) options, hand
+    the command one ``ca`` (:class:`CA`) for them, and turn the CA's refusals into exit
+    codes. Put it above :func:`~sovereign_cli.render.json_command`."""
+
     def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def run(
+            *args: Any,
+            ca_url: str | None,
+            ca_tls_root: Path | None,
+            ca_name: str | None,
+            **params: Any,
+        ) -> Any:
+            # Without msp=True the command declares --msp itself (enroll writes there).
+            msp_dir = params.pop("msp_dir") if msp else None
+            ca = CA(ca_url, ca_tls_root, ca_name, msp_dir)
+            with _ca_errors():
+                return command(*args, ca=ca, **params)
+
         options = [
             click.option(
                 "--ca-url", envvar="SOV_CA_URL", required=url_required, help=_CA_HELP["url"]
@@ -84,31 +141,12 @@ def _ca_options(*, url_required: bool = True, msp: bool = True) -> Callable[[F],
                     help=_CA_HELP["msp"],
                 )
             )
+        decorated: Any = run
         for option in reversed(options):
-            command = option(command)
-        return command
+            decorated = option(decorated)
+        return cast(F, decorated)
 
     return decorate
-
-
-def _client(ca_url: str, ca_tls_root: Path | None, ca_name: str | None) -> FabricCAClient:
-    from fabric_ca import FabricCAClient
-
-    try:
-        return FabricCAClient(ca_url, tls_root=ca_tls_root, ca_name=ca_name)
-    except ValueError as exc:
-        fail(str(exc), ExitCode.USAGE)
-
-
-def _caller(msp_dir: Path | None) -> Credentials:
-    from fabric_ca import read_credentials
-
-    if msp_dir is None:
-        fail("give the caller's MSP folder: --msp DIR (or SOV_CA_MSP)", ExitCode.USAGE)
-    try:
-        return read_credentials(msp_dir)
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        fail(f"{exc}; enroll first: sov identity enroll ID --msp {msp_dir}", ExitCode.USAGE)
 
 
 @contextmanager
@@ -173,20 +211,15 @@ def _enrolled(settings: Settings, what: str, enrollment: Enrollment, msp_dir: Pa
 @click.option(
     "--attr", "attrs", multiple=True, help="Add another attribute, NAME=VALUE (repeatable)."
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def create(
     settings: Settings,
     org: str,
     name: str,
     role: str | None,
     attrs: tuple[str, ...],
-    as_json: bool,
 ) -> None:
     """Issue a certificate for user NAME of ORG (name or MSP ID)."""
-    settings.as_json = settings.as_json or as_json
     attributes = _parse_attrs(attrs)
     if role:
         attributes["role"] = role
@@ -207,14 +240,12 @@ def create(
 @identity.command(name="replace-key")
 @click.argument("org")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.pass_obj
-def replace_key(settings: Settings, org: str, name: str, as_json: bool) -> None:
+@json_command
+def replace_key(settings: Settings, org: str, name: str) -> None:
     """A lost or leaked key: revoke NAME's certificate, put ORG's CRL into the channel, enroll
     NAME again with a new key (same enrollment ID, so the register's accounts stay NAME's)."""
     from sovereign_cli.channel_commands import crl_update_payload, echo_crl_update
 
-    settings.as_json = settings.as_json or as_json
     with errors_to_exit_codes():
         net = open_network(settings)
         paths, update = net.replace_lost_key(org, name, progress=progress_printer(settings))
@@ -233,23 +264,12 @@ def replace_key(settings: Settings, org: str, name: str, as_json: bool) -> None:
 
 
 @identity.command(name="list")
-@_ca_options(url_required=False)
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def list_(
-    settings: Settings,
-    ca_url: str | None,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
-    as_json: bool,
-) -> None:
+@ca_command(url_required=False)
+@json_command
+def list_(settings: Settings, ca: CA) -> None:
     """List every org's client users and their attributes; with --ca-url, the CA's identities."""
-    settings.as_json = settings.as_json or as_json
-    if ca_url is not None:
-        _list_at_ca(settings, ca_url, ca_tls_root, ca_name, msp_dir)
+    if ca.url is not None:
+        _list_at_ca(settings, ca)
         return
     with errors_to_exit_codes():
         net = open_network(settings, need_fabric=False)
@@ -269,7 +289,7 @@ def list_(
 
 @identity.command()
 @click.argument("enrollment_id")
-@_ca_options(msp=False)
+@ca_command(msp=False)
 @click.option(
     "--secret",
     envvar="SOV_CA_SECRET",
@@ -291,71 +311,48 @@ def list_(
     "--host", "hosts", multiple=True, help="Add this subject alternative name (repeatable)."
 )
 @click.option("--profile", help="Sign with this CA profile (tls for a TLS certificate).")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def enroll(
     settings: Settings,
     enrollment_id: str,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
+    ca: CA,
     secret: str,
     msp_dir: Path,
     attr_reqs: tuple[str, ...],
     hosts: tuple[str, ...],
     profile: str | None,
-    as_json: bool,
 ) -> None:
     """Enroll ENROLLMENT_ID at the CA: a new key, its certificate, into the --msp folder."""
     from fabric_ca import AttributeRequest
 
-    settings.as_json = settings.as_json or as_json
-    client = _client(ca_url, ca_tls_root, ca_name)
-    with _ca_errors():
-        enrollment = client.enroll(
-            enrollment_id,
-            secret,
-            hosts=hosts,
-            attributes=[AttributeRequest(a) for a in attr_reqs] if attr_reqs else None,
-            profile=profile,
-        )
+    enrollment = ca.client.enroll(
+        enrollment_id,
+        secret,
+        hosts=hosts,
+        attributes=[AttributeRequest(a) for a in attr_reqs] if attr_reqs else None,
+        profile=profile,
+    )
     _enrolled(settings, "enrolled", enrollment, msp_dir)
 
 
 @identity.command()
-@_ca_options()
+@ca_command()
 @click.option("--keep-key", is_flag=True, help="Certify the current key instead of a new one.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def reenroll(
-    settings: Settings,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
-    keep_key: bool,
-    as_json: bool,
-) -> None:
+@json_command
+def reenroll(settings: Settings, ca: CA, keep_key: bool) -> None:
     """Renew the certificate in the --msp folder (a new key unless --keep-key); rewrite it."""
     from fabric_ca import KeySigner
 
-    settings.as_json = settings.as_json or as_json
-    client = _client(ca_url, ca_tls_root, ca_name)
-    caller = _caller(msp_dir)
-    assert msp_dir is not None
-    with _ca_errors():
-        key = caller.signer if keep_key and isinstance(caller.signer, KeySigner) else None
-        enrollment = client.reenroll(caller, key=key)
-    _enrolled(settings, "reenrolled", enrollment, msp_dir)
+    caller = ca.caller
+    assert ca.msp_dir is not None  # the caller was read from it
+    key = caller.signer if keep_key and isinstance(caller.signer, KeySigner) else None
+    enrollment = ca.client.reenroll(caller, key=key)
+    _enrolled(settings, "reenrolled", enrollment, ca.msp_dir)
 
 
 @identity.command()
 @click.argument("enrollment_id")
-@_ca_options()
+@ca_command()
 @click.option("--secret", help="Use this enrollment secret (the CA makes one up if not given).")
 @click.option(
     "--type",
@@ -378,54 +375,43 @@ def reenroll(
     "(repeatable).",
 )
 @click.option("--max-enrollments", type=int, help="Let it enroll this many times (-1: unlimited).")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def register(
     settings: Settings,
     enrollment_id: str,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
+    ca: CA,
     secret: str | None,
     identity_type: str,
     affiliation: str,
     role: str | None,
     attrs: tuple[str, ...],
     max_enrollments: int | None,
-    as_json: bool,
 ) -> None:
     """Register ENROLLMENT_ID at the CA as the registrar in --msp; print its secret."""
     from fabric_ca import Attribute
 
-    settings.as_json = settings.as_json or as_json
     try:
         attributes = [Attribute.parse(a) for a in attrs]
     except ValueError as exc:
         fail(str(exc), ExitCode.USAGE)
     if role:
         attributes.append(Attribute("role", role, ecert=True))
-    client = _client(ca_url, ca_tls_root, ca_name)
-    caller = _caller(msp_dir)
-    with _ca_errors():
-        issued = client.register(
-            caller,
-            enrollment_id,
-            secret=secret,
-            identity_type=identity_type,
-            affiliation=affiliation,
-            attributes=attributes,
-            max_enrollments=max_enrollments,
-        )
+    issued = ca.client.register(
+        ca.caller,
+        enrollment_id,
+        secret=secret,
+        identity_type=identity_type,
+        affiliation=affiliation,
+        attributes=attributes,
+        max_enrollments=max_enrollments,
+    )
     payload = {"id": enrollment_id, "secret": issued}
     emit(settings, payload, lambda: click.echo(f"registered {enrollment_id}; secret: {issued}"))
 
 
 @identity.command()
 @click.argument("enrollment_id", required=False)
-@_ca_options()
+@ca_command()
 @click.option(
     "--certificate",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -455,17 +441,11 @@ def register(
     help="Then put the CA's new CRL into ORG's MSP in the channel of the network in --home "
     "(as `sov channel update-crl ORG --crl`), so every peer refuses the revoked certificates.",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
+@json_command
 def revoke(
     settings: Settings,
     enrollment_id: str | None,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
+    ca: CA,
     certificate: Path | None,
     serial: str | None,
     aki: str | None,
@@ -473,12 +453,10 @@ def revoke(
     gencrl: bool,
     crl_out: Path | None,
     channel_org: str | None,
-    as_json: bool,
 ) -> None:
     """Revoke ENROLLMENT_ID (every certificate; it can no longer enroll), or one certificate."""
     from fabric_ca import RevocationReason, serial_and_aki
 
-    settings.as_json = settings.as_json or as_json
     if certificate is not None:
         serial, aki = serial_and_aki(certificate.read_bytes())
     if enrollment_id is None and serial is None:
@@ -488,20 +466,18 @@ def revoke(
     except ValueError:
         choices = ", ".join(r.value for r in RevocationReason)
         fail(f"unknown reason {reason!r}; one of: {choices}", ExitCode.USAGE)
-    client = _client(ca_url, ca_tls_root, ca_name)
-    caller = _caller(msp_dir)
-    with _ca_errors():
-        try:
-            result = client.revoke(
-                caller,
-                enrollment_id=enrollment_id,
-                serial=serial,
-                aki=aki,
-                reason=why,
-                gencrl=gencrl or crl_out is not None or channel_org is not None,
-            )
-        except ValueError as exc:
-            fail(str(exc), ExitCode.USAGE)
+    client, caller = ca.client, ca.caller
+    try:
+        result = client.revoke(
+            caller,
+            enrollment_id=enrollment_id,
+            serial=serial,
+            aki=aki,
+            reason=why,
+            gencrl=gencrl or crl_out is not None or channel_org is not None,
+        )
+    except ValueError as exc:
+        fail(str(exc), ExitCode.USAGE)
     if crl_out is not None and result.crl is not None:
         crl_out.write_bytes(result.crl)
     payload: dict[str, Any] = {
@@ -533,33 +509,18 @@ def revoke(
 
 
 @identity.command()
-@_ca_options()
+@ca_command()
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the CRL (PEM) here instead of printing it.",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-@click.pass_obj
-def crl(
-    settings: Settings,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
-    out: Path | None,
-    as_json: bool,
-) -> None:
+@json_command
+def crl(settings: Settings, ca: CA, out: Path | None) -> None:
     """Fetch the CA's certificate revocation list (the caller needs hf.GenCRL)."""
     from cryptography import x509
 
-    settings.as_json = settings.as_json or as_json
-    client = _client(ca_url, ca_tls_root, ca_name)
-    caller = _caller(msp_dir)
-    with _ca_errors():
-        pem = client.generate_crl(caller)
+    pem = ca.client.generate_crl(ca.caller)
     if out is not None:
         out.write_bytes(pem)
     parsed = x509.load_pem_x509_crl(pem)
@@ -581,17 +542,8 @@ def crl(
     emit(settings, payload, human)
 
 
-def _list_at_ca(
-    settings: Settings,
-    ca_url: str,
-    ca_tls_root: Path | None,
-    ca_name: str | None,
-    msp_dir: Path | None,
-) -> None:
-    client = _client(ca_url, ca_tls_root, ca_name)
-    caller = _caller(msp_dir)
-    with _ca_errors():
-        identities = client.identities(caller)
+def _list_at_ca(settings: Settings, ca: CA) -> None:
+    identities = ca.client.identities(ca.caller)
     rows = [i.to_json() for i in identities]
 
     def human() -> None:

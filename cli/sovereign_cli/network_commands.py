@@ -7,6 +7,7 @@ import time
 import click
 
 from sovereign_cli.common import ExitCode, Settings, emit, errors_to_exit_codes, fail, open_network
+from sovereign_cli.render import json_command
 
 
 @click.group()
@@ -14,23 +15,10 @@ def network() -> None:
     """Stand the consortium up, inspect it and tear it down."""
 
 
-def _json_flag(settings: Settings, as_json: bool) -> Settings:
-    if as_json:
-        settings.as_json = True
-    return settings
-
-
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
-)
-
-
 @network.command()
-@json_option
-@click.pass_obj
-def up(settings: Settings, as_json: bool) -> None:
+@json_command
+def up(settings: Settings) -> None:
     """Start the network (from nothing, or again on its existing data)."""
-    settings = _json_flag(settings, as_json)
     from sovereign_cli.common import progress_printer
 
     with errors_to_exit_codes():
@@ -57,14 +45,12 @@ def up(settings: Settings, as_json: bool) -> None:
     help="Also delete the network's home: its ledgers, crypto material and logs.",
 )
 @click.option("--yes", is_flag=True, help="Purge without asking first.")
-@json_option
-@click.pass_obj
-def down(settings: Settings, purge: bool, yes: bool, as_json: bool) -> None:
+@json_command
+def down(settings: Settings, purge: bool, yes: bool) -> None:
     """Stop every process the network started.
 
     With --purge the home is deleted too, after a confirmation (or --yes).
     """
-    settings = _json_flag(settings, as_json)
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}: nothing to stop", ExitCode.NOT_FOUND)
     if (
@@ -88,11 +74,9 @@ def down(settings: Settings, purge: bool, yes: bool, as_json: bool) -> None:
 
 
 @network.command()
-@json_option
-@click.pass_obj
-def status(settings: Settings, as_json: bool) -> None:
+@json_command
+def status(settings: Settings) -> None:
     """Show every org's addresses, certificates and keys, what runs, and the block height."""
-    settings = _json_flag(settings, as_json)
     if not (settings.home / "network.json").is_file():
         fail(f"no network in {settings.home}; run `sov network up`", ExitCode.NOT_FOUND)
     with errors_to_exit_codes():

@@ -13,10 +13,11 @@ loads on every ledger command; the heavy modules load only where a command needs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
@@ -24,6 +25,7 @@ import ledger_codec
 from sovereign_cli.common import ExitCode, Settings, fail
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
@@ -34,6 +36,20 @@ def with_json(settings: Settings, as_json: bool) -> Settings:
     """``--json`` after the verb means the same as before the noun."""
     settings.as_json = settings.as_json or as_json
     return settings
+
+
+def json_command(command: Callable[Concatenate[Settings, P], None]) -> Callable[..., None]:
+    """Make ``command(settings, **params)`` a click callback with ``--json`` (the same after
+    the verb as before the noun). Put it under the command's own argument and option
+    decorators; :func:`sovereign_cli.connection.ledger_command` builds on it."""
+
+    @json_option
+    @click.pass_obj
+    @functools.wraps(command)
+    def run(settings: Settings, /, *args: Any, as_json: bool, **params: Any) -> None:
+        command(with_json(settings, as_json), *args, **params)
+
+    return run
 
 
 # -- money ------------------------------------------------------------------------------
