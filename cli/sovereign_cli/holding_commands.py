@@ -13,7 +13,7 @@ import click
 
 from sovereign_cli.common import ExitCode, emit, fail
 from sovereign_cli.connection import Ledger, ledger_command
-from sovereign_cli.render import AMOUNT, plain, rupees, table
+from sovereign_cli.render import plain, rupees, table, transfer_arguments
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.messages import HoldingEntry
@@ -49,10 +49,7 @@ def list_(ledger: Ledger, account_id: str | None, instrument_id: str | None) -> 
 
 
 @holding.command()
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@click.argument("from_account", metavar="FROM")
-@click.argument("to_account", metavar="TO")
-@click.argument("amount", type=AMOUNT)
+@transfer_arguments()
 @ledger_command
 def transfer(
     ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int

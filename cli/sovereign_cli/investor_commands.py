@@ -15,7 +15,7 @@ import click
 
 from sovereign_cli.common import ExitCode, Settings, emit, fail
 from sovereign_cli.connection import Ledger, ledger_command
-from sovereign_cli.render import fields, load_spec, plain
+from sovereign_cli.render import fields, load_spec, plain, transfer_arguments
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.records import AccountRecord, InvestorRecord
@@ -103,10 +103,7 @@ def show(ledger: Ledger, investor_id: str) -> None:
 
 
 @investor.command()
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@click.argument("from_account", metavar="FROM")
-@click.argument("to_account", metavar="TO")
-@click.argument("amount", type=int)
+@transfer_arguments(click.INT)
 @ledger_command
 def check(
     ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int

@@ -26,6 +26,7 @@ from sovereign_cli.common import ExitCode, Settings, fail
 
 T = TypeVar("T")
 P = ParamSpec("P")
+F = TypeVar("F", bound=Callable[..., Any])
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON instead of text (errors too, on stderr)."
@@ -186,4 +187,24 @@ def to_decimal(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 AMOUNT = click.IntRange(min=1)
 """A positive amount in minor units (paisa, or mg for commodities)."""
+
+
+def transfer_arguments(amount: click.ParamType[int] = AMOUNT) -> Callable[[F], F]:
+    """INSTRUMENT FROM TO AMOUNT: the arguments of a transfer and of its dry run."""
+
+    def decorate(command: F) -> F:
+        for argument in reversed(
+            [
+                click.argument("instrument_id", metavar="INSTRUMENT"),
+                click.argument("from_account", metavar="FROM"),
+                click.argument("to_account", metavar="TO"),
+                click.argument("amount", type=amount),
+            ]
+        ):
+            command = argument(command)
+        return command
+
+    return decorate
+
+
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
