@@ -76,6 +76,10 @@ COUPON_ISSUED = 500 * MILLION
 PROFILE = os.environ.get("SOV_RELIABILITY_PROFILE", "bounded")
 """``bounded`` (CI: a few minutes) or ``long`` (at least 50 faults, 100,000 fuzz cases)."""
 LONG = PROFILE == "long"
+SHARD, SHARDS = (int(n) for n in os.environ.get("SOV_FUZZ_SHARD", "0/1").split("/"))
+"""``SOV_FUZZ_SHARD=i/n``: this process fuzzes the i-th of n equal parts of a profile's cases,
+with its own seed, so that n processes share the long profile's 100,000 cases."""
+FUZZ_SEED = 15 + SHARD
 
 RETRIES: Counter[str] = Counter()
 """Retries the SDK made, by step, in this process (the retry policy's ``on_retry``)."""
