@@ -85,7 +85,6 @@ from sovereign_assets.schema.records import (
     AccountRecord,
     AllotmentRecord,
     AuctionRecord,
-    BillAuctionRecord,
     InstrumentRecord,
     StoredBid,
     TenorResultRecord,
@@ -550,7 +549,6 @@ class AuctionContract(SovereignContract):
                     len(tenor.voided),
                 )
             )
-        self._record_bill_benchmarks(sctx, record, instruments, results)
         action = AuctionAction.REJECT_ALL if all_rejected else AuctionAction.CUT_OFF
         state = next_auction_state(_auction_state(record), action)
         for allotment in allotments:
@@ -579,34 +577,6 @@ class AuctionContract(SovereignContract):
             },
         )
         return updated
-
-    @staticmethod
-    def _record_bill_benchmarks(
-        ctx: SovereignContext,
-        record: AuctionRecord,
-        instruments: dict[str, InstrumentRecord],
-        results: list[TenorResultRecord],
-    ) -> None:
-        """A bill tenor's weighted-average yield is the benchmark floaters and variable-rental
-        sukuk fix on (DOMAIN.md section 1): record it as the tenor's auction result of the
-        auction date, unless one is recorded for that tenor and day already."""
-        if record.bid_basis == BidBasis.MARGIN.value:
-            return
-        for result in results:
-            spec = instruments[result.instrument_id].spec
-            if spec.kind is not InstrumentKind.TREASURY_BILL or spec.tenor_days is None:
-                continue
-            if ctx.repo.bill_auction(spec.tenor_days, record.auction_date) is not None:
-                continue
-            ctx.repo.put_bill_auction(
-                BillAuctionRecord(
-                    spec.tenor_days,
-                    record.auction_date,
-                    result.weighted_average_yield,
-                    result.weighted_average_yield is None,
-                    ctx.business_date.isoformat(),
-                )
-            )
 
     @staticmethod
     def _payer(ctx: SovereignContext, account_id: str) -> tuple[AccountRecord, AccountRecord]:
