@@ -351,8 +351,9 @@ class Network:
             # Material from an attempt that never finished is not trusted: a new
             # CA means a new genesis block and new ledgers (and new CA databases).
             progress("generating crypto material")
-            for org in authorities:  # a CA of that attempt would serve a deleted home
-                self.supervisor.stop(ca_process(org.key))
+            # A process of that attempt (a CA, or a node when the process running `up` was
+            # killed before enrolling finished) would run on the deleted material.
+            self.supervisor.stop_all()
             self._discard(self.layout.root, self.genesis_block, self.home / "data")
             crypto.generate(self.topology, self.home, enrolled={o.key for o in authorities})
             if authorities:
