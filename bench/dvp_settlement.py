@@ -91,6 +91,7 @@ def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers:
 
     client_for(ADMIN).governance.bootstrap(governance(today))
     registrar, debt_office = client_for(REGISTRAR), client_for(DEBT_OFFICE)
+    registrar.governance.open_business_date(today)
     alpha, beta = client_for(DEALER_ALPHA), client_for(DEALER_BETA)
     for investor_id, dealer, kind in (
         ("PD-ALPHA", alpha, "PRIMARY_DEALER"),

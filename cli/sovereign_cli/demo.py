@@ -8,10 +8,10 @@ traded delivery-versus-payment through the exchange, pay their coupons with
 withholding tax, and redeem; an ineligible transfer is refused with its reason. The
 report ends with the register reconciled to the paisa. The network is left running.
 
-The ledger dates its transactions by the transaction timestamp, so the instruments are
-issued on the day the demo runs (a 91-day bill and a one-year semi-annual bond); to
-reach their coupon and maturity dates the two controllers move the network's
-business date forward through governance, as a pilot network may.
+The business date is ledger state the central bank opens: the demo opens the day it
+runs and issues the instruments on it (a 91-day bill and a one-year semi-annual bond);
+to reach their coupon and maturity dates the central bank opens later business dates,
+as a pilot network may.
 
 :func:`narrate` is the lifecycle itself; it only needs a typed client per identity, so
 the same script runs on the real network (:func:`main`) and in the contract tests.
@@ -33,7 +33,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -181,8 +181,10 @@ def narrate(
     alpha, beta = client_for(DEALER_ALPHA), client_for(DEALER_BETA)
     exchange = client_for(EXCHANGE)
 
-    tell("1. The central bank bootstraps governance: roles, cash accounts, tax table.")
+    tell("1. The central bank bootstraps governance: roles, cash accounts, tax table,")
+    tell(f"   and opens the business date {today.isoformat()}.")
     client_for(CENTRAL_BANK_ADMIN).governance.bootstrap(governance(today))
+    registrar.governance.open_business_date(today)
 
     tell("2. Dealers register their clients (personal data stays in private collections).")
     for investor_id, registrar_of, residency, kind, tax in INVESTORS:
@@ -344,10 +346,9 @@ def narrate(
         tell(f"   submitted anyway: refused with {refused.error_code}")
 
     def advance_to(day: dt.date) -> None:
-        # A pilot network moves its business date with both controllers' endorsement.
-        config = replace(registrar.governance.get(), business_date_shift_days=(day - today).days)
-        registrar.governance.update(config)
-        tell(f"   (the controllers move the business date to {day.isoformat()})")
+        # A pilot network opens a later business date instead of waiting for the calendar.
+        registrar.governance.open_business_date(day)
+        tell(f"   (the central bank opens the business date {day.isoformat()})")
 
     tax_paid = 0
 

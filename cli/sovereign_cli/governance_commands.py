@@ -1,5 +1,5 @@
 """``sov governance``: bootstrap the ledger-held configuration, show it, replace it, and
-move a pilot network's business date.
+open and close the business date.
 
 Owns the governance commands and :func:`load_document` (a JSON or TOML file, by its
 suffix, as parsed data). A fresh network refuses every write with ``NOT_FOUND:
@@ -89,7 +89,6 @@ def config_fields(config: GovernanceConfig) -> None:
         ("utc offset", f"{config.utc_offset_minutes:+d} minutes"),
         ("currency", f"{config.currency} (exponent {config.currency_exponent})"),
         ("global pause", "ON" if config.global_pause else "off"),
-        ("business date shift", f"{config.business_date_shift_days} days"),
     ]
     pairs += [
         (
@@ -152,7 +151,8 @@ def update(ledger: Ledger, config_file: Path) -> None:
 
 
 def market_today(utc_offset_minutes: int) -> dt.date:
-    """Today by this machine's clock in the market's time zone, before any shift."""
+    """Today by this machine's clock in the market's time zone (what ``open-date`` opens
+    when given no date)."""
     moment = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=utc_offset_minutes)
     return moment.date()
 
@@ -170,70 +170,89 @@ def _next_payment(
     )
 
 
-@governance.command(name="shift-date")
+def ledger_business_date(client: SovereignClient) -> dt.date | None:
+    """The ledger's latest business date (open or closed), None before the first."""
+    from sovereign_client.errors import BusinessDayClosedError
+
+    try:
+        return dt.date.fromisoformat(client.governance.business_date().business_date)
+    except BusinessDayClosedError:
+        return None
+
+
+@governance.command(name="open-date")
+@click.argument("day", metavar="[DATE]", required=False, type=ISO_DATE)
 @click.option(
-    "--days",
-    type=click.IntRange(min=0),
-    help="Add this many days to every business date (the new shift).",
-)
-@click.option("--to", "to_date", type=ISO_DATE, help="Make today's business date this date.")
-@click.option(
-    "--to-next-payment",
+    "--next-payment",
     "instrument_id",
     metavar="INSTRUMENT",
-    help="Make today's business date the instrument's next payment date.",
+    help="Open the instrument's next payment date after the current business date.",
 )
 @click.option(
     "--kind",
     type=click.Choice(["COUPON", "REDEMPTION"]),
-    help="With --to-next-payment, consider only payments of this kind.",
+    help="With --next-payment, consider only payments of this kind.",
 )
 @ledger_command
-def shift_date(
+def open_date(
     ledger: Ledger,
-    days: int | None,
-    to_date: dt.datetime | None,
+    day: dt.datetime | None,
     instrument_id: str | None,
     kind: str | None,
 ) -> None:
-    """Move a pilot network's business date forward (never back; a controller, both
-    controller orgs endorse). Give one of --days, --to or --to-next-payment.
+    """Open the business date DATE (the central bank's registrar): every date rule of the
+    register - lock-ups, settlement dates, coupon record dates, KYC expiry, maturity -
+    reads it. Business dates only move forward; opening one closes the previous one.
 
-    --to and --to-next-payment count from today by this machine's clock in the market's
-    time zone. A production network keeps the shift at zero.
+    Without DATE or --next-payment: today by this machine's clock in the market's time
+    zone. A pilot network may open a later date to reach a coupon or a maturity.
     """
-    if sum(x is not None for x in (days, to_date, instrument_id)) != 1:
-        fail("give exactly one of --days, --to and --to-next-payment", ExitCode.USAGE)
+    if day is not None and instrument_id is not None:
+        fail("give DATE or --next-payment, not both", ExitCode.USAGE)
     if kind is not None and instrument_id is None:
-        fail("--kind goes with --to-next-payment", ExitCode.USAGE)
-    from dataclasses import replace
-
+        fail("--kind goes with --next-payment", ExitCode.USAGE)
     reason = ""
-    config = ledger.client.governance.get()
-    today = market_today(config.utc_offset_minutes)
-    if days is not None:
-        shift = days
+    client = ledger.client
+    if day is not None:
+        target = day.date()
+    elif instrument_id is not None:
+        current = ledger_business_date(client)
+        if current is None:
+            fail("no business date is open yet: open one with a DATE", ExitCode.USAGE)
+        target, found = _next_payment(client, instrument_id, kind, current)
+        reason = f" ({instrument_id} {found})"
     else:
-        if to_date is not None:
-            target = to_date.date()
-        else:
-            assert instrument_id is not None  # exactly one option, checked above
-            now = today + dt.timedelta(days=config.business_date_shift_days)
-            target, found = _next_payment(ledger.client, instrument_id, kind, now)
-            reason = f" ({instrument_id} {found})"
-        shift = (target - today).days
-    if shift < config.business_date_shift_days:
-        fail(
-            f"business dates never move backwards: the shift is already "
-            f"{config.business_date_shift_days} days, {shift} would go back",
-            ExitCode.USAGE,
-        )
-    ledger.client.governance.update(replace(config, business_date_shift_days=shift))
-    business_date = today + dt.timedelta(days=shift)
+        target = market_today(client.governance.get().utc_offset_minutes)
+    opened = client.governance.open_business_date(target)
     emit(
         ledger.settings,
-        {"business_date_shift_days": shift, "business_date": business_date.isoformat()},
+        plain(opened),
+        lambda: click.echo(f"business date {opened.business_date} open{reason}"),
+    )
+
+
+@governance.command(name="close-date")
+@ledger_command
+def close_date(ledger: Ledger) -> None:
+    """Close the open business date (the central bank's registrar): nothing that reads
+    the date runs until the next one is opened."""
+    closed = ledger.client.governance.close_business_date()
+    emit(
+        ledger.settings,
+        plain(closed),
+        lambda: click.echo(f"business date {closed.business_date} closed"),
+    )
+
+
+@governance.command(name="date")
+@ledger_command
+def show_date(ledger: Ledger) -> None:
+    """The ledger's business date and whether it is open."""
+    current = ledger.client.governance.business_date()
+    emit(
+        ledger.settings,
+        plain(current),
         lambda: click.echo(
-            f"business date now {business_date.isoformat()}{reason}: shift {shift} days"
+            f"business date {current.business_date} {'open' if current.open else 'closed'}"
         ),
     )

@@ -147,14 +147,9 @@ def pay_coupons(
 ) -> None:
     """Pay the coupon (or rental) due on PAYMENT_DATE to every holder, in batches.
 
-    Without PAYMENT_DATE: the one due on today's business date (this machine's clock in
-    the market's time zone, plus the network's business-date shift)."""
+    Without PAYMENT_DATE: the one due on the ledger's business date."""
     if payment_date is None:
-        from sovereign_cli.governance_commands import market_today
-
-        config = ledger.client.governance.get()
-        shift = dt.timedelta(days=config.business_date_shift_days)
-        day = (market_today(config.utc_offset_minutes) + shift).isoformat()
+        day = ledger.client.governance.business_date().business_date
     else:
         day = payment_date.date().isoformat()
     totals = _run_batches(

@@ -576,9 +576,13 @@ def _pkrv(conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransac
 def _governance(conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransaction) -> None:
     config = doc["config"]
     _set_meta(conn, "utc_offset_minutes", str(int(config.get("utc_offset_minutes") or 0)))
-    _set_meta(
-        conn, "business_date_shift_days", str(int(config.get("business_date_shift_days") or 0))
-    )
+
+
+def _business_day(
+    conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransaction
+) -> None:
+    # The business date is ledger state the central bank opens; the projection keeps it.
+    _set_meta(conn, "business_date", str(doc["business_date"]))
 
 
 _HANDLERS: dict[str, _Handler] = {
@@ -593,6 +597,7 @@ _HANDLERS: dict[str, _Handler] = {
     "auction": _primary_auction,
     "pkrvQuote": _pkrv,
     "governance": _governance,
+    "businessDay": _business_day,
 }
 """``docType`` -> how it is projected. Another record that publishes auction results adds
 a handler writing ``auction_results`` under its own ``source``; ``investor``, ``claim``,

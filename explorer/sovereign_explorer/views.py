@@ -30,11 +30,14 @@ def _micros_between(start: str | None, end: str | None) -> int | None:
 
 
 def business_today(conn: Connection, now: datetime | None = None) -> date:
-    """The market's business date now: UTC plus the governance offset and shift."""
+    """The market's business date: the one the central bank last opened on the ledger;
+    before any, today by ``now`` (UTC) in the governance's time zone."""
+    opened = meta_value(conn, "business_date")
+    if opened:
+        return date.fromisoformat(opened)
     offset = int(meta_value(conn, "utc_offset_minutes") or 0)
-    shift = int(meta_value(conn, "business_date_shift_days") or 0)
     moment = (now or datetime.now(UTC)) + timedelta(minutes=offset)
-    return moment.date() + timedelta(days=shift)
+    return moment.date()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from sovereign_assets.schema.messages import (
     BidReceipt,
     BidSpec,
     BillAuctionSpec,
+    BusinessDate,
     CashBalance,
     CutOffSpec,
     FixingResolution,
@@ -140,6 +141,20 @@ class Governance(_Section):
 
         Role: any member. Raises: ``NOT_FOUND`` before bootstrap."""
         return self._evaluate(one(GovernanceConfig), "Get")
+
+    def open_business_date(self, business_date: date | str) -> BusinessDate:
+        """Open ``business_date`` (central bank): later than every date opened before;
+        every date rule of the register reads it. ``BusinessDateNotLaterError`` otherwise."""
+        return self._submit(one(BusinessDate), "OpenBusinessDate", _iso(business_date))
+
+    def close_business_date(self) -> BusinessDate:
+        """Close the open business date (central bank)."""
+        return self._submit(one(BusinessDate), "CloseBusinessDate")
+
+    def business_date(self) -> BusinessDate:
+        """The business date and whether it is open (``BusinessDayClosedError`` before
+        the first one)."""
+        return self._evaluate(one(BusinessDate), "BusinessDate")
 
 
 class Accounts(_Section):
@@ -470,6 +485,11 @@ class Lifecycle(_Section):
         ``EVENT_NOT_APPLICABLE``, ``ALREADY_PAID``, ``NO_TAX_RATE``, ``INSUFFICIENT_CASH``,
         ``INVALID_BATCH``, ``INVALID_ARGUMENT``."""
         return self._submit(one(RedemptionBatch), "Redeem", instrument_id, batch_size)
+
+    def abort_run(self, instrument_id: str) -> InstrumentRecord:
+        """Abort the instrument's open payment run (controllers); paid claims stay, so
+        running it again pays only the holders not yet paid."""
+        return self._submit(one(InstrumentRecord), "AbortRun", instrument_id)
 
     def publish_fixing(
         self, instrument_id: str, period_id: str, rate: Decimal, source: str

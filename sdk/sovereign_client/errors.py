@@ -91,6 +91,14 @@ class InvalidDateRangeError(RefusedError):
     error_code = ErrorCode.INVALID_DATE_RANGE
 
 
+class BusinessDayClosedError(RefusedError):
+    error_code = ErrorCode.BUSINESS_DAY_CLOSED
+
+
+class BusinessDateNotLaterError(RefusedError):
+    error_code = ErrorCode.BUSINESS_DATE_NOT_LATER
+
+
 class CalendarNotCoveredError(RefusedError):
     error_code = ErrorCode.CALENDAR_NOT_COVERED
 
@@ -207,6 +215,10 @@ class AlreadyAffirmedError(RefusedError):
     error_code = ErrorCode.ALREADY_AFFIRMED
 
 
+class OutsidePriceBandError(RefusedError):
+    error_code = ErrorCode.OUTSIDE_PRICE_BAND
+
+
 class UnknownInvestorError(RefusedError):
     error_code = ErrorCode.UNKNOWN_INVESTOR
 
@@ -229,6 +241,10 @@ class OverHoldingLimitError(RefusedError):
 
 class GlobalPauseError(RefusedError):
     error_code = ErrorCode.GLOBAL_PAUSE
+
+
+class RecordDatePassedError(RefusedError):
+    error_code = ErrorCode.RECORD_DATE_PASSED
 
 
 class AlreadyPaidError(RefusedError):

@@ -181,19 +181,40 @@ def new_ledger() -> InMemoryLedger:
     return ledger
 
 
+_DATE_FUNCTIONS = ("governance:Bootstrap", "governance:OpenBusinessDate")
+
+
 @dataclass
 class Market:
-    """One channel's ledger with the chaincode, a business-date clock and helpers."""
+    """One channel's ledger with the chaincode, a business date and helpers.
+
+    ``today`` is the business date: once governance exists, the central bank opens it
+    through ``governance:OpenBusinessDate`` before the next transaction (``auto_open``;
+    a test of the business date itself turns it off and opens dates by hand). The
+    proposal timestamps follow ``today`` too, but no rule reads them.
+    """
 
     ledger: InMemoryLedger = field(default_factory=new_ledger)
     today: dt.date = dt.date(2021, 8, 16)
     _tick: int = 0
     results: list[TransactionResult] = field(default_factory=list)
+    auto_open: bool = True
+    _opened: dt.date | None = None
 
     def on(self, day: dt.date) -> None:
         """Move the market to ``day`` (transactions run from 10:00 PKT on)."""
         self.today = day
         self._tick = 0
+
+    def open_today(self) -> None:
+        """Open ``today`` as the business date (central bank) unless it is open."""
+        if not self.auto_open or self._opened == self.today:
+            return
+        result = self.call(central_bank(), "governance:OpenBusinessDate", self.today.isoformat())
+        if result.ok:
+            self._opened = self.today
+        elif not result.response.message.startswith("NOT_FOUND"):  # before bootstrap
+            raise AssertionError(f"open {self.today}: {result.response.message}")
 
     def timestamp(self) -> Timestamp:
         self._tick += 1
@@ -213,6 +234,8 @@ class Market:
 
         ``endorsing_orgs``: whose peers endorse (default: all three, as the gateway gathers
         them); ``commit=False`` evaluates (never committed, as on Fabric)."""
+        if function not in _DATE_FUNCTIONS:
+            self.open_today()
         raw = [a if isinstance(a, str) else arg(a) for a in args]
         result = run_transaction(
             chaincode,
@@ -239,6 +262,8 @@ class Market:
 
     def fails(self, creator: bytes, function: str, *args: object, **kwargs: object) -> str:
         """Run a transaction that must fail without changing the ledger; return its code."""
+        if function not in _DATE_FUNCTIONS:
+            self.open_today()
         before = snapshot(self.ledger)
         result = self.call(creator, function, *args, **kwargs)  # type: ignore[arg-type]
         assert not result.ok, f"{function} unexpectedly succeeded"

@@ -17,8 +17,10 @@ LONG_FIRST = "PK0000PIB310"
 TIE = "PK0000PIB245"
 
 
-def _market() -> Market:
+def _market(day: dt.date | None = None) -> Market:
     market = Market()
+    if day is not None:  # business dates only move forward: start the market on it
+        market.on(day)
     bootstrap(market)
     return market
 
@@ -30,8 +32,7 @@ def _spec(**overrides: object) -> dict[str, object]:
 
 
 def test_a_long_first_coupon_is_created_kept_and_scheduled() -> None:
-    market = _market()
-    market.on(dt.date(2021, 3, 1))
+    market = _market(dt.date(2021, 3, 1))
     spec = _spec(
         issue_date="2021-03-04",
         maturity_date="2031-02-20",
@@ -53,8 +54,7 @@ def test_a_long_first_coupon_is_created_kept_and_scheduled() -> None:
 
 
 def test_bad_coupon_terms_are_refused_with_stable_codes() -> None:
-    market = _market()
-    market.on(dt.date(2021, 3, 1))
+    market = _market(dt.date(2021, 3, 1))
     bad: list[tuple[dict[str, object], str]] = [
         (_spec(first_coupon_date="2022-02-21"), "INVALID_SCHEDULE"),  # off the roll
         (_spec(first_coupon_date="2021-08-01"), "INVALID_SCHEDULE"),  # before issue
@@ -82,8 +82,7 @@ def test_bad_coupon_terms_are_refused_with_stable_codes() -> None:
 
 
 def test_month_ends_only_when_asked() -> None:
-    market = _market()
-    market.on(dt.date(2021, 3, 1))
+    market = _market(dt.date(2021, 3, 1))
     base = {"issue_date": "2021-08-31", "maturity_date": "2024-02-29"}
     market.ok(treasury(), "instrument:Create", _spec(**base))
     market.ok(

@@ -143,12 +143,12 @@ def test_redeem(sov: Sov) -> None:
 
 
 def test_redeem_errors(sov: Sov) -> None:
-    on(sov, dt.date(2022, 8, 18))
-    sov.refused("lifecycle", "redeem", BILL, as_=DEALER1, code="UNAUTHORIZED")
-    sov.usage("lifecycle", "redeem", BILL, "--batch-size", "none", as_=TREASURY)
     on(sov, dt.date(2022, 1, 3))
     early = sov.refused("lifecycle", "redeem", BILL, as_=TREASURY, code="EVENT_NOT_APPLICABLE")
     assert "matures on 2022-08-18" in early.stderr
+    on(sov, dt.date(2022, 8, 18))
+    sov.refused("lifecycle", "redeem", BILL, as_=DEALER1, code="UNAUTHORIZED")
+    sov.usage("lifecycle", "redeem", BILL, "--batch-size", "none", as_=TREASURY)
 
 
 def test_claims_errors(sov: Sov) -> None:

@@ -80,7 +80,7 @@ def topology_users(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def on(sov: Sov, day: dt.date, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The market and the CLI's clock (what ``shift-date`` counts from) agree on ``day``."""
+    """The market and the CLI's clock (what ``open-date`` opens by default) agree on ``day``."""
     assert sov.market is not None
     sov.market.on(day)
     monkeypatch.setattr(governance_commands, "market_today", lambda offset: day)
@@ -106,6 +106,8 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
 
     # 1. governance, from the TOML example
     ok(sov, f"sov --as {ADMIN} governance bootstrap --file {at('governance.toml')}")
+    opened = ok(sov, f"sov --as {REGISTRAR} governance open-date")
+    assert opened == {"business_date": today.isoformat(), "open": True}
     # 2. investors, each by the dealer whose client it is; personal data as transient
     for investor, dealer in REGISTERED_BY.items():
         record = ok(
@@ -172,8 +174,8 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     )  # fmt: skip
     # the receiver failed KYC, and the refusal names the receiver, not the sender
     assert f"NOT_KYC_VERIFIED: {BOND}: receiver IPS-EMAD" in refused.stderr
-    # 10. the bill matures: the controllers move the business date, the debt office redeems
-    moved = ok(sov, f"sov --as {REGISTRAR} governance shift-date --to-next-payment {BILL}")
+    # 10. the bill matures: the central bank opens its date, the debt office redeems
+    moved = ok(sov, f"sov --as {REGISTRAR} governance open-date --next-payment {BILL}")
     redeemed = ok(sov, f"sov --as {TREASURY} lifecycle redeem {BILL} --batch-size 2")
     maturity = dt.date.fromisoformat(moved["business_date"])
     assert today + dt.timedelta(days=91) <= maturity <= today + dt.timedelta(days=93)
@@ -182,7 +184,7 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     tax += redeemed["tax"]
     # 11. the bond's first coupon
     moved = ok(
-        sov, f"sov --as {REGISTRAR} governance shift-date --to-next-payment {BOND} --kind COUPON"
+        sov, f"sov --as {REGISTRAR} governance open-date --next-payment {BOND} --kind COUPON"
     )
     coupon_day = moved["business_date"]
     # Without a date: the coupon due on today's business date, as the README runs it.
@@ -194,7 +196,7 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     # 12. the bond matures: the second coupon and the face
     ok(
         sov,
-        f"sov --as {REGISTRAR} governance shift-date --to-next-payment {BOND} --kind REDEMPTION",
+        f"sov --as {REGISTRAR} governance open-date --next-payment {BOND} --kind REDEMPTION",
     )
     redeemed = ok(sov, f"sov --as {TREASURY} lifecycle redeem {BOND} --batch-size 2")
     assert redeemed["done"]
@@ -211,7 +213,7 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
 
 def demo_totals(today: dt.date) -> dict[str, int]:
     """What the narrated demo reconciles to on ``today``, through the typed client."""
-    market = Market()
+    market = Market(auto_open=False)  # the demo opens its business dates itself
     market.on(today)
 
     def client_for(who: str) -> SovereignClient:
@@ -227,7 +229,7 @@ def demo_totals(today: dt.date) -> dict[str, int]:
 def test_an_operator_runs_the_demo_lifecycle_with_sov_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: dt.date
 ) -> None:
-    sov = Sov(Market(), tmp_path)
+    sov = Sov(Market(auto_open=False), tmp_path)
     on(sov, today, monkeypatch)
     files = tmp_path / "examples"
     copied = ok(sov, f"sov examples copy {files} --issue-date {today.isoformat()}")
@@ -245,12 +247,16 @@ def test_an_operator_runs_the_demo_lifecycle_with_sov_alone(
     assert all(i["outstanding"] == i["held"] == 0 for i in instruments.values())
     assert done["report"]["cash"]["in_accounts"] == done["minted"]
 
-    # Once the date has moved, governance shows it; it never moves back.
-    shown = ok(sov, f"sov --as {REGISTRAR} governance show")
-    assert shown["business_date_shift_days"] > 0
-    back = sov("governance", "shift-date", "--days", "0", as_=REGISTRAR)
-    assert back.exit_code == ExitCode.USAGE
-    assert "never move backwards" in back.stderr
+    # The ledger shows its business date; it never moves back.
+    shown = ok(sov, f"sov --as {REGISTRAR} governance date")
+    assert shown["open"]
+    assert shown["business_date"] > today.isoformat()
+    back = sov("governance", "open-date", today.isoformat(), as_=REGISTRAR)
+    assert back.exit_code == ExitCode.REFUSED
+    assert "BUSINESS_DATE_NOT_LATER" in back.stderr
+    closed = ok(sov, f"sov --as {REGISTRAR} governance close-date")
+    assert closed == {"business_date": shown["business_date"], "open": False}
+    assert ok(sov, f"sov --as {REGISTRAR} governance date") == closed
 
     # The demo's closing hint runs as written (global options before the group).
     for line in demo.closing_hint(sov.home, tmp_path / "elsewhere"):
@@ -265,7 +271,7 @@ def test_reconcile_names_a_mismatch_and_exits_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     today = dt.date(2026, 11, 25)
-    sov = Sov(Market(), tmp_path)
+    sov = Sov(Market(auto_open=False), tmp_path)
     on(sov, today, monkeypatch)
     ok(sov, f"sov examples copy {tmp_path} --issue-date {today.isoformat()}")
     done = run_lifecycle(sov, tmp_path, today)

@@ -26,7 +26,7 @@ ROLES = {
 
 
 def run(today: dt.date) -> tuple[list[str], dict[str, int], bool]:
-    market = Market()
+    market = Market(auto_open=False)  # the demo opens its business dates itself
     market.on(today)
 
     def client_for(who: str) -> SovereignClient:

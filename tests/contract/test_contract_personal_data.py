@@ -73,6 +73,7 @@ def test_registration_without_personal_data_is_refused(market: Market) -> None:
 
 
 def test_recording_writes_the_callers_collection_only_and_emits_nothing(market: Market) -> None:
+    market.open_today()
     before = snapshot(market.ledger)
     receipt = market.call(
         dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=pii_transient(PII)

@@ -43,6 +43,7 @@ def template() -> Market:
     create_and_issue(market)
     distribute(market)
     market.on(dt.date(2021, 9, 1))
+    market.open_today()
     return market
 
 

@@ -92,7 +92,7 @@ def _typed_client_example() -> str:
 
 def test_the_readme_typed_client_example_runs_after_the_demo() -> None:
     today = dt.date(2026, 11, 25)
-    market = Market()
+    market = Market(auto_open=False)  # the demo opens its business dates itself
     market.on(today)
 
     def client_for(who: str) -> SovereignClient:

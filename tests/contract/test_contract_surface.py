@@ -29,7 +29,14 @@ CONTRACTS_DIR = PACKAGE_DIR / "contracts"
 SCHEMA_DIR = PACKAGE_DIR / "schema"
 
 SURFACE = {
-    "governance": {"Bootstrap", "Update", "Get"},
+    "governance": {
+        "Bootstrap",
+        "Update",
+        "Get",
+        "OpenBusinessDate",
+        "CloseBusinessDate",
+        "BusinessDate",
+    },
     "account": {"Open", "Get", "List"},
     "investor": {
         "RecordPersonalData",
@@ -57,6 +64,7 @@ SURFACE = {
     "lifecycle": {
         "PayCoupon",
         "Redeem",
+        "AbortRun",
         "Claims",
         "PublishFixing",
         "RecordBillAuction",

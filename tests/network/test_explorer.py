@@ -54,7 +54,6 @@ from sovereign_cli.demo import (
     EXCHANGE,
     INVESTORS,
     REGISTRAR,
-    UTC_OFFSET_MINUTES,
     Report,
 )
 from sovereign_cli.main import Settings
@@ -168,9 +167,7 @@ def market(consortium: Network, demo_lifecycle: Report) -> Iterator[Market]:
             return clients[who]
 
         registrar, debt_office = client(REGISTRAR), client(DEBT_OFFICE)
-        shift = registrar.governance.get().business_date_shift_days
-        now = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=UTC_OFFSET_MINUTES)
-        today = now.date() + dt.timedelta(days=shift)
+        today = dt.date.fromisoformat(registrar.governance.business_date().business_date)
         debt_office.instruments.create(
             InstrumentSpec(
                 instrument_id=BILL,

@@ -41,6 +41,7 @@ from sovereign_assets.schema.messages import (
 from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION
 from sovereign_cli.connection import gateway_client
 from sovereign_cli.demo import governance, market_today
+from sovereign_cli.governance_commands import ledger_business_date
 from sovereign_cli.main import Settings
 from sovereign_client import GatewayInvoker, SovereignClient
 from sovereign_client.errors import AlreadyExistsError, UnauthorizedError
@@ -87,7 +88,10 @@ def test_a_sealed_bid_auction_settles_against_cash(
         with contextlib.suppress(AlreadyExistsError):  # the demo may have bootstrapped it
             admin.governance.bootstrap(governance(market_today()))
         config = registrar.governance.get()
-        today = market_today() + dt.timedelta(days=config.business_date_shift_days)
+        today = ledger_business_date(registrar)
+        if today is None:  # the demo did not run: open today's date
+            today = market_today()
+            registrar.governance.open_business_date(today)
         with contextlib.suppress(AlreadyExistsError):
             registrar.accounts.open(
                 AccountSpec(

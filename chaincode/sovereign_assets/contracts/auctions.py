@@ -129,10 +129,13 @@ def _close_time(text: str) -> time:
     return parsed
 
 
-def _local_time(ctx: SovereignContext) -> time:
-    """Time of day of the transaction in the market's time zone."""
+def _local_time(ctx: SovereignContext) -> time | None:
+    """Time of day of the transaction in the market's time zone, or None when the
+    proposal's timestamp (which the client chooses) is not on the business date: the
+    timestamp never moves a date, and bids then close only by ``auction:Close``."""
     offset = timedelta(minutes=ctx.governance.utc_offset_minutes)
-    return (datetime.fromtimestamp(ctx.repo.timestamp_seconds(), tz=UTC) + offset).time()
+    moment = datetime.fromtimestamp(ctx.repo.timestamp_seconds(), tz=UTC) + offset
+    return moment.time() if moment.date() == ctx.business_date else None
 
 
 def _sukuk_basis(instrument: DebtInstrument) -> tuple[BidBasis, ...]:
@@ -401,8 +404,9 @@ class AuctionContract(SovereignContract):
         require_open(_auction_state(record))
         auction_date = rules.parse_date(record.auction_date, "auction_date")
         today = ctx.business_date
+        now = _local_time(ctx)
         if today > auction_date or (
-            today == auction_date and _local_time(ctx) >= _close_time(record.close_time)
+            today == auction_date and now is not None and now >= _close_time(record.close_time)
         ):
             raise DomainError(ErrorCode.AUCTION_CLOSED, f"bids closed at {record.close_time}")
 

@@ -5,8 +5,8 @@ read once per transaction), :class:`SovereignContract` (the base class),
 the ``@transaction``/``@query`` decorators that mark a method for the runtime and map
 :class:`DomainError` and :class:`.rules.RuleError` to ``ChaincodeError`` with the same
 stable code, the ``require_*`` look-ups (``UNKNOWN_*``/``NOT_FOUND``), and
-:func:`transfer_reason`, the one compliance check used by the dry run, transfers and
-settlement.
+:func:`entry_refusal`, the one eligibility check of every way into a holding (issue,
+transfer, settlement, the dry run), through the domain's ``holding_entry_refusal``.
 
 A contract method is parse -> authorize -> domain -> persist -> event; nothing here
 holds a business rule.
@@ -20,11 +20,13 @@ from typing import Any, TypeVar
 
 from fabric_chaincode import ChaincodeError, Context, Contract, Stub, evaluate, submit
 from sovereign_assets.domain import (
+    CommodityReserveToken,
     Controls,
     DomainError,
     ErrorCode,
     TransferRefusal,
-    transfer_refusal,
+    holding_entry_refusal,
+    require_open,
 )
 from sovereign_assets.schema.messages import GovernanceConfig
 from sovereign_assets.schema.records import (
@@ -52,6 +54,7 @@ class SovereignContext(Context):
         self._caller: Caller | None = None
         self._governance: GovernanceConfig | None = None
         self._market: MarketConfig | None = None
+        self._business_date: date | None = None
 
     @property
     def caller(self) -> Caller:
@@ -79,12 +82,22 @@ class SovereignContext(Context):
 
     @property
     def business_date(self) -> date:
-        """Transaction timestamp in the market's time zone: the date every rule uses."""
-        return rules.business_date(
-            self.repo.timestamp_seconds(),
-            self.governance.utc_offset_minutes,
-            self.governance.business_date_shift_days,
-        )
+        """The open business date: the one date every rule of a transaction reads
+        (``BUSINESS_DAY_CLOSED`` while none is open). Ledger state the central bank
+        opens through ``governance:OpenBusinessDate``; the proposal's timestamp, which
+        the client chooses, is never read."""
+        if self._business_date is None:
+            self._business_date = require_open(rules.to_business_day(self.repo.business_day()))
+        return self._business_date
+
+    @property
+    def last_business_date(self) -> date:
+        """The latest business date opened, open or closed (what queries show as of);
+        ``BUSINESS_DAY_CLOSED`` before the first one."""
+        day = rules.to_business_day(self.repo.business_day())
+        if day is None:
+            raise DomainError(ErrorCode.BUSINESS_DAY_CLOSED, "no business date was opened yet")
+        return day.business_date
 
     def authorize(self, duty: Duty) -> Caller:
         """Raise ``UNAUTHORIZED`` unless the caller holds ``duty``; return the caller."""
@@ -172,29 +185,44 @@ def require_instruction(ctx: SovereignContext, instruction_id: str) -> Instructi
     return record
 
 
-def transfer_reason(
+def investor_holding(ctx: SovereignContext, owner_id: str, instrument_id: str) -> int:
+    """What ``owner_id`` holds of ``instrument_id`` across all its accounts."""
+    return sum(
+        ctx.repo.holding(instrument_id, account_id)
+        for account_id in ctx.repo.accounts_of_owner(owner_id)
+    )
+
+
+def entry_refusal(
     ctx: SovereignContext,
     instrument: InstrumentRecord,
-    sender: AccountRecord,
     receiver: AccountRecord,
     amount: int,
+    *,
+    sender: AccountRecord | None = None,
+    already_added: int = 0,
 ) -> TransferRefusal | None:
-    """The first reason the domain's transfer rules refuse the move (with the account it
-    failed on), or None.
+    """The first reason ``amount`` may not enter ``receiver``'s holding (from
+    ``sender``, or newly issued when ``sender`` is None) with the account it failed on,
+    or None.
 
-    An instrument whose coupon or redemption is being paid counts as paused, so no
-    holding moves between two batches of one payment run (nobody is paid twice for the
-    same face, nobody is skipped).
+    The one gate of every way into a holding: an instrument not ISSUED is refused (an
+    issue checks its own status first); holdings are fixed while a payment run is open
+    (counts as paused: nobody is paid twice for the same face, nobody is skipped) and
+    from a coupon's record date until it is paid; KYC and its expiry, eligibility,
+    freezes and the per-investor holding limit (``already_added``: what this same
+    transaction already gives the receiver's owner) apply alike.
     """
-    if instrument.status is not InstrumentStatus.ISSUED:
+    if sender is not None and instrument.status is not InstrumentStatus.ISSUED:
         return TransferRefusal(
             ErrorCode.INSTRUMENT_MATURED
             if instrument.status is InstrumentStatus.MATURED
             else ErrorCode.INVALID_TRANSITION
         )
     instrument_id = instrument.spec.instrument_id
+    parties = [receiver] if sender is None else [sender, receiver]
     investors = {}
-    for account in (sender, receiver):
+    for account in parties:
         investor = ctx.repo.investor(account.owner_id)
         if investor is not None:
             investors[account.owner_id] = rules.to_investor(investor)
@@ -202,21 +230,64 @@ def transfer_reason(
     controls = Controls(
         global_pause=ctx.governance.global_pause,
         paused_instruments=frozenset({instrument_id}) if paused else frozenset(),
-        frozen_accounts=frozenset(a.account_id for a in (sender, receiver) if a.frozen),
+        frozen_accounts=frozenset(a.account_id for a in parties if a.frozen),
     )
-    ledger = ctx.repo.load_ledger(
-        [(sender.account_id, instrument_id), (receiver.account_id, instrument_id)]
+    domain_instrument = rules.to_instrument(instrument, ctx.market.currency)
+    calendar = (
+        None
+        if isinstance(domain_instrument, CommodityReserveToken)
+        else rules.calendar_for(ctx.market, domain_instrument.terms.calendar_id)
     )
-    return transfer_refusal(
-        instrument=rules.instrument_controls(instrument),
-        sender=rules.to_account(sender),
+    return holding_entry_refusal(
+        instrument=rules.instrument_controls(
+            instrument,
+            rules.holdings_fixed_from(
+                domain_instrument,
+                calendar,
+                date.fromisoformat(instrument.created_on) if instrument.created_on else None,
+            ),
+        ),
         receiver=rules.to_account(receiver),
         amount=amount,
         investors=investors,
-        ledger=ledger,
+        receiver_investor_holding=(
+            investor_holding(ctx, receiver.owner_id, instrument_id) + already_added
+        ),
         controls=controls,
         as_of=ctx.business_date,
+        sender=None if sender is None else rules.to_account(sender),
+        sender_available=0
+        if sender is None
+        else ctx.repo.holding(instrument_id, sender.account_id),
     )
+
+
+def transfer_reason(
+    ctx: SovereignContext,
+    instrument: InstrumentRecord,
+    sender: AccountRecord,
+    receiver: AccountRecord,
+    amount: int,
+) -> TransferRefusal | None:
+    """:func:`entry_refusal` of a move from ``sender`` to ``receiver``."""
+    return entry_refusal(ctx, instrument, receiver, amount, sender=sender)
+
+
+def raise_refusal(
+    refusal: TransferRefusal | None,
+    instrument: InstrumentRecord,
+    sender: AccountRecord | None = None,
+) -> None:
+    """Raise ``refusal`` (if any) naming the instrument and the side it failed on."""
+    if refusal is None:
+        return
+    instrument_id = instrument.spec.instrument_id
+    if refusal.account_id is None:
+        raise DomainError(refusal.code, instrument_id)
+    side = (
+        "sender" if sender is not None and refusal.account_id == sender.account_id else ("receiver")
+    )
+    raise DomainError(refusal.code, f"{instrument_id}: {side} {refusal.account_id}")
 
 
 def require_transfer_allowed(
@@ -227,11 +298,4 @@ def require_transfer_allowed(
     amount: int,
 ) -> None:
     """Raise the first reason of :func:`transfer_reason`, if any."""
-    refusal = transfer_reason(ctx, instrument, sender, receiver, amount)
-    if refusal is None:
-        return
-    instrument_id = instrument.spec.instrument_id
-    if refusal.account_id is None:
-        raise DomainError(refusal.code, instrument_id)
-    side = "sender" if refusal.account_id == sender.account_id else "receiver"
-    raise DomainError(refusal.code, f"{instrument_id}: {side} {refusal.account_id}")
+    raise_refusal(transfer_reason(ctx, instrument, sender, receiver, amount), instrument, sender)

@@ -22,7 +22,7 @@ from sovereign_assets.domain import (
     amount_at_price,
     cash_flows,
 )
-from sovereign_assets.domain.money import to_decimal
+from sovereign_assets.domain.money import require_non_negative_amount, to_decimal
 from sovereign_assets.schema.messages import (
     Allotment,
     BarState,
@@ -37,7 +37,9 @@ from .auth import Duty
 from .base import (
     SovereignContext,
     SovereignContract,
+    entry_refusal,
     query,
+    raise_refusal,
     require_account,
     require_instrument,
     sovereign,
@@ -83,6 +85,9 @@ class InstrumentContract(SovereignContract):
             calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
             instrument.terms.periods(calendar)  # the schedule must be constructible
         rules.instrument_controls(record)
+        rules.price_band(record)
+        if spec.holding_limit is not None:
+            require_non_negative_amount(spec.holding_limit, "holding_limit")
         sctx.repo.put_instrument(record, endorsers=endorsing_orgs(sctx))
         sctx.repo.emit(
             "InstrumentCreated", {"instrument_id": spec.instrument_id, "kind": spec.kind.value}
@@ -114,7 +119,12 @@ class InstrumentContract(SovereignContract):
         an auction (a private placement). An allotment with a ``price_per_100`` is paid for
         in the same transaction: face x clean price / 100 + accrued interest to the
         business date, rounded once, from the account's cash (a client sub-account's
-        dealer account pays for it) to the treasury's cash account."""
+        dealer account pays for it) to the treasury's cash account.
+
+        Each allotment passes the same eligibility check as a transfer into the account
+        (``entry_refusal``): KYC, eligibility, freezes, the per-investor holding limit
+        (counting earlier allotments of this issue), pauses, maturity and the record
+        date of a coupon not yet paid."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.ISSUER)
         record = require_instrument(sctx, instrument_id)
@@ -124,29 +134,36 @@ class InstrumentContract(SovereignContract):
         if not allotments:
             raise RuleError(ErrorCode.INVALID_ARGUMENT, "allotments: at least one")
         instrument = rules.to_instrument(record, sctx.market.currency)
-        as_of = sctx.business_date
         if isinstance(instrument, CommodityReserveToken):
             released = tuple(r.serial for r in sctx.repo.bar_releases(instrument_id))
             limit = instrument.without_bars(released).total_weight_mg
         else:
             if isinstance(instrument, IjaraSukuk):
                 instrument.check_issuable()
-            if as_of >= instrument.terms.maturity_date:
-                raise DomainError(ErrorCode.INSTRUMENT_MATURED, instrument_id)
             limit = None
         accounts = []
         payments: list[tuple[str, int]] = []  # (paying account, cash), in allotment order
         accrued = None
+        added: dict[str, int] = {}  # legal owner -> what this issue already gives it
         for allotment in allotments:
             account = require_account(sctx, allotment.account_id)
             if account.tier not in _HOLDING_TIERS:
                 raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account.account_id} holds cash")
-            if account.frozen:
-                raise DomainError(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+            raise_refusal(
+                entry_refusal(
+                    sctx,
+                    record,
+                    account,
+                    allotment.amount,
+                    already_added=added.get(account.owner_id, 0),
+                ),
+                record,
+            )
+            added[account.owner_id] = added.get(account.owner_id, 0) + allotment.amount
             accounts.append(account.account_id)
             if allotment.price_per_100 is not None:
                 if accrued is None:
-                    accrued = rules.accrued_on(sctx.market, record, as_of)
+                    accrued = rules.accrued_on(sctx.market, record, sctx.business_date)
                 payer = account.parent_account_id or account.account_id
                 cash = amount_at_price(allotment.amount, allotment.price_per_100, accrued)
                 payments.append((payer, cash))
@@ -220,7 +237,7 @@ class InstrumentContract(SovereignContract):
                 None if flow.amount_per_unit is None else to_decimal(flow.amount_per_unit),
                 flow.payment_date_provisional,
             )
-            for flow in cash_flows(instrument, sctx.business_date, calendar)
+            for flow in cash_flows(instrument, sctx.last_business_date, calendar)
         ]
 
     @query("Bars")

@@ -107,6 +107,7 @@ class InvestorContract(SovereignContract):
             registered_by=caller.msp_id,
             pii_sha256=digest,
             pii_collection=collection,
+            kyc_expires_on=investor.kyc_expires_on,
         )
         sctx.repo.put_investor(record)
         sctx.repo.emit(
@@ -135,10 +136,10 @@ class InvestorContract(SovereignContract):
             instrument = require_instrument(sctx, instrument_id)
             sender = require_account(sctx, from_account)
             receiver = require_account(sctx, to_account)
-        except DomainError as exc:
+            reason = transfer_reason(sctx, instrument, sender, receiver, amount)
+        except DomainError as exc:  # unknown ids, no business day open
             return TransferCheck(False, exc.code.value)
-        refusal = transfer_reason(sctx, instrument, sender, receiver, amount)
-        return TransferCheck(refusal is None, None if refusal is None else refusal.code.value)
+        return TransferCheck(reason is None, None if reason is None else reason.code.value)
 
     @transaction("SetKyc")
     def set_kyc(self, ctx: Context, investor_id: str, kyc: str) -> InvestorRecord:

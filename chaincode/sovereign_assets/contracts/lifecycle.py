@@ -137,6 +137,7 @@ def _start_run(
         tax=0,
         net=0,
         retired=0,
+        periods_paid_before=record.periods_paid,
     )
     updated = dataclasses.replace(
         record,
@@ -316,7 +317,7 @@ class LifecycleContract(SovereignContract):
         to at most ``batch_size`` more holders (issuer)."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.ISSUER)
-        rules.require_positive(batch_size, "batch_size")
+        rules.require_batch_size(batch_size)
         record = require_instrument(sctx, instrument_id)
         day = rules.parse_date(payment_date, "payment_date")
         instrument = _debt_instrument(sctx, record)
@@ -334,12 +335,44 @@ class LifecycleContract(SovereignContract):
         for at most ``batch_size`` more holders (issuer)."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.ISSUER)
-        rules.require_positive(batch_size, "batch_size")
+        rules.require_batch_size(batch_size)
         record = require_instrument(sctx, instrument_id)
         run, updated = _open_or_resume(sctx, record, MATURITY_RUN, MaturityReached())
         return _pay_batch(
             sctx, updated, run, batch_size, stored=record, event_name="RedemptionBatchPaid"
         )
+
+    @submit_transaction("AbortRun")
+    def abort_run(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
+        """Abort the open payment run of an instrument (controllers; both organisations
+        endorse the instrument key): the instrument returns to its lifecycle state
+        before the run, the run record goes, and the claims already paid stay - so
+        starting the run again pays exactly the holders not yet paid (holdings stay
+        fixed throughout: the record date or maturity has passed). Every failure a
+        batch can meet - cash short, a tax rate missing - can also be cured (mint cash,
+        update governance) and the run resumed from its cursor."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.CONTROLLER)
+        record = require_instrument(sctx, instrument_id)
+        if record.open_run is None:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, f"{instrument_id} has no open run")
+        run = sctx.repo.payment_run(instrument_id, record.open_run)
+        if run is None or run.done:
+            raise RuleError(ErrorCode.NOT_FOUND, f"run {record.open_run}")
+        previous = (
+            record.periods_paid if run.periods_paid_before is None else run.periods_paid_before
+        )
+        updated = dataclasses.replace(
+            record,
+            lifecycle_version=run.target_version,
+            periods_paid=previous,
+            matured=False,
+            open_run=None,
+        )
+        sctx.repo.delete_payment_run(instrument_id, run.run_id)
+        sctx.repo.put_instrument(updated)
+        sctx.repo.emit("PaymentRunAborted", {"instrument_id": instrument_id, "run_id": run.run_id})
+        return updated
 
     @submit_transaction("PublishFixing")
     def publish_fixing(

@@ -6,7 +6,9 @@ Owns :class:`Repository`, a view of one transaction's stub:
   listed by prefix (governance, accounts, investors, instruments, cash balances, cash
   supply, settlement instructions, payment runs, claims keyed by instrument, period and
   holder, bar releases keyed by instrument and serial, bill auction results and PKRV
-  quotes keyed by tenor and date). Holdings use simple keys
+  quotes keyed by tenor and date, the business date, and the index of accounts by legal
+  owner (``ownerAccount``, owner, account) the per-investor holding limit reads).
+  Holdings use simple keys
   ``holding/<instrument>/<account>`` because paying a coupon in batches resumes
   *after* a cursor, which needs a range scan with a start key; Fabric allows that only
   on simple keys (and pagination only in read-only transactions). Ids never contain
@@ -18,7 +20,7 @@ Owns :class:`Repository`, a view of one transaction's stub:
 - **Read-your-writes.** Fabric's stub reads committed state only; the repository keeps
   this transaction's writes and answers reads of those keys from them. Scans see
   committed state only (no transaction scans keys it has written).
-- **Key-level endorsement** on the governance and instrument keys.
+- **Key-level endorsement** on the governance, business date and instrument keys.
 - **Personal data** under ``pii<id>`` in an organisation's personal data collection
   (:mod:`sovereign_assets.schema.privacy`); read back only as the ledger's hash of it.
 - **Sealed bids** under ``auctionBid<auction><account><bid>`` in the sealed-bid
@@ -48,6 +50,7 @@ from sovereign_assets.schema.records import (
     BidBook,
     BidRef,
     BillAuctionRecord,
+    BusinessDayRecord,
     CashSupply,
     ClaimRecord,
     GovernanceRecord,
@@ -68,6 +71,7 @@ _R = TypeVar("_R")
 
 HOLDING_PREFIX = "holding/"
 _PII_KEY = "pii"
+_OWNER_INDEX = "ownerAccount"
 
 
 def holding_key(instrument_id: str, account_id: str) -> str:
@@ -138,7 +142,9 @@ class Repository:
     # -- transaction facts -------------------------------------------------------
 
     def timestamp_seconds(self) -> int:
-        """Seconds of the transaction timestamp (the only clock)."""
+        """Seconds of the proposal's timestamp. The client chooses it and no peer checks
+        it, so no date rule reads it (the business date is ledger state); only an
+        intraday cut-off on the business date itself may (see ``auction:PlaceBid``)."""
         return self._stub.get_tx_timestamp().seconds
 
     def transient(self, name: str) -> bytes | None:
@@ -167,6 +173,17 @@ class Repository:
             key, and_policy([*roles["issuer"], *roles["registrar"]])
         )
 
+    def business_day(self) -> BusinessDayRecord | None:
+        """The business date, or None before the central bank opened the first one."""
+        return self._load(self._key(BusinessDayRecord.DOC_TYPE, "current"), BusinessDayRecord)
+
+    def put_business_day(self, record: BusinessDayRecord, endorsers: Iterable[str]) -> None:
+        """Store the business date; its next change needs a peer of every ``endorsers``
+        MSP (the issuer and registrar organisations), as governance does."""
+        key = self._key(BusinessDayRecord.DOC_TYPE, "current")
+        self._store(key, record)
+        self._stub.set_state_validation_parameter(key, and_policy(endorsers))
+
     def governance_policy(self) -> bytes | None:
         """The key-level policy of the governance key."""
         key = self._key(GovernanceRecord.DOC_TYPE, "config")
@@ -179,8 +196,22 @@ class Repository:
         return self._load(self._key(AccountRecord.DOC_TYPE, account_id), AccountRecord)
 
     def put_account(self, record: AccountRecord) -> None:
-        """Store an account."""
+        """Store an account, and its entry in the index of accounts by legal owner."""
         self._store(self._key(AccountRecord.DOC_TYPE, record.account_id), record)
+        index = self._key(_OWNER_INDEX, record.owner_id, record.account_id)
+        value = dumps({"account_id": record.account_id})
+        self._stub.put_state(index, value)
+        self._written[index] = value
+
+    def accounts_of_owner(self, owner_id: str) -> list[str]:
+        """Ids of every account whose legal owner is ``owner_id`` (committed state), by id.
+
+        A partial composite key scan: in a submit transaction Fabric re-runs it at
+        validation, so an account opened for the owner meanwhile invalidates the read."""
+        return [
+            self._stub.split_composite_key(key)[1][1]
+            for key, _ in self._scan(_OWNER_INDEX, owner_id)
+        ]
 
     def accounts(self) -> list[AccountRecord]:
         """Every account, by id."""
@@ -390,6 +421,10 @@ class Repository:
     def put_payment_run(self, run: PaymentRun) -> None:
         """Store a payment run."""
         self._store(self._key(PaymentRun.DOC_TYPE, run.instrument_id, run.run_id), run)
+
+    def delete_payment_run(self, instrument_id: str, run_id: str) -> None:
+        """Remove a payment run (an aborted run nobody was paid from)."""
+        self._delete(self._key(PaymentRun.DOC_TYPE, instrument_id, run_id))
 
     def _claim_key(self, instrument_id: str, period_id: str, holder: str) -> str:
         return self._key(ClaimRecord.DOC_TYPE, instrument_id, period_id, holder)

@@ -1,7 +1,7 @@
 """Pure rules of the contract layer that the domain does not (yet) own.
 
-Owns: the business date (transaction timestamp shifted by the governance's UTC offset),
-id and date parsing, governance validation (calendars, withholding table, org roles),
+Owns: id and (bounded) date parsing, the business date record, governance validation
+(calendars, withholding table, org roles),
 the instrument status machine (DRAFT -> APPROVED -> ISSUED -> MATURED), conversion of
 stored records to domain values (instruments, investors, transfer controls), finding
 the coupon period a payment date names, when a floating period is fixed and which
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -28,6 +28,7 @@ from sovereign_assets.domain import (
     Account,
     Bar,
     BillAuctionResult,
+    BusinessDay,
     BusinessDayConvention,
     CommodityReserveToken,
     CouponPeriod,
@@ -47,15 +48,18 @@ from sovereign_assets.domain import (
     InvestorType,
     KycStatus,
     PkrvQuote,
+    PriceBand,
     RentalKind,
     Residency,
     TaxStatus,
     TreasuryBill,
     WithholdingTable,
     calendar_from_config,
+    require_date_in_range,
 )
 from sovereign_assets.domain.calendars import business_days_before
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState, accrued_per_unit
+from sovereign_assets.domain.money import require_rate
 from sovereign_assets.domain.tax import table_from_config
 from sovereign_assets.schema.messages import (
     BillAuctionSpec,
@@ -68,6 +72,7 @@ from sovereign_assets.schema.messages import (
 from sovereign_assets.schema.records import (
     AccountRecord,
     BillAuctionRecord,
+    BusinessDayRecord,
     InstrumentRecord,
     InstrumentStatus,
     InvestorRecord,
@@ -84,6 +89,7 @@ _ID_DIGITS = 8
 # would interpret.
 _CONTROLLER = re.compile(r"[\x21-\x2e\x30-\x7e]{1,128}/[\x21-\x2e\x30-\x7e]{1,128}")
 _MAX_OFFSET_MINUTES = 14 * 60
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class RuleError(DomainError):
@@ -101,19 +107,16 @@ def invalid(message: str) -> RuleError:
 # -- time and identifiers ------------------------------------------------------------
 
 
-def business_date(seconds: int, utc_offset_minutes: int, shift_days: int = 0) -> date:
-    """The market's calendar date of a transaction timestamp (seconds since the epoch),
-    moved by the governance's business-date shift (zero outside pilots)."""
-    moment = datetime.fromtimestamp(seconds, tz=UTC) + timedelta(minutes=utc_offset_minutes)
-    return moment.date() + timedelta(days=shift_days)
+def to_business_day(record: BusinessDayRecord | None) -> BusinessDay | None:
+    """The domain's view of the stored business date."""
+    if record is None:
+        return None
+    return BusinessDay(date.fromisoformat(record.business_date), record.open)
 
 
-def require_shift_not_backwards(current: int, proposed: int) -> None:
-    """Business dates never go back: a shift may only grow."""
-    if proposed < 0:
-        raise invalid("business_date_shift_days: must not be negative")
-    if proposed < current:
-        raise invalid("business_date_shift_days: business dates never move backwards")
+def business_day_record(day: BusinessDay) -> BusinessDayRecord:
+    """The stored form of a business date."""
+    return BusinessDayRecord(day.business_date.isoformat(), day.open)
 
 
 ID_FORM = (
@@ -151,19 +154,27 @@ def require_controller(value: str) -> str:
 
 
 def parse_date(text: str | None, field: str) -> date:
-    """An ISO ``YYYY-MM-DD`` date."""
+    """An ISO ``YYYY-MM-DD`` date inside the register's range (``INVALID_DATE_RANGE``
+    outside ``DATE_MIN..DATE_MAX``), so no date arithmetic downstream overflows."""
     if text is None:
         raise invalid(f"{field}: a date is required")
+    if not _ISO_DATE.match(text):
+        raise invalid(f"{field}: expected an ISO date YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise invalid(f"{field}: expected an ISO date YYYY-MM-DD") from None
+    return require_date_in_range(day, field)
 
 
-def require_positive(value: int, field: str) -> int:
-    """An int > 0 (batch sizes, amounts) or ``INVALID_AMOUNT``."""
-    if value <= 0:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be > 0")
+MAX_BATCH_SIZE = 1_000
+"""The most holders one payment batch pays: keeps every batch transaction bounded."""
+
+
+def require_batch_size(value: int) -> int:
+    """A batch size in ``1..MAX_BATCH_SIZE`` or ``INVALID_AMOUNT``."""
+    if not 0 < value <= MAX_BATCH_SIZE:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"batch_size: must lie in 1..{MAX_BATCH_SIZE}")
     return value
 
 
@@ -196,7 +207,6 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
         raise invalid("treasury and tax authority need different cash accounts")
     if abs(config.utc_offset_minutes) > _MAX_OFFSET_MINUTES:
         raise invalid("utc_offset_minutes: must lie within +-14 hours")
-    require_shift_not_backwards(0, config.business_date_shift_days)
     calendars: dict[str, HolidayCalendar] = {}
     for item in config.calendars:
         calendar = calendar_from_config(
@@ -253,6 +263,8 @@ def validate_investor(spec: InvestorSpec) -> None:
     enum_value(Residency, spec.residency, "residency")
     enum_value(InvestorType, spec.investor_type, "investor_type")
     enum_value(TaxStatus, spec.tax_status, "tax_status")
+    if spec.kyc_expires_on is not None:
+        parse_date(spec.kyc_expires_on, "kyc_expires_on")
 
 
 def parse_kyc(value: str) -> KycStatus:
@@ -270,6 +282,9 @@ def to_investor(record: InvestorRecord) -> Investor:
         TaxStatus(record.tax_status),
         islamic_only=record.islamic_only,
         islamic_eligible=record.islamic_eligible,
+        kyc_expires_on=(
+            None if record.kyc_expires_on is None else date.fromisoformat(record.kyc_expires_on)
+        ),
     )
 
 
@@ -374,8 +389,39 @@ def to_instrument(
     )
 
 
-def instrument_controls(record: InstrumentRecord) -> InstrumentControls:
-    """What :func:`sovereign_assets.domain.check_transfer` needs about an instrument."""
+def holdings_fixed_from(
+    instrument: DebtInstrument | CommodityReserveToken,
+    calendar: HolidayCalendar | None,
+    created_on: date | None = None,
+) -> date | None:
+    """The record date of the next coupon or rental still to pay: the accrual end of the
+    first unpaid period, unless that period is the last (maturity pays it; no holding
+    moves from maturity on anyway), pays nothing (a zero-coupon bond, a discount
+    instrument) or ended before the instrument was created on the ledger
+    (``created_on``: nobody held it then). From that business date until the coupon is
+    paid no holding changes, so the payment goes to exactly the holders at the record
+    date."""
+    if isinstance(instrument, CommodityReserveToken) or calendar is None:
+        return None
+    if isinstance(instrument, FixedRateBond) and instrument.is_zero_coupon:
+        return None
+    periods = instrument.terms.periods(calendar)
+    for period in periods[instrument.state.periods_paid : len(periods) - 1]:
+        if created_on is None or period.accrual_end > created_on:
+            return period.accrual_end
+    return None
+
+
+def price_band(record: InstrumentRecord) -> PriceBand:
+    """The instrument's configured price band (``PRICE_OUT_OF_RANGE`` if malformed)."""
+    return PriceBand(record.spec.price_band_floor, record.spec.price_band_cap)
+
+
+def instrument_controls(
+    record: InstrumentRecord, holdings_fixed: date | None = None
+) -> InstrumentControls:
+    """What :func:`sovereign_assets.domain.holding_entry_refusal` needs about an
+    instrument; ``holdings_fixed`` from :func:`holdings_fixed_from`."""
     spec = record.spec
     shariah = spec.kind in (InstrumentKind.IJARA_SUKUK, InstrumentKind.COMMODITY_RESERVE)
     return InstrumentControls(
@@ -387,6 +433,7 @@ def instrument_controls(record: InstrumentRecord) -> InstrumentControls:
         holding_limit=spec.holding_limit,
         non_residents_allowed=spec.non_residents_allowed,
         lockup_until=parse_date(spec.lockup_until, "lockup_until") if spec.lockup_until else None,
+        holdings_fixed_from=holdings_fixed,
     )
 
 
@@ -516,9 +563,10 @@ def require_not_after(day: date, today: date, field: str) -> date:
 
 
 def _require_rate(value: Decimal, field: str) -> Decimal:
-    if not Decimal(0) <= value < Decimal(1):
-        raise invalid(f"{field}: a rate is a fraction in [0, 1), e.g. 0.0725")
-    return value
+    try:
+        return require_rate(value, field)
+    except DomainError as exc:
+        raise invalid(exc.message) from None
 
 
 def _require_tenor(tenor_days: int) -> int:

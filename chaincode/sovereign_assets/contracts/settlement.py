@@ -9,6 +9,11 @@ accrued)``: the quoted clean price on the face plus the interest (or rental) acc
 the settlement date, one exact expression rounded once to whole minor units (the domain's
 :data:`~sovereign_assets.domain.money.CASH` rule). Bills and commodity tokens accrue
 nothing.
+
+Every instrument has a price band (its ``price_band_floor`` .. ``price_band_cap`` per
+100, clean): a trade priced outside it is recorded ``out_of_band`` and settles only after
+both counterparties affirmed it - the exchange's ``Match`` cannot stand in for them
+(``OUTSIDE_PRICE_BAND``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from sovereign_assets.domain import (
     cancel,
     instruct,
     match,
+    require_price,
     settle,
 )
 from sovereign_assets.schema.messages import InstructionSpec
@@ -61,6 +67,7 @@ def _to_domain(record: InstructionRecord) -> SettlementInstruction:
         date.fromisoformat(record.settlement_date),
         InstructionState(record.state),
         frozenset(record.affirmed_by),
+        out_of_band=record.out_of_band,
     )
 
 
@@ -80,6 +87,7 @@ def _to_record(
         instruction.state.value,
         sorted(instruction.affirmed_by),
         template.instructed_by,
+        instruction.out_of_band,
     )
 
 
@@ -124,6 +132,8 @@ class SettlementContract(SovereignContract):
         rules.require_id(spec.instruction_id, "instruction_id")
         instrument = require_instrument(sctx, spec.instrument_id)
         rules.require_tradable(instrument)
+        price = require_price(spec.price_per_100)
+        out_of_band = not rules.price_band(instrument).contains(price)
         settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")
         draft = InstructionRecord(
             spec.instruction_id,
@@ -154,12 +164,13 @@ class SettlementContract(SovereignContract):
             denomination=instrument.spec.min_denomination,
             cash_amount=amount_at_price(
                 spec.quantity,
-                spec.price_per_100,
+                price,
                 rules.accrued_on(sctx.market, instrument, settlement_date),
             ),
             trade_date=as_of,
             settlement_date=settlement_date,
             as_of=as_of,
+            out_of_band=out_of_band,
         )
         if sides:
             created = affirm(created, sides[0])

@@ -9,7 +9,7 @@ fabric_protos or fabric_chaincode); no clock, randomness, I/O or environment. A 
 test scans every module to keep it so.
 
 Modules: :mod:`.errors`, :mod:`.money`, :mod:`.daycount`, :mod:`.calendars`,
-:mod:`.schedule`, :mod:`.pricing`, :mod:`.fixings`, :mod:`.instruments`,
+:mod:`.business_day`, :mod:`.schedule`, :mod:`.pricing`, :mod:`.fixings`, :mod:`.instruments`,
 :mod:`.lifecycle`, :mod:`.holdings`, :mod:`.settlement`, :mod:`.tax`,
 :mod:`.payments`, :mod:`.investors`, :mod:`.auctions`, and :mod:`.examples` (Pakistani
 configuration).
@@ -29,6 +29,15 @@ from .auctions import (
     TenorResult,
     allocate,
     check_bid,
+)
+from .business_day import (
+    DATE_MAX,
+    DATE_MIN,
+    BusinessDay,
+    close_business_date,
+    open_business_date,
+    require_date_in_range,
+    require_open,
 )
 from .calendars import (
     BusinessDayConvention,
@@ -76,6 +85,8 @@ from .investors import (
     Residency,
     TransferRefusal,
     check_transfer,
+    holding_entry_refusal,
+    kyc_valid,
     transfer_refusal,
 )
 from .lifecycle import (
@@ -86,7 +97,7 @@ from .lifecycle import (
     MaturityReached,
     evolve,
 )
-from .money import PKR, ROUNDING_RULES, Currency, RoundingRule, amount_at_price
+from .money import MAX_AMOUNT, PKR, ROUNDING_RULES, Currency, RoundingRule, amount_at_price
 from .payments import Batch, ClaimKey, HolderPayment, PaymentBook, compute_payment, pay, plan_batch
 from .pricing import (
     CouponBond,
@@ -101,17 +112,22 @@ from .schedule import CouponPeriod, generate_schedule
 from .settlement import (
     TRANSITIONS,
     InstructionState,
+    PriceBand,
     SettlementInstruction,
     affirm,
     cancel,
     instruct,
     match,
+    require_price,
     settle,
 )
 from .tax import TaxSplit, TaxStatus, WithholdingRate, WithholdingTable, withhold
 
 __all__ = [
     "ALL_CODES",
+    "DATE_MAX",
+    "DATE_MIN",
+    "MAX_AMOUNT",
     "PKR",
     "ROUNDING_RULES",
     "TRANSITIONS",
@@ -127,6 +143,7 @@ __all__ = [
     "BillAuctionResult",
     "BillPricer",
     "BondPricer",
+    "BusinessDay",
     "BusinessDayConvention",
     "CashFlow",
     "CashToken",
@@ -168,6 +185,7 @@ __all__ = [
     "Outcome",
     "PaymentBook",
     "PkrvQuote",
+    "PriceBand",
     "RentalKind",
     "Residency",
     "ResolvedFixing",
@@ -198,15 +216,22 @@ __all__ = [
     "cash_flows",
     "check_bid",
     "check_transfer",
+    "close_business_date",
     "compute_payment",
     "day_count_days",
     "evolve",
     "from_milligrams",
     "generate_schedule",
+    "holding_entry_refusal",
     "instruct",
+    "kyc_valid",
     "match",
+    "open_business_date",
     "pay",
     "plan_batch",
+    "require_date_in_range",
+    "require_open",
+    "require_price",
     "resolve_fixing",
     "settle",
     "to_milligrams",

@@ -111,7 +111,19 @@ class ErrorCode(StrEnum):
         "INVALID_DATE_RANGE",
         _D,
         _REFUSED,
-        "A date range is empty or reversed (a start on or after its end).",
+        "A date range is empty or reversed, or a date lies outside 1900-01-01..2199-12-31.",
+    )
+    BUSINESS_DAY_CLOSED = (
+        "BUSINESS_DAY_CLOSED",
+        _DC,
+        _REFUSED,
+        "No business date is open: the central bank opens one before anything dated runs.",
+    )
+    BUSINESS_DATE_NOT_LATER = (
+        "BUSINESS_DATE_NOT_LATER",
+        _D,
+        _REFUSED,
+        "A business date to open is not after the last one opened: dates only move forward.",
     )
     CALENDAR_NOT_COVERED = (
         "CALENDAR_NOT_COVERED",
@@ -289,6 +301,12 @@ class ErrorCode(StrEnum):
         _REFUSED,
         "This side already affirmed the settlement instruction.",
     )
+    OUTSIDE_PRICE_BAND = (
+        "OUTSIDE_PRICE_BAND",
+        _D,
+        _REFUSED,
+        "The trade is priced outside the instrument's band: both sides must affirm it.",
+    )
     # investors and compliance
     UNKNOWN_INVESTOR = (
         "UNKNOWN_INVESTOR",
@@ -325,6 +343,12 @@ class ErrorCode(StrEnum):
         _DC,
         _REFUSED,
         "The controllers stopped all transfers and redemptions.",
+    )
+    RECORD_DATE_PASSED = (
+        "RECORD_DATE_PASSED",
+        _D,
+        _REFUSED,
+        "A coupon's record date has passed and it is not paid yet: holdings are fixed.",
     )
     # payments and tax
     ALREADY_PAID = (

@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from .calendars import HolidayCalendar, business_days_before
 from .errors import DomainError, ErrorCode
-from .money import in_domain_context, require_decimal, round_fixing
+from .money import in_domain_context, require_decimal, require_rate, round_fixing
 
 
 def _require_tenor(tenor_days: object) -> None:
@@ -75,6 +75,10 @@ class FixingSource(StrEnum):
     PKRV_AVERAGE = "PKRV_AVERAGE"
 
 
+MAX_TENOR_DAYS = 3_660
+"""The longest benchmark tenor or look-back a fixing rule may name (about ten years)."""
+
+
 @dataclass(frozen=True)
 class FixingRule:
     """How an instrument's benchmark is fixed.
@@ -91,8 +95,10 @@ class FixingRule:
     def __post_init__(self) -> None:
         for name in ("benchmark_tenor_days", "auction_lookback_days", "fallback_days"):
             value = getattr(self, name)
-            if type(value) is not int or value <= 0:
-                raise DomainError(ErrorCode.INVALID_TERMS, f"{name} must be an int > 0")
+            if type(value) is not int or not 0 < value <= MAX_TENOR_DAYS:
+                raise DomainError(
+                    ErrorCode.INVALID_TERMS, f"{name} must be an int in 1..{MAX_TENOR_DAYS}"
+                )
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,9 @@ class ResolvedFixing:
     rate: Decimal
     source: FixingSource
     evidence_dates: tuple[date, ...]
+
+    def __post_init__(self) -> None:
+        require_rate(self.rate, "benchmark rate")
 
 
 @in_domain_context

@@ -28,7 +28,12 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from .errors import DomainError, ErrorCode
-from .money import require_multiple, require_non_negative_amount, require_positive_amount
+from .money import (
+    require_bounded,
+    require_multiple,
+    require_non_negative_amount,
+    require_positive_amount,
+)
 
 
 class AccountTier(StrEnum):
@@ -173,6 +178,7 @@ class Ledger:
     def issue(self, account_id: str, instrument_id: str, amount: int, denomination: int) -> Ledger:
         """Create ``amount`` of ``instrument_id`` in ``account_id``."""
         require_multiple(amount, denomination, "issue amount")
+        require_bounded(self.outstanding(instrument_id) + amount, "outstanding after the issue")
         issued = dict(self.issued)
         issued[instrument_id] = issued.get(instrument_id, 0) + amount
         return self._with_holdings(
@@ -221,6 +227,8 @@ class Ledger:
     def mint_cash(self, account_id: str, amount: int) -> Ledger:
         """Issue cash tokens (the caller has checked it is the central bank)."""
         require_positive_amount(amount, "cash amount")
+        circulating = self.cash_minted - self.cash_burned
+        require_bounded(circulating + amount, "cash in circulation after the mint")
         return self._with_cash({account_id: amount}, minted=amount)
 
     def burn_cash(self, account_id: str, amount: int) -> Ledger:

@@ -32,6 +32,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from .business_day import require_date_in_range
 from .calendars import BusinessDayConvention, HolidayCalendar
 from .daycount import DayCount, year_fraction
 from .errors import DomainError, ErrorCode
@@ -42,6 +43,7 @@ from .money import (
     in_domain_context,
     require_decimal,
     require_positive_amount,
+    require_rate,
 )
 from .schedule import (
     CouponPeriod,
@@ -145,6 +147,17 @@ class DebtTerms:
         if not _INSTRUMENT_ID.fullmatch(self.instrument_id):
             raise _invalid(f"instrument id {self.instrument_id!r} is not ISIN-like")
         require_positive_amount(self.min_denomination, "minimum denomination")
+        for day, name in (
+            (self.issue_date, "issue date"),
+            (self.maturity_date, "maturity date"),
+            (self.first_coupon_date, "first coupon date"),
+            (self.penultimate_coupon_date, "penultimate coupon date"),
+        ):
+            if day is not None:
+                try:
+                    require_date_in_range(day, name)
+                except DomainError as exc:
+                    raise _invalid(exc.message) from None
         if self.frequency != 0:
             require_frequency(self.frequency)
         if self.maturity_date <= self.issue_date:
@@ -207,7 +220,7 @@ class TreasuryBill:
     state: LifecycleState = field(default_factory=LifecycleState)
 
     def __post_init__(self) -> None:
-        if type(self.tenor_days) is not int or self.tenor_days <= 0:
+        if type(self.tenor_days) is not int or not 0 < self.tenor_days <= 3_660:
             raise _invalid("tenor must be an int number of days > 0")
         if self.terms.issue_date + timedelta(days=self.tenor_days) != self.terms.maturity_date:
             raise _invalid("maturity must be issue date + tenor")
@@ -229,8 +242,7 @@ class FixedRateBond:
     state: LifecycleState = field(default_factory=LifecycleState)
 
     def __post_init__(self) -> None:
-        if require_decimal(self.coupon_rate, "coupon rate") < 0:
-            raise _invalid("coupon rate must be >= 0")
+        _require_terms_rate(self.coupon_rate, "coupon rate")
         if self.terms.frequency == 0:
             raise _invalid("a bond states its coupon (or compounding) frequency")
 
@@ -255,8 +267,7 @@ class FloatingRateBond:
     state: LifecycleState = field(default_factory=LifecycleState)
 
     def __post_init__(self) -> None:
-        if isinstance(self.margin_bps, float) or type(self.margin_bps) is not int:
-            raise _invalid("margin must be an int number of basis points")
+        _require_margin(self.margin_bps)
         if self.terms.frequency == 0:
             raise _invalid("a floater resets at its coupon frequency")
 
@@ -295,11 +306,13 @@ class IjaraSukuk:
     def __post_init__(self) -> None:
         kind = self.rental_kind
         if kind is RentalKind.FIXED:
-            if self.rental_rate is None or require_decimal(self.rental_rate, "rental") < 0:
-                raise _invalid("a fixed-rental sukuk needs a rental rate >= 0")
+            if self.rental_rate is None:
+                raise _invalid("a fixed-rental sukuk needs a rental rate")
+            _require_terms_rate(self.rental_rate, "rental rate")
         elif kind is RentalKind.VARIABLE:
-            if self.fixing_rule is None or type(self.margin_bps) is not int:
-                raise _invalid("a variable-rental sukuk needs a fixing rule and int margin")
+            if self.fixing_rule is None:
+                raise _invalid("a variable-rental sukuk needs a fixing rule")
+            _require_margin(self.margin_bps)
         elif self.terms.frequency != 0:
             raise _invalid("a discounted sukuk pays no rental: frequency must be 0")
         if kind is not RentalKind.DISCOUNTED and self.terms.frequency == 0:
@@ -496,6 +509,26 @@ def _margin(bps: int) -> Fraction:
     return Fraction(bps, 10_000)
 
 
+MAX_MARGIN_BPS = 10_000
+"""A floating margin lies in -100 %..+100 % (int basis points)."""
+
+
+def _require_margin(bps: object) -> int:
+    if (
+        isinstance(bps, bool)
+        or type(bps) is not int
+        or not -MAX_MARGIN_BPS <= bps <= MAX_MARGIN_BPS
+    ):
+        raise _invalid(f"margin must be an int number of basis points in +-{MAX_MARGIN_BPS}")
+    return bps
+
+
+def _require_terms_rate(value: object, field: str) -> Decimal:
+    if require_decimal(value, field) < 0 or require_decimal(value, field) >= 1:
+        raise _invalid(f"{field}: a rate is a fraction in [0, 1), e.g. 0.0725")
+    return require_rate(value, field)
+
+
 def period_year_fraction(terms: DebtTerms, period: CouponPeriod, end: date) -> Fraction:
     """Exact year fraction of ``period`` from its accrual start to ``end`` (the period
     end for the whole coupon) under the instrument's day count."""
@@ -520,7 +553,8 @@ def period_rate(instrument: DebtInstrument, period: CouponPeriod) -> Fraction | 
         benchmark = instrument.state.fixing_for(period.period_id)
         if benchmark is None:
             return None
-        return exact(benchmark) + _margin(instrument.margin_bps)
+        # A floating coupon never goes below zero (the holder never pays the issuer).
+        return max(Fraction(0), exact(benchmark) + _margin(instrument.margin_bps))
     raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "a bill has no periodic payments")
 
 

@@ -2,10 +2,12 @@
 
 Owns: :class:`KycStatus`, :class:`Residency`, :class:`InvestorType`,
 :class:`Investor`, :class:`InstrumentControls`, :class:`Controls`,
-:func:`transfer_refusal`, which returns the **first** failing reason (its code and the
-account it failed on, or None) in the documented order without changing anything, and
-:func:`check_transfer`, its code alone. The SDK calls it before
-submitting; the contract calls it again inside the transaction.
+:class:`TransferRefusal`, :func:`holding_entry_refusal` - the one eligibility function
+of every way into a holding (issue, transfer, settlement) - and its transfer forms
+:func:`transfer_refusal` and :func:`check_transfer` (the code alone). Each returns the
+**first** failing reason (its code and the account it failed on, or None) in the
+documented order, without changing anything. The SDK calls the dry run before
+submitting; the contract calls the same function again inside the transaction.
 
 Personal data (names, national ids) never appears here: an investor is an id and
 the attributes the rules need.
@@ -23,6 +25,7 @@ from types import MappingProxyType
 
 from .errors import ErrorCode
 from .holdings import Account, HoldingKey, Ledger
+from .money import MAX_AMOUNT
 from .tax import TaxStatus
 
 
@@ -61,6 +64,8 @@ class Investor:
     ``islamic_only``: the investor may hold only Shariah-compliant instruments.
     ``islamic_eligible``: the investor may hold instruments restricted to Islamic-
     eligible holders (an Islamic bank or fund, or an investor who elected so).
+    ``kyc_expires_on``: the first business date the verification no longer holds (None:
+    no end date); from then on the investor counts as not verified.
     """
 
     investor_id: str
@@ -70,6 +75,7 @@ class Investor:
     tax_status: TaxStatus
     islamic_only: bool = False
     islamic_eligible: bool = False
+    kyc_expires_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,12 @@ class InstrumentControls:
     ``maturity_date``: None for instruments that do not mature.
     ``shariah_compliant``: sukuk, commodity tokens. ``islamic_eligible_only``:
     receivers must be Islamic-eligible.
-    ``holding_limit``: per-investor cap on the receiver's account (minor units), None
-    for none. ``non_residents_allowed``: False closes the instrument to them.
-    ``lockup_until``: no transfers before this date (primary allotment lock-up).
+    ``holding_limit``: per-investor cap (minor units) on what one legal owner holds
+    across all its accounts, None for none. ``non_residents_allowed``: False closes the
+    instrument to them. ``lockup_until``: no transfers before this date (primary
+    allotment lock-up). ``holdings_fixed_from``: the record date of the next coupon not
+    yet paid; from that business date until the coupon is paid no holding changes, so
+    entitlement is fixed by the holdings at the record date.
     """
 
     instrument_id: str
@@ -93,6 +102,7 @@ class InstrumentControls:
     holding_limit: int | None = None
     non_residents_allowed: bool = True
     lockup_until: date | None = None
+    holdings_fixed_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,7 @@ CHECK_ORDER: tuple[ErrorCode, ...] = (
     ErrorCode.GLOBAL_PAUSE,
     ErrorCode.INSTRUMENT_PAUSED,
     ErrorCode.INSTRUMENT_MATURED,
+    ErrorCode.RECORD_DATE_PASSED,
     ErrorCode.INVALID_AMOUNT,
     ErrorCode.NOT_MULTIPLE_OF_DENOMINATION,
     ErrorCode.SAME_ACCOUNT,
@@ -122,12 +133,19 @@ CHECK_ORDER: tuple[ErrorCode, ...] = (
     ErrorCode.INSUFFICIENT_HOLDING,
     ErrorCode.OVER_HOLDING_LIMIT,
 )
-"""The order in which :func:`check_transfer` reports failures."""
+"""The order in which :func:`holding_entry_refusal` reports failures."""
+
+
+def kyc_valid(investor: Investor, as_of: date) -> bool:
+    """VERIFIED and, when the verification has an end date, ``as_of`` before it."""
+    return investor.kyc is KycStatus.VERIFIED and (
+        investor.kyc_expires_on is None or as_of < investor.kyc_expires_on
+    )
 
 
 @dataclass(frozen=True)
 class TransferRefusal:
-    """Why a transfer fails: ``code`` and the account it failed on.
+    """Why a holding may not change: ``code`` and the account it failed on.
 
     ``account_id`` is the sender's or the receiver's account - the one whose owner, state
     or holding broke the rule (a receiver failing KYC is named, not the sender) - or None
@@ -138,32 +156,79 @@ class TransferRefusal:
     account_id: str | None = None
 
 
-def check_transfer(
+def holding_entry_refusal(
     *,
     instrument: InstrumentControls,
-    sender: Account,
     receiver: Account,
     amount: int,
     investors: Mapping[str, Investor],
-    ledger: Ledger,
+    receiver_investor_holding: int,
     controls: Controls,
     as_of: date,
-) -> ErrorCode | None:
-    """The first reason (in :data:`CHECK_ORDER`) the transfer would fail, or None.
+    sender: Account | None = None,
+    sender_available: int = 0,
+) -> TransferRefusal | None:
+    """The first reason (in :data:`CHECK_ORDER`) ``amount`` may not enter ``receiver``'s
+    holding and the account it failed on, or None: the one eligibility function of
+    every way into a holding - an issue (``sender`` None), a transfer, a settlement.
 
-    The code of :func:`transfer_refusal` (same arguments).
+    ``receiver_investor_holding``: what the receiver's legal owner already holds of the
+    instrument across all its accounts (the holding limit is per investor).
+    ``sender_available``: the sender's holding less its frozen part.
+    Checks the instrument (kill switch, pause, maturity, record date), the amount, both
+    parties' accounts and owners (frozen, registered, KYC valid on ``as_of``), the
+    receiver's eligibility, the sender's lock-up and balance, and the receiver owner's
+    resulting holding against the cap (a move between two accounts of one investor
+    leaves that total unchanged). Where both sides fail one rule, the sender is named.
     """
-    refusal = transfer_refusal(
-        instrument=instrument,
-        sender=sender,
-        receiver=receiver,
-        amount=amount,
-        investors=investors,
-        ledger=ledger,
-        controls=controls,
-        as_of=as_of,
-    )
-    return None if refusal is None else refusal.code
+    if controls.global_pause:
+        return TransferRefusal(ErrorCode.GLOBAL_PAUSE)
+    if instrument.instrument_id in controls.paused_instruments:
+        return TransferRefusal(ErrorCode.INSTRUMENT_PAUSED)
+    if instrument.maturity_date is not None and as_of >= instrument.maturity_date:
+        return TransferRefusal(ErrorCode.INSTRUMENT_MATURED)
+    if instrument.holdings_fixed_from is not None and as_of >= instrument.holdings_fixed_from:
+        return TransferRefusal(ErrorCode.RECORD_DATE_PASSED)
+    if isinstance(amount, bool) or type(amount) is not int or not 0 < amount <= MAX_AMOUNT:
+        return TransferRefusal(ErrorCode.INVALID_AMOUNT)
+    if amount % instrument.min_denomination:
+        return TransferRefusal(ErrorCode.NOT_MULTIPLE_OF_DENOMINATION)
+    parties = (receiver,) if sender is None else (sender, receiver)
+    if sender is not None and sender.account_id == receiver.account_id:
+        return TransferRefusal(ErrorCode.SAME_ACCOUNT, sender.account_id)
+    for account in parties:
+        if account.account_id in controls.frozen_accounts:
+            return TransferRefusal(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+    owners = [(account, investors.get(account.owner_id)) for account in parties]
+    for account, owner in owners:
+        if owner is None:
+            return TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, account.account_id)
+    for account, owner in owners:
+        if owner is not None and not kyc_valid(owner, as_of):
+            return TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, account.account_id)
+    receiver_owner = investors[receiver.owner_id]  # present: checked above
+    if (
+        (receiver_owner.islamic_only and not instrument.shariah_compliant)
+        or (instrument.islamic_eligible_only and not receiver_owner.islamic_eligible)
+        or (
+            not instrument.non_residents_allowed
+            and receiver_owner.residency is not Residency.RESIDENT
+        )
+    ):
+        return TransferRefusal(ErrorCode.NOT_ELIGIBLE, receiver.account_id)
+    if sender is not None:
+        if instrument.lockup_until is not None and as_of < instrument.lockup_until:
+            return TransferRefusal(ErrorCode.LOCKED_UP)
+        if sender_available < amount:
+            return TransferRefusal(ErrorCode.INSUFFICIENT_HOLDING, sender.account_id)
+    same_owner = sender is not None and sender.owner_id == receiver.owner_id
+    if (
+        instrument.holding_limit is not None
+        and not same_owner
+        and receiver_investor_holding + amount > instrument.holding_limit
+    ):
+        return TransferRefusal(ErrorCode.OVER_HOLDING_LIMIT, receiver.account_id)
+    return None
 
 
 def transfer_refusal(
@@ -176,56 +241,56 @@ def transfer_refusal(
     ledger: Ledger,
     controls: Controls,
     as_of: date,
+    receiver_investor_holding: int | None = None,
 ) -> TransferRefusal | None:
-    """The first reason (in :data:`CHECK_ORDER`) the transfer would fail and the account
-    it failed on, or None.
+    """:func:`holding_entry_refusal` of a transfer, the sender's available balance (its
+    holding less any frozen part) read from ``ledger``.
 
-    Checks both legal owners for KYC; the receiver for eligibility (Islamic
-    restrictions, residency); the sender for lock-up and unfrozen balance; the
-    receiver's resulting holding against the cap. Where both sides fail one rule, the
-    sender is named.
+    ``receiver_investor_holding``: the receiver's owner's holding across all its
+    accounts; defaults to the receiver account's own holding in ``ledger``.
     """
     iid = instrument.instrument_id
-    if controls.global_pause:
-        return TransferRefusal(ErrorCode.GLOBAL_PAUSE)
-    if iid in controls.paused_instruments:
-        return TransferRefusal(ErrorCode.INSTRUMENT_PAUSED)
-    if instrument.maturity_date is not None and as_of >= instrument.maturity_date:
-        return TransferRefusal(ErrorCode.INSTRUMENT_MATURED)
-    if isinstance(amount, bool) or type(amount) is not int or amount <= 0:
-        return TransferRefusal(ErrorCode.INVALID_AMOUNT)
-    if amount % instrument.min_denomination:
-        return TransferRefusal(ErrorCode.NOT_MULTIPLE_OF_DENOMINATION)
-    if sender.account_id == receiver.account_id:
-        return TransferRefusal(ErrorCode.SAME_ACCOUNT, sender.account_id)
-    for account in (sender, receiver):
-        if account.account_id in controls.frozen_accounts:
-            return TransferRefusal(ErrorCode.ACCOUNT_FROZEN, account.account_id)
-    owners = [(account, investors.get(account.owner_id)) for account in (sender, receiver)]
-    for account, owner in owners:
-        if owner is None:
-            return TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, account.account_id)
-    for account, owner in owners:
-        if owner is not None and KycStatus.VERIFIED is not owner.kyc:
-            return TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, account.account_id)
-    receiver_owner = investors[receiver.owner_id]  # present: checked above
-    if (
-        (receiver_owner.islamic_only and not instrument.shariah_compliant)
-        or (instrument.islamic_eligible_only and not receiver_owner.islamic_eligible)
-        or (
-            not instrument.non_residents_allowed
-            and receiver_owner.residency is not Residency.RESIDENT
-        )
-    ):
-        return TransferRefusal(ErrorCode.NOT_ELIGIBLE, receiver.account_id)
-    if instrument.lockup_until is not None and as_of < instrument.lockup_until:
-        return TransferRefusal(ErrorCode.LOCKED_UP)
     frozen_part = controls.frozen_amounts.get((sender.account_id, iid), 0)
-    if ledger.holding(sender.account_id, iid) - frozen_part < amount:
-        return TransferRefusal(ErrorCode.INSUFFICIENT_HOLDING, sender.account_id)
-    if (
-        instrument.holding_limit is not None
-        and ledger.holding(receiver.account_id, iid) + amount > instrument.holding_limit
-    ):
-        return TransferRefusal(ErrorCode.OVER_HOLDING_LIMIT, receiver.account_id)
-    return None
+    return holding_entry_refusal(
+        instrument=instrument,
+        receiver=receiver,
+        amount=amount,
+        investors=investors,
+        receiver_investor_holding=(
+            ledger.holding(receiver.account_id, iid)
+            if receiver_investor_holding is None
+            else receiver_investor_holding
+        ),
+        controls=controls,
+        as_of=as_of,
+        sender=sender,
+        sender_available=ledger.holding(sender.account_id, iid) - frozen_part,
+    )
+
+
+def check_transfer(
+    *,
+    instrument: InstrumentControls,
+    sender: Account,
+    receiver: Account,
+    amount: int,
+    investors: Mapping[str, Investor],
+    ledger: Ledger,
+    controls: Controls,
+    as_of: date,
+    receiver_investor_holding: int | None = None,
+) -> ErrorCode | None:
+    """The first reason (in :data:`CHECK_ORDER`) the transfer would fail, or None: the
+    code of :func:`transfer_refusal` (same arguments)."""
+    refusal = transfer_refusal(
+        instrument=instrument,
+        sender=sender,
+        receiver=receiver,
+        amount=amount,
+        investors=investors,
+        ledger=ledger,
+        controls=controls,
+        as_of=as_of,
+        receiver_investor_holding=receiver_investor_holding,
+    )
+    return None if refusal is None else refusal.code

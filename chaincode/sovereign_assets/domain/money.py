@@ -160,6 +160,13 @@ PKR = Currency("PKR", 2)
 
 # -- input guards -------------------------------------------------------------------
 
+MAX_AMOUNT = 10**18
+"""The largest amount of anything the register holds, in minor units (or mg): any one
+input, balance, issue, outstanding supply or cash in circulation. 10**18 paisa is
+PKR 10 quadrillion; a holder's gross payment (face x at most 100 % plus the face) and
+every total of a run stay far inside 34 significant digits and a signed 64-bit integer
+times ten, so no computation downstream can overflow or lose a digit."""
+
 
 def require_int(value: object, field: str) -> int:
     """Return ``value`` if it is a true ``int``; reject float, bool, Decimal, str."""
@@ -171,18 +178,25 @@ def require_int(value: object, field: str) -> int:
 
 
 def require_positive_amount(value: object, field: str) -> int:
-    """An amount in minor units that must be an int > 0."""
+    """An amount in minor units that must be an int in ``1..MAX_AMOUNT``."""
     amount = require_int(value, field)
     if amount <= 0:
         raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be > 0")
-    return amount
+    return require_bounded(amount, field)
 
 
 def require_non_negative_amount(value: object, field: str) -> int:
-    """An amount in minor units that must be an int >= 0."""
+    """An amount in minor units that must be an int in ``0..MAX_AMOUNT``."""
     amount = require_int(value, field)
     if amount < 0:
         raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be >= 0")
+    return require_bounded(amount, field)
+
+
+def require_bounded(amount: int, field: str) -> int:
+    """``amount`` if it is at most :data:`MAX_AMOUNT`, else ``INVALID_AMOUNT``."""
+    if amount > MAX_AMOUNT:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"{field}: must be <= {MAX_AMOUNT}")
     return amount
 
 
@@ -210,6 +224,21 @@ def require_decimal(value: object, field: str) -> Decimal:
     if not result.is_finite():
         raise DomainError(ErrorCode.INVALID_NUMBER, f"{field}: must be finite")
     return result
+
+
+MAX_RATE = Decimal(1)
+"""Rates (coupons, rentals, benchmark fixings, yields recorded as market data) are
+fractions in ``[0, MAX_RATE)``: 0 % up to, not including, 100 % a year."""
+
+
+def require_rate(value: object, field: str) -> Decimal:
+    """A per-annum rate as a fraction in ``[0, 1)`` ("0.0725"), else ``INVALID_NUMBER``."""
+    rate = require_decimal(value, field)
+    if not Decimal(0) <= rate < MAX_RATE:
+        raise DomainError(
+            ErrorCode.INVALID_NUMBER, f"{field}: a rate is a fraction in [0, 1), e.g. 0.0725"
+        )
+    return rate
 
 
 def require_multiple(amount: int, denomination: int, field: str) -> int:

@@ -12,6 +12,11 @@ Life of an instruction::
     MATCHED --settle (on or after the settlement date)--> SETTLED
     any state but SETTLED --cancel--> CANCELLED
 
+Price bands: every instrument has a band of prices per 100 (:class:`PriceBand`, its
+configuration). A trade priced outside it is ``out_of_band``: the exchange's ``match``
+cannot stand in for the counterparties, and it settles only once both sides affirmed it
+(``OUTSIDE_PRICE_BAND`` otherwise).
+
 Settling moves the security leg and the cash leg together on an immutable
 :class:`.holdings.Ledger`: either both legs are in the returned ledger or the call
 raised and nothing moved.
@@ -25,12 +30,51 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
 from .errors import DomainError, ErrorCode
 from .holdings import Ledger
-from .money import require_multiple, require_positive_amount
+from .money import PRICE_PER_100, require_decimal, require_multiple, require_positive_amount
+
+MAX_PRICE_PER_100 = Decimal(10_000)
+"""The highest price per 100 the register accepts (100 times face); with a face of at
+most :data:`.money.MAX_AMOUNT` the consideration stays within 34 significant digits."""
+
+
+def require_price(price_per_100: object, field: str = "price_per_100") -> Decimal:
+    """A quoted price per 100: a decimal in (0, :data:`MAX_PRICE_PER_100`] with at most
+    4 decimals (:data:`.money.PRICE_PER_100`), else ``PRICE_OUT_OF_RANGE``."""
+    price = require_decimal(price_per_100, field)
+    assert PRICE_PER_100.quantum is not None
+    if not Decimal(0) < price <= MAX_PRICE_PER_100 or price != price.quantize(
+        PRICE_PER_100.quantum
+    ):
+        raise DomainError(
+            ErrorCode.PRICE_OUT_OF_RANGE,
+            f"{field}: a price per 100 in (0, {MAX_PRICE_PER_100}] with at most 4 decimals",
+        )
+    return price
+
+
+@dataclass(frozen=True)
+class PriceBand:
+    """The prices per 100 at which an instrument trades without the counterparties'
+    own affirmation: ``floor`` <= price <= ``cap`` (both quoted prices)."""
+
+    floor: Decimal
+    cap: Decimal
+
+    def __post_init__(self) -> None:
+        require_price(self.floor, "price_band_floor")
+        require_price(self.cap, "price_band_cap")
+        if self.floor > self.cap:
+            raise DomainError(ErrorCode.PRICE_OUT_OF_RANGE, "price band floor above its cap")
+
+    def contains(self, price_per_100: Decimal) -> bool:
+        """Whether ``price_per_100`` lies inside the band."""
+        return self.floor <= price_per_100 <= self.cap
 
 
 class InstructionState(StrEnum):
@@ -92,6 +136,7 @@ class SettlementInstruction:
     accrued interest, see :func:`.money.amount_at_price`).
     ``trade_date`` / ``settlement_date``: T and T+n (n is the market's parameter).
     ``state`` / ``affirmed_by``: progress (account ids that affirmed).
+    ``out_of_band``: priced outside the instrument's band, so both sides must affirm.
     """
 
     instruction_id: str
@@ -104,6 +149,12 @@ class SettlementInstruction:
     settlement_date: date
     state: InstructionState = InstructionState.INSTRUCTED
     affirmed_by: frozenset[str] = frozenset()
+    out_of_band: bool = False
+
+    @property
+    def affirmed_by_both(self) -> bool:
+        """Both the seller's and the buyer's side affirmed."""
+        return {self.seller_account_id, self.buyer_account_id} <= self.affirmed_by
 
 
 def instruct(
@@ -118,8 +169,10 @@ def instruct(
     trade_date: date,
     settlement_date: date,
     as_of: date,
+    out_of_band: bool = False,
 ) -> SettlementInstruction:
-    """A new instruction in INSTRUCTED, validated."""
+    """A new instruction in INSTRUCTED, validated; ``out_of_band`` when its price lies
+    outside the instrument's :class:`PriceBand`."""
     require_multiple(face_amount, denomination, "face amount")
     require_positive_amount(cash_amount, "cash amount")
     if seller_account_id == buyer_account_id:
@@ -135,6 +188,7 @@ def instruct(
         cash_amount,
         trade_date,
         settlement_date,
+        out_of_band=out_of_band,
     )
 
 
@@ -153,8 +207,15 @@ def affirm(instruction: SettlementInstruction, account_id: str) -> SettlementIns
 
 
 def match(instruction: SettlementInstruction) -> SettlementInstruction:
-    """The exchange matched the trade (in place of the two affirmations)."""
-    return dataclasses.replace(instruction, state=next_state(instruction.state, _A.MATCH))
+    """The exchange matched the trade (in place of the two affirmations); refused with
+    ``OUTSIDE_PRICE_BAND`` for a trade priced outside the band."""
+    state = next_state(instruction.state, _A.MATCH)
+    if instruction.out_of_band:
+        raise DomainError(
+            ErrorCode.OUTSIDE_PRICE_BAND,
+            f"{instruction.instruction_id}: priced outside the band; both sides must affirm",
+        )
+    return dataclasses.replace(instruction, state=state)
 
 
 def cancel(instruction: SettlementInstruction) -> SettlementInstruction:
@@ -167,6 +228,11 @@ def settle(
 ) -> tuple[SettlementInstruction, Ledger]:
     """Settle both legs on ``as_of`` (on or after the settlement date)."""
     settled_state = next_state(instruction.state, _A.SETTLE)
+    if instruction.out_of_band and not instruction.affirmed_by_both:
+        raise DomainError(
+            ErrorCode.OUTSIDE_PRICE_BAND,
+            f"{instruction.instruction_id}: priced outside the band; both sides must affirm",
+        )
     if as_of < instruction.settlement_date:
         raise DomainError(
             ErrorCode.SETTLEMENT_DATE_NOT_REACHED, instruction.settlement_date.isoformat()

@@ -52,16 +52,13 @@ class GovernanceConfig:
     ``org_roles``: org role ("issuer", "registrar", "exchange") -> MSP IDs holding it.
     ``treasury_cash_account`` / ``tax_authority_cash_account``: account ids that pay
     coupons and redemptions, and receive withheld tax.
-    ``utc_offset_minutes``: business date = transaction timestamp + this offset
-    (+300 for Pakistan Standard Time).
+    ``utc_offset_minutes``: the market's time zone (+300 for Pakistan Standard Time),
+    for clients that show local times; no rule reads a clock - the business date is
+    ledger state the central bank opens (``governance:OpenBusinessDate``).
     ``calendars``: holiday calendars instruments may name.
     ``withholding_tax``: the rate table with effective dates.
     ``currency`` / ``currency_exponent``: the cash token's currency (PKR, 2).
-    ``global_pause``: the kill switch; every transfer and settlement is refused.
-    ``business_date_shift_days``: days added to every transaction's business date. Zero
-    on a production network; a pilot or test network moves it forward (never back, and
-    only with both controllers' endorsement) to run a coupon or a maturity without
-    waiting for the calendar.
+    ``global_pause``: the kill switch; every issue, transfer and settlement is refused.
     """
 
     org_roles: dict[str, list[str]]
@@ -73,7 +70,6 @@ class GovernanceConfig:
     currency: str = "PKR"
     currency_exponent: int = 2
     global_pause: bool = False
-    business_date_shift_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +95,9 @@ class InvestorSpec:
     ``kyc``: PENDING, VERIFIED, EXPIRED, REJECTED. ``residency``: RESIDENT,
     NON_RESIDENT, OVERSEAS_NATIONAL. ``investor_type``: INDIVIDUAL, INSTITUTION, BANK,
     PRIMARY_DEALER, DFI, INVESTMENT_BANK. ``tax_status``: see :class:`TaxRateRow`.
+    ``kyc_expires_on``: ISO business date from which the verification no longer holds
+    (None: no end date); from then on every way into a holding refuses the investor
+    with ``NOT_KYC_VERIFIED``.
     """
 
     investor_id: str
@@ -108,6 +107,7 @@ class InvestorSpec:
     tax_status: str
     islamic_only: bool = False
     islamic_eligible: bool = False
+    kyc_expires_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,10 @@ class InstrumentSpec:
     Sukuk: ``rental_kind`` (FIXED, VARIABLE, DISCOUNTED), ``rental_rate``,
     ``underlying_asset``, ``shariah_approval``, ``islamic_eligible_only``.
     Commodity tokens: ``commodity``, ``bars``, ``attestations``.
-    Transfer controls: ``holding_limit``, ``non_residents_allowed``, ``lockup_until``.
+    Transfer controls: ``holding_limit`` (per investor, across all its accounts),
+    ``non_residents_allowed``, ``lockup_until``.
+    Price band: ``price_band_floor`` .. ``price_band_cap`` (prices per 100, 4 decimals):
+    a trade priced outside it settles only with both counterparties' affirmation.
     ``min_denomination``: minor units of face (mg for commodities).
     """
 
@@ -198,6 +201,8 @@ class InstrumentSpec:
     holding_limit: int | None = None
     non_residents_allowed: bool = True
     lockup_until: str | None = None
+    price_band_floor: Decimal = Decimal("50")
+    price_band_cap: Decimal = Decimal("150")
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,14 @@ class PkrvQuoteSpec:
 
 
 # -- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BusinessDate:
+    """The register's business date (ISO) and whether it is open for business."""
+
+    business_date: str
+    open: bool
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """What the contracts store: one frozen dataclass per document type.
 
-Owns the ledger records (:class:`AccountRecord`, :class:`InvestorRecord`,
+Owns the ledger records (:class:`BusinessDayRecord`, :class:`AccountRecord`,
+:class:`InvestorRecord`,
 :class:`InstrumentRecord`, :class:`InstructionRecord`, :class:`PaymentRun`,
 :class:`ClaimRecord`, :class:`CashSupply`, :class:`BarReleaseRecord`,
 :class:`BillAuctionRecord`, :class:`PkrvRecord`) and their ``DOC_TYPE``. Every field is a JSON
@@ -29,6 +30,15 @@ class GovernanceRecord:
 
     DOC_TYPE: ClassVar[str] = "governance"
     config: GovernanceConfig
+
+
+@dataclass(frozen=True)
+class BusinessDayRecord:
+    """The business date every rule reads, opened and closed by the central bank."""
+
+    DOC_TYPE: ClassVar[str] = "businessDay"
+    business_date: str
+    open: bool
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class InvestorRecord:
     registered_by: str
     pii_sha256: str | None
     pii_collection: str | None
+    kyc_expires_on: str | None = None
 
 
 class InstrumentStatus(StrEnum):
@@ -117,6 +128,7 @@ class InstructionRecord:
     state: str
     affirmed_by: list[str]
     instructed_by: str
+    out_of_band: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,8 @@ class PaymentRun:
     ``cursor``: the last holder account handled; ``done``: all holders handled.
     ``target_version`` / ``produced_version``: lifecycle versions of the effects.
     Totals are cumulative over batches, minor units.
+    ``periods_paid_before``: the instrument's periods paid when the run opened, so the
+    controllers can abort a run nobody was paid from yet (``lifecycle:AbortRun``).
     """
 
     DOC_TYPE: ClassVar[str] = "paymentRun"
@@ -158,6 +172,7 @@ class PaymentRun:
     tax: int
     net: int
     retired: int
+    periods_paid_before: int | None = None
 
 
 @dataclass(frozen=True)
