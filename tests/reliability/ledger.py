@@ -3,7 +3,7 @@
 The tier deploys the sovereign asset chaincode a second time, under the name
 ``reliability``, so its state starts empty whatever the network tier did before, then
 opens a small market: two dealers with cash and a bond to trade, coupon bonds whose
-first coupon is due on the (shifted) business date. Clients are the SDK's typed client
+first coupon is due on the business date the central bank opens. Clients are the SDK's typed client
 over one org's Gateway peer, with the SDK's retry policy.
 
 Checks read the ledger through every org's peer: the chain of blocks (each block's
@@ -19,7 +19,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -194,6 +194,7 @@ def open_market(net: Network) -> Market:
 
         registrar = client(REGISTRAR)
         client(CENTRAL_BANK_ADMIN).governance.bootstrap(governance(today))
+        registrar.governance.open_business_date(today)
         for investor_id, who in (("PD-ALPHA", DEALER_ALPHA), ("PD-BETA", DEALER_BETA)):
             spec = InvestorSpec(investor_id, "VERIFIED", "RESIDENT", "PRIMARY_DEALER", "FILER")
             client(who).investors.register(spec, personal_data(investor_id))
@@ -219,10 +220,7 @@ def open_market(net: Network) -> Market:
             for f in registrar.instruments.schedule(coupon_bonds[0])
             if f.kind == "COUPON"
         )
-        config = replace(
-            registrar.governance.get(), business_date_shift_days=(coupon_date - today).days
-        )
-        registrar.governance.update(config)
+        registrar.governance.open_business_date(coupon_date)
     return Market(net, coupon_date, coupon_bonds, minted)
 
 
