@@ -130,7 +130,8 @@ class Governance(_Section):
         self._submit(nothing, "Bootstrap", config)
 
     def update(self, config: GovernanceConfig) -> None:
-        """Replace the configuration; the business-date shift may only grow.
+        """Replace the configuration (the business date is not in it: see
+        :meth:`open_business_date`).
 
         Role: a controller (issuer or registrar organisation); both controller organisations
         must endorse. Raises: ``UNAUTHORIZED``, ``INVALID_ARGUMENT``."""
@@ -143,17 +144,24 @@ class Governance(_Section):
         return self._evaluate(one(GovernanceConfig), "Get")
 
     def open_business_date(self, business_date: date | str) -> BusinessDate:
-        """Open ``business_date`` (central bank): later than every date opened before;
-        every date rule of the register reads it. ``BusinessDateNotLaterError`` otherwise."""
+        """Open ``business_date``: later than every date opened before; every date rule of
+        the register reads it, and opening it closes the previous one.
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``,
+        ``BUSINESS_DATE_NOT_LATER``, ``INVALID_DATE_RANGE``, ``INVALID_ARGUMENT``."""
         return self._submit(one(BusinessDate), "OpenBusinessDate", _iso(business_date))
 
     def close_business_date(self) -> BusinessDate:
-        """Close the open business date (central bank)."""
+        """Close the open business date: nothing that reads the date runs until the next.
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``,
+        ``BUSINESS_DAY_CLOSED`` when none is open."""
         return self._submit(one(BusinessDate), "CloseBusinessDate")
 
     def business_date(self) -> BusinessDate:
-        """The business date and whether it is open (``BusinessDayClosedError`` before
-        the first one)."""
+        """The business date and whether it is open.
+
+        Role: any member. Raises: ``BUSINESS_DAY_CLOSED`` before the first one."""
         return self._evaluate(one(BusinessDate), "BusinessDate")
 
 
@@ -487,8 +495,11 @@ class Lifecycle(_Section):
         return self._submit(one(RedemptionBatch), "Redeem", instrument_id, batch_size)
 
     def abort_run(self, instrument_id: str) -> InstrumentRecord:
-        """Abort the instrument's open payment run (controllers); paid claims stay, so
-        running it again pays only the holders not yet paid."""
+        """Abort the instrument's open payment run; paid claims stay, so running it again
+        pays only the holders not yet paid.
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``INVALID_TRANSITION`` (no open run), ``NOT_FOUND``."""
         return self._submit(one(InstrumentRecord), "AbortRun", instrument_id)
 
     def publish_fixing(
