@@ -33,6 +33,9 @@ from .market import (
     snapshot,
     treasury,
 )
+from .market import (
+    central_bank_admin as central_bank_admin_identity,
+)
 from .scenario import (
     BOND,
     BOND_DENOMINATION,
@@ -615,3 +618,60 @@ def test_events_and_records_of_the_business_date_are_canonical(market: Market) -
     assert event is not None
     assert json.loads(event.payload) == {"business_date": "2021-09-06", "open": True}
     assert MILLION  # amounts in the market are paisa
+
+
+# -- 6. governance names real cash accounts of the right tier and owner -----------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"treasury_cash_account": "IPS-AYESHA"}, "INVALID_ACCOUNT"),  # an investor's
+        ({"treasury_cash_account": "SGL-ALPHA"}, "INVALID_ACCOUNT"),  # a dealer's
+        ({"treasury_cash_account": "FBR-TAX", "tax_authority_cash_account": "X-TAX"}, None),
+        ({"tax_authority_cash_account": "NO-SUCH-ACCOUNT"}, "UNKNOWN_ACCOUNT"),
+        ({"tax_authority_cash_account": "IPS-BILAL"}, "INVALID_ACCOUNT"),
+    ],
+)
+def test_governance_refuses_a_cash_account_that_is_not_what_it_names(
+    market: Market, overrides: dict[str, str], code: str | None
+) -> None:
+    result = market.fails(treasury(), "governance:Update", governance_config(**overrides))
+    assert result in ({code} if code else {"INVALID_ACCOUNT", "UNKNOWN_ACCOUNT"})
+
+
+def test_the_treasury_account_must_belong_to_the_issuer(market: Market) -> None:
+    market.ok(
+        central_bank(),
+        "account:Open",
+        account_spec("TREASURY-2", "TREASURY", "TREASURY", "CentralBankMSP/sgl-desk"),
+    )
+    config = governance_config(treasury_cash_account="TREASURY-2")
+    assert market.fails(treasury(), "governance:Update", config) == "INVALID_ACCOUNT"
+    market.ok(
+        central_bank(),
+        "account:Open",
+        account_spec("TREASURY-3", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
+    )
+    market.ok(
+        treasury(), "governance:Update", governance_config(treasury_cash_account="TREASURY-3")
+    )
+
+
+def test_no_account_can_be_opened_under_a_governance_name_with_another_tier() -> None:
+    market = Market()
+    market.ok(
+        central_bank_admin_identity(),
+        "governance:Bootstrap",
+        governance_config(treasury_cash_account="TREASURY-CASH"),
+    )
+    _register(market, "PD-ALPHA", dealer_alpha())
+    market.ok(
+        central_bank(),
+        "account:Open",
+        account_spec("SGL-ALPHA", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops"),
+    )
+    spec = account_spec(
+        "TREASURY-CASH", "INVESTOR", "PD-ALPHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
+    )
+    assert market.fails(dealer_alpha(), "account:Open", spec) == "INVALID_ACCOUNT"

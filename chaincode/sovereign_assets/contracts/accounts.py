@@ -43,6 +43,11 @@ class AccountContract(SovereignContract):
         else:
             sctx.authorize(Duty.REGISTRAR)
             custodian = sctx.caller.msp_id
+        for account_id, tier in rules.governance_accounts(sctx.governance):
+            if spec.account_id == account_id and spec.tier is not tier:
+                raise DomainError(
+                    ErrorCode.INVALID_ACCOUNT, f"governance names {account_id} a {tier.value}"
+                )
         if sctx.repo.account(spec.account_id) is not None:
             raise RuleError(ErrorCode.ALREADY_EXISTS, f"account {spec.account_id}")
         if spec.tier in _NEEDS_REGISTERED_OWNER and sctx.repo.investor(spec.owner_id) is None:

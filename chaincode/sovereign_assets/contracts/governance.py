@@ -52,6 +52,9 @@ class GovernanceContract(SovereignContract):
         sctx = sovereign(ctx)
         sctx.authorize(Duty.CONTROLLER)
         validate_governance(config)
+        for account_id, tier in rules.governance_accounts(config):
+            found = sctx.repo.account(account_id)
+            rules.require_governance_account(config, account_id, tier, found)
         sctx.repo.put_governance(GovernanceRecord(config))
         sctx.repo.emit("GovernanceUpdated", _summary(config))
 

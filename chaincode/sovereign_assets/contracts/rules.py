@@ -26,6 +26,7 @@ from typing import TypeVar
 from ledger_codec import plain_decimal
 from sovereign_assets.domain import (
     Account,
+    AccountTier,
     Bar,
     BillAuctionResult,
     BusinessDay,
@@ -232,6 +233,30 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
         ]
     )
     return MarketConfig(calendars, table, Currency(config.currency, config.currency_exponent))
+
+
+def governance_accounts(config: GovernanceConfig) -> list[tuple[str, AccountTier]]:
+    """The cash accounts governance names and the tier each must have."""
+    return [
+        (config.treasury_cash_account, AccountTier.TREASURY),
+        (config.tax_authority_cash_account, AccountTier.TAX_AUTHORITY),
+    ]
+
+
+def require_governance_account(
+    config: GovernanceConfig, account_id: str, tier: AccountTier, found: AccountRecord | None
+) -> None:
+    """A cash account governance names must exist with its tier (``UNKNOWN_ACCOUNT``,
+    ``INVALID_ACCOUNT``); the treasury's must be controlled by an issuer organisation,
+    so no investor's or dealer's account can be made to pay coupons or receive tax."""
+    if found is None:
+        raise DomainError(ErrorCode.UNKNOWN_ACCOUNT, account_id)
+    if found.tier is not tier:
+        raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account_id} is not a {tier.value} account")
+    if tier is AccountTier.TREASURY:
+        msp = found.controller.split("/", 1)[0]
+        if msp not in config.org_roles.get("issuer", ()):
+            raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account_id}: not the issuer's")
 
 
 def calendar_for(market: MarketConfig, calendar_id: str) -> HolidayCalendar:
