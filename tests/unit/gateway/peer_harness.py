@@ -106,12 +106,17 @@ class GatewayPeerDouble(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.Delive
         except InvalidSignature:
             context.abort(grpc.StatusCode.PERMISSION_DENIED, "invalid signature")
 
+    def _watch_stream(self, context: grpc.ServicerContext) -> None:
+        # Registered when a stream opens: a client may cancel while the server is between
+        # two messages, and the server then never resumes the handler past its last yield.
+        if not context.add_callback(self.streams_closed.set):
+            self.streams_closed.set()
+
     def _wait_until_cancelled(self, context: grpc.ServicerContext) -> None:
         # A peer keeps event streams open; so does the double, until the client cancels.
         done = threading.Event()
-        context.add_callback(done.set)
-        done.wait(timeout=30)
-        self.streams_closed.set()
+        if context.add_callback(done.set):
+            done.wait(timeout=30)
 
     # --- gateway.Gateway -------------------------------------------------------------------
 
@@ -186,6 +191,7 @@ class GatewayPeerDouble(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.Delive
 
     def ChaincodeEvents(self, request: Any, context: grpc.ServicerContext) -> Iterator[Any]:  # noqa: N802
         self._enter("ChaincodeEvents", request, context)
+        self._watch_stream(context)
         inner = gateway_pb2.ChaincodeEventsRequest.FromString(request.request)
         self._check_signature(inner.identity, request.request, request.signature, context)
         start = (
@@ -220,6 +226,7 @@ class GatewayPeerDouble(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.Delive
     ) -> Iterator[Any]:
         envelope = next(requests)
         self._enter(method, envelope, context)
+        self._watch_stream(context)
         payload = common_pb2.Payload.FromString(envelope.payload)
         creator = common_pb2.SignatureHeader.FromString(payload.header.signature_header).creator
         self._check_signature(creator, envelope.payload, envelope.signature, context)
