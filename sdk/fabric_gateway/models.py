@@ -1,7 +1,7 @@
 """Value types returned by the Gateway client: commit status, events and decoded blocks.
 
 Owns: small frozen dataclasses only. Must not import the generated protobuf classes or grpc;
-the one protobuf module (``_protos``) builds these values.
+the protobuf package (``_protos``) builds these values.
 """
 
 from __future__ import annotations

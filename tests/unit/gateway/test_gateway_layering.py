@@ -1,4 +1,4 @@
-"""Layering rules: one protobuf module, one gRPC module, one shared core for sync and asyncio."""
+"""Layering rules: one protobuf package, one gRPC module, one shared core for sync and asyncio."""
 
 from __future__ import annotations
 
@@ -31,14 +31,23 @@ def _runtime_imports(path: Path) -> set[str]:
     return names
 
 
-def test_only_protos_module_imports_generated_classes() -> None:
-    users = {p.name for p in PACKAGE.glob("*.py") if "fabric_protos" in _runtime_imports(p)}
-    assert users == {"_protos.py"}
+def _modules_importing(name: str) -> set[str]:
+    """Package-relative paths of the modules that import ``name`` at run time."""
+    return {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if name in _runtime_imports(p)
+    }
+
+
+def test_only_protos_package_imports_generated_classes() -> None:
+    users = _modules_importing("fabric_protos")
+    assert users
+    assert all(user.startswith("_protos/") for user in users), users
 
 
 def test_only_transport_module_imports_grpc() -> None:
-    users = {p.name for p in PACKAGE.glob("*.py") if "grpc" in _runtime_imports(p)}
-    assert users == {"_transport.py"}
+    assert _modules_importing("grpc") == {"_transport.py"}
 
 
 def test_sync_and_async_share_one_core() -> None:
