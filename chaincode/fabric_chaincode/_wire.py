@@ -18,7 +18,6 @@ from fabric_protos.common import common_pb2, policies_pb2
 from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.msp import identities_pb2, msp_principal_pb2
 from fabric_protos.peer import (
-    chaincode_event_pb2,
     chaincode_pb2,
     chaincode_shim_pb2,
     proposal_pb2,
@@ -119,12 +118,6 @@ def encode_chaincode_id(name: str) -> bytes:
     return bytes(chaincode_pb2.ChaincodeID(name=name).SerializeToString())
 
 
-def decode_chaincode_id(data: bytes) -> str:
-    """The name inside a ``ChaincodeID``."""
-    pb = _parse(chaincode_pb2.ChaincodeID, data, "ChaincodeID")
-    return str(pb.name)  # type: ignore[attr-defined]
-
-
 def decode_capabilities(data: bytes) -> PeerCapabilities:
     """The READY payload of a Fabric 3.x peer (``ChaincodeAdditionalParams``), or defaults."""
     if not data:
@@ -203,15 +196,6 @@ def decode_invoke_answer(data: bytes) -> Response:
     if nested.type == MessageType.COMPLETED:
         return decode_response(nested.payload)
     return Response(status=500, message=nested.payload.decode("utf-8", "replace"))
-
-
-def encode_event(event: ChaincodeEvent) -> bytes:
-    """Serialize a ``ChaincodeEvent`` (the chaincode id and txid are filled by the peer)."""
-    return bytes(
-        chaincode_event_pb2.ChaincodeEvent(
-            event_name=event.name, payload=event.payload
-        ).SerializeToString()
-    )
 
 
 # --------------------------------------------------------------------------- proposals
@@ -346,12 +330,6 @@ def encode_query_metadata(page_size: int, bookmark: str) -> bytes:
     )
 
 
-def decode_query_metadata(data: bytes) -> tuple[int, str]:
-    """Page size and bookmark of a ``QueryMetadata``."""
-    pb = _parse(chaincode_shim_pb2.QueryMetadata, data, "QueryMetadata")
-    return int(pb.pageSize), str(pb.bookmark)  # type: ignore[attr-defined]
-
-
 def encode_get_state_by_range(
     start_key: str, end_key: str, collection: str = "", metadata: bytes = b""
 ) -> bytes:
@@ -408,32 +386,10 @@ def decode_query_page(data: bytes) -> QueryPage:
     )
 
 
-def encode_query_page(page: QueryPage) -> bytes:
-    """Serialize a ``QueryResponse`` (used by test harnesses playing the peer)."""
-    pb = chaincode_shim_pb2.QueryResponse(has_more=page.has_more, id=page.id)
-    for result in page.results:
-        pb.results.add(resultBytes=result)
-    if page.metadata is not None:
-        pb.metadata = chaincode_shim_pb2.QueryResponseMetadata(
-            fetched_records_count=page.metadata.fetched_records_count,
-            bookmark=page.metadata.bookmark,
-        ).SerializeToString()
-    return bytes(pb.SerializeToString())
-
-
 def decode_kv(data: bytes) -> KV:
     """A ``queryresult.KV``."""
     pb = _parse(kv_query_result_pb2.KV, data, "KV")
     return KV(namespace=str(pb.namespace), key=str(pb.key), value=bytes(pb.value))  # type: ignore[attr-defined]
-
-
-def encode_kv(kv: KV) -> bytes:
-    """Serialize a ``queryresult.KV``."""
-    return bytes(
-        kv_query_result_pb2.KV(
-            namespace=kv.namespace, key=kv.key, value=kv.value
-        ).SerializeToString()
-    )
 
 
 def decode_key_modification(data: bytes) -> KeyModification:
@@ -448,16 +404,6 @@ def decode_key_modification(data: bytes) -> KeyModification:
     )
 
 
-def encode_key_modification(modification: KeyModification) -> bytes:
-    """Serialize a ``queryresult.KeyModification``."""
-    pb = kv_query_result_pb2.KeyModification(
-        tx_id=modification.tx_id, value=modification.value, is_delete=modification.is_delete
-    )
-    pb.timestamp.seconds = modification.timestamp.seconds
-    pb.timestamp.nanos = modification.timestamp.nanos
-    return bytes(pb.SerializeToString())
-
-
 def encode_get_state_metadata(key: str, collection: str = "") -> bytes:
     """GET_STATE_METADATA payload."""
     return bytes(
@@ -469,14 +415,6 @@ def decode_state_metadata_result(data: bytes) -> dict[str, bytes]:
     """Metadata entries of a key, by metakey."""
     pb = _parse(chaincode_shim_pb2.StateMetadataResult, data, "StateMetadataResult")
     return {str(e.metakey): bytes(e.value) for e in pb.entries}  # type: ignore[attr-defined]
-
-
-def encode_state_metadata_result(entries: Mapping[str, bytes]) -> bytes:
-    """Serialize metadata entries (used by test harnesses playing the peer)."""
-    pb = chaincode_shim_pb2.StateMetadataResult()
-    for metakey, value in entries.items():
-        pb.entries.add(metakey=metakey, value=value)
-    return bytes(pb.SerializeToString())
 
 
 def encode_put_state_metadata(key: str, metakey: str, value: bytes, collection: str = "") -> bytes:
@@ -527,12 +465,6 @@ def encode_invoke_chaincode(chaincode_name: str, args: Sequence[bytes]) -> bytes
     return bytes(spec.SerializeToString())
 
 
-def decode_invoke_chaincode(data: bytes) -> tuple[str, list[bytes]]:
-    """Callee name and args of an INVOKE_CHAINCODE payload (for test harnesses)."""
-    pb = _parse(chaincode_pb2.ChaincodeSpec, data, "ChaincodeSpec")
-    return str(pb.chaincode_id.name), [bytes(a) for a in pb.input.args]  # type: ignore[attr-defined]
-
-
 # --------------------------------------------------------------------------- policies
 
 
@@ -565,13 +497,6 @@ def decode_signature_policy(data: bytes) -> list[tuple[str, int]]:
         role = _parse(msp_principal_pb2.MSPRole, identity.principal, "MSPRole")
         out.append((str(role.msp_identifier), int(role.role)))  # type: ignore[attr-defined]
     return out
-
-
-def decode_signature_policy_rule(data: bytes) -> tuple[int, list[int]]:
-    """N and the signed_by indexes of the top n_out_of rule (for tests)."""
-    envelope = _parse(policies_pb2.SignaturePolicyEnvelope, data, "SignaturePolicyEnvelope")
-    rule = envelope.rule.n_out_of  # type: ignore[attr-defined]
-    return int(rule.n), [int(r.signed_by) for r in rule.rules]
 
 
 def signature_policy_satisfied(data: bytes, signers: Sequence[str]) -> bool:

@@ -35,7 +35,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -123,18 +123,6 @@ def dumps(value: object) -> bytes:
         ensure_ascii=False,
         allow_nan=False,
     ).encode("utf-8")
-
-
-def dumps_text(value: object, *, indent: int | None = None) -> str:
-    """The same values as :func:`dumps`, as text (``indent`` for people to read)."""
-    return json.dumps(
-        to_json_value(value),
-        sort_keys=True,
-        indent=indent,
-        separators=None if indent else (",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -353,12 +341,3 @@ def decode(tp: type[T], data: bytes | str, where: str = "") -> T:
     """One JSON document parsed strictly and converted to ``tp``."""
     value: T = from_json_value(tp, loads(data), where)
     return value
-
-
-def decoder(tp: Any) -> Callable[[bytes], Any]:
-    """A function turning JSON bytes into ``tp`` (``list[X]`` and the like work too)."""
-
-    def run(data: bytes) -> Any:
-        return from_json_value(tp, loads(data), "")
-
-    return run

@@ -45,8 +45,6 @@ class Follower:
     """Applies each committed block to ``projection``, then calls ``on_block(number)``.
 
     :meth:`start` runs it in a daemon thread; :meth:`stop` closes the stream and waits.
-    :meth:`run_until` applies blocks in the caller's thread up to a height (for
-    rebuilds and tests).
     """
 
     def __init__(
@@ -78,15 +76,6 @@ class Follower:
                 self._stream.close()
         if self._thread is not None:
             self._thread.join(timeout)
-
-    def run_until(self, height: int) -> None:
-        """Apply blocks in this thread until the projection holds blocks ``0..height-1``."""
-        while self._projection.next_block < height:
-            with self._open() as stream:
-                for block in stream:
-                    self._apply(block)
-                    if self._projection.next_block >= height:
-                        return
 
     def _open(self) -> CloseableIterator[Block]:
         stream = self._network.get_block_events(

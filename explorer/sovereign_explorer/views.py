@@ -9,7 +9,6 @@ built only when a member is given (see :mod:`.access` for the rule).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -491,11 +490,3 @@ def cash_balances(conn: Connection, member: Member) -> list[CashRow]:
     mine = _controlled(conn, member)
     rows = conn.execute(sa.select(t.cash_balances).order_by(t.cash_balances.c.account_id))
     return [CashRow(r.account_id, r.amount, r.account_id in mine) for r in rows]
-
-
-def instrument_ids(conn: Connection) -> Sequence[str]:
-    return list(
-        conn.execute(
-            sa.select(t.instruments.c.instrument_id).order_by(t.instruments.c.instrument_id)
-        ).scalars()
-    )

@@ -240,20 +240,6 @@ def http_get(url: str, timeout: float = 1.0) -> tuple[int, str] | None:
         return None
 
 
-def http_ok(url: str, expect: str | None = None) -> Callable[[], bool]:
-    """A readiness check: the URL answers 200 (and contains ``expect`` when given)."""
-
-    def check() -> bool:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
-                body = response.read().decode(errors="replace")
-        except (urllib.error.URLError, OSError):
-            return False
-        return expect is None or expect in body
-
-    return check
-
-
 def tls_handshake(
     host: str,
     port: int,

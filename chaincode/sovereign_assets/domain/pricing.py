@@ -118,26 +118,6 @@ def accrued_exact(
     )
 
 
-def accrued_fraction(
-    coupon_rate: Decimal,
-    *,
-    day_count: DayCount,
-    frequency: int,
-    period: CouponPeriod,
-    settlement: date,
-) -> Decimal:
-    """:func:`accrued_exact` as a Decimal (34 significant digits, for display)."""
-    return to_decimal(
-        accrued_exact(
-            coupon_rate,
-            day_count=day_count,
-            frequency=frequency,
-            period=period,
-            settlement=settlement,
-        )
-    )
-
-
 def accrued_interest_amount(
     face_minor: int,
     coupon_rate: Decimal,
