@@ -3,13 +3,14 @@
 Owns :class:`Member`, :class:`LoginVerifier` (challenges and signed logins) and
 :func:`login_token` (what ``sov explorer login`` prints).
 
-The rule is the chaincode's: its queries (``holding:ByAccount``, ``holding:ByInstrument``,
-``settlement:List``, ``cash:Balance``, ``account:List``) answer any identity that a
-channel organisation's CA issued, and nobody else. So the **public** view shows
-aggregates only (per instrument, per tenor, per day, never an account), and a
-**member** - any identity issued by a channel MSP's CA - also sees the account-level
-rows those queries return, with its own accounts marked. Investor records and personal
-data are never projected, so no view can show them.
+The rule is the chaincode's (``sovereign_assets.contracts.visibility.READ_ACCESS``):
+the **public** view shows aggregates only (per instrument, per tenor, per day, never an
+account); a **member** - an identity issued by a channel MSP's CA - also sees the
+account-level rows its own queries would answer: the regulator (a ``registrar`` of the
+MSP governance names registrar) every holding, trade and cash balance; the exchange's
+operators every trade; anyone else the rows of the accounts it controls, directly or as
+the controller of the bank account a client sub-account hangs under. Investor records
+and personal data are never projected, so no view can show them.
 
 Signed login: the page shows a challenge (a random nonce, signed by the explorer and
 valid for :data:`CHALLENGE_SECONDS`); the member signs it with its enrollment key

@@ -576,6 +576,9 @@ def _pkrv(conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransac
 def _governance(conn: Connection, doc: dict[str, Any], _number: int, _tx: BlockTransaction) -> None:
     config = doc["config"]
     _set_meta(conn, "utc_offset_minutes", str(int(config.get("utc_offset_minutes") or 0)))
+    # Which MSPs hold the regulator's and the exchange's roles: the member views
+    # apply the chaincode's read rule with them (see access.py).
+    _set_meta(conn, "org_roles", ledger_codec.dumps(config.get("org_roles") or {}).decode())
 
 
 def _business_day(

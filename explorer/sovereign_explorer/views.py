@@ -8,6 +8,7 @@ built only when a member is given (see :mod:`.access` for the rule).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -172,7 +173,12 @@ def holders(conn: Connection, instrument_id: str, member: Member) -> list[Holder
         .order_by(t.holdings.c.amount.desc(), t.holdings.c.account_id)
     )
     mine = _controlled(conn, member)
-    return [HolderRow(r.account_id, r.tier, r.amount, r.account_id in mine) for r in rows]
+    everything = _holds_role(conn, member, "registrar", "registrar")
+    return [
+        HolderRow(r.account_id, r.tier, r.amount, r.account_id in mine)
+        for r in rows
+        if everything or r.account_id in mine
+    ]
 
 
 def _controlled(conn: Connection, member: Member) -> set[str]:
@@ -182,6 +188,15 @@ def _controlled(conn: Connection, member: Member) -> set[str]:
     ).all()
     direct = {r.account_id for r in rows if r.controller == member.controller_id}
     return direct | {r.account_id for r in rows if r.parent_account_id in direct}
+
+
+def _holds_role(conn: Connection, member: Member, org_role: str, cert_role: str) -> bool:
+    """Whether ``member`` is of an MSP governance gives ``org_role`` and carries the
+    certificate role ``cert_role`` (the regulator: registrar; the exchange:
+    exchange_operator)."""
+    raw = meta_value(conn, "org_roles")
+    roles = json.loads(raw) if raw else {}
+    return member.role == cert_role and member.msp_id in roles.get(org_role, ())
 
 
 @dataclass(frozen=True)
@@ -274,6 +289,9 @@ def trades(conn: Connection, member: Member, limit: int = 200) -> list[TradeRow]
         )
     }
     mine = _controlled(conn, member)
+    everything = _holds_role(conn, member, "registrar", "registrar") or _holds_role(
+        conn, member, "exchange", "exchange_operator"
+    )
     rows = conn.execute(
         sa.select(t.settlements)
         .order_by(t.settlements.c.instructed_block.desc(), t.settlements.c.instruction_id.desc())
@@ -296,6 +314,7 @@ def trades(conn: Connection, member: Member, limit: int = 200) -> list[TradeRow]
             r.seller_account in mine or r.buyer_account in mine,
         )
         for r in rows
+        if everything or r.seller_account in mine or r.buyer_account in mine
     ]
 
 
@@ -488,5 +507,10 @@ def cash_supply(conn: Connection) -> tuple[int, int]:
 def cash_balances(conn: Connection, member: Member) -> list[CashRow]:
     """Member view: cash token balances by account (``cash:Balance``)."""
     mine = _controlled(conn, member)
+    everything = _holds_role(conn, member, "registrar", "registrar")
     rows = conn.execute(sa.select(t.cash_balances).order_by(t.cash_balances.c.account_id))
-    return [CashRow(r.account_id, r.amount, r.account_id in mine) for r in rows]
+    return [
+        CashRow(r.account_id, r.amount, r.account_id in mine)
+        for r in rows
+        if everything or r.account_id in mine
+    ]

@@ -180,11 +180,14 @@ class Accounts(_Section):
         return self._submit(one(AccountRecord), "Open", spec)
 
     def get(self, account_id: str) -> AccountRecord:
-        """One account. Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
+        """One account. Role: the regulator, or the account's controllers (directly or
+        as the controller of its parent bank account). Raises: ``UNKNOWN_ACCOUNT``,
+        ``UNAUTHORIZED`` (not visible to the caller)."""
         return self._evaluate(one(AccountRecord), "Get", account_id)
 
     def list(self) -> builtins.list[AccountRecord]:
-        """Every account, by id. Role: any member. Raises: nothing of its own."""
+        """Every account the caller may read (see :meth:`get`), by id. Raises: nothing of
+        its own."""
         return self._evaluate(many(AccountRecord), "List")
 
 
@@ -236,7 +239,8 @@ class Investors(_Section):
     def get(self, investor_id: str) -> InvestorRecord:
         """One registry entry (no personal data).
 
-        Role: any member. Raises: ``UNKNOWN_INVESTOR``."""
+        Role: the regulator, the user that onboarded the investor, and the controllers
+        of its accounts. Raises: ``UNKNOWN_INVESTOR``, ``UNAUTHORIZED``."""
         return self._evaluate(one(InvestorRecord), "Get", investor_id)
 
     def set_kyc(self, investor_id: str, kyc: str) -> InvestorRecord:
@@ -269,8 +273,9 @@ class Investors(_Section):
         ``GLOBAL_PAUSE``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``, ``INVALID_AMOUNT``,
         ``NOT_MULTIPLE_OF_DENOMINATION``, ``SAME_ACCOUNT``, ``ACCOUNT_FROZEN``,
         ``UNKNOWN_INVESTOR``, ``NOT_KYC_VERIFIED``, ``NOT_ELIGIBLE``, ``LOCKED_UP``,
-        ``INSUFFICIENT_HOLDING``, ``OVER_HOLDING_LIMIT``. Role: any member.
-        Raises: nothing of its own (an unknown instrument or account is a reason too)."""
+        ``INSUFFICIENT_HOLDING``, ``OVER_HOLDING_LIMIT``. Role: the regulator, the
+        exchange, or the controllers of ``from_account``. Raises: ``UNAUTHORIZED`` (an
+        unknown instrument or account is a reason)."""
         return self._evaluate(
             one(TransferCheck), "CheckTransfer", instrument_id, from_account, to_account, amount
         )
@@ -369,7 +374,7 @@ class Cash(_Section):
     def balance(self, account_id: str) -> CashBalance:
         """The cash tokens ``account_id`` holds (minor units).
 
-        Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
+        Role: as :meth:`Accounts.get`. Raises: ``UNKNOWN_ACCOUNT``, ``UNAUTHORIZED``."""
         return self._evaluate(one(CashBalance), "Balance", account_id)
 
 
@@ -394,19 +399,22 @@ class Holdings(_Section):
     def by_account(self, account_id: str) -> builtins.list[HoldingEntry]:
         """Every holding of an account (amounts in minor units, or mg).
 
-        Role: any member. Raises: ``UNKNOWN_ACCOUNT``."""
+        Role: as :meth:`Accounts.get`. Raises: ``UNKNOWN_ACCOUNT``, ``UNAUTHORIZED``."""
         return self._evaluate(many(HoldingEntry), "ByAccount", account_id)
 
     def by_instrument(self, instrument_id: str) -> builtins.list[HoldingEntry]:
-        """Every holder of an instrument, by account id (minor units, or mg).
+        """The holders of an instrument the caller may read (all of them for the
+        regulator, its own accounts for anyone else), by account id (minor units, or mg);
+        the public aggregate is the instrument's ``issued - redeemed``.
 
-        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
+        Raises: ``UNKNOWN_INSTRUMENT``."""
         return self._evaluate(many(HoldingEntry), "ByInstrument", instrument_id)
 
     def history(self, instrument_id: str, account_id: str) -> builtins.list[HoldingChange]:
         """Committed changes of one holding, newest first (minor units, or mg).
 
-        Role: any member. Raises: ``INVALID_ARGUMENT`` (a malformed id)."""
+        Role: as :meth:`Accounts.get`. Raises: ``INVALID_ARGUMENT`` (a malformed id),
+        ``UNAUTHORIZED``."""
         return self._evaluate(many(HoldingChange), "History", instrument_id, account_id)
 
 
@@ -456,12 +464,14 @@ class Settlements(_Section):
         return self._submit(one(InstructionRecord), "Cancel", instruction_id)
 
     def get(self, instruction_id: str) -> InstructionRecord:
-        """One instruction (amounts in minor units). Role: any member.
-        Raises: ``NOT_FOUND``."""
+        """One instruction (amounts in minor units). Role: the regulator, the exchange,
+        or the controllers of either party's account. Raises: ``NOT_FOUND``,
+        ``UNAUTHORIZED``."""
         return self._evaluate(one(InstructionRecord), "Get", instruction_id)
 
     def list(self) -> builtins.list[InstructionRecord]:
-        """Every instruction, by id. Role: any member. Raises: nothing of its own."""
+        """Every instruction the caller may read (see :meth:`get`), by id. Raises:
+        nothing of its own."""
         return self._evaluate(many(InstructionRecord), "List")
 
 
@@ -556,7 +566,8 @@ class Lifecycle(_Section):
         """The paid claims of a period (gross, tax, net in minor units):
         ``payment_date`` names a coupon period, or is ``"REDEMPTION"``.
 
-        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``, ``EVENT_NOT_APPLICABLE``."""
+        Rows: all to the regulator and the issuer, the holder's own to its controllers.
+        Raises: ``UNKNOWN_INSTRUMENT``, ``EVENT_NOT_APPLICABLE``."""
         return self._evaluate(many(ClaimRecord), "Claims", instrument_id, _iso(payment_date))
 
     def pay_coupon_in_full(
@@ -674,8 +685,9 @@ class Auctions(_Section):
         return self._evaluate(many(AuctionRecord), "List")
 
     def allotments(self, auction_id: str) -> builtins.list[AllotmentRecord]:
-        """Accepted bids and their settlement amounts (minor units), public
-        once the results are. Role: any member. Raises: ``NOT_FOUND``."""
+        """Accepted bids and their settlement amounts (minor units): all to the issuer
+        and the regulator, a bidder's own to its controllers (the results per tenor are
+        public, :meth:`results`). Raises: ``NOT_FOUND``."""
         return self._evaluate(many(AllotmentRecord), "Allotments", auction_id)
 
     def settle(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:

@@ -66,20 +66,19 @@ class AccountContract(SovereignContract):
         sctx.repo.put_account(record)
         sctx.repo.emit(
             "AccountOpened",
-            {
-                "account_id": record.account_id,
-                "tier": record.tier.value,
-                "parent_account_id": record.parent_account_id,
-            },
+            {"tier": record.tier.value},
         )
         return record
 
     @query("Get")
     def get(self, ctx: Context, account_id: str) -> AccountRecord:
-        """One account."""
-        return require_account(sovereign(ctx), account_id)
+        """One account (the regulator's, or one the caller controls; else
+        ``UNAUTHORIZED``)."""
+        sctx = sovereign(ctx)
+        return sctx.require_sees(require_account(sctx, account_id))
 
     @query("List")
     def list_accounts(self, ctx: Context) -> list[AccountRecord]:
-        """Every account, by id."""
-        return sovereign(ctx).repo.accounts()
+        """Every account the caller may read, by id."""
+        sctx = sovereign(ctx)
+        return [account for account in sctx.repo.accounts() if sctx.sees(account)]

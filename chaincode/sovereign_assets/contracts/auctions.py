@@ -103,6 +103,7 @@ from .base import (
     transaction,
 )
 from .rules import RuleError
+from .visibility import Scope
 
 MAX_SETTLEMENT_BATCH = 200
 """Most allotments one ``Settle`` transaction handles (each writes a holding, two cash
@@ -445,7 +446,7 @@ class AuctionContract(SovereignContract):
         read the whole book once the auction is closed. Nobody else reads any."""
         sctx = sovereign(ctx)
         record = require_auction(sctx, auction_id)
-        officer = sctx.has_duty(Duty.ISSUER) or sctx.has_duty(Duty.REGISTRAR)
+        officer = sctx.read_scope is Scope.ALL  # the issuer and the regulator
         if officer and _auction_state(record) is AuctionState.OPEN:
             raise DomainError(ErrorCode.INVALID_TRANSITION, "the book is sealed until the close")
         _require_member_org(sctx)
@@ -601,10 +602,12 @@ class AuctionContract(SovereignContract):
 
     @query("Allotments")
     def allotments(self, ctx: Context, auction_id: str) -> list[AllotmentRecord]:
-        """Accepted bids and their settlement amounts (public once the results are)."""
+        """Accepted bids and their settlement amounts: all of them to the issuer and the
+        regulator, a bidder's own to its controllers (the results per tenor are public,
+        ``auction:Results``)."""
         sctx = sovereign(ctx)
         require_auction(sctx, auction_id)
-        return sctx.repo.allotments(auction_id)
+        return [a for a in sctx.repo.allotments(auction_id) if sctx.sees_account_id(a.account_id)]
 
     @transaction("Settle")
     def settle(self, ctx: Context, auction_id: str, batch_size: int) -> AuctionSettlementBatch:

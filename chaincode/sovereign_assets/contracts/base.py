@@ -14,9 +14,10 @@ holds a business rule.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from fabric_chaincode import ChaincodeError, Context, Contract, Stub, evaluate, submit
 from sovereign_assets.domain import (
@@ -40,6 +41,7 @@ from . import rules
 from .auth import Caller, Duty, authorize, has_duty
 from .repository import Repository
 from .rules import MarketConfig, RuleError
+from .visibility import Reader, Scope, reader_of, refuse_read, scope_of, sees_account
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +57,9 @@ class SovereignContext(Context):
         self._governance: GovernanceConfig | None = None
         self._market: MarketConfig | None = None
         self._business_date: date | None = None
+        self.read_scope: Scope = Scope.OWN
+        """What the running query may answer (set from :data:`.visibility.READ_ACCESS`
+        before every ``@query``; the narrowest scope otherwise)."""
 
     @property
     def caller(self) -> Caller:
@@ -108,6 +113,30 @@ class SovereignContext(Context):
         """Whether the caller holds ``duty``."""
         return has_duty(self.caller, self.governance, duty)
 
+    @property
+    def reader(self) -> Reader:
+        """The caller's reader class (see :mod:`.visibility`)."""
+        return reader_of(self.caller, self.governance)
+
+    def sees(self, account: AccountRecord) -> bool:
+        """Whether the running query may show ``account`` (and what it holds)."""
+        if self.read_scope is Scope.ALL:
+            return True
+        return sees_account(self.caller, self.read_scope, account, parent_of(self, account))
+
+    def sees_account_id(self, account_id: str) -> bool:
+        """:meth:`sees` by id; an unknown account is seen only with scope ALL."""
+        if self.read_scope is Scope.ALL:
+            return True
+        account = self.repo.account(account_id)
+        return account is not None and self.sees(account)
+
+    def require_sees(self, account: AccountRecord) -> AccountRecord:
+        """``account``, or ``UNAUTHORIZED`` when the running query may not show it."""
+        if not self.sees(account):
+            raise refuse_read(f"account {account.account_id}")
+        return account
+
 
 class SovereignContract(Contract):
     """Base class of the sovereign asset contracts."""
@@ -133,10 +162,21 @@ def transaction(name: str) -> Callable[[F], F]:
 
 
 def query(name: str) -> Callable[[F], F]:
-    """Mark an evaluate (read-only) transaction ``name``."""
+    """Mark an evaluate (read-only) transaction ``name`` whose answer the caller's row of
+    :data:`.visibility.READ_ACCESS` bounds: the scope is set on the context before the
+    method runs (the method filters or refuses by it)."""
 
     def mark(fn: F) -> F:
-        return evaluate(name=name)(fn)
+        @functools.wraps(fn)
+        def bounded(self: Contract, ctx: Context, *args: Any) -> Any:
+            sctx = sovereign(ctx)
+            function = f"{self.contract_name()}:{name}"
+            sctx.read_scope = scope_of(function, sctx.reader)
+            if sctx.read_scope is Scope.NONE:
+                raise refuse_read(function)
+            return fn(self, ctx, *args)
+
+        return cast(F, evaluate(name=name)(bounded))
 
     return mark
 

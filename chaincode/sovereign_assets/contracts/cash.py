@@ -33,9 +33,9 @@ class CashContract(SovereignContract):
 
     @query("Balance")
     def balance(self, ctx: Context, account_id: str) -> CashBalance:
-        """Cash tokens held."""
+        """Cash tokens held (the regulator, or the account's controllers)."""
         sctx = sovereign(ctx)
-        account = require_account(sctx, account_id)
+        account = sctx.require_sees(require_account(sctx, account_id))
         return CashBalance(account.account_id, sctx.repo.cash(account.account_id))
 
 
@@ -52,7 +52,5 @@ def _change(ctx: Context, account_id: str, amount: int, *, mint: bool) -> CashBa
     else:
         after = before.burn_cash(account.account_id, amount)
     sctx.repo.save_ledger(before, after, with_cash_supply=True)
-    sctx.repo.emit(
-        "CashMinted" if mint else "CashWithdrawn", {"account_id": account_id, "amount": amount}
-    )
+    sctx.repo.emit("CashMinted" if mint else "CashWithdrawn", {"amount": amount})
     return CashBalance(account.account_id, after.cash_balance(account.account_id))

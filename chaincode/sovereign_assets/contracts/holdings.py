@@ -22,6 +22,7 @@ from .base import (
     sovereign,
     transaction,
 )
+from .visibility import refuse_read
 
 
 class HoldingContract(SovereignContract):
@@ -53,12 +54,7 @@ class HoldingContract(SovereignContract):
         sctx.repo.save_ledger(before, after)
         sctx.repo.emit(
             "Transferred",
-            {
-                "instrument_id": instrument_id,
-                "from_account": sender.account_id,
-                "to_account": receiver.account_id,
-                "amount": amount,
-            },
+            {"instrument_id": instrument_id, "amount": amount},
         )
         return [
             HoldingEntry(instrument_id, acct, after.holding(acct, instrument_id))
@@ -67,22 +63,30 @@ class HoldingContract(SovereignContract):
 
     @query("ByAccount")
     def by_account(self, ctx: Context, account_id: str) -> list[HoldingEntry]:
-        """Every holding of an account."""
+        """Every holding of an account (the regulator, or the account's controllers)."""
         sctx = sovereign(ctx)
-        account = require_account(sctx, account_id)
+        account = sctx.require_sees(require_account(sctx, account_id))
         return sctx.repo.holdings_of_account(account.account_id)
 
     @query("ByInstrument")
     def by_instrument(self, ctx: Context, instrument_id: str) -> list[HoldingEntry]:
-        """Every holder of an instrument, by account id."""
+        """Every holder of an instrument the caller may read, by account id (the
+        regulator reads all; the aggregate is the instrument's ``issued - redeemed``)."""
         sctx = sovereign(ctx)
         record = require_instrument(sctx, instrument_id)
-        return sctx.repo.holdings_of_instrument(record.spec.instrument_id)
+        return [
+            entry
+            for entry in sctx.repo.holdings_of_instrument(record.spec.instrument_id)
+            if sctx.sees_account_id(entry.account_id)
+        ]
 
     @query("History")
     def history(self, ctx: Context, instrument_id: str, account_id: str) -> list[HoldingChange]:
-        """Committed changes of one holding, newest first."""
+        """Committed changes of one holding, newest first (the regulator, or the
+        account's controllers)."""
         sctx = sovereign(ctx)
         rules.require_id(instrument_id, "instrument_id")
         rules.require_id(account_id, "account_id")
+        if not sctx.sees_account_id(account_id):
+            raise refuse_read(f"account {account_id}")
         return sctx.repo.holding_history(instrument_id, account_id)

@@ -191,9 +191,8 @@ class InstrumentContract(SovereignContract):
             "HoldingsIssued",
             {
                 "instrument_id": instrument_id,
-                "allotments": [
-                    {"account_id": a.account_id, "amount": a.amount} for a in allotments
-                ],
+                "count": len(allotments),
+                "amount": sum(a.amount for a in allotments),
                 "issued": updated.issued,
                 "cash_paid": sum(cash for _, cash in payments),
             },
@@ -243,10 +242,12 @@ class InstrumentContract(SovereignContract):
     @query("Bars")
     def bars(self, ctx: Context, instrument_id: str) -> list[BarStatus]:
         """The bars of a commodity token in their allocation order, each ALLOCATED or
-        RELEASED (to an account, on a date); other instruments have none."""
+        RELEASED (to an account, on a date); other instruments have none. The account a
+        bar went to is shown to the issuer, the regulator and its controllers only."""
         sctx = sovereign(ctx)
         record = require_instrument(sctx, instrument_id)
         released = {r.serial: r for r in sctx.repo.bar_releases(instrument_id)}
+        shown = {r.account_id for r in released.values() if sctx.sees_account_id(r.account_id)}
         statuses = []
         for bar in record.spec.bars:
             release = released.get(bar.serial)
@@ -258,7 +259,7 @@ class InstrumentContract(SovereignContract):
                     bar.fineness_scale,
                     bar.vault_id,
                     BarState.ALLOCATED if release is None else BarState.RELEASED,
-                    release.account_id if release else None,
+                    release.account_id if release and release.account_id in shown else None,
                     release.released_on if release else None,
                 )
             )

@@ -33,6 +33,7 @@ from sovereign_assets.schema.records import AccountRecord, InvestorRecord
 from . import rules
 from .auth import Duty
 from .base import (
+    SovereignContext,
     SovereignContract,
     query,
     require_account,
@@ -42,6 +43,7 @@ from .base import (
     transfer_reason,
 )
 from .rules import RuleError
+from .visibility import Scope, refuse_read
 
 
 class InvestorContract(SovereignContract):
@@ -108,36 +110,46 @@ class InvestorContract(SovereignContract):
             pii_sha256=digest,
             pii_collection=collection,
             kyc_expires_on=investor.kyc_expires_on,
+            onboarded_by=caller.controller_id,
         )
         sctx.repo.put_investor(record)
         sctx.repo.emit(
             "InvestorRegistered",
-            {"investor_id": record.investor_id, "kyc": record.kyc, "registered_by": caller.msp_id},
+            {"registered_by": caller.msp_id},
         )
         return record
 
     @query("Get")
     def get(self, ctx: Context, investor_id: str) -> InvestorRecord:
-        """One registry entry (no personal data)."""
+        """One registry entry (no personal data): to the regulator, the user that
+        onboarded the investor, and the controllers of its accounts; else
+        ``UNAUTHORIZED``."""
         sctx = sovereign(ctx)
-        rules.require_id(investor_id, "investor_id")
-        record = sctx.repo.investor(investor_id)
-        if record is None:
-            raise DomainError(ErrorCode.UNKNOWN_INVESTOR, investor_id)
-        return record
+        record = _require_investor(sctx, investor_id)
+        if sctx.read_scope is Scope.ALL or record.onboarded_by == sctx.caller.controller_id:
+            return record
+        if any(sctx.sees_account_id(a) for a in sctx.repo.accounts_of_owner(investor_id)):
+            return record
+        raise refuse_read(f"investor {investor_id}")
 
     @query("CheckTransfer")
     def check_transfer(
         self, ctx: Context, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> TransferCheck:
-        """Dry run of ``holding:Transfer``'s compliance checks; changes nothing."""
+        """Dry run of ``holding:Transfer``'s compliance checks; changes nothing. The
+        regulator and the exchange may check any transfer, others one from an account
+        they control (else ``UNAUTHORIZED``)."""
         sctx = sovereign(ctx)
         try:
             instrument = require_instrument(sctx, instrument_id)
             sender = require_account(sctx, from_account)
             receiver = require_account(sctx, to_account)
+        except DomainError as exc:  # unknown ids
+            return TransferCheck(False, exc.code.value)
+        sctx.require_sees(sender)
+        try:
             reason = transfer_reason(sctx, instrument, sender, receiver, amount)
-        except DomainError as exc:  # unknown ids, no business day open
+        except DomainError as exc:  # no business day open
             return TransferCheck(False, exc.code.value)
         return TransferCheck(reason is None, None if reason is None else reason.code.value)
 
@@ -147,12 +159,12 @@ class InvestorContract(SovereignContract):
         sctx = sovereign(ctx)
         caller = sctx.authorize(Duty.ONBOARDING)
         status = rules.parse_kyc(kyc)
-        record = self.get(ctx, investor_id)
+        record = _require_investor(sctx, investor_id)
         if record.registered_by != caller.msp_id:
             raise RuleError(ErrorCode.UNAUTHORIZED, "only the registering org changes KYC")
         updated = dataclasses.replace(record, kyc=status.value)
         sctx.repo.put_investor(updated)
-        sctx.repo.emit("KycChanged", {"investor_id": investor_id, "kyc": status.value})
+        sctx.repo.emit("KycChanged", {"registered_by": record.registered_by})
         return updated
 
     @transaction("Freeze")
@@ -166,6 +178,14 @@ class InvestorContract(SovereignContract):
         return _set_frozen(ctx, account_id, frozen=False)
 
 
+def _require_investor(ctx: SovereignContext, investor_id: str) -> InvestorRecord:
+    rules.require_id(investor_id, "investor_id")
+    record = ctx.repo.investor(investor_id)
+    if record is None:
+        raise DomainError(ErrorCode.UNKNOWN_INVESTOR, investor_id)
+    return record
+
+
 def _set_frozen(ctx: Context, account_id: str, *, frozen: bool) -> AccountRecord:
     sctx = sovereign(ctx)
     sctx.authorize(Duty.CONTROLLER)
@@ -174,5 +194,5 @@ def _set_frozen(ctx: Context, account_id: str, *, frozen: bool) -> AccountRecord
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"{account_id} frozen={frozen} already")
     updated = dataclasses.replace(account, frozen=frozen)
     sctx.repo.put_account(updated)
-    sctx.repo.emit("AccountFrozen" if frozen else "AccountUnfrozen", {"account_id": account_id})
+    sctx.repo.emit("AccountFrozen" if frozen else "AccountUnfrozen", {})
     return updated

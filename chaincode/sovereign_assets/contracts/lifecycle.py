@@ -280,7 +280,6 @@ def _pay_batch(
             "instrument_id": iid,
             "run_id": run.run_id,
             **dataclasses.asdict(result),
-            "cursor": next_cursor,
         },
     )
     return result
@@ -545,7 +544,6 @@ class LifecycleContract(SovereignContract):
             "BarsRedeemed",
             {
                 "instrument_id": instrument_id,
-                "account_id": account_id,
                 "serials": released,
                 "retired": amount,
             },
@@ -566,11 +564,17 @@ class LifecycleContract(SovereignContract):
         sctx = sovereign(ctx)
         record = require_instrument(sctx, instrument_id)
         if payment_date == "REDEMPTION":
-            return sctx.repo.claims(instrument_id, payment_date)
-        day = rules.parse_date(payment_date, "payment_date")
-        instrument = _debt_instrument(sctx, record)
-        calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
-        return sctx.repo.claims(instrument_id, rules.coupon_period_id(instrument, day, calendar))
+            period_id = payment_date
+        else:
+            day = rules.parse_date(payment_date, "payment_date")
+            instrument = _debt_instrument(sctx, record)
+            calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
+            period_id = rules.coupon_period_id(instrument, day, calendar)
+        return [
+            claim
+            for claim in sctx.repo.claims(instrument_id, period_id)
+            if sctx.sees_account_id(claim.holder_account)
+        ]
 
 
 def _apply_fixing(

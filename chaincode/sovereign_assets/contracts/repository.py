@@ -63,6 +63,7 @@ from sovereign_assets.schema.records import (
 )
 
 from .rules import RuleError
+from .visibility import require_public_event
 
 SCHEMA_VERSION = 1
 """Version of every document's schema; bump it with a migration when a record changes."""
@@ -155,6 +156,7 @@ class Repository:
         """Set the transaction's one event (canonical JSON, no personal data)."""
         if self._event_set:  # a contract bug: Fabric would keep only the last event
             raise RuntimeError("one event per transaction")
+        require_public_event(name, payload)
         self._event_set = True
         self._stub.set_event(name, dumps(payload))
 

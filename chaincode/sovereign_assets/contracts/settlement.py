@@ -53,6 +53,7 @@ from .base import (
     transaction,
 )
 from .rules import RuleError
+from .visibility import refuse_read
 
 
 def _to_domain(record: InstructionRecord) -> SettlementInstruction:
@@ -225,8 +226,6 @@ class SettlementContract(SovereignContract):
             {
                 "instruction_id": updated.instruction_id,
                 "instrument_id": updated.instrument_id,
-                "seller_account": updated.seller_account,
-                "buyer_account": updated.buyer_account,
                 "quantity": updated.quantity,
                 "cash_amount": updated.cash_amount,
             },
@@ -243,10 +242,19 @@ class SettlementContract(SovereignContract):
 
     @query("Get")
     def get(self, ctx: Context, instruction_id: str) -> InstructionRecord:
-        """One instruction."""
-        return require_instruction(sovereign(ctx), instruction_id)
+        """One instruction (the regulator, the exchange, or a party's controllers)."""
+        sctx = sovereign(ctx)
+        record = require_instruction(sctx, instruction_id)
+        if not _sees_instruction(sctx, record):
+            raise refuse_read(f"instruction {instruction_id}")
+        return record
 
     @query("List")
     def list_instructions(self, ctx: Context) -> list[InstructionRecord]:
-        """Every instruction, by id."""
-        return sovereign(ctx).repo.instructions()
+        """Every instruction the caller may read, by id."""
+        sctx = sovereign(ctx)
+        return [r for r in sctx.repo.instructions() if _sees_instruction(sctx, r)]
+
+
+def _sees_instruction(ctx: SovereignContext, record: InstructionRecord) -> bool:
+    return ctx.sees_account_id(record.seller_account) or ctx.sees_account_id(record.buyer_account)

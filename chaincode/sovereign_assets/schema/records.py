@@ -76,6 +76,9 @@ class InvestorRecord:
     pii_sha256: str | None
     pii_collection: str | None
     kyc_expires_on: str | None = None
+    onboarded_by: str | None = None
+    """The registering user ("<MSP ID>/<enrollment id>"): the bank that onboarded the
+    investor reads its entry (see :mod:`sovereign_assets.contracts.visibility`)."""
 
 
 class InstrumentStatus(StrEnum):
