@@ -186,8 +186,8 @@ class Accounts(_Section):
         return self._evaluate(one(AccountRecord), "Get", account_id)
 
     def list(self) -> builtins.list[AccountRecord]:
-        """Every account the caller may read (see :meth:`get`), by id. Raises: nothing of
-        its own."""
+        """Every account the caller may read, by id. Role: as :meth:`get` (rows of
+        other accounts are left out). Raises: nothing of its own."""
         return self._evaluate(many(AccountRecord), "List")
 
 
@@ -407,7 +407,7 @@ class Holdings(_Section):
         regulator, its own accounts for anyone else), by account id (minor units, or mg);
         the public aggregate is the instrument's ``issued - redeemed``.
 
-        Raises: ``UNKNOWN_INSTRUMENT``."""
+        Role: any member, rows as :meth:`Accounts.get`. Raises: ``UNKNOWN_INSTRUMENT``."""
         return self._evaluate(many(HoldingEntry), "ByInstrument", instrument_id)
 
     def history(self, instrument_id: str, account_id: str) -> builtins.list[HoldingChange]:
@@ -470,8 +470,8 @@ class Settlements(_Section):
         return self._evaluate(one(InstructionRecord), "Get", instruction_id)
 
     def list(self) -> builtins.list[InstructionRecord]:
-        """Every instruction the caller may read (see :meth:`get`), by id. Raises:
-        nothing of its own."""
+        """Every instruction the caller may read, by id. Role: as :meth:`get` (other
+        rows are left out). Raises: nothing of its own."""
         return self._evaluate(many(InstructionRecord), "List")
 
 
@@ -566,7 +566,8 @@ class Lifecycle(_Section):
         """The paid claims of a period (gross, tax, net in minor units):
         ``payment_date`` names a coupon period, or is ``"REDEMPTION"``.
 
-        Rows: all to the regulator and the issuer, the holder's own to its controllers.
+        Role: any member; rows: all to the regulator and the issuer, a holder's own to
+        its controllers.
         Raises: ``UNKNOWN_INSTRUMENT``, ``EVENT_NOT_APPLICABLE``."""
         return self._evaluate(many(ClaimRecord), "Claims", instrument_id, _iso(payment_date))
 
@@ -687,7 +688,8 @@ class Auctions(_Section):
     def allotments(self, auction_id: str) -> builtins.list[AllotmentRecord]:
         """Accepted bids and their settlement amounts (minor units): all to the issuer
         and the regulator, a bidder's own to its controllers (the results per tenor are
-        public, :meth:`results`). Raises: ``NOT_FOUND``."""
+        public, :meth:`results`). Role: any member, rows as said. Raises:
+        ``NOT_FOUND``."""
         return self._evaluate(many(AllotmentRecord), "Allotments", auction_id)
 
     def settle(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:

@@ -50,7 +50,11 @@ def _ca(name: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
 
 
 def _member(
-    ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey], name: str, *, expired: bool = False
+    ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey],
+    name: str,
+    *,
+    expired: bool = False,
+    role: str = "primary_dealer",
 ) -> tuple[bytes, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC) - (dt.timedelta(days=60) if expired else dt.timedelta(0))
@@ -67,7 +71,7 @@ def _member(
         .add_extension(
             x509.UnrecognizedExtension(
                 x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1"),
-                b'{"attrs":{"role":"primary_dealer","hf.EnrollmentID":"%s"}}' % name.encode(),
+                b'{"attrs":{"role":"%s","hf.EnrollmentID":"%s"}}' % (role.encode(), name.encode()),
             ),
             critical=False,
         )
@@ -166,6 +170,23 @@ def test_a_member_sees_holders_trades_and_cash_with_its_own_accounts_marked(
             assert private not in text, (path, private)
     client.post("/logout")
     assert not ACCOUNT_ID.findall(client.get("/settlement").text)
+
+
+def test_a_member_sees_only_its_own_rows_and_the_regulator_all(client: TestClient) -> None:
+    """The chaincode's read rule: another bank's holdings and cash are not shown to a
+    dealer; the central bank's registrar sees them."""
+    cert, key = _member(CENTRAL_BANK_CA, "alpha-ops")
+    assert _sign_in(client, cert, key) == 303
+    holders = client.get(f"/instruments/{BOND}").text
+    assert '<th scope="row">SGL-ALPHA' in holders
+    assert '<th scope="row">SGL-BETA' not in holders
+    client.post("/logout")
+    cert, key = _member(CENTRAL_BANK_CA, "sgl-desk", role="registrar")
+    assert _sign_in(client, cert, key) == 303
+    holders = client.get(f"/instruments/{BOND}").text
+    assert '<th scope="row">SGL-ALPHA' in holders
+    assert '<th scope="row">SGL-BETA' in holders
+    client.post("/logout")
 
 
 def test_sign_in_refuses_other_cas_expired_certificates_and_reused_challenges(
