@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from sovereign_assets.schema.records import AccountRecord, InvestorRecord
 
 KYC_STATUSES = ("PENDING", "VERIFIED", "EXPIRED", "REJECTED")
+PURGE_REASONS = (
+    # sovereign_assets.schema.privacy.PurgeReason; spelled here so --help needs no import
+    "RETENTION_ENDED",
+    "RELATIONSHIP_ENDED",
+    "DATA_SUBJECT_REQUEST",
+    "LEGAL_ORDER",
+    "RECORDED_IN_ERROR",
+)
 
 
 @click.group()
@@ -100,6 +108,50 @@ def show(ledger: Ledger, investor_id: str) -> None:
     """Show one investor's registry entry."""
     record = ledger.client.investors.get(investor_id)
     emit(ledger.settings, plain(record), lambda: investor_fields(record))
+
+
+@investor.command()
+@click.argument("investor_id", metavar="ID")
+@click.option(
+    "--reason",
+    required=True,
+    type=click.Choice(PURGE_REASONS, case_sensitive=False),
+    help="Why the data goes (recorded in the public event).",
+)
+@ledger_command
+def purge(ledger: Ledger, investor_id: str, reason: str) -> None:
+    """Purge an investor's personal data from your org's collection (Fabric 2.5+); the
+    hash stays on the ledger. Your org alone endorses it."""
+    receipt = ledger.client.investors.purge_personal_data(investor_id, reason.upper())
+    emit(
+        ledger.settings,
+        plain(receipt),
+        lambda: click.echo(
+            f"purged the personal data of {receipt.investor_id} from {receipt.collection}"
+            f" ({receipt.reason}); sha256 {receipt.pii_sha256 or '-'} stays on the ledger"
+        ),
+    )
+
+
+@investor.command("pii-status")
+@click.argument("investor_id", metavar="ID")
+@ledger_command
+def pii_status(ledger: Ledger, investor_id: str) -> None:
+    """Whether your org's peer holds the investor's personal data (never shows it)."""
+    status = ledger.client.investors.personal_data_status(investor_id)
+    emit(
+        ledger.settings,
+        plain(status),
+        lambda: fields(
+            [
+                ("investor", status.investor_id),
+                ("collection", status.collection),
+                ("held", "yes" if status.held else "no"),
+                ("held sha256", status.held_sha256 or "-"),
+                ("ledger sha256", status.pii_sha256 or "-"),
+            ]
+        ),
+    )
 
 
 @investor.command()

@@ -47,7 +47,9 @@ from sovereign_assets.schema.messages import (
     InstrumentSpec,
     InvestorSpec,
     PersonalDataReceipt,
+    PersonalDataStatus,
     PkrvQuoteSpec,
+    PurgeReceipt,
     RedemptionBatch,
     ScheduledFlow,
     SealedBid,
@@ -58,6 +60,7 @@ from sovereign_assets.schema.privacy import (
     PII_SALT_BYTES,
     PII_SALT_TRANSIENT_KEY,
     PII_TRANSIENT_KEY,
+    PurgeReason,
 )
 from sovereign_assets.schema.records import (
     AccountRecord,
@@ -235,6 +238,31 @@ class Investors(_Section):
             transient={PII_TRANSIENT_KEY: personal_data, PII_SALT_TRANSIENT_KEY: salt},
             own_org_only=True,
         )
+
+    def purge_personal_data(self, investor_id: str, reason: PurgeReason | str) -> PurgeReceipt:
+        """Purge an investor's personal data from the caller's organisation's collection
+        (Fabric 2.5+ ``PurgePrivateData``), for ``reason`` (:class:`PurgeReason`): the
+        record and its history leave that organisation's peers; the hash in the blocks
+        and the registry's ``pii_sha256`` stay. Endorsed by the caller's organisation
+        alone, as :meth:`record_personal_data` is.
+
+        Role: an onboarding user of the registering organisation. Raises:
+        ``UNAUTHORIZED``, ``PERSONAL_DATA_MISSING`` (none held: never recorded, or purged
+        already), ``INVALID_ARGUMENT`` (an unknown reason)."""
+        return self._submit(
+            one(PurgeReceipt),
+            "PurgePersonalData",
+            investor_id,
+            str(reason),
+            own_org_only=True,
+        )
+
+    def personal_data_status(self, investor_id: str) -> PersonalDataStatus:
+        """Whether the caller's organisation's peer holds the investor's personal data
+        (its SHA-256, never the data) and the public fingerprint.
+
+        Role: as :meth:`get`. Raises: ``UNKNOWN_INVESTOR``, ``UNAUTHORIZED``."""
+        return self._evaluate(one(PersonalDataStatus), "PersonalDataStatus", investor_id)
 
     def get(self, investor_id: str) -> InvestorRecord:
         """One registry entry (no personal data).

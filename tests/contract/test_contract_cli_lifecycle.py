@@ -244,6 +244,36 @@ def test_register_sends_personal_data_as_transient_only(sov: Sov, tmp_path: Path
     assert f"personal data sha256  {record['pii_sha256']}" in human.stdout
 
 
+def test_purge_personal_data_keeps_the_hash(sov: Sov, tmp_path: Path) -> None:
+    spec, pii = investor_files(tmp_path)
+    record = sov.json("investor", "register", "--file", spec, "--pii-file", pii, as_=DEALER1)
+    held = sov.json("investor", "pii-status", "INV-ZARA", as_=DEALER1)
+    assert (held["held"], held["held_sha256"]) == (True, record["pii_sha256"])
+    sov.usage("investor", "purge", "INV-ZARA", "--reason", "WHIM", as_=DEALER1)
+    receipt = sov.json(
+        "investor", "purge", "INV-ZARA", "--reason", "data_subject_request", as_=DEALER1
+    )
+    assert receipt == {
+        "investor_id": "INV-ZARA",
+        "collection": PII_COLLECTION,
+        "reason": "DATA_SUBJECT_REQUEST",
+        "pii_sha256": record["pii_sha256"],
+    }
+    human = sov("investor", "pii-status", "INV-ZARA", as_=DEALER1)
+    assert human.exit_code == 0, human.output
+    assert "held           no" in human.stdout
+    assert f"ledger sha256  {record['pii_sha256']}" in human.stdout
+    sov.refused(
+        "investor",
+        "purge",
+        "INV-ZARA",
+        "--reason",
+        "LEGAL_ORDER",
+        as_=DEALER1,
+        code="PERSONAL_DATA_MISSING",
+    )
+
+
 def test_register_errors(sov: Sov, tmp_path: Path) -> None:
     spec, pii = investor_files(tmp_path, kyc=None)
     assert (

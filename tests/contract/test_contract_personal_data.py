@@ -14,7 +14,7 @@ import pytest
 
 from fabric_chaincode import create_composite_key
 from sovereign_assets.schema.messages import InvestorSpec
-from sovereign_assets.schema.privacy import personal_data_record
+from sovereign_assets.schema.privacy import PurgeReason, personal_data_record
 from sovereign_client import SovereignClient
 from sovereign_client.errors import InvalidArgumentError, PersonalDataMissingError
 from sovereign_network import collections as network_collections
@@ -35,6 +35,7 @@ from .market import (
     personal_data_collections,
     pii_transient,
     snapshot,
+    treasury,
 )
 from .test_contract_typed_client import MarketInvoker
 
@@ -202,3 +203,90 @@ def test_personal_data_without_a_long_enough_salt_is_refused(
         market.fails(dealer_alpha(), "investor:RecordPersonalData", "INV-ZARA", transient=transient)
         == "INVALID_ARGUMENT"
     )
+
+
+def test_the_registering_org_purges_the_data_and_the_hash_stays(market: Market) -> None:
+    market.register(dealer_alpha(), SPEC, PII)
+    status = market.ok(
+        dealer_alpha(),
+        "investor:PersonalDataStatus",
+        "INV-ZARA",
+        endorsing_orgs=[CENTRAL_BANK],
+        commit=False,
+    )
+    assert status == {
+        "investor_id": "INV-ZARA",
+        "collection": COLLECTION,
+        "held": True,
+        "held_sha256": FINGERPRINT,
+        "pii_sha256": FINGERPRINT,
+    }
+    # Refusals change nothing (market.fails compares every key before and after).
+    for creator, args, code in (
+        (dealer_alpha(), ("INV-ZARA", "BORED"), "INVALID_ARGUMENT"),
+        (exchange(), ("INV-ZARA", "LEGAL_ORDER"), "PERSONAL_DATA_MISSING"),  # not its data
+        (treasury(), ("INV-ZARA", "LEGAL_ORDER"), "UNAUTHORIZED"),  # no onboarding
+        (dealer_alpha(), ("INV-NOBODY", "LEGAL_ORDER"), "PERSONAL_DATA_MISSING"),
+    ):
+        assert market.fails(creator, "investor:PurgePersonalData", *args) == code
+    before = snapshot(market.ledger)
+    purged = market.call(
+        dealer_alpha(),
+        "investor:PurgePersonalData",
+        "INV-ZARA",
+        "DATA_SUBJECT_REQUEST",
+        endorsing_orgs=[CENTRAL_BANK],  # the collection's own policy: the org alone
+    )
+    assert purged.ok, purged.response.message
+    assert purged.committed, purged.validation_code
+    assert purged.json() == {
+        "investor_id": "INV-ZARA",
+        "collection": COLLECTION,
+        "reason": "DATA_SUBJECT_REQUEST",
+        "pii_sha256": FINGERPRINT,
+    }
+    after = snapshot(market.ledger)
+    # Exactly the private record went; the public registry entry and its hash stay.
+    assert set(before) - set(after) == {(COLLECTION, KEY)}
+    assert {k: v for k, v in before.items() if k != (COLLECTION, KEY)} == after
+    assert market.ledger.get(NAMESPACE, KEY, COLLECTION) is None
+    assert purged.event is not None
+    assert purged.event.name == "PersonalDataPurged"
+    assert json.loads(purged.event.payload) == {
+        "registered_by": CENTRAL_BANK,
+        "reason": "DATA_SUBJECT_REQUEST",
+    }
+    record = market.query("investor:Get", "INV-ZARA")
+    assert isinstance(record, dict)
+    assert record["pii_sha256"] == FINGERPRINT
+    gone = market.ok(
+        dealer_alpha(),
+        "investor:PersonalDataStatus",
+        "INV-ZARA",
+        endorsing_orgs=[CENTRAL_BANK],
+        commit=False,
+    )
+    assert isinstance(gone, dict)
+    assert (gone["held"], gone["held_sha256"], gone["pii_sha256"]) == (False, None, FINGERPRINT)
+    assert (
+        market.fails(dealer_alpha(), "investor:PurgePersonalData", "INV-ZARA", "LEGAL_ORDER")
+        == "PERSONAL_DATA_MISSING"
+    )
+
+
+def test_the_typed_client_purges_with_its_own_org_alone(market: Market) -> None:
+    invoker = MarketInvoker(market, dealer_alpha())
+    client = SovereignClient(invoker)
+    record = client.investors.register(
+        InvestorSpec("INV-ZARA", "VERIFIED", "RESIDENT", "INDIVIDUAL", "FILER"), PII
+    )
+    assert client.investors.personal_data_status("INV-ZARA").held
+    receipt = client.investors.purge_personal_data("INV-ZARA", PurgeReason.RETENTION_ENDED)
+    assert (receipt.reason, receipt.pii_sha256) == ("RETENTION_ENDED", record.pii_sha256)
+    assert invoker.own_org_only[-1] == "investor:PurgePersonalData"
+    status = client.investors.personal_data_status("INV-ZARA")
+    assert (status.held, status.pii_sha256) == (False, record.pii_sha256)
+    with pytest.raises(PersonalDataMissingError):
+        client.investors.purge_personal_data("INV-ZARA", "RETENTION_ENDED")
+    with pytest.raises(InvalidArgumentError):
+        client.investors.purge_personal_data("INV-ZARA", "WHIM")

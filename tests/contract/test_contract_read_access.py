@@ -141,6 +141,9 @@ CASES: dict[str, Case] = {
     "investor:Get": Case(
         [(i,) for i in ("INV-AYESHA", "INV-CHEN", "INV-ERUM", "PD-BETA")], _investor, False
     ),
+    "investor:PersonalDataStatus": Case(
+        [(i,) for i in ("INV-AYESHA", "INV-CHEN", "INV-ERUM")], _investor, False
+    ),
     "cash:Balance": Case([(a,) for a in ACCOUNTS], _field("account_id"), False),
     "holding:ByAccount": Case([(a,) for a in ACCOUNTS], _field("account_id"), True, key="0"),
     "holding:ByInstrument": Case([(BOND,), (BILL,)], _field("account_id"), True),
@@ -277,7 +280,7 @@ def test_each_reader_sees_what_the_table_says(market: Market, function: str, rol
             continue
         named = {args[int(case.key)]} if case.key is not None else case.rows(whole)
         mine = bool(named & role.own)
-        if function == "investor:Get":
+        if function in ("investor:Get", "investor:PersonalDataStatus"):
             mine = mine or args[0] in role.onboarded
         assert got == (whole if mine else ("error", "UNAUTHORIZED")), (function, args)
 

@@ -42,6 +42,8 @@ SURFACE = {
         "RecordPersonalData",
         "Register",
         "Get",
+        "PurgePersonalData",
+        "PersonalDataStatus",
         "CheckTransfer",
         "SetKyc",
         "Freeze",

@@ -1,5 +1,7 @@
 """Investor personal data on the real consortium: registration commits, the registering
-org's peer holds the data, every other org's peer holds only its hash.
+org's peer holds the data, every other org's peer holds only its hash; another bank's
+user cannot read the registry entry; a purge removes the data from the peer and the
+hash stays.
 
 A central bank dealer registers an investor with the typed client (personal data
 endorsed by the central bank alone, then the public record). Each org's admin then
@@ -31,10 +33,14 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from fabric_chaincode import create_composite_key
 from fabric_gateway import BlockAndPrivateData, Contract
 from sovereign_assets.schema.messages import InvestorSpec
-from sovereign_assets.schema.privacy import personal_data_collection, personal_data_record
+from sovereign_assets.schema.privacy import (
+    PurgeReason,
+    personal_data_collection,
+    personal_data_record,
+)
 from sovereign_cli.demo import governance, market_today
 from sovereign_client import GatewayInvoker, SovereignClient
-from sovereign_client.errors import AlreadyExistsError
+from sovereign_client.errors import AlreadyExistsError, UnauthorizedError
 from sovereign_network.network import Network
 from tests.consortium import ClientFactory
 
@@ -155,3 +161,56 @@ def test_personal_data_stays_with_the_registering_org(
         else:
             assert private == (), f"{org.msp_id}'s peer holds the personal data"
         assert pii not in seen.block.raw
+
+
+def test_another_bank_cannot_read_the_client_and_a_purge_keeps_only_the_hash(
+    consortium: Network, client_factory: ClientFactory
+) -> None:
+    """dealer2 onboards a client; dealer1 (another bank, same org) is refused its registry
+    entry while the central bank's registrar reads it; dealer2 then purges the personal
+    data: its org's peer no longer holds it, the registry's hash and the block's hashed
+    write stay."""
+    channel_name, chaincode = consortium.topology.channel, consortium.topology.chaincode.name
+
+    def client_of(user: str) -> SovereignClient:
+        gateway = client_factory("CentralBank", user).gateway
+        contract = gateway.get_network(channel_name).get_contract(chaincode)
+        return SovereignClient(GatewayInvoker(contract, msp_id=REGISTRAR_ORG))
+
+    admin = client_of("admin")
+    with contextlib.suppress(AlreadyExistsError):
+        admin.governance.bootstrap(governance(market_today()))
+    investor_id = f"INV-PURGE-{secrets.token_hex(4).upper()}"
+    pii = f'{{"name":"Leaving Client","cnic":"42101-{secrets.randbelow(10**7):07d}-2"}}'.encode()
+    recorder = RecordingContract(
+        client_factory("CentralBank", "dealer2")
+        .gateway.get_network(channel_name)
+        .get_contract(chaincode)
+    )
+    bank = SovereignClient(GatewayInvoker(cast(Contract, recorder), msp_id=REGISTRAR_ORG))
+    spec = InvestorSpec(investor_id, "VERIFIED", "RESIDENT", "INDIVIDUAL", "FILER")
+    record = bank.investors.register(spec, pii)
+
+    with pytest.raises(UnauthorizedError):
+        client_of("dealer1").investors.get(investor_id)
+    assert admin.investors.get(investor_id) == record  # the regulator reads everything
+    assert bank.investors.get(investor_id) == record
+    held = bank.investors.personal_data_status(investor_id)
+    assert (held.held, held.held_sha256) == (True, record.pii_sha256)
+
+    receipt = bank.investors.purge_personal_data(investor_id, PurgeReason.RELATIONSHIP_ENDED)
+    assert receipt.pii_sha256 == record.pii_sha256
+    _, purge_block = recorder.blocks["investor:PurgePersonalData"]
+    gone = bank.investors.personal_data_status(investor_id)
+    assert (gone.held, gone.held_sha256) == (False, None)
+    assert gone.pii_sha256 == record.pii_sha256
+    assert bank.investors.get(investor_id).pii_sha256 == record.pii_sha256
+    # The block that recorded the data still carries its hash, on every peer.
+    transaction_id, number = recorder.blocks["investor:RecordPersonalData"]
+    seen = block_as_seen_by(client_factory, consortium, "CentralBank", number)
+    (tx,) = [t for t in seen.block.transactions if t.transaction_id == transaction_id]
+    key_hash = hashlib.sha256(create_composite_key("pii", [investor_id]).encode()).hexdigest()
+    assert (COLLECTION, key_hash) in hashed_writes(seen.block.raw, tx.index)
+    assert seen.private_writes.get(tx.index, ()) == (), "the peer still delivers the data"
+    purge = block_as_seen_by(client_factory, consortium, "CentralBank", purge_block)
+    assert pii not in purge.block.raw

@@ -17,14 +17,22 @@ Events carry ids and statuses, never personal data.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import DomainError, ErrorCode
-from sovereign_assets.schema.messages import InvestorSpec, PersonalDataReceipt, TransferCheck
+from sovereign_assets.schema.messages import (
+    InvestorSpec,
+    PersonalDataReceipt,
+    PersonalDataStatus,
+    PurgeReceipt,
+    TransferCheck,
+)
 from sovereign_assets.schema.privacy import (
     PII_SALT_BYTES,
     PII_SALT_TRANSIENT_KEY,
     PII_TRANSIENT_KEY,
+    PurgeReason,
     personal_data_collection,
     personal_data_record,
 )
@@ -131,6 +139,54 @@ class InvestorContract(SovereignContract):
         if any(sctx.sees_account_id(a) for a in sctx.repo.accounts_of_owner(investor_id)):
             return record
         raise refuse_read(f"investor {investor_id}")
+
+    @transaction("PurgePersonalData")
+    def purge_personal_data(self, ctx: Context, investor_id: str, reason: str) -> PurgeReceipt:
+        """Purge an investor's personal data from the caller's organisation's collection
+        (Fabric 2.5+ ``PurgePrivateData``: the record and its history leave the member
+        peers; the hash in the blocks and the registry's ``pii_sha256`` stay), for
+        ``reason`` (a :class:`PurgeReason`). Onboarding users of the registering
+        organisation; like ``RecordPersonalData`` it writes only to that collection, so
+        that organisation alone endorses it. ``PERSONAL_DATA_MISSING`` when its peer
+        holds no record (never recorded, or purged already)."""
+        sctx = sovereign(ctx)
+        caller = sctx.authorize(Duty.ONBOARDING)
+        rules.require_id(investor_id, "investor_id")
+        try:
+            why = PurgeReason(reason)
+        except ValueError:
+            raise RuleError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"reason must be one of {', '.join(r.value for r in PurgeReason)}",
+            ) from None
+        collection = personal_data_collection(caller.msp_id)
+        if sctx.repo.personal_data(collection, investor_id) is None:
+            raise RuleError(
+                ErrorCode.PERSONAL_DATA_MISSING,
+                f"{caller.msp_id} holds no personal data of {investor_id}",
+            )
+        record = sctx.repo.investor(investor_id)
+        sctx.repo.purge_personal_data(collection, investor_id)
+        sctx.repo.emit("PersonalDataPurged", {"registered_by": caller.msp_id, "reason": why.value})
+        return PurgeReceipt(
+            investor_id, collection, why.value, None if record is None else record.pii_sha256
+        )
+
+    @query("PersonalDataStatus")
+    def personal_data_status(self, ctx: Context, investor_id: str) -> PersonalDataStatus:
+        """Whether the caller's organisation's peer holds the investor's personal data
+        (never the data): run it on that organisation's peer. Readers as ``Get``."""
+        sctx = sovereign(ctx)
+        record = self.get(ctx, investor_id)
+        collection = personal_data_collection(sctx.caller.msp_id)
+        held = sctx.repo.personal_data(collection, investor_id)
+        return PersonalDataStatus(
+            investor_id,
+            collection,
+            held is not None,
+            None if held is None else hashlib.sha256(held).hexdigest(),
+            record.pii_sha256,
+        )
 
     @query("CheckTransfer")
     def check_transfer(

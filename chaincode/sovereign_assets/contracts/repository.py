@@ -233,6 +233,16 @@ class Repository:
         self._stub.put_private_data(collection, self._key(_PII_KEY, investor_id), record)
         return hashlib.sha256(record).hexdigest()
 
+    def personal_data(self, collection: str, investor_id: str) -> bytes | None:
+        """The salted personal-data record in ``collection`` as this peer holds it (only
+        a member peer does), or None. Never logged, never returned to a caller."""
+        return self._stub.get_private_data(collection, self._key(_PII_KEY, investor_id))
+
+    def purge_personal_data(self, collection: str, investor_id: str) -> None:
+        """Purge the record and its history from ``collection`` (Fabric 2.5+
+        ``PurgePrivateData``): member peers delete it; the hash in the blocks stays."""
+        self._stub.purge_private_data(collection, self._key(_PII_KEY, investor_id))
+
     def personal_data_hash(self, collection: str, investor_id: str) -> str | None:
         """The SHA-256 (hex) of the committed personal data in ``collection``, or None.
 

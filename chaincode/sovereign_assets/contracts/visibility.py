@@ -101,6 +101,7 @@ READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     "account:Get": _REGULATOR_ONLY,
     "account:List": _REGULATOR_ONLY,
     "investor:Get": _REGULATOR_ONLY,
+    "investor:PersonalDataStatus": _REGULATOR_ONLY,
     "cash:Balance": _REGULATOR_ONLY,
     "holding:ByAccount": _REGULATOR_ONLY,
     "holding:ByInstrument": _REGULATOR_ONLY,
@@ -159,6 +160,7 @@ PUBLIC_EVENT_FIELDS: Final[frozenset[str]] = frozenset(
         "tier",
         "state",
         "registered_by",
+        "reason",
         # aggregates and public market data
         "amount",
         "quantity",

@@ -120,6 +120,32 @@ class PersonalDataReceipt:
     pii_sha256: str
 
 
+@dataclass(frozen=True)
+class PersonalDataStatus:
+    """Whether the caller's organisation's peer holds an investor's personal data:
+    ``collection`` (the caller's ``pii_<MSP>``), ``held`` (the private record is in it),
+    ``held_sha256`` (SHA-256 hex of the record held, None when not held) and
+    ``pii_sha256`` (the public fingerprint the registry keeps - it stays after a purge)."""
+
+    investor_id: str
+    collection: str
+    held: bool
+    held_sha256: str | None
+    pii_sha256: str | None
+
+
+@dataclass(frozen=True)
+class PurgeReceipt:
+    """What ``investor:PurgePersonalData`` did: the record purged from ``collection``
+    for ``reason`` (a :class:`~.privacy.PurgeReason`); ``pii_sha256`` is the public
+    fingerprint that stays on the ledger."""
+
+    investor_id: str
+    collection: str
+    reason: str
+    pii_sha256: str | None
+
+
 class InstrumentKind(StrEnum):
     """Instrument kinds ``instrument:Create`` accepts."""
 

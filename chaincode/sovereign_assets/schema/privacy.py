@@ -20,6 +20,8 @@ Must not import: fabric_chaincode, the contracts (pure data the SDK may import).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import ledger_codec
 
 PII_TRANSIENT_KEY = "pii"
@@ -37,6 +39,22 @@ def personal_data_record(personal_data: bytes, salt: bytes) -> bytes:
     """The private record kept for an investor: canonical JSON ``{"pii": <base64>, "salt":
     <base64>}``. Its SHA-256 (hex) is the public fingerprint (``pii_sha256``)."""
     return ledger_codec.dumps({"pii": personal_data, "salt": salt})
+
+
+class PurgeReason(StrEnum):
+    """Why the registering organisation purges an investor's personal data
+    (``investor:PurgePersonalData``); recorded in the public event."""
+
+    RETENTION_ENDED = "RETENTION_ENDED"
+    """The record-keeping period the law sets after the relationship ended has passed."""
+    RELATIONSHIP_ENDED = "RELATIONSHIP_ENDED"
+    """The investor left the registering organisation and no retention duty applies."""
+    DATA_SUBJECT_REQUEST = "DATA_SUBJECT_REQUEST"
+    """The investor asked for erasure and the law allows it."""
+    LEGAL_ORDER = "LEGAL_ORDER"
+    """A court or regulator ordered the data erased."""
+    RECORDED_IN_ERROR = "RECORDED_IN_ERROR"
+    """The data was recorded for the wrong person or never registered."""
 
 
 PII_COLLECTION_PREFIX = "pii_"
