@@ -154,7 +154,6 @@ def _effects(run: PaymentRun) -> list[Effect]:
     return [
         Effect(
             InstrumentKey(iid, run.target_version),
-            InstrumentKey(iid, run.produced_version),
             FlowKind(e.kind),
             e.period_id,
             date.fromisoformat(e.payment_date),

@@ -6,6 +6,14 @@ by bills, bonds and sukuk) and one record per kind: :class:`TreasuryBill`,
 :class:`IjaraSukuk`, :class:`CommodityReserveToken` (with :class:`Bar`) and
 :class:`CashToken`; :func:`cash_flows` and the weight-unit conversions.
 
+Every debt instrument follows one protocol, :class:`DebtInstrumentBase`: its type
+answers the annual rate of a period (:meth:`~DebtInstrumentBase.period_rate`), what its
+periodic payments are (:attr:`~DebtInstrumentBase.flow_kind`) and the benchmark its rate
+floats on (:attr:`~DebtInstrumentBase.benchmark_rule`); its periods, the amount per unit
+of each, the cash flows still to come and the accrued interest follow from those, and
+:func:`.lifecycle.evolve` asks an instrument nothing else. A new kind of debt
+instrument is one class.
+
 Units: amounts of face value are ``int`` minor units of the currency; commodity
 quantities are ``int`` milligrams; rates are fractions (``Decimal("0.07")`` = 7 %);
 margins are ``int`` basis points. A cash flow's ``amount_per_unit`` is what one
@@ -26,6 +34,7 @@ Must not import: anything outside the standard library and this package; no cloc
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -207,8 +216,108 @@ def _check_calendar(terms: DebtTerms, calendar: HolidayCalendar) -> None:
         )
 
 
+class DebtInstrumentBase(ABC):
+    """The protocol of bills, bonds and sukuk (see the module docstring).
+
+    A subclass is a frozen dataclass with ``terms`` and ``state`` fields; it implements
+    :meth:`period_rate` and overrides :attr:`flow_kind` and :attr:`benchmark_rule` where
+    it differs from a fixed-coupon bond.
+    """
+
+    __slots__ = ()
+    terms: DebtTerms
+    state: LifecycleState
+
+    @property
+    def flow_kind(self) -> FlowKind:
+        """What its periodic payments are: coupons unless the type says otherwise."""
+        return FlowKind.COUPON
+
+    @property
+    def benchmark_rule(self) -> FixingRule | None:
+        """The benchmark its rate floats on (it takes fixings); None for a rate set at
+        issue."""
+        return None
+
+    @abstractmethod
+    def period_rate(self, period: CouponPeriod) -> Fraction | None:
+        """The annual rate of ``period`` (exact); None while a floating one awaits its
+        fixing. ``EVENT_NOT_APPLICABLE`` for an instrument without periodic payments."""
+
+    def periods(self, calendar: HolidayCalendar) -> tuple[CouponPeriod, ...]:
+        """Coupon or rental periods (empty for a discount instrument)."""
+        return self.terms.periods(calendar)
+
+    def amount_per_unit(self, period: CouponPeriod) -> Fraction | None:
+        """Coupon or rental per unit of face for ``period``, exact: rate x the period's
+        year fraction (a short or long period pays for its quasi-coupon periods, ICMA);
+        None if the fixing is missing."""
+        rate = self.period_rate(period)
+        if rate is None:
+            return None
+        return rate * period_year_fraction(self.terms, period, period.accrual_end)
+
+    def cash_flows(self, as_of: date, calendar: HolidayCalendar) -> tuple[CashFlow, ...]:
+        """Scheduled payments still to come on ``as_of`` (accrual end after ``as_of``),
+        coupons/rentals first by date, redemption of face (1 per unit) last."""
+        terms = self.terms
+        _check_calendar(terms, calendar)
+        flows = [
+            CashFlow(
+                self.flow_kind,
+                period.payment_date,
+                period,
+                self.amount_per_unit(period),
+                period.payment_date_provisional,
+            )
+            for period in self.periods(calendar)
+            if period.accrual_end > as_of
+        ]
+        if terms.maturity_date > as_of:
+            payment, provisional = payment_date(
+                terms.maturity_date, terms.payment_convention, calendar
+            )
+            flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Fraction(1), provisional))
+        return tuple(flows)
+
+    def accrued_per_unit(self, settlement: date, calendar: HolidayCalendar) -> Fraction:
+        """Accrued interest (or rental) per minor unit of face a buyer pays the seller on
+        ``settlement``, exact: the current period's rate x its year fraction from the
+        accrual start to ``settlement`` (Act/Act ICMA for PIBs: coupon / 2 x days accrued
+        / days in the period). Zero for bills and discounted sukuk (no periods), and on
+        the issue date or a coupon date. A floating period whose fixing is not yet
+        published is ``FIXING_UNAVAILABLE``; on or after the last accrual end,
+        ``INSTRUMENT_MATURED``.
+        """
+        terms = self.terms
+        if terms.frequency == 0 or settlement <= terms.issue_date:
+            return Fraction(0)
+        _check_calendar(terms, calendar)
+        periods = self.periods(calendar)
+        if settlement >= periods[-1].accrual_end:
+            raise DomainError(
+                ErrorCode.INSTRUMENT_MATURED, f"{terms.instrument_id} on {settlement}"
+            )
+        period = period_containing(periods, settlement)
+        if settlement == period.accrual_start:
+            return Fraction(0)
+        rate = self.period_rate(period)
+        if rate is None:
+            raise DomainError(ErrorCode.FIXING_UNAVAILABLE, f"{period.period_id} is not fixed")
+        return rate * period_year_fraction(terms, period, settlement)
+
+
+def _floating_rate(state: LifecycleState, margin_bps: int, period: CouponPeriod) -> Fraction | None:
+    """The benchmark fixed for ``period`` + the margin; None until it is fixed."""
+    benchmark = state.fixing_for(period.period_id)
+    if benchmark is None:
+        return None
+    # A floating coupon never goes below zero (the holder never pays the issuer).
+    return max(Fraction(0), exact(benchmark) + _margin(margin_bps))
+
+
 @dataclass(frozen=True)
-class TreasuryBill:
+class TreasuryBill(DebtInstrumentBase):
     """A discount bill: issued below par, pays face value at maturity.
 
     ``tenor_days``: days from issue to maturity (84, 182, 364 ... a parameter).
@@ -227,9 +336,13 @@ class TreasuryBill:
         if self.terms.frequency != 0:
             raise _invalid("a bill pays no coupon: frequency must be 0")
 
+    def period_rate(self, period: CouponPeriod) -> Fraction | None:
+        """A bill has no periods: ``EVENT_NOT_APPLICABLE``."""
+        raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "a bill has no periodic payments")
+
 
 @dataclass(frozen=True)
-class FixedRateBond:
+class FixedRateBond(DebtInstrumentBase):
     """A fixed-coupon bond (PIB).
 
     ``coupon_rate``: per annum, ``Decimal("0.07")`` for 7 %; ``Decimal(0)`` makes the
@@ -251,9 +364,13 @@ class FixedRateBond:
         """True for the zero-coupon variant."""
         return self.coupon_rate == 0
 
+    def period_rate(self, period: CouponPeriod) -> Fraction | None:
+        """The coupon rate, whatever the period."""
+        return exact(self.coupon_rate)
+
 
 @dataclass(frozen=True)
-class FloatingRateBond:
+class FloatingRateBond(DebtInstrumentBase):
     """A floating-rate PIB: coupon = benchmark + margin, reset each period.
 
     ``fixing_rule``: benchmark tenor (6-month bill for semi-annual resets, 3-month
@@ -271,6 +388,15 @@ class FloatingRateBond:
         if self.terms.frequency == 0:
             raise _invalid("a floater resets at its coupon frequency")
 
+    @property
+    def benchmark_rule(self) -> FixingRule | None:
+        """Its fixing rule: every period is fixed."""
+        return self.fixing_rule
+
+    def period_rate(self, period: CouponPeriod) -> Fraction | None:
+        """The benchmark fixed for ``period`` + the margin (None until fixed)."""
+        return _floating_rate(self.state, self.margin_bps, period)
+
 
 class RentalKind(StrEnum):
     """How an Ijara sukuk's rental is set."""
@@ -282,7 +408,7 @@ class RentalKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class IjaraSukuk:
+class IjaraSukuk(DebtInstrumentBase):
     """A government Ijara sukuk: rental on an identified asset, not interest.
 
     ``rental_kind``: FIXED (``rental_rate`` per annum, a fraction), VARIABLE
@@ -317,6 +443,23 @@ class IjaraSukuk:
             raise _invalid("a discounted sukuk pays no rental: frequency must be 0")
         if kind is not RentalKind.DISCOUNTED and self.terms.frequency == 0:
             raise _invalid("a rental sukuk states its rental frequency")
+
+    @property
+    def flow_kind(self) -> FlowKind:
+        """Rentals on the leased asset, not interest."""
+        return FlowKind.RENTAL
+
+    @property
+    def benchmark_rule(self) -> FixingRule | None:
+        """The fixing rule of a variable rental; None for a fixed or discounted one."""
+        return self.fixing_rule if self.rental_kind is RentalKind.VARIABLE else None
+
+    def period_rate(self, period: CouponPeriod) -> Fraction | None:
+        """A fixed rental's rate, else the benchmark fixed for ``period`` + the margin."""
+        if self.rental_kind is RentalKind.FIXED:
+            assert self.rental_rate is not None
+            return exact(self.rental_rate)
+        return _floating_rate(self.state, self.margin_bps, period)
 
     def check_issuable(self) -> None:
         """Raise unless the sukuk may be issued (asset described, Shariah approved)."""
@@ -442,6 +585,14 @@ class CommodityReserveToken:
             raise DomainError(ErrorCode.INSUFFICIENT_HOLDING, f"bars weigh {amount} mg")
         return amount
 
+    def cash_flows(self, as_of: date, calendar: HolidayCalendar) -> tuple[CashFlow, ...]:
+        """None: a commodity token is redeemed in bars on request."""
+        return ()
+
+    def accrued_per_unit(self, settlement: date, calendar: HolidayCalendar) -> Fraction:
+        """Zero: a commodity token bears no interest."""
+        return Fraction(0)
+
     def without_bars(self, serials: tuple[str, ...]) -> CommodityReserveToken:
         """The token after the bars ``serials`` left the reserve."""
         gone = set(serials)
@@ -466,6 +617,14 @@ class CashToken:
         """Raise ``NOT_CASH_ISSUER`` unless ``actor_id`` is the central bank."""
         if actor_id != self.issuer_id:
             raise DomainError(ErrorCode.NOT_CASH_ISSUER, f"{actor_id} may not mint or burn")
+
+    def cash_flows(self, as_of: date, calendar: HolidayCalendar) -> tuple[CashFlow, ...]:
+        """None: a cash token is money itself."""
+        return ()
+
+    def accrued_per_unit(self, settlement: date, calendar: HolidayCalendar) -> Fraction:
+        """Zero: a cash token bears no interest."""
+        return Fraction(0)
 
 
 DebtInstrument = TreasuryBill | FixedRateBond | FloatingRateBond | IjaraSukuk
@@ -541,90 +700,18 @@ def period_year_fraction(terms: DebtTerms, period: CouponPeriod, end: date) -> F
     )
 
 
-def period_rate(instrument: DebtInstrument, period: CouponPeriod) -> Fraction | None:
-    """The annual rate of ``period`` (exact); None while a floating one awaits its
-    fixing. Floating: the benchmark fixed for the period + the margin."""
-    if isinstance(instrument, FixedRateBond):
-        return exact(instrument.coupon_rate)
-    if isinstance(instrument, IjaraSukuk) and instrument.rental_kind is RentalKind.FIXED:
-        assert instrument.rental_rate is not None
-        return exact(instrument.rental_rate)
-    if isinstance(instrument, FloatingRateBond | IjaraSukuk):
-        benchmark = instrument.state.fixing_for(period.period_id)
-        if benchmark is None:
-            return None
-        # A floating coupon never goes below zero (the holder never pays the issuer).
-        return max(Fraction(0), exact(benchmark) + _margin(instrument.margin_bps))
-    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "a bill has no periodic payments")
-
-
-def period_amount_per_unit(instrument: DebtInstrument, period: CouponPeriod) -> Fraction | None:
-    """Coupon or rental per unit of face for ``period``, exact: rate x the period's
-    year fraction (a short or long period pays for its quasi-coupon periods, ICMA);
-    None if the fixing is missing."""
-    rate = period_rate(instrument, period)
-    if rate is None:
-        return None
-    return rate * period_year_fraction(instrument.terms, period, period.accrual_end)
-
-
-def _flow_kind(instrument: DebtInstrument) -> FlowKind:
-    return FlowKind.RENTAL if isinstance(instrument, IjaraSukuk) else FlowKind.COUPON
-
-
 def cash_flows(
     instrument: Instrument, as_of: date, calendar: HolidayCalendar
 ) -> tuple[CashFlow, ...]:
-    """Scheduled payments still to come on ``as_of`` (accrual end after ``as_of``),
-    coupons/rentals first by date, redemption of face (1 per unit) last.
-
-    Commodity reserve and cash tokens have none: a commodity token is redeemed in
-    bars on request, a cash token is money itself.
+    """Scheduled payments of any instrument still to come on ``as_of``
+    (:meth:`DebtInstrumentBase.cash_flows`); commodity reserve and cash tokens have none.
     """
-    if isinstance(instrument, CommodityReserveToken | CashToken):
-        return ()
-    terms = instrument.terms
-    _check_calendar(terms, calendar)
-    flows = [
-        CashFlow(
-            _flow_kind(instrument),
-            period.payment_date,
-            period,
-            period_amount_per_unit(instrument, period),
-            period.payment_date_provisional,
-        )
-        for period in terms.periods(calendar)
-        if period.accrual_end > as_of
-    ]
-    if terms.maturity_date > as_of:
-        payment, provisional = payment_date(terms.maturity_date, terms.payment_convention, calendar)
-        flows.append(CashFlow(FlowKind.REDEMPTION, payment, None, Fraction(1), provisional))
-    return tuple(flows)
+    return instrument.cash_flows(as_of, calendar)
 
 
 def accrued_per_unit(
     instrument: Instrument, settlement: date, calendar: HolidayCalendar
 ) -> Fraction:
-    """Accrued interest (or rental) per minor unit of face a buyer pays the seller on
-    ``settlement``, exact: the current period's rate x its year fraction from the
-    accrual start to ``settlement`` (Act/Act ICMA for PIBs: coupon / 2 x days accrued
-    / days in the period). Zero for bills, discounted sukuk, commodity tokens, and on
-    the issue date or a coupon date. A floating period whose fixing is not yet
-    published is ``FIXING_UNAVAILABLE``.
-    """
-    if isinstance(instrument, CommodityReserveToken | CashToken | TreasuryBill):
-        return Fraction(0)
-    terms = instrument.terms
-    if terms.frequency == 0 or settlement <= terms.issue_date:
-        return Fraction(0)
-    _check_calendar(terms, calendar)
-    periods = terms.periods(calendar)
-    if settlement >= periods[-1].accrual_end:
-        raise DomainError(ErrorCode.INSTRUMENT_MATURED, f"{terms.instrument_id} on {settlement}")
-    period = period_containing(periods, settlement)
-    if settlement == period.accrual_start:
-        return Fraction(0)
-    rate = period_rate(instrument, period)
-    if rate is None:
-        raise DomainError(ErrorCode.FIXING_UNAVAILABLE, f"{period.period_id} is not fixed")
-    return rate * period_year_fraction(terms, period, settlement)
+    """Accrued interest per minor unit of face of any instrument on ``settlement``
+    (:meth:`DebtInstrumentBase.accrued_per_unit`); zero for commodity and cash tokens."""
+    return instrument.accrued_per_unit(settlement, calendar)

@@ -10,6 +10,15 @@ event is ``EVENT_NOT_APPLICABLE`` instead of a second set of effects. Paying the
 effects to each holder is :mod:`.payments`; its claim keys stop double payment
 there too.
 
+``evolve`` has no branch per kind of instrument: it asks the instrument's own protocol
+(:class:`.instruments.DebtInstrumentBase`) for its periods, the benchmark it floats on,
+what its periodic payments are and their amount per unit.
+
+Holdings carry no lifecycle version: a holding is keyed by instrument and account only,
+and an effect is claimed once per (instrument, period, holder account) (:mod:`.payments`).
+Moving every holding to a new version on each event would rewrite every holder's key on
+every coupon date without preventing anything the claim keys do not already prevent.
+
 Must not import: anything outside the standard library and this package; no clock.
 """
 
@@ -23,17 +32,7 @@ from fractions import Fraction
 from .calendars import HolidayCalendar
 from .errors import DomainError, ErrorCode
 from .fixings import ResolvedFixing
-from .instruments import (
-    DebtInstrument,
-    FloatingRateBond,
-    FlowKind,
-    IjaraSukuk,
-    InstrumentKey,
-    LifecycleState,
-    RentalKind,
-    cash_flows,
-    period_amount_per_unit,
-)
+from .instruments import DebtInstrument, FlowKind, InstrumentKey, LifecycleState
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,7 @@ LifecycleEvent = FixingPublished | CouponDateReached | MaturityReached
 class Effect:
     """Something every holder of ``target`` is owed, per minor unit of face held.
 
-    ``target``: instrument version the holdings must be at to claim.
-    ``produced``: version holdings move to once claimed.
+    ``target``: the instrument, at the version whose event owes the effect.
     ``period_id``: claim period (a period end date, or "REDEMPTION").
     ``amount_per_unit``: exact ``Fraction``; a holder receives
     ``round_cash(face_held * amount_per_unit)``, one rounding of one exact product.
@@ -72,7 +70,6 @@ class Effect:
     """
 
     target: InstrumentKey
-    produced: InstrumentKey
     kind: FlowKind
     period_id: str
     payment_date: date
@@ -115,15 +112,11 @@ def evolve(
     if state.matured:
         raise DomainError(ErrorCode.INSTRUMENT_MATURED, terms.instrument_id)
     target = terms.key(state.version)
-    produced = terms.key(state.version + 1)
-    periods = terms.periods(calendar)
+    periods = instrument.periods(calendar)
     period_ids = [p.period_id for p in periods]
 
     if isinstance(event, FixingPublished):
-        floating = isinstance(instrument, FloatingRateBond) or (
-            isinstance(instrument, IjaraSukuk) and instrument.rental_kind is RentalKind.VARIABLE
-        )
-        if not floating:
+        if instrument.benchmark_rule is None:
             raise _not_applicable("only floating instruments take fixings")
         if event.period_id not in period_ids:
             raise _not_applicable(f"no period {event.period_id}")
@@ -145,13 +138,12 @@ def evolve(
         if as_of < period.accrual_end:
             raise _not_applicable(f"period {event.period_id} has not ended on {as_of}")
         _require_final_date(period.payment_date_provisional, period.period_id)
-        amount = period_amount_per_unit(instrument, period)
+        amount = instrument.amount_per_unit(period)
         if amount is None:
             raise DomainError(ErrorCode.FIXING_UNAVAILABLE, f"period {event.period_id}")
         effect = Effect(
             target,
-            produced,
-            FlowKind.RENTAL if isinstance(instrument, IjaraSukuk) else FlowKind.COUPON,
+            instrument.flow_kind,
             period.period_id,
             period.payment_date,
             amount,
@@ -169,7 +161,7 @@ def evolve(
     if state.periods_paid < len(periods) - 1:
         raise _not_applicable("earlier coupon periods are still unpaid")
     due: list[Effect] = []
-    for flow in cash_flows(instrument, terms.maturity_date - timedelta(days=1), calendar):
+    for flow in instrument.cash_flows(terms.maturity_date - timedelta(days=1), calendar):
         _require_final_date(flow.payment_date_provisional, flow.period_id)
         if flow.amount_per_unit is None:
             raise DomainError(ErrorCode.FIXING_UNAVAILABLE, f"period {flow.period_id}")
@@ -178,7 +170,6 @@ def evolve(
         due.append(
             Effect(
                 target,
-                produced,
                 flow.kind,
                 flow.period_id,
                 flow.payment_date,

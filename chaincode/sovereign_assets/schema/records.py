@@ -156,7 +156,8 @@ class PaymentRun:
 
     ``run_id``: the period id for a coupon, "MATURITY" for the redemption.
     ``cursor``: the last holder account handled; ``done``: all holders handled.
-    ``target_version`` / ``produced_version``: lifecycle versions of the effects.
+    ``target_version`` / ``produced_version``: the instrument's lifecycle version before and
+    after the run's event (holdings carry none: claims are keyed by period).
     Totals are cumulative over batches, minor units.
     ``periods_paid_before``: the instrument's periods paid when the run opened, so the
     controllers can abort a run nobody was paid from yet (``lifecycle:AbortRun``).

@@ -47,7 +47,7 @@ from sovereign_assets.domain import (
     to_milligrams,
 )
 from sovereign_assets.domain.examples import PAKISTAN_WITHHOLDING_CONFIG
-from sovereign_assets.domain.instruments import Bar, DocumentRef, period_amount_per_unit
+from sovereign_assets.domain.instruments import Bar, DocumentRef
 from sovereign_assets.domain.money import DECIMAL_CONTEXT, amount_at_price, round_cash
 from sovereign_assets.domain.pricing import (
     CouponBond,
@@ -106,7 +106,7 @@ def debt_terms(
 def first_amount(instrument: FixedRateBond | IjaraSukuk, face: int = PKR_100K) -> int:
     """What a holder of ``face`` receives for the first period, paisa."""
     period = instrument.terms.periods(CAL)[0]
-    amount = period_amount_per_unit(instrument, period)
+    amount = instrument.amount_per_unit(period)
     assert amount is not None
     return round_cash(face * amount)
 
@@ -285,7 +285,7 @@ class TestIrregularPeriods:
         assert all(p.is_regular for p in periods[1:])
         # 0.035 x (169/181 + 184/184) x 10,000,000 = 676,795.58 -> 676,796
         assert first_amount(bond) == 676_796
-        second = period_amount_per_unit(bond, periods[1])
+        second = bond.amount_per_unit(periods[1])
         assert second is not None
         assert round_cash(PKR_100K * second) == 350_000
 
@@ -344,7 +344,7 @@ class TestIrregularPeriods:
             debt_terms(date(2021, 2, 20), date(2030, 12, 20), penultimate=date(2030, 8, 20)),
             Decimal("0.07"),
         )
-        amount = period_amount_per_unit(bond, bond.terms.periods(CAL)[-1])
+        amount = bond.amount_per_unit(bond.terms.periods(CAL)[-1])
         assert amount == Fraction(35, 1000) * Fraction(122, 184)
         assert round_cash(PKR_100K * amount) == 232_065  # 350,000 x 122/184
         long = generate_schedule(

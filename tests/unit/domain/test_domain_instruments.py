@@ -249,7 +249,6 @@ class TestLifecycle:
         assert effect.amount_per_unit == Decimal("0.045")
         assert effect.payment_date == date(2022, 2, 21)  # 20 Feb 2022 is a Sunday
         assert effect.target.version == 0
-        assert effect.produced.version == 1
         assert first.instrument.state.version == 1
 
         with pytest.raises(DomainError) as again:

@@ -41,7 +41,6 @@ DENOM = PKR.to_minor(100_000)
 TABLE = table_from_config(PAKISTAN_WITHHOLDING_CONFIG)
 COUPON = Effect(
     target=InstrumentKey(PIB, 0),
-    produced=InstrumentKey(PIB, 1),
     kind=FlowKind.COUPON,
     period_id="2022-02-20",
     payment_date=date(2022, 2, 21),
@@ -91,7 +90,6 @@ class TestPayingACoupon:
     def test_redemption_is_paid_gross(self) -> None:
         redemption = Effect(
             COUPON.target,
-            COUPON.produced,
             FlowKind.REDEMPTION,
             "REDEMPTION",
             date(2024, 8, 20),
@@ -183,7 +181,7 @@ def test_tax_plus_net_is_always_the_gross(gross: int, rate: Decimal) -> None:
 def test_paying_a_period_twice_always_fails_and_changes_nothing(
     face: int, status: TaxStatus, rate: Decimal
 ) -> None:
-    effect = Effect(COUPON.target, COUPON.produced, FlowKind.COUPON, "2022-02-20",
+    effect = Effect(COUPON.target, FlowKind.COUPON, "2022-02-20",
                     date(2022, 2, 21), Fraction(rate) / 2, taxable=True)  # fmt: skip
     ledger = Ledger().mint_cash(TREASURY, 10**15)
     payment = compute_payment(effect, "IPS-1", face, status, TABLE)

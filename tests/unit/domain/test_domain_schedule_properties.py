@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovereign_assets.domain import PKR, DayCount, DebtTerms, FixedRateBond
-from sovereign_assets.domain.instruments import period_amount_per_unit
 from sovereign_assets.domain.money import round_cash
 from sovereign_assets.domain.pricing import (
     CouponBond,
@@ -152,7 +151,7 @@ def test_accrued_is_zero_on_coupon_dates_and_its_increments_sum_to_the_coupon(
             first_coupon_date=case.first,
             penultimate_coupon_date=case.penultimate,
         )
-        amount = period_amount_per_unit(FixedRateBond(terms, rate), period)
+        amount = FixedRateBond(terms, rate).amount_per_unit(period)
         assert amount == coupon
         face = face_units * 10_000_000
         paid = round_cash(face * amount)
