@@ -14,6 +14,7 @@ from typing import Generic, Protocol, TypeVar
 
 from fabric_chaincode import _wire, keys
 from fabric_chaincode.errors import PayloadTooLargeError, PeerError, ProtocolError, StubError
+from fabric_chaincode.stub_api import InvocationAccessors
 from fabric_chaincode.types import (
     KV,
     VALIDATION_PARAMETER,
@@ -97,7 +98,7 @@ class _PeerQueryIterator(Generic[T]):
         self.close()
 
 
-class ChaincodeStub:
+class ChaincodeStub(InvocationAccessors):
     """The stub of one transaction, backed by the peer. See :class:`fabric_chaincode.Stub`."""
 
     def __init__(
@@ -116,7 +117,8 @@ class ChaincodeStub:
         self._transport = transport
         self._channel_id = channel_id
         self._txid = txid
-        self._input = chaincode_input
+        self._args = chaincode_input.args
+        self._decorations = chaincode_input.decorations
         self._proposal = proposal
         self._facts = facts
         self._capabilities = capabilities or PeerCapabilities()
@@ -156,22 +158,6 @@ class ChaincodeStub:
 
     # ------------------------------------------------------------------ invocation facts
 
-    def get_args(self) -> list[bytes]:
-        return list(self._input.args)
-
-    def get_string_args(self) -> list[str]:
-        return [arg.decode("utf-8", "replace") for arg in self._input.args]
-
-    def get_function_and_parameters(self) -> tuple[str, list[str]]:
-        args = self.get_string_args()
-        return (args[0], args[1:]) if args else ("", [])
-
-    def get_txid(self) -> str:
-        return self._txid
-
-    def get_channel_id(self) -> str:
-        return self._channel_id
-
     def get_creator(self) -> bytes:
         return self._facts.creator if self._facts else b""
 
@@ -188,14 +174,6 @@ class ChaincodeStub:
         if self._facts is None:
             raise StubError("the transaction carries no proposal, hence no timestamp")
         return self._facts.timestamp
-
-    def get_decorations(self) -> Mapping[str, bytes]:
-        return dict(self._input.decorations)
-
-    def get_mspid(self) -> str:
-        if not self._local_mspid:
-            raise StubError("CORE_PEER_LOCALMSPID is not set")
-        return self._local_mspid
 
     # ------------------------------------------------------------------ world state
 

@@ -2,7 +2,8 @@
 
 Owns the :class:`Stub` and :class:`QueryIterator` protocols, which both the peer-backed
 :class:`fabric_chaincode.stub.ChaincodeStub` and :class:`fabric_chaincode.testing.InMemoryStub`
-satisfy. Imports only value types; no protobuf, no gRPC.
+satisfy, and :class:`InvocationAccessors`, the invocation facts both answer alike.
+Imports only value types; no protobuf, no gRPC.
 
 Semantics follow Fabric: reads see the state committed before the transaction, not its own
 writes; a missing key reads as ``None``; range scans run in key byte order, end key exclusive;
@@ -15,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
+from fabric_chaincode.errors import StubError
 from fabric_chaincode.types import (
     KV,
     KeyModification,
@@ -197,3 +199,50 @@ class Stub(Protocol):
         self, chaincode_name: str, args: Sequence[bytes], channel: str = ""
     ) -> Response:
         """Call another chaincode (``name`` or ``name:version``) in this transaction."""
+
+
+class InvocationAccessors:
+    """The invocation facts every stub answers alike, from what it was given: the
+    arguments (function name first), the transaction and channel ids, the proposal's
+    decorations and the peer's MSP ID (``CORE_PEER_LOCALMSPID``).
+
+    A stub sets these attributes; it answers the facts that come from the proposal
+    itself (creator, transient data, binding, timestamp) in its own way.
+    """
+
+    _args: Sequence[bytes]
+    _txid: str
+    _channel_id: str
+    _decorations: Mapping[str, bytes]
+    _local_mspid: str | None
+
+    def get_args(self) -> list[bytes]:
+        """See :meth:`Stub.get_args`."""
+        return list(self._args)
+
+    def get_string_args(self) -> list[str]:
+        """See :meth:`Stub.get_string_args`."""
+        return [arg.decode("utf-8", "replace") for arg in self._args]
+
+    def get_function_and_parameters(self) -> tuple[str, list[str]]:
+        """See :meth:`Stub.get_function_and_parameters`."""
+        args = self.get_string_args()
+        return (args[0], args[1:]) if args else ("", [])
+
+    def get_txid(self) -> str:
+        """See :meth:`Stub.get_txid`."""
+        return self._txid
+
+    def get_channel_id(self) -> str:
+        """See :meth:`Stub.get_channel_id`."""
+        return self._channel_id
+
+    def get_decorations(self) -> Mapping[str, bytes]:
+        """See :meth:`Stub.get_decorations`."""
+        return dict(self._decorations)
+
+    def get_mspid(self) -> str:
+        """See :meth:`Stub.get_mspid`; ``StubError`` when the peer's MSP ID is unknown."""
+        if not self._local_mspid:
+            raise StubError("CORE_PEER_LOCALMSPID is not set")
+        return self._local_mspid

@@ -54,6 +54,7 @@ from cryptography.hazmat.primitives import serialization as crypto_serialization
 from fabric_chaincode import _wire, keys
 from fabric_chaincode.chaincode import Chaincode, run_guarded, wire_safe
 from fabric_chaincode.errors import PeerError, ProtocolError, StubError
+from fabric_chaincode.stub_api import InvocationAccessors
 from fabric_chaincode.types import (
     KV,
     VALIDATION_PARAMETER,
@@ -283,7 +284,7 @@ def _selector(query: str) -> Mapping[str, object]:
     return selector
 
 
-class InMemoryStub:
+class InMemoryStub(InvocationAccessors):
     """One transaction against an :class:`InMemoryLedger`. See :class:`fabric_chaincode.Stub`."""
 
     def __init__(
@@ -324,22 +325,6 @@ class InMemoryStub:
         self._private_queried = False
 
     # -- invocation facts
-    def get_args(self) -> list[bytes]:
-        return list(self._args)
-
-    def get_string_args(self) -> list[str]:
-        return [a.decode("utf-8", "replace") for a in self._args]
-
-    def get_function_and_parameters(self) -> tuple[str, list[str]]:
-        args = self.get_string_args()
-        return (args[0], args[1:]) if args else ("", [])
-
-    def get_txid(self) -> str:
-        return self._txid
-
-    def get_channel_id(self) -> str:
-        return self._channel_id
-
     def get_creator(self) -> bytes:
         return self._creator
 
@@ -363,14 +348,6 @@ class InMemoryStub:
 
     def get_tx_timestamp(self) -> Timestamp:
         return self._timestamp
-
-    def get_decorations(self) -> Mapping[str, bytes]:
-        return dict(self._decorations)
-
-    def get_mspid(self) -> str:
-        if not self._local_mspid:
-            raise StubError("CORE_PEER_LOCALMSPID is not set")
-        return self._local_mspid
 
     # -- read set and the peer's rules on what a transaction may mix
     def _read(self, collection: str, key: str) -> None:

@@ -3,11 +3,11 @@
 Owns: :class:`KycStatus`, :class:`Residency`, :class:`InvestorType`,
 :class:`Investor`, :class:`InstrumentControls`, :class:`Controls`,
 :class:`TransferRefusal`, :func:`holding_entry_refusal` - the one eligibility function
-of every way into a holding (issue, transfer, settlement) - and its transfer forms
-:func:`transfer_refusal` and :func:`check_transfer` (the code alone). Each returns the
-**first** failing reason (its code and the account it failed on, or None) in the
-documented order, without changing anything. The SDK calls the dry run before
-submitting; the contract calls the same function again inside the transaction.
+of every way into a holding (issue, transfer, settlement) - and its transfer form
+:func:`transfer_refusal`. Each returns the **first** failing reason (its code and the
+account it failed on, or None) in the documented order, without changing anything. The
+SDK calls the dry run before submitting; the contract calls the same function again
+inside the transaction.
 
 Personal data (names, national ids) never appears here: an investor is an id and
 the attributes the rules need.
@@ -266,31 +266,3 @@ def transfer_refusal(
         sender=sender,
         sender_available=ledger.holding(sender.account_id, iid) - frozen_part,
     )
-
-
-def check_transfer(
-    *,
-    instrument: InstrumentControls,
-    sender: Account,
-    receiver: Account,
-    amount: int,
-    investors: Mapping[str, Investor],
-    ledger: Ledger,
-    controls: Controls,
-    as_of: date,
-    receiver_investor_holding: int | None = None,
-) -> ErrorCode | None:
-    """The first reason (in :data:`CHECK_ORDER`) the transfer would fail, or None: the
-    code of :func:`transfer_refusal` (same arguments)."""
-    refusal = transfer_refusal(
-        instrument=instrument,
-        sender=sender,
-        receiver=receiver,
-        amount=amount,
-        investors=investors,
-        ledger=ledger,
-        controls=controls,
-        as_of=as_of,
-        receiver_investor_holding=receiver_investor_holding,
-    )
-    return None if refusal is None else refusal.code
