@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from sovereign_assets.schema.privacy import personal_data_record
 
@@ -191,6 +192,55 @@ def distribute(market: Market) -> None:
     ):
         market.ok(dealer(), "holding:Transfer", BOND, sender, receiver, str(amount))
     market.ok(dealer_beta(), "holding:Transfer", BILL, "SGL-BETA", "IPS-DANA", str(10 * MILLION))
+
+
+def instruction(
+    instruction_id: str,
+    instrument_id: str,
+    seller: str,
+    buyer: str,
+    quantity: int,
+    price_per_100: str,
+    settlement_date: str,
+) -> dict[str, object]:
+    """A ``settlement:Instruct`` body: ``seller`` delivers ``quantity`` (paisa of face) of
+    the instrument to ``buyer`` at ``price_per_100`` against cash on ``settlement_date``."""
+    return {
+        "instruction_id": instruction_id,
+        "instrument_id": instrument_id,
+        "seller_account": seller,
+        "buyer_account": buyer,
+        "quantity": quantity,
+        "price_per_100": price_per_100,
+        "settlement_date": settlement_date,
+    }
+
+
+BILATERAL_TRADE = instruction(
+    "TRD-0001", BOND, "SGL-ALPHA", "SGL-BETA", 50 * MILLION, "98.7031", "2021-09-02"
+)
+"""DvP 1, instructed on 1 September 2021: Alpha sells PKR 50 m of the bond to Beta at
+98.7031, T+1; both dealers affirm it."""
+EXCHANGE_TRADE = instruction(
+    "TRD-0002", BILL, "SGL-BETA", "IPS-AYESHA", 5 * MILLION, "91.5269", "2021-09-03"
+)
+"""DvP 2: Ayesha buys PKR 5 m of bills from Beta on the exchange, which matches it."""
+CANCELLED_TRADE = instruction(
+    "TRD-0003", BOND, "IPS-DANA", "IPS-AYESHA", 1 * MILLION, "99.5000", "2021-09-06"
+)
+"""DvP 3: instructed on the exchange and cancelled by it before settlement."""
+
+
+def pay_all(market: Market, function: str, *args: object) -> list[dict[str, Any]]:
+    """Run the treasury's batched ``function`` (``lifecycle:PayCoupon``,
+    ``lifecycle:Redeem``) until a batch says it is done; returns every batch's answer."""
+    batches = []
+    while True:
+        result = market.ok(treasury(), function, *args)
+        assert isinstance(result, dict)
+        batches.append(result)
+        if result["done"]:
+            return batches
 
 
 def digest(pii: bytes) -> str:

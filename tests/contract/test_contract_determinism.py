@@ -15,9 +15,17 @@ from .market import (
     dealer_alpha,
     dealer_beta,
     snapshot,
-    treasury,
 )
-from .scenario import BILL, BOND, MILLION, bootstrap, create_and_issue, distribute
+from .scenario import (
+    BILL,
+    BOND,
+    MILLION,
+    bootstrap,
+    create_and_issue,
+    distribute,
+    instruction,
+    pay_all,
+)
 
 
 def _run() -> Market:
@@ -29,24 +37,12 @@ def _run() -> Market:
     market.ok(
         dealer_alpha(),
         "settlement:Instruct",
-        {
-            "instruction_id": "TRD-1",
-            "instrument_id": BOND,
-            "seller_account": "SGL-ALPHA",
-            "buyer_account": "SGL-BETA",
-            "quantity": 20 * MILLION,
-            "price_per_100": "95.6574",
-            "settlement_date": "2021-09-01",
-        },
+        instruction("TRD-1", BOND, "SGL-ALPHA", "SGL-BETA", 20 * MILLION, "95.6574", "2021-09-01"),
     )
     market.ok(dealer_beta(), "settlement:Affirm", "TRD-1")
     market.ok(dealer_beta(), "settlement:Settle", "TRD-1")
     market.on(dt.date(2022, 2, 21))
-    while True:
-        result = market.ok(treasury(), "lifecycle:PayCoupon", BOND, "2022-02-21", "3")
-        assert isinstance(result, dict)
-        if result["done"]:
-            break
+    pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "3")
     return market
 
 

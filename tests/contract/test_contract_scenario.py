@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, treasury
 from .scenario import (
+    BILATERAL_TRADE,
     BILL,
     BOND,
+    CANCELLED_TRADE,
+    EXCHANGE_TRADE,
     MILLION,
     bootstrap,
     create_and_issue,
     digest,
     distribute,
+    pay_all,
     pii_of,
 )
 
@@ -34,16 +37,6 @@ def _cash(market: Market) -> dict[str, int]:
         assert isinstance(row, dict)
         balances[account["account_id"]] = row["amount"]
     return balances
-
-
-def _pay_all(market: Market, function: str, *args: object) -> list[dict[str, Any]]:
-    batches = []
-    while True:
-        result = market.ok(treasury(), function, *args)
-        assert isinstance(result, dict)
-        batches.append(result)
-        if result["done"]:
-            return batches
 
 
 def test_the_market_from_bootstrap_to_redemption() -> None:
@@ -86,16 +79,7 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
 
     # DvP 1: bilateral. Alpha sells PKR 50 m of the bond to Beta at 98.7031, T+1.
     market.on(dt.date(2021, 9, 1))
-    trade = {
-        "instruction_id": "TRD-0001",
-        "instrument_id": BOND,
-        "seller_account": "SGL-ALPHA",
-        "buyer_account": "SGL-BETA",
-        "quantity": 50 * MILLION,
-        "price_per_100": "98.7031",
-        "settlement_date": "2021-09-02",
-    }
-    instructed = market.ok(dealer_alpha(), "settlement:Instruct", trade)
+    instructed = market.ok(dealer_alpha(), "settlement:Instruct", BILATERAL_TRADE)
     assert isinstance(instructed, dict)
     assert instructed["state"] == "AFFIRMED_BY_ONE"
     # 50 m x 98.7031 / 100 plus 14 of 184 days of the 3.5 % half-year accrued
@@ -117,36 +101,12 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
     assert market.results[-1].event.name == "SettlementSettled"
 
     # DvP 2: on the exchange. Ayesha buys PKR 5 m of bills from Beta, matched by the exchange.
-    market.ok(
-        exchange(),
-        "settlement:Instruct",
-        {
-            "instruction_id": "TRD-0002",
-            "instrument_id": BILL,
-            "seller_account": "SGL-BETA",
-            "buyer_account": "IPS-AYESHA",
-            "quantity": 5 * MILLION,
-            "price_per_100": "91.5269",
-            "settlement_date": "2021-09-03",
-        },
-    )
+    market.ok(exchange(), "settlement:Instruct", EXCHANGE_TRADE)
     market.ok(exchange(), "settlement:Match", "TRD-0002")
     market.on(dt.date(2021, 9, 3))
     market.ok(exchange(), "settlement:Settle", "TRD-0002")
     # A third trade is cancelled by the exchange and cannot settle afterwards.
-    market.ok(
-        exchange(),
-        "settlement:Instruct",
-        {
-            "instruction_id": "TRD-0003",
-            "instrument_id": BOND,
-            "seller_account": "IPS-DANA",
-            "buyer_account": "IPS-AYESHA",
-            "quantity": 1 * MILLION,
-            "price_per_100": "99.5000",
-            "settlement_date": "2021-09-06",
-        },
-    )
+    market.ok(exchange(), "settlement:Instruct", CANCELLED_TRADE)
     market.ok(exchange(), "settlement:Cancel", "TRD-0003")
     assert market.fails(exchange(), "settlement:Settle", "TRD-0003") == "INVALID_TRANSITION"
 
@@ -155,7 +115,7 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
 
     # Two coupons, paid two holders per batch, with withholding tax.
     market.on(dt.date(2022, 2, 21))
-    first = _pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "2")
+    first = pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "2")
     assert [b["paid"] for b in first] == [2, 2, 2]
     assert set(first[0]) == {"paid", "gross", "tax", "net", "done"}
     assert market.fails(treasury(), "lifecycle:PayCoupon", BOND, "2022-02-21", "2") == (
@@ -170,10 +130,10 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
     assert by_holder["IPS-BILAL"]["tax"] == by_holder["IPS-BILAL"]["gross"] * 30 // 100
     assert by_holder["IPS-CHEN"]["tax"] == 0  # non-resident via SCRA: exempt
     market.on(dt.date(2022, 8, 19))
-    _pay_all(market, "lifecycle:PayCoupon", BOND, "2022-08-19", "4")
+    pay_all(market, "lifecycle:PayCoupon", BOND, "2022-08-19", "4")
 
     # The bill matured on 18 August 2022 and redeems at par.
-    bill_redemption = _pay_all(market, "lifecycle:Redeem", BILL, "2")
+    bill_redemption = pay_all(market, "lifecycle:Redeem", BILL, "2")
     assert sum(b["gross"] for b in bill_redemption) == 300 * MILLION
     assert sum(b["tax"] for b in bill_redemption) == 0
     assert _holdings(market, BILL) == {}
@@ -185,9 +145,9 @@ def test_the_market_from_bootstrap_to_redemption() -> None:
     # The remaining coupons, then the bond's redemption with its last coupon.
     for day in ("2023-02-20", "2023-08-21", "2024-02-19"):
         market.on(dt.date.fromisoformat(day))
-        _pay_all(market, "lifecycle:PayCoupon", BOND, day, "10")
+        pay_all(market, "lifecycle:PayCoupon", BOND, day, "10")
     market.on(dt.date(2024, 8, 19))
-    _pay_all(market, "lifecycle:Redeem", BOND, "3")
+    pay_all(market, "lifecycle:Redeem", BOND, "3")
     assert _holdings(market, BOND) == {}
 
     # Reconciliation to the paisa.

@@ -25,7 +25,18 @@ from tests.contract.market import (
     exchange,
     treasury,
 )
-from tests.contract.scenario import BILL, BOND, MILLION, bootstrap, create_and_issue, distribute
+from tests.contract.scenario import (
+    BILATERAL_TRADE,
+    BILL,
+    BOND,
+    CANCELLED_TRADE,
+    EXCHANGE_TRADE,
+    MILLION,
+    bootstrap,
+    create_and_issue,
+    distribute,
+    pay_all,
+)
 from tests.unit.gateway.blockdata import TxSpec, block
 
 from fabric_chaincode import Timestamp
@@ -133,50 +144,15 @@ def recorded_market() -> Recorded:
     create_and_issue(market)
     distribute(market)
     market.on(dt.date(2021, 9, 1))
-    market.ok(
-        dealer_alpha(),
-        "settlement:Instruct",
-        {
-            "instruction_id": "TRD-0001",
-            "instrument_id": BOND,
-            "seller_account": "SGL-ALPHA",
-            "buyer_account": "SGL-BETA",
-            "quantity": 50 * MILLION,
-            "price_per_100": "98.7031",
-            "settlement_date": "2021-09-02",
-        },
-    )
+    market.ok(dealer_alpha(), "settlement:Instruct", BILATERAL_TRADE)
     market.ok(dealer_beta(), "settlement:Affirm", "TRD-0001")
     market.on(dt.date(2021, 9, 2))
     market.ok(dealer_beta(), "settlement:Settle", "TRD-0001")
-    market.ok(
-        exchange(),
-        "settlement:Instruct",
-        {
-            "instruction_id": "TRD-0002",
-            "instrument_id": BILL,
-            "seller_account": "SGL-BETA",
-            "buyer_account": "IPS-AYESHA",
-            "quantity": 5 * MILLION,
-            "price_per_100": "91.5269",
-            "settlement_date": "2021-09-02",
-        },
-    )
+    market.ok(exchange(), "settlement:Instruct", EXCHANGE_TRADE)
     market.ok(exchange(), "settlement:Match", "TRD-0002")
+    market.on(dt.date(2021, 9, 3))
     market.ok(exchange(), "settlement:Settle", "TRD-0002")
-    market.ok(
-        exchange(),
-        "settlement:Instruct",
-        {
-            "instruction_id": "TRD-0003",
-            "instrument_id": BOND,
-            "seller_account": "IPS-DANA",
-            "buyer_account": "IPS-AYESHA",
-            "quantity": 1 * MILLION,
-            "price_per_100": "99.5",
-            "settlement_date": "2021-09-06",
-        },
-    )
+    market.ok(exchange(), "settlement:Instruct", CANCELLED_TRADE)
     market.ok(exchange(), "settlement:Cancel", "TRD-0003")
     market.ok(
         central_bank(),
@@ -194,9 +170,9 @@ def recorded_market() -> Recorded:
         {"tenor_days": 364, "quote_date": "2021-09-01", "rate": "0.0739"},
     )
     market.on(dt.date(2022, 2, 21))
-    _pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "2")
+    pay_all(market, "lifecycle:PayCoupon", BOND, "2022-02-21", "2")
     market.on(dt.date(2022, 8, 19))
-    _pay_all(market, "lifecycle:Redeem", BILL, "3")
+    pay_all(market, "lifecycle:Redeem", BILL, "3")
     primary_auction(market)
     return Recorded(market, record(market))
 
@@ -260,14 +236,6 @@ def primary_auction(market: Market) -> None:
         AUCTION,
         [{"instrument_id": AUCTIONED_BILL, "level": "95.1000"}],
     )
-
-
-def _pay_all(market: Market, function: str, *args: str) -> None:
-    while True:
-        batch = market.ok(treasury(), function, *args)
-        assert isinstance(batch, dict)
-        if batch["done"]:
-            return
 
 
 def market_schedule(market: Market) -> ScheduleSource:
