@@ -65,9 +65,13 @@ def auction_fields(record: AuctionRecord) -> None:
             ("settles on", record.settlement_date),
             ("type", f"{record.auction_type}, bids in {record.bid_basis}"),
             ("competitive", record.competitive_bidders),
-            ("allotments", f"{record.settled} of {record.allotments} settled"),
+            (
+                "allotments",
+                f"{record.settled} of {record.allotments} settled, {record.refused} refused",
+            ),
             ("face settled", rupees(record.face_settled)),
             ("cash settled", rupees(record.cash_settled)),
+            ("face refused", rupees(record.face_refused)),
         ]
     )
     targets = {o.instrument_id: o.target for o in record.offerings}
@@ -108,7 +112,7 @@ def allotment_table(allotments: list[AllotmentRecord]) -> None:
                 a.price_per_100,
                 rupees(a.accrued_interest),
                 rupees(a.cash_amount),
-                a.settled_on or "-",
+                a.settled_on or (f"refused {a.refusal}" if a.refusal else "-"),
             ]
             for a in allotments
         ],
@@ -357,5 +361,11 @@ def settle(ledger: Ledger, auction_id: str, batch_size: int) -> None:
         lambda: click.echo(
             f"settled {total.settled} allotment(s) of {total.auction_id}: face "
             f"{rupees(total.face)}, cash {rupees(total.cash)}"
+            + (
+                f"; refused {total.refused} (face {rupees(total.face_refused)}, not issued;"
+                " see `sov auction results`)"
+                if total.refused
+                else ""
+            )
         ),
     )

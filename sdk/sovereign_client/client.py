@@ -658,7 +658,9 @@ class Auctions(_Section):
 
         Role: the controller of the bid's account. Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
         ``AUCTION_CLOSED``, ``ALREADY_EXISTS``, ``INVALID_BID``, ``COMPETITIVE_BID_NOT_ALLOWED``,
-        ``NON_COMPETITIVE_NOT_ALLOWED``, ``NON_COMPETITIVE_OVER_CAP``."""
+        ``NON_COMPETITIVE_NOT_ALLOWED``, ``NON_COMPETITIVE_OVER_CAP``, and the register's
+        eligibility refusals for the account (``ACCOUNT_FROZEN``, ``NOT_KYC_VERIFIED``,
+        ``NOT_ELIGIBLE``, ``OVER_HOLDING_LIMIT``, ``INSTRUMENT_PAUSED``...)."""
         return self._sealed("PlaceBid", bid)
 
     def amend(self, bid: BidSpec) -> BidReceipt:
@@ -723,9 +725,13 @@ class Auctions(_Section):
     def settle(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
         """Settle at most ``batch_size`` more allotments; call again until ``done``.
 
-        Face and cash in minor units. Role: the registrar (the auctioneer).
-        Raises: ``UNAUTHORIZED``, ``NOT_FOUND``, ``SETTLEMENT_DATE_NOT_REACHED``,
-        ``ALREADY_SETTLED``, ``INSUFFICIENT_CASH``, ``INVALID_BATCH``."""
+        Face and cash in minor units. An allotment whose account, owner or paying dealer
+        is no longer eligible (frozen, KYC, holding limit, not enough cash) is closed
+        unissued and counted in ``refused``; its code is on the allotment. Role: the
+        registrar (the auctioneer). Raises: ``UNAUTHORIZED``, ``NOT_FOUND``,
+        ``SETTLEMENT_DATE_NOT_REACHED``, ``ALREADY_SETTLED``, ``INVALID_BATCH``, and a
+        refusal about the instrument (``GLOBAL_PAUSE``, ``INSTRUMENT_PAUSED``,
+        ``RECORD_DATE_PASSED``), which changes nothing."""
         return self._submit(one(AuctionSettlementBatch), "Settle", auction_id, batch_size)
 
     def settle_in_full(self, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
@@ -741,6 +747,8 @@ class Auctions(_Section):
                 total.face + batch.face,
                 total.cash + batch.cash,
                 batch.done,
+                total.refused + batch.refused,
+                total.face_refused + batch.face_refused,
             )
         return total
 

@@ -34,9 +34,10 @@ from .market import (
     dealer_alpha,
     dealer_beta,
     exchange,
+    governance_config,
     treasury,
 )
-from .scenario import BILL, BILL_DENOMINATION, MILLION, bill_spec, bootstrap
+from .scenario import BILL, BILL_DENOMINATION, MILLION, account_spec, bill_spec, bootstrap
 
 AUCTION = "MTB-2021-08-18"
 AUCTION_DAY = dt.date(2021, 8, 18)
@@ -659,3 +660,260 @@ def test_a_fixed_rental_sukuk_is_auctioned_in_yield_at_a_uniform_price(market: M
     price = bond_clean_price(bond, SETTLEMENT_DAY, Decimal("0.0975"))
     assert {a["price_per_100"] for a in allotments} == {str(price)}  # uniform: the cut-off's
     assert price < Decimal(100)
+
+
+# -- eligibility: at the bid, and again at settlement ----------------------------------
+
+
+def _public_state(market: Market) -> dict[str, bytes]:
+    return dict(market.ledger.scan(NAMESPACE, "", "", ""))
+
+
+def _readable(key: str) -> str:
+    return key.replace("\x00", "/")
+
+
+def test_an_ineligible_bidder_is_refused_when_it_bids(market: Market) -> None:
+    market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
+    assert (
+        market.fails(dealer_alpha(), "auction:PlaceBid", transient=bid("N1", "IPS-AYESHA", 20))
+        == "ACCOUNT_FROZEN"
+    )
+    # A client whose paying dealer account is frozen cannot bid either: nobody could pay.
+    market.ok(central_bank(), "investor:Freeze", "SGL-BETA")
+    assert (
+        market.fails(dealer_beta(), "auction:PlaceBid", transient=bid("N2", "IPS-DANA", 10))
+        == "ACCOUNT_FROZEN"
+    )
+    assert (
+        market.fails(
+            dealer_beta(), "auction:PlaceBid", transient=bid("B1", "SGL-BETA", 300, "97.9000")
+        )
+        == "ACCOUNT_FROZEN"
+    )
+    market.ok(central_bank(), "investor:Unfreeze", "IPS-AYESHA")
+    market.ok(dealer_alpha(), "auction:PlaceBid", transient=bid("N1", "IPS-AYESHA", 20))
+    assert bids_seen(market, dealer_alpha()) == {"N1"}
+
+
+def _cut_off(market: Market) -> list[dict[str, Any]]:
+    place_book(market)
+    market.ok(central_bank(), "auction:Close", AUCTION)
+    market.ok(treasury(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "level": "97.8000"}])
+    allotments = market.query("auction:Allotments", AUCTION)
+    assert isinstance(allotments, list)
+    return allotments
+
+
+def test_settlement_closes_an_allotment_that_became_ineligible_and_settles_the_rest(
+    market: Market,
+) -> None:
+    allotments = _cut_off(market)
+    by_bid = {a["bid_id"]: a for a in allotments}
+    # After the cut-off: Ayesha's account is frozen (N1), and dealer BETA's cash is
+    # withdrawn down to less than B1 costs, though enough for B2 and B3 (settled first:
+    # allotments settle in account then bid id order, B1 first).
+    market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
+    beta_cash = cash(market, "SGL-BETA")
+    keep = by_bid["B1"]["cash_amount"] - 1
+    market.ok(central_bank(), "cash:Withdraw", "SGL-BETA", str(beta_cash - keep))
+    market.on(SETTLEMENT_DAY)
+    before = _public_state(market)
+    batches = []
+    while True:
+        batch = market.ok(central_bank(), "auction:Settle", AUCTION, 4)
+        assert isinstance(batch, dict)
+        batches.append(batch)
+        event = market.results[-1].event
+        assert event is not None
+        batch["event"] = json.loads(event.payload)
+        if batch["done"]:
+            break
+    refused = {"N1": "ACCOUNT_FROZEN", "B1": "INSUFFICIENT_CASH"}
+    assert sum(b["refused"] for b in batches) == 2
+    assert sum(b["settled"] for b in batches) == 4
+    assert {r["bid_id"]: r["code"] for b in batches for r in b["event"]["refused"]} == refused
+    settled = [a for a in allotments if a["bid_id"] not in refused]
+    paid = sum(a["cash_amount"] for a in settled)
+    assert sum(b["cash"] for b in batches) == paid
+    assert sum(b["face_refused"] for b in batches) == 320 * MILLION
+
+    # The ledger after against the ledger before: the settled allotments' holdings and
+    # cash moved; nothing at all for the refused ones.
+    after = _public_state(market)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    holdings = {k for k in changed if k.startswith("holding/")}
+    assert holdings == {f"holding/{BILL}/SGL-ALPHA", f"holding/{BILL}/SGL-BETA"}
+    cash_keys = {_readable(k) for k in changed if k.startswith("\x00cash\x00")}
+    assert cash_keys == {"/cash/SGL-ALPHA/", "/cash/SGL-BETA/", "/cash/TREASURY-CASH/"}
+    beta_paid = by_bid["B2"]["cash_amount"] + by_bid["B3"]["cash_amount"]
+    assert cash(market, "SGL-BETA") == keep - beta_paid  # B2 and B3, not B1
+    rows = market.query("holding:ByInstrument", BILL)
+    assert isinstance(rows, list)
+    assert {r["account_id"]: r["amount"] // MILLION for r in rows} == {
+        "SGL-ALPHA": 550, "SGL-BETA": 140,
+    }  # fmt: skip
+    closed = {a["bid_id"]: a for a in market.query("auction:Allotments", AUCTION)}  # type: ignore[union-attr]
+    for bid_id, code in refused.items():
+        assert closed[bid_id]["refusal"] == code
+        assert closed[bid_id]["refused_on"] == SETTLEMENT_DAY.isoformat()
+        assert closed[bid_id]["settled_on"] is None
+    assert all(closed[a["bid_id"]]["refusal"] is None for a in settled)
+    record = market.query("auction:Results", AUCTION)
+    assert isinstance(record, dict)
+    assert record["state"] == "SETTLED"
+    assert (record["settled"], record["refused"]) == (4, 2)
+    assert record["face_settled"] == 690 * MILLION
+    assert record["face_refused"] == 320 * MILLION
+    assert record["cash_settled"] == paid
+    instrument = market.query("instrument:Get", BILL)
+    assert isinstance(instrument, dict)
+    assert instrument["issued"] == 690 * MILLION  # the refused 320 m stay unissued
+    # Exactly once: the account thawed, the refused allotment is not settled after all.
+    market.ok(central_bank(), "investor:Unfreeze", "IPS-AYESHA")
+    assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "ALREADY_SETTLED"
+
+
+def test_a_refusal_about_the_instrument_stops_the_batch_and_changes_nothing(
+    market: Market,
+) -> None:
+    _cut_off(market)
+    market.on(SETTLEMENT_DAY)
+    market.ok(treasury(), "governance:Update", governance_config(global_pause=True))
+    before = _public_state(market)
+    assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "GLOBAL_PAUSE"
+    assert _public_state(market) == before
+    market.ok(treasury(), "governance:Update", governance_config(global_pause=False))
+    assert market.ok(central_bank(), "auction:Settle", AUCTION, 10)["done"]  # type: ignore[index]
+
+
+def test_the_cut_off_reads_the_dealer_index_not_every_account(
+    market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sovereign_assets.contracts.repository import Repository
+
+    for n in range(20):  # accounts that never bid cost the cut-off nothing
+        spec = account_spec(
+            f"IPS-X{n:03d}", "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
+        )
+        market.ok(dealer_alpha(), "account:Open", spec)
+    place_book(market)
+    market.ok(central_bank(), "auction:Close", AUCTION)
+
+    def no_full_scan(self: Repository) -> list[object]:
+        raise AssertionError("the cut-off scanned every account")
+
+    monkeypatch.setattr(Repository, "accounts", no_full_scan)
+    market.ok(treasury(), "auction:CutOff", AUCTION, [{"instrument_id": BILL, "level": "97.8000"}])
+    reads = market.results[-1].reads
+    accounts_read = {k for _, k in reads if k.startswith("\x00account\x00")}
+    # The bidders' accounts (and their dealers'), nothing else.
+    assert {_readable(k) for k in accounts_read} <= {
+        f"/account/{a}/" for a in ("SGL-ALPHA", "SGL-BETA", "IPS-AYESHA", "IPS-DANA")
+    }
+
+
+# -- a margin auction sets the floater's margin ----------------------------------------
+
+GIS_VAR = "PK0000GISV03"
+GIS_TWIN = "PK0000GISV75"
+
+
+def _variable_sukuk(instrument_id: str, margin_bps: int) -> dict[str, object]:
+    return {
+        "instrument_id": instrument_id,
+        "kind": "IJARA_SUKUK",
+        "min_denomination": 100_000 * 100,
+        "issue_date": "2021-08-19",
+        "maturity_date": "2024-08-19",
+        "day_count": "ACT/365F",
+        "frequency": 2,
+        "calendar_id": "PK-SBP",
+        "rental_kind": "VARIABLE",
+        "benchmark_tenor_days": 182,
+        "margin_bps": margin_bps,
+        "underlying_asset": "Jinnah International Airport",
+        "shariah_approval": {
+            "name": "Shariah board opinion",
+            "uri": "https://example.org/gisv.pdf",
+            "sha256": "cd" * 32,
+        },
+    }
+
+
+def test_a_margin_auction_writes_the_cut_off_margin_into_the_sukuk_and_its_rentals(
+    market: Market,
+) -> None:
+    market.on(dt.date(2021, 8, 17))
+    market.ok(treasury(), "instrument:Create", _variable_sukuk(GIS_VAR, 0))
+    market.ok(central_bank(), "instrument:Approve", GIS_VAR)
+    # The twin states 75 bps from the start and is issued directly: the benchmark.
+    market.ok(treasury(), "instrument:Create", _variable_sukuk(GIS_TWIN, 75))
+    market.ok(central_bank(), "instrument:Approve", GIS_TWIN)
+    tenor = [{"instrument_id": GIS_VAR, "target": 600 * MILLION}]
+    spec = announcement(auction_id="GISV-1", offerings=tenor, bid_basis="MARGIN")
+    assert (
+        market.fails(treasury(), "auction:Announce", spec | {"auction_type": "MULTIPLE_PRICE"})
+        == "INVALID_AUCTION"
+    )
+    record = market.ok(treasury(), "auction:Announce", spec)
+    assert isinstance(record, dict)
+    assert record["auction_type"] == "UNIFORM_PRICE"
+    market.on(AUCTION_DAY)
+    for who, bid_id, account, millions, level in (
+        (dealer_alpha, "V1", "SGL-ALPHA", 300, "50"),
+        (dealer_beta, "V2", "SGL-BETA", 300, "75"),
+        (dealer_beta, "V3", "SGL-BETA", 600, "90"),
+    ):
+        body = {
+            "auction_id": "GISV-1", "bid_id": bid_id, "instrument_id": GIS_VAR,
+            "account_id": account, "amount": millions * MILLION, "level": level,
+        }  # fmt: skip
+        market.ok(who(), "auction:PlaceBid", transient={"bid": json.dumps(body).encode()})
+    market.ok(central_bank(), "auction:Close", "GISV-1")
+    market.ok(treasury(), "auction:CutOff", "GISV-1", [{"instrument_id": GIS_VAR, "level": "75"}])
+    sukuk = market.query("instrument:Get", GIS_VAR)
+    assert isinstance(sukuk, dict)
+    assert sukuk["spec"]["margin_bps"] == 75  # the cut-off, not the 0 it was created with
+    allotments = market.query("auction:Allotments", "GISV-1")
+    assert isinstance(allotments, list)
+    assert {a["bid_id"] for a in allotments} == {"V1", "V2"}
+    assert {Decimal(a["price_per_100"]) for a in allotments} == {Decimal(100)}  # at par
+    assert {a["yield_rate"] for a in allotments} == {"75"}  # uniform: the cut-off margin
+    market.on(SETTLEMENT_DAY)
+    assert market.ok(central_bank(), "auction:Settle", "GISV-1", 10)["done"]  # type: ignore[index]
+    twin = [
+        {"account_id": "SGL-ALPHA", "amount": 300 * MILLION, "price_per_100": "100.0000"},
+        {"account_id": "SGL-BETA", "amount": 300 * MILLION, "price_per_100": "100.0000"},
+    ]
+    market.ok(treasury(), "instrument:Issue", GIS_TWIN, twin)
+    # A re-opening keeps the margin its holders bought: no second margin auction.
+    market.on(dt.date(2021, 8, 20))
+    again = announcement(
+        auction_id="GISV-2",
+        offerings=tenor,
+        bid_basis="MARGIN",
+        auction_date="2021-08-20",
+        settlement_date="2021-08-23",
+    )
+    assert market.fails(treasury(), "auction:Announce", again) == "INVALID_AUCTION"
+
+    # The first rental, through the payment path: benchmark + the auction's margin.
+    market.ok(
+        central_bank(),
+        "lifecycle:RecordBillAuction",
+        {"tenor_days": 182, "auction_date": "2021-08-18", "weighted_average_yield": "0.0740"},
+    )
+    for instrument_id in (GIS_VAR, GIS_TWIN):
+        fixed = market.ok(central_bank(), "lifecycle:ResolveFixing", instrument_id, "2022-02-19")
+        assert isinstance(fixed, dict)
+        assert fixed["rate"] == "0.0740"
+    market.on(dt.date(2022, 2, 21))  # 19 February 2022 is a Saturday
+    paid = market.ok(treasury(), "lifecycle:PayCoupon", GIS_VAR, "2022-02-21", "10")
+    twin_paid = market.ok(treasury(), "lifecycle:PayCoupon", GIS_TWIN, "2022-02-21", "10")
+    assert isinstance(paid, dict)
+    assert isinstance(twin_paid, dict)
+    assert paid["gross"] == twin_paid["gross"]
+    # (7.40 % + 0.75 %) x 184 / 365 (Act/365 rental) on PKR 600 million, half up.
+    exact_rental = 600 * MILLION * Fraction(815, 10_000) * Fraction(184, 365)
+    assert paid["gross"] == int(exact_rental + Fraction(1, 2)) == 2_465_095_890

@@ -23,6 +23,19 @@ interest to the settlement date (a re-opened bond), rounded once. ``Settle`` iss
 allotted face and moves the cash from the dealer's account to the treasury's in one
 transaction per bounded batch, on or after the settlement date; an allotment settles
 once (its ``settled_on``), so a batch can be repeated until ``done``.
+
+Eligibility: a bid is refused with the register's own code when its account could not
+receive the securities today (``entry_refusal``: KYC, eligibility, freezes, the holding
+limit, pauses) or its paying dealer account is frozen. At settlement the gate runs again;
+an allotment that became ineligible meanwhile (or whose dealer cannot pay) is closed with
+its code (``refusal``) once, without issuing or paying anything, and the rest settles;
+the treasury raises that much less and may offer the face again later.
+
+A margin auction (floaters, variable-rental sukuk) is uniform price and only for a new
+issue: its cut-off is written into the instrument's ``margin_bps``, which every later
+fixing and rental or coupon payment reads. The cut-off finds the sealed bids through the
+dealer-account index and each dealer's book of the auction (point reads), not by reading
+every account.
 """
 
 from __future__ import annotations
@@ -61,9 +74,13 @@ from sovereign_assets.domain.auctions import (
     Offering,
     Pricer,
     allocate,
+    auction_type_for,
     check_bid,
+    closes_allotment,
+    instrument_margin,
     next_auction_state,
     require_open,
+    settle_allotment,
 )
 from sovereign_assets.domain.instruments import DebtInstrument, accrued_per_unit
 from sovereign_assets.domain.pricing import CouponBond
@@ -86,6 +103,7 @@ from sovereign_assets.schema.records import (
     AllotmentRecord,
     AuctionRecord,
     InstrumentRecord,
+    InstrumentStatus,
     StoredBid,
     TenorResultRecord,
 )
@@ -95,8 +113,10 @@ from .auth import Duty, controls_account
 from .base import (
     SovereignContext,
     SovereignContract,
+    entry_refusal,
     parent_of,
     query,
+    raise_refusal,
     require_account,
     require_instrument,
     sovereign,
@@ -237,6 +257,23 @@ def _bidding_account(ctx: SovereignContext, account_id: str) -> tuple[AccountRec
     raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account_id} cannot hold securities")
 
 
+def _require_eligible(
+    ctx: SovereignContext,
+    instrument: InstrumentRecord,
+    account: AccountRecord,
+    payer: AccountRecord,
+    bid: Bid,
+) -> None:
+    """A bid is refused when its allotment could not enter the account today: the
+    register's one eligibility gate (:func:`.base.entry_refusal`: KYC and its expiry,
+    eligibility, freezes, the per-investor holding limit with the bid's face added,
+    pauses), with its stable code; and a frozen paying dealer account cannot pay
+    (``ACCOUNT_FROZEN``). Settlement checks again (see ``Settle``)."""
+    raise_refusal(entry_refusal(ctx, instrument, account, bid.amount), instrument)
+    if payer.frozen:
+        raise DomainError(ErrorCode.ACCOUNT_FROZEN, payer.account_id)
+
+
 def _to_domain_bid(stored: StoredBid) -> Bid:
     return Bid(
         f"{stored.account_id}/{stored.bid_id}",
@@ -314,6 +351,11 @@ class AuctionContract(SovereignContract):
                     ErrorCode.INVALID_AUCTION,
                     f"{offered.instrument_id} is bid in {', '.join(b.value for b in allowed)}",
                 )
+            if basis is BidBasis.MARGIN and record.status is not InstrumentStatus.APPROVED:
+                # the cut-off becomes the instrument's margin: a re-opening keeps its own
+                raise DomainError(
+                    ErrorCode.INVALID_AUCTION, f"{offered.instrument_id} already has its margin"
+                )
             kinds.add(record.spec.kind)
             Offering(
                 offered.instrument_id,
@@ -321,11 +363,12 @@ class AuctionContract(SovereignContract):
                 record.spec.min_denomination,
                 offered.non_competitive_limit,
             )  # validates the amounts
-        if spec.auction_type is None:
-            sukuk = InstrumentKind.IJARA_SUKUK in kinds
-            auction_type = AuctionType.UNIFORM_PRICE if sukuk else AuctionType.MULTIPLE_PRICE
-        else:
-            auction_type = rules.enum_value(AuctionType, spec.auction_type, "auction_type")
+        requested = (
+            None
+            if spec.auction_type is None
+            else rules.enum_value(AuctionType, spec.auction_type, "auction_type")
+        )
+        auction_type = auction_type_for(basis, requested, sukuk=InstrumentKind.IJARA_SUKUK in kinds)
         created = AuctionRecord(
             spec.auction_id,
             list(spec.offerings),
@@ -379,6 +422,7 @@ class AuctionContract(SovereignContract):
             level,
         )
         check_bid(bid, offering, BidBasis(record.bid_basis), _rules_for(record, kinds))
+        _require_eligible(sctx, require_instrument(sctx, spec.instrument_id), account, payer, bid)
         store = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION)
         existing = store.get(record.auction_id, account.account_id, spec.bid_id)
         if amend and existing is None:
@@ -495,14 +539,17 @@ class AuctionContract(SovereignContract):
         auction_type = AuctionType(record.auction_type)
         settlement = rules.parse_date(record.settlement_date, "settlement_date")
         _require_member_org(sctx)
-        # Every dealer account's book: point reads, since a transaction that writes may
-        # not run a range query over private data (the peer refuses it).
-        dealers = [a.account_id for a in sctx.repo.accounts() if a.tier is AccountTier.DEALER]
+        # Each dealer account's book of this auction, by point reads: a transaction that
+        # writes may not run a range query over private data (the peer refuses it). The
+        # dealer index is a short public list; the cost is one read per dealer account
+        # plus one per bid of this auction, whatever else the ledger holds.
+        dealers = sctx.repo.dealer_accounts()
         store = sctx.repo.sealed_bids(AUCTION_BIDS_COLLECTION)
         book = [(_to_domain_bid(bid), bid) for bid, _ in store.listed(auction_id, dealers)]
         stored_by_id = {domain_bid.bid_id: stored for domain_bid, stored in book}
         results: list[TenorResultRecord] = []
         allotments: list[AllotmentRecord] = []
+        margins: dict[str, int] = {}
         all_rejected = True
         for instrument_id in offered:
             choice = by_tenor[instrument_id]
@@ -517,6 +564,9 @@ class AuctionContract(SovereignContract):
                 pricer=_pricer(sctx, instrument, settlement),
             )
             all_rejected = all_rejected and not tenor.fills
+            margin = instrument_margin(tenor, basis)
+            if margin is not None:
+                margins[instrument_id] = margin
             calendar = rules.calendar_for(sctx.market, instrument.terms.calendar_id)
             accrued = accrued_per_unit(instrument, settlement, calendar)
             for fill in tenor.fills:
@@ -558,6 +608,10 @@ class AuctionContract(SovereignContract):
         state = next_auction_state(_auction_state(record), action)
         for allotment in allotments:
             sctx.repo.put_allotment(allotment)
+        for instrument_id, margin in sorted(margins.items()):
+            # The floater or variable-rental sukuk pays the auction's margin from now on:
+            # every later fixing and payment reads it from the instrument.
+            self._set_margin(sctx, instruments[instrument_id], margin)
         updated = dataclasses.replace(
             record, state=state.value, results=results, allotments=len(allotments)
         )
@@ -582,6 +636,19 @@ class AuctionContract(SovereignContract):
             },
         )
         return updated
+
+    @staticmethod
+    def _set_margin(ctx: SovereignContext, record: InstrumentRecord, margin_bps: int) -> None:
+        if record.status is not InstrumentStatus.APPROVED or record.issued:
+            raise DomainError(
+                ErrorCode.INVALID_AUCTION,
+                f"{record.spec.instrument_id} already has its margin",
+            )
+        updated = dataclasses.replace(
+            record, spec=dataclasses.replace(record.spec, margin_bps=margin_bps)
+        )
+        rules.to_instrument(updated, ctx.market.currency)  # the margin is within its range
+        ctx.repo.put_instrument(updated)
 
     @staticmethod
     def _payer(ctx: SovereignContext, account_id: str) -> tuple[AccountRecord, AccountRecord]:
@@ -613,7 +680,16 @@ class AuctionContract(SovereignContract):
     def settle(self, ctx: Context, auction_id: str, batch_size: int) -> AuctionSettlementBatch:
         """Settle up to ``batch_size`` allotments not settled yet (the auctioneer), on or
         after the settlement date: each issues the face to its account and pays its cash
-        amount from the dealer's account to the treasury's, in this one transaction."""
+        amount from the dealer's account to the treasury's, in this one transaction.
+
+        Each allotment passes the register's eligibility gate again (``entry_refusal``,
+        with what this batch already gives the same owner) and its dealer must be able
+        to pay. An allotment whose account, owner or paying dealer became ineligible
+        since the bid (:data:`~sovereign_assets.domain.auctions.SETTLEMENT_REFUSALS`) is
+        closed with its code (``refusal``, ``refused_on``): nothing issued or paid for it,
+        counted once in ``refused``/``face_refused``; the others settle. Its face stays
+        unissued. A refusal about the instrument (kill switch, pause, record date) stops
+        the batch with its code and nothing changes."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.REGISTRAR)
         record = require_auction(sctx, auction_id)
@@ -629,7 +705,11 @@ class AuctionContract(SovereignContract):
         today = sctx.business_date
         if today < settlement:
             raise DomainError(ErrorCode.SETTLEMENT_DATE_NOT_REACHED, record.settlement_date)
-        pending = [a for a in sctx.repo.allotments(auction_id) if a.settled_on is None]
+        pending = [
+            a
+            for a in sctx.repo.allotments(auction_id)
+            if a.settled_on is None and a.refused_on is None
+        ]
         batch = pending[:batch_size]
         treasury = require_account(sctx, sctx.governance.treasury_cash_account)
         instruments: dict[str, InstrumentRecord] = {}
@@ -640,38 +720,68 @@ class AuctionContract(SovereignContract):
                 if instrument.paused:
                     raise DomainError(ErrorCode.INSTRUMENT_PAUSED, allotment.instrument_id)
                 instruments[allotment.instrument_id] = instrument
-            account = require_account(sctx, allotment.account_id)
-            if account.frozen:
-                raise DomainError(ErrorCode.ACCOUNT_FROZEN, account.account_id)
         before = sctx.repo.load_ledger(
             [(a.account_id, a.instrument_id) for a in batch],
             cash_accounts=[*(a.payer_account for a in batch), treasury.account_id],
         )
         issued = MappingProxyType({i: r.issued for i, r in instruments.items()})
         start = after = dataclasses.replace(before, issued=issued)
+        added: dict[tuple[str, str], int] = {}  # (owner, instrument) -> issued in this batch
+        outcomes: list[tuple[AllotmentRecord, ErrorCode | None]] = []
         for allotment in batch:
-            denomination = instruments[allotment.instrument_id].spec.min_denomination
-            after = after.issue(
-                allotment.account_id, allotment.instrument_id, allotment.amount, denomination
+            instrument = instruments[allotment.instrument_id]
+            account = require_account(sctx, allotment.account_id)
+            payer = require_account(sctx, allotment.payer_account)
+            owned = (account.owner_id, allotment.instrument_id)
+            refusal = entry_refusal(
+                sctx, instrument, account, allotment.amount, already_added=added.get(owned, 0)
             )
-            after = after.move_cash(
-                allotment.payer_account, treasury.account_id, allotment.cash_amount
-            )
+            code: ErrorCode | None = None
+            if refusal is not None:
+                if not closes_allotment(refusal.code):
+                    raise_refusal(refusal, instrument)
+                code = refusal.code
+            elif payer.frozen:
+                code = ErrorCode.ACCOUNT_FROZEN
+            else:
+                after, code = settle_allotment(
+                    after,
+                    account_id=allotment.account_id,
+                    instrument_id=allotment.instrument_id,
+                    amount=allotment.amount,
+                    denomination=instrument.spec.min_denomination,
+                    payer=payer.account_id,
+                    payee=treasury.account_id,
+                    cash=allotment.cash_amount,
+                )
+                if code is None:
+                    added[owned] = added.get(owned, 0) + allotment.amount
+            outcomes.append((allotment, code))
         sctx.repo.save_ledger(start, after)
         for instrument_id, instrument in instruments.items():
-            sctx.repo.put_instrument(
-                dataclasses.replace(
-                    instrument,
-                    status=rules.issue_status(instrument.status),
-                    issued=after.issued[instrument_id],
+            if after.issued[instrument_id] != instrument.issued:
+                sctx.repo.put_instrument(
+                    dataclasses.replace(
+                        instrument,
+                        status=rules.issue_status(instrument.status),
+                        issued=after.issued[instrument_id],
+                    )
                 )
-            )
-        for allotment in batch:
-            sctx.repo.put_allotment(dataclasses.replace(allotment, settled_on=today.isoformat()))
-        face = sum(a.amount for a in batch)
-        cash = sum(a.cash_amount for a in batch)
-        settled = record.settled + len(batch)
-        done = settled == record.allotments
+        day = today.isoformat()
+        settled_now = [a for a, code in outcomes if code is None]
+        refused_now = [(a, code) for a, code in outcomes if code is not None]
+        for allotment, code in outcomes:
+            if code is None:
+                closed = dataclasses.replace(allotment, settled_on=day)
+            else:
+                closed = dataclasses.replace(allotment, refusal=code.value, refused_on=day)
+            sctx.repo.put_allotment(closed)
+        face = sum(a.amount for a in settled_now)
+        cash = sum(a.cash_amount for a in settled_now)
+        face_refused = sum(a.amount for a, _ in refused_now)
+        settled = record.settled + len(settled_now)
+        refused = record.refused + len(refused_now)
+        done = settled + refused == record.allotments
         state = record.state
         if done:
             state = next_auction_state(AuctionState.CUT_OFF, AuctionAction.SETTLE_LAST).value
@@ -682,16 +792,24 @@ class AuctionContract(SovereignContract):
                 settled=settled,
                 face_settled=record.face_settled + face,
                 cash_settled=record.cash_settled + cash,
+                refused=refused,
+                face_refused=record.face_refused + face_refused,
             )
         )
         sctx.repo.emit(
             "AuctionSettled",
             {
                 "auction_id": auction_id,
-                "settled": len(batch),
+                "settled": len(settled_now),
                 "face": face,
                 "cash": cash,
+                "refused": [
+                    {"account_id": a.account_id, "bid_id": a.bid_id, "code": code.value}
+                    for a, code in refused_now
+                ],
                 "done": done,
             },
         )
-        return AuctionSettlementBatch(auction_id, len(batch), face, cash, done)
+        return AuctionSettlementBatch(
+            auction_id, len(settled_now), face, cash, done, len(refused_now), face_refused
+        )

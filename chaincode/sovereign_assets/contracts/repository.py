@@ -7,7 +7,9 @@ Owns :class:`Repository`, a view of one transaction's stub:
   supply, settlement instructions, payment runs, claims keyed by instrument, period and
   holder, bar releases keyed by instrument and serial, bill auction results and PKRV
   quotes keyed by tenor and date, the business date, and the index of accounts by legal
-  owner (``ownerAccount``, owner, account) the per-investor holding limit reads).
+  owner (``ownerAccount``, owner, account) the per-investor holding limit reads, and
+  the index of dealer accounts (``dealerAccount``, account) through which an auction's
+  cut-off finds its sealed bid books without reading every account).
   Holdings use simple keys
   ``holding/<instrument>/<account>`` because paying a coupon in batches resumes
   *after* a cursor, which needs a range scan with a start key; Fabric allows that only
@@ -40,7 +42,7 @@ from typing import Any, TypeVar
 
 from fabric_chaincode import KeyEndorsementPolicy, Role, Stub
 from fabric_chaincode.serialization import dumps, from_json_value, loads, to_json_value
-from sovereign_assets.domain import ErrorCode, Ledger
+from sovereign_assets.domain import AccountTier, ErrorCode, Ledger
 from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
 from sovereign_assets.schema.records import (
     AccountRecord,
@@ -73,6 +75,7 @@ _R = TypeVar("_R")
 HOLDING_PREFIX = "holding/"
 _PII_KEY = "pii"
 _OWNER_INDEX = "ownerAccount"
+_DEALER_INDEX = "dealerAccount"
 
 
 def holding_key(instrument_id: str, account_id: str) -> str:
@@ -198,12 +201,24 @@ class Repository:
         return self._load(self._key(AccountRecord.DOC_TYPE, account_id), AccountRecord)
 
     def put_account(self, record: AccountRecord) -> None:
-        """Store an account, and its entry in the index of accounts by legal owner."""
+        """Store an account, its entry in the index of accounts by legal owner and, for a
+        dealer account, in the index of dealer accounts."""
         self._store(self._key(AccountRecord.DOC_TYPE, record.account_id), record)
-        index = self._key(_OWNER_INDEX, record.owner_id, record.account_id)
         value = dumps({"account_id": record.account_id})
-        self._stub.put_state(index, value)
-        self._written[index] = value
+        indexes = [self._key(_OWNER_INDEX, record.owner_id, record.account_id)]
+        dealer_index = self._key(_DEALER_INDEX, record.account_id)
+        # Written once, when the account opens: a later update (a freeze) leaves the key's
+        # version alone, so it does not invalidate a cut-off that scanned the index.
+        if record.tier is AccountTier.DEALER and self._raw(dealer_index) is None:
+            indexes.append(dealer_index)
+        for index in indexes:
+            self._stub.put_state(index, value)
+            self._written[index] = value
+
+    def dealer_accounts(self) -> list[str]:
+        """Ids of every dealer account (committed state), by id: a scan of the dealer
+        index alone (one short key per primary dealer account), never of all accounts."""
+        return [self._stub.split_composite_key(key)[1][0] for key, _ in self._scan(_DEALER_INDEX)]
 
     def accounts_of_owner(self, owner_id: str) -> list[str]:
         """Ids of every account whose legal owner is ``owner_id`` (committed state), by id.

@@ -18,7 +18,12 @@ Owns the pure rules of an auction, from the bid to the allotment:
 - :func:`allocate` - the cut-off, pro rata and pricing of one tenor: bids better than
   the cut-off filled in full, bids at it pro rata rounded to the lot, bids of a lot or
   less at it filled in full, non-competitive bids at the weighted-average accepted
-  yield, multiple price for bills and bonds, uniform price for sukuk.
+  yield, multiple price for bills and bonds, uniform price for sukuk;
+- :func:`auction_type_for` - margin auctions (variable-rental sukuk, floaters) are
+  uniform: the instrument has one margin, the cut-off (:func:`instrument_margin`);
+- :data:`SETTLEMENT_REFUSALS` / :func:`closes_allotment` - which eligibility
+  refusals found at settlement close one allotment (reported, never issued) instead
+  of stopping the whole settlement.
 
 Rounding (every rule lives in :mod:`.money`):
 
@@ -55,6 +60,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from .errors import DomainError, ErrorCode
+from .holdings import Ledger
 from .investors import InvestorType
 from .money import (
     exact,
@@ -96,6 +102,18 @@ class BidBasis(StrEnum):
     MARGIN = "MARGIN"
     """Margin over the benchmark, basis points; lower is better (variable-rental sukuk,
     which are issued at par)."""
+
+
+def auction_type_for(basis: BidBasis, requested: AuctionType | None, *, sukuk: bool) -> AuctionType:
+    """The auction type of an announcement: ``requested``, else uniform price for sukuk
+    and margin auctions and multiple price otherwise. ``INVALID_AUCTION`` for a margin
+    auction at multiple prices: every accepted bid of a floater or variable-rental
+    sukuk holds the same instrument, which pays one margin (the cut-off), at par."""
+    uniform = sukuk or basis is BidBasis.MARGIN
+    chosen = requested or (AuctionType.UNIFORM_PRICE if uniform else AuctionType.MULTIPLE_PRICE)
+    if basis is BidBasis.MARGIN and chosen is not AuctionType.UNIFORM_PRICE:
+        raise DomainError(ErrorCode.INVALID_AUCTION, "a margin auction is uniform price")
+    return chosen
 
 
 class NonCompetitiveCut(StrEnum):
@@ -587,6 +605,64 @@ def allocate(
     )
 
 
+def instrument_margin(result: TenorResult, basis: BidBasis) -> int | None:
+    """The margin (int basis points) the instrument pays after a margin auction: the
+    tenor's cut-off, which every accepted bid receives (uniform price); None when the
+    auction is not on margin or nothing was accepted (the instrument keeps its terms)."""
+    if basis is not BidBasis.MARGIN or not result.fills or result.cutoff is None:
+        return None
+    return int(result.cutoff)  # a whole number of basis points: _check_level checked
+
+
+SETTLEMENT_REFUSALS: frozenset[ErrorCode] = frozenset(
+    {
+        ErrorCode.ACCOUNT_FROZEN,
+        ErrorCode.UNKNOWN_INVESTOR,
+        ErrorCode.NOT_KYC_VERIFIED,
+        ErrorCode.NOT_ELIGIBLE,
+        ErrorCode.OVER_HOLDING_LIMIT,
+        ErrorCode.INSUFFICIENT_CASH,
+    }
+)
+"""Refusals about one allotment's own accounts or owner (the receiving account, its
+legal owner, the dealer account that pays). An allotment that became ineligible after
+its bid was accepted is closed with its code when settlement reaches it: nothing issued,
+nothing paid, the rest of the auction settles. Its face is not issued by this auction
+(the treasury raises that much less; it may offer it again in a later auction or a
+re-opening). Any other refusal (the kill switch, a paused or matured instrument, a
+record date) is about the instrument and stops the batch until it is lifted."""
+
+
+def closes_allotment(code: ErrorCode) -> bool:
+    """Whether a refusal found at settlement closes the one allotment (see
+    :data:`SETTLEMENT_REFUSALS`) rather than stopping the settlement."""
+    return code in SETTLEMENT_REFUSALS
+
+
+def settle_allotment(
+    ledger: Ledger,
+    *,
+    account_id: str,
+    instrument_id: str,
+    amount: int,
+    denomination: int,
+    payer: str,
+    payee: str,
+    cash: int,
+) -> tuple[Ledger, ErrorCode | None]:
+    """Issue ``amount`` of face to ``account_id`` and move ``cash`` from ``payer`` to
+    ``payee`` (minor units), both or neither: the new ledger and None, or the ledger
+    unchanged and the :data:`SETTLEMENT_REFUSALS` code (``INSUFFICIENT_CASH``) that
+    closes the allotment. Any other refusal is raised."""
+    try:
+        issued = ledger.issue(account_id, instrument_id, amount, denomination)
+        return issued.move_cash(payer, payee, cash), None
+    except DomainError as exc:
+        if not closes_allotment(exc.code):
+            raise
+        return ledger, exc.code
+
+
 def _empty(
     offering: Offering,
     rejected: bool,
@@ -644,6 +720,7 @@ __all__ = [
     "PKR_MILLION",
     "SBP_RULES",
     "SBP_SUKUK_RULES",
+    "SETTLEMENT_REFUSALS",
     "AuctionAction",
     "AuctionRules",
     "AuctionState",
@@ -660,9 +737,13 @@ __all__ = [
     "Pricer",
     "TenorResult",
     "allocate",
+    "auction_type_for",
     "check_bid",
+    "closes_allotment",
+    "instrument_margin",
     "next_auction_state",
     "pro_rata",
     "require_open",
+    "settle_allotment",
     "valid_bids",
 ]

@@ -441,13 +441,18 @@ class BidReceipt:
 @dataclass(frozen=True)
 class AuctionSettlementBatch:
     """One settlement transaction of an auction: allotments ``settled`` in it, the face
-    issued and the cash paid (minor units), and ``done`` when none is left."""
+    issued and the cash paid (minor units), and ``done`` when none is left.
+    ``refused``: allotments this transaction found ineligible and closed without
+    issuing or paying anything (``face_refused`` their face, minor units); each
+    allotment's code is in its :class:`~sovereign_assets.schema.records.AllotmentRecord`."""
 
     auction_id: str
     settled: int
     face: int
     cash: int
     done: bool
+    refused: int = 0
+    face_refused: int = 0
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,10 @@ class AuctionRecord:
     """A primary auction: the announcement (see :class:`.messages.AuctionSpec`), its
     ``state`` (OPEN, CLOSED, CUT_OFF, REJECTED, SETTLED), the ``results`` per tenor once
     cut off, and settlement progress: ``allotments`` made, ``settled`` so far, and the
-    face and cash (minor units) settled."""
+    face and cash (minor units) settled; ``refused`` allotments (and their face,
+    ``face_refused``) that settlement found ineligible and did not issue (see
+    :class:`AllotmentRecord`). Settlement is done when ``settled + refused ==
+    allotments``."""
 
     DOC_TYPE: ClassVar[str] = "auction"
     auction_id: str
@@ -291,6 +294,8 @@ class AuctionRecord:
     settled: int = 0
     face_settled: int = 0
     cash_settled: int = 0
+    refused: int = 0
+    face_refused: int = 0
 
 
 @dataclass(frozen=True)
@@ -298,7 +303,11 @@ class AllotmentRecord:
     """An accepted bid, to settle: ``amount`` of face for ``account_id`` at
     ``price_per_100`` (clean), paid from ``payer_account``; ``accrued_interest`` and
     ``cash_amount`` (= face x price / 100 + accrued, rounded once) in minor units.
-    ``settled_on`` is set once it settled (never twice)."""
+    ``settled_on`` is set once it settled (never twice). ``refusal`` is the stable
+    error code (``NOT_KYC_VERIFIED``, ``ACCOUNT_FROZEN``, ``OVER_HOLDING_LIMIT``,
+    ``INSUFFICIENT_CASH``...) when settlement found the allotment no longer eligible on
+    ``refused_on``: nothing was issued or paid for it, and never will be. An allotment
+    is pending while both ``settled_on`` and ``refused_on`` are None."""
 
     DOC_TYPE: ClassVar[str] = "auctionAllotment"
     auction_id: str
@@ -313,6 +322,8 @@ class AllotmentRecord:
     accrued_interest: int
     cash_amount: int
     settled_on: str | None = None
+    refusal: str | None = None
+    refused_on: str | None = None
 
 
 @dataclass(frozen=True)
