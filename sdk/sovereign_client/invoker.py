@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from fabric_gateway import (
+    CommitError,
     CommitStatusError,
     Contract,
     EndorseError,
@@ -29,6 +30,7 @@ from sovereign_client.retry import (
     TransactionInDoubtError,
     already_on_ledger,
     endorsement_is_transient,
+    is_read_conflict,
 )
 
 
@@ -64,7 +66,9 @@ class GatewayInvoker:
     commit, wait until every peer of the fence has the block, so that the next call,
     through any of them, sees this one's writes (see :mod:`sovereign_client.consistency`).
     ``retry``: retry the steps of a submit that are safe to retry, as
-    :mod:`sovereign_client.retry` describes (without it a submit is tried once).
+    :mod:`sovereign_client.retry` describes (without it a submit is tried once, except
+    that the functions of ``RetryPolicy().conflict_retry`` - sealed bids, auction
+    settlement batches - are submitted again after a read conflict).
     """
 
     def __init__(
@@ -116,6 +120,31 @@ class GatewayInvoker:
         *,
         own_org_only: bool = False,
         request_id: str | None = None,
+    ) -> bytes:
+        policy = self._retry or RetryPolicy()
+        if function not in policy.conflict_retry:
+            return self._submit_once(function, arguments, transient, own_org_only, request_id)
+        for attempt, delay in enumerate((*policy.conflict_delays, None)):
+            scoped = request_id
+            if request_id is not None and attempt:
+                scoped = f"{request_id}~conflict{attempt}"
+            try:
+                return self._submit_once(function, arguments, transient, own_org_only, scoped)
+            except CommitError as exc:
+                if delay is None or not is_read_conflict(exc):
+                    raise
+                # Invalidated: nothing applied; the chaincode decides afresh on new state.
+                policy.notify("conflict", exc.transaction_id or "", exc)
+                time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _submit_once(
+        self,
+        function: str,
+        arguments: Sequence[str],
+        transient: Mapping[str, bytes] | None,
+        own_org_only: bool,
+        request_id: str | None,
     ) -> bytes:
         endorsers = self._endorsers
         if own_org_only:

@@ -15,10 +15,19 @@ A submit crosses three steps; what may be retried depends on the step that faile
    status is asked again, and the same envelope re-sent in case the ordering service lost
    it (a Raft leader that crashed before its block was cut).
 
-Never retried: a transaction that committed invalid (``MVCC_READ_CONFLICT``,
-``ENDORSEMENT_POLICY_FAILURE``...): that outcome is final and raises ``CommitError``; the
-caller may try again under a *new* request ID, which is safe because the first is known not
-to have applied. When every attempt of steps 2-3 is spent the submit raises
+A transaction that committed invalid (``MVCC_READ_CONFLICT``,
+``ENDORSEMENT_POLICY_FAILURE``...) is final and raises ``CommitError``; the caller may try
+again under a *new* request ID, which is safe because the first is known not to have
+applied. The client does so itself for a read conflict (``MVCC_READ_CONFLICT``,
+``PHANTOM_READ_CONFLICT``: another transaction changed what this one read) of the
+functions in :attr:`RetryPolicy.conflict_retry` - those whose outcome the chaincode decides
+afresh from the state it reads and that carry no decision the caller based on older state:
+placing, amending and withdrawing a sealed bid (one dealer's bids share its bid book, so
+two of them at once conflict), and an auction settlement batch (resumable). Each retry is
+a new proposal; under a client request ID it is the derived request ``<id>~conflict<n>``,
+so a replay of the request finds the same transactions again.
+
+When every attempt of steps 2-3 is spent the submit raises
 :class:`TransactionInDoubtError` with the transaction ID: the outcome is then learnt with
 :meth:`~sovereign_client.GatewayInvoker.status_of_request` (a commit status query), not by
 submitting a new transaction.
@@ -37,7 +46,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from fabric_gateway import GatewayError
+from fabric_gateway import CommitError, GatewayError
 from sovereign_client.errors import codes
 
 TRANSIENT_CODES = frozenset(
@@ -56,6 +65,14 @@ TRANSIENT_CODES = frozenset(
 The Gateway answers ``ABORTED``/``FAILED_PRECONDITION`` when no set of reachable endorsers
 satisfies the policy (one is down). A chaincode refusal is told apart by its stable code."""
 
+CONFLICT_CODES = frozenset({"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"})
+"""Validation codes of a transaction invalidated because what it read changed meanwhile."""
+
+CONFLICT_SAFE_FUNCTIONS = frozenset(
+    {"auction:PlaceBid", "auction:AmendBid", "auction:WithdrawBid", "auction:Settle"}
+)
+"""Functions submitted again after a read conflict by default (see the module docstring)."""
+
 DUPLICATE_MARKER = "duplicate transaction found"
 """What a peer answers when asked to endorse a transaction ID already on its ledger."""
 
@@ -71,10 +88,14 @@ class RetryPolicy:
     for ``lookup_timeout`` seconds. Defaults ride out a peer, orderer or chaincode server
     restart (tens of seconds) without ever applying a request twice. ``on_retry`` is told
     of each retry: the step (``endorse``, ``submit``, ``commit-status``), the transaction
-    ID and the error (for logs and metrics; it must not raise).
+    ID and the error (for logs and metrics; it must not raise). ``conflict_retry``: the
+    functions submitted again, as a new transaction, after a read conflict, waiting
+    ``conflict_delays`` seconds before each further attempt (step ``conflict``).
     """
 
     endorse_delays: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0)
+    conflict_retry: frozenset[str] = CONFLICT_SAFE_FUNCTIONS
+    conflict_delays: tuple[float, ...] = (0.1, 0.3, 0.6, 1.0, 2.0)
     commit_rounds: int = 6
     commit_timeout: float = 10.0
     round_delay: float = 1.0
@@ -114,6 +135,11 @@ def endorsement_is_transient(error: GatewayError) -> bool:
     return error.code is None or error.code in TRANSIENT_CODES
 
 
+def is_read_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is a commit invalidated by a read conflict (nothing applied)."""
+    return isinstance(error, CommitError) and error.validation_code_name in CONFLICT_CODES
+
+
 def already_on_ledger(error: GatewayError) -> bool:
     """Whether the endorsers refused because the transaction ID already committed."""
     texts = [str(error), *(d.message for d in error.details)]
@@ -121,10 +147,13 @@ def already_on_ledger(error: GatewayError) -> bool:
 
 
 __all__ = [
+    "CONFLICT_CODES",
+    "CONFLICT_SAFE_FUNCTIONS",
     "DUPLICATE_MARKER",
     "TRANSIENT_CODES",
     "RetryPolicy",
     "TransactionInDoubtError",
     "already_on_ledger",
     "endorsement_is_transient",
+    "is_read_conflict",
 ]

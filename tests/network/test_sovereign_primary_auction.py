@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import cast
 
@@ -167,9 +168,22 @@ def test_a_sealed_bid_auction_settles_against_cash(
             BidSpec(auction, "A1", bill, sgl_a, 300 * MILLION, Decimal(marker))
         )
         bid_tx, bid_block = recorder.blocks["auction:PlaceBid"]
-        alpha.auctions.bid(BidSpec(auction, "A2", bill, sgl_a, 250 * MILLION, Decimal("97.5000")))
         alpha.auctions.bid(BidSpec(auction, "N1", bill, ips, 20 * MILLION))
-        beta.auctions.bid(BidSpec(auction, "B1", bill, sgl_b, 150 * MILLION, Decimal("97.5000")))
+        # Two dealers bid at the same moment: their bids write different keys (each
+        # dealer account's own book), so neither invalidates the other; both commit.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            at_once = [
+                pool.submit(
+                    alpha.auctions.bid,
+                    BidSpec(auction, "A2", bill, sgl_a, 250 * MILLION, Decimal("97.5000")),
+                ),
+                pool.submit(
+                    beta.auctions.bid,
+                    BidSpec(auction, "B1", bill, sgl_b, 150 * MILLION, Decimal("97.5000")),
+                ),
+            ]
+            receipts = [f.result(timeout=120) for f in at_once]
+        assert [r.bid_id for r in receipts] == ["A2", "B1"]
         beta.auctions.bid(BidSpec(auction, "B2", bill, sgl_b, 100 * MILLION, Decimal("97.4000")))
 
         assert {b.bid_id for b in alpha.auctions.bids(auction)} == {"A1", "A2", "N1"}

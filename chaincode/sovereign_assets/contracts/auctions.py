@@ -803,10 +803,10 @@ class AuctionContract(SovereignContract):
                 "settled": len(settled_now),
                 "face": face,
                 "cash": cash,
-                "refused": [
-                    {"account_id": a.account_id, "bid_id": a.bid_id, "code": code.value}
-                    for a, code in refused_now
-                ],
+                # counts only (every member receives the event): each refused
+                # allotment's code is on the allotment, for those who may read it
+                "refused": len(refused_now),
+                "face_refused": face_refused,
                 "done": done,
             },
         )

@@ -176,6 +176,8 @@ PUBLIC_EVENT_FIELDS: Final[frozenset[str]] = frozenset(
         "settled",
         "face",
         "cash",
+        "refused",
+        "face_refused",
         "done",
         "paid",
         "gross",

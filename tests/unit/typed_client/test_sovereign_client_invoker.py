@@ -188,3 +188,68 @@ def test_register_gives_up_when_the_data_stays_missing(monkeypatch: pytest.Monke
     with pytest.raises(PersonalDataMissingError):
         SovereignClient(invoker).investors.register(SPEC, b"pii")
     assert [f for f, _ in invoker.calls].count("investor:Register") == 2
+
+
+class ConflictingContract:
+    """A Gateway ``Contract`` stand-in whose first ``conflicts`` submits commit invalid with
+    ``code`` (another transaction changed what they read), then succeed."""
+
+    def __init__(self, conflicts: int, code: str = "MVCC_READ_CONFLICT") -> None:
+        self.conflicts = conflicts
+        self.code = code
+        self.calls: list[str] = []
+
+    def submit(
+        self,
+        name: str,
+        *,
+        arguments: Sequence[str] = (),
+        transient_data: Mapping[str, bytes] | None = None,
+        endorsing_organizations: Sequence[str] | None = None,
+    ) -> bytes:
+        from fabric_gateway import CommitError
+
+        self.calls.append(name)
+        if len(self.calls) <= self.conflicts:
+            raise CommitError(
+                transaction_id=f"tx{len(self.calls)}",
+                validation_code=11,
+                validation_code_name=self.code,
+                block_number=7,
+            )
+        return b"{}"
+
+
+def test_a_sealed_bid_invalidated_by_a_read_conflict_is_placed_again() -> None:
+    from fabric_gateway import CommitError
+    from sovereign_client import RetryPolicy
+
+    # Without a retry policy (as the CLI connects) the default conflict retries apply.
+    for code in ("MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"):
+        contract = ConflictingContract(2, code)
+        invoker = GatewayInvoker(cast(Contract, contract), msp_id="CentralBankMSP")
+        assert invoker.submit("auction:PlaceBid", [], {"bid": b"{}"}, own_org_only=True) == b"{}"
+        assert contract.calls == ["auction:PlaceBid"] * 3
+    # Out of attempts: the last conflict is raised, as it is.
+    contract = ConflictingContract(len(RetryPolicy().conflict_delays) + 1)
+    invoker = GatewayInvoker(cast(Contract, contract), msp_id="CentralBankMSP")
+    with pytest.raises(CommitError):
+        invoker.submit("auction:PlaceBid", [], {"bid": b"{}"}, own_org_only=True)
+    assert len(contract.calls) == len(RetryPolicy().conflict_delays) + 1
+
+
+def test_a_transfer_invalidated_by_a_read_conflict_is_not_submitted_again() -> None:
+    from fabric_gateway import CommitError
+
+    contract = ConflictingContract(1)
+    invoker = GatewayInvoker(cast(Contract, contract))  # no policy: the default one
+    with pytest.raises(CommitError) as caught:
+        invoker.submit("holding:Transfer", ["PK1", "A", "B", "10"])
+    assert caught.value.validation_code_name == "MVCC_READ_CONFLICT"
+    assert contract.calls == ["holding:Transfer"]
+    # Another kind of invalid commit is final even for a bid.
+    contract = ConflictingContract(1, "ENDORSEMENT_POLICY_FAILURE")
+    invoker = GatewayInvoker(cast(Contract, contract), msp_id="CentralBankMSP")
+    with pytest.raises(CommitError):
+        invoker.submit("auction:PlaceBid", [], {"bid": b"{}"}, own_org_only=True)
+    assert contract.calls == ["auction:PlaceBid"]
