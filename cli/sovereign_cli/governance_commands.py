@@ -1,5 +1,6 @@
-"""``sov governance``: bootstrap the ledger-held configuration, show it, replace it, and
-open and close the business date.
+"""``sov governance``: bootstrap the ledger-held configuration, show it, change it with
+both controllers (``propose`` by one, ``approve`` by the other, ``withdraw``,
+``proposals``), and open and close the business date.
 
 Owns the governance commands and :func:`load_document` (a JSON or TOML file, by its
 suffix, as parsed data). A fresh network refuses every write with ``NOT_FOUND:
@@ -30,6 +31,7 @@ from sovereign_cli.render import (
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.messages import GovernanceConfig
+    from sovereign_assets.schema.records import GovernanceProposalRecord
     from sovereign_client import SovereignClient
 
 EXAMPLE_HINT = "Example: `sov examples show governance.toml`."
@@ -135,19 +137,91 @@ def bootstrap(ledger: Ledger, config_file: Path) -> None:
 @governance.command()
 @ledger_command
 def show(ledger: Ledger) -> None:
-    """Show the current configuration (its JSON is a valid --file for update)."""
+    """Show the current configuration (its JSON is a valid --file for propose)."""
     config = ledger.client.governance.get()
     emit(ledger.settings, plain(config), lambda: config_fields(config))
+
+
+def _proposal_fields(proposal: GovernanceProposalRecord) -> None:
+    fields(
+        [
+            ("proposal", proposal.proposal_id),
+            ("proposed by", proposal.proposer),
+            ("proposed on", proposal.proposed_on or "before the first business date"),
+            ("expires after", proposal.expires_on or "no dated expiry"),
+        ]
+    )
 
 
 @governance.command()
 @file_option
 @ledger_command
-def update(ledger: Ledger, config_file: Path) -> None:
-    """Replace the configuration (a controller; both controller orgs endorse)."""
+def propose(ledger: Ledger, config_file: Path) -> None:
+    """Propose a new configuration (a controller: the treasury or the central bank).
+
+    Nothing changes until the other controller runs `sov governance approve PROPOSAL`
+    with the printed proposal id (the SHA-256 of the exact change). Start from
+    `sov --json governance show`.
+    """
     config = _load_config(config_file)
-    ledger.client.governance.update(config)
-    emit(ledger.settings, plain(config), lambda: click.echo("governance updated"))
+    proposal = ledger.client.governance.propose(config)
+    emit(ledger.settings, plain(proposal), lambda: _proposal_fields(proposal))
+
+
+proposal_argument = click.argument("proposal_id", metavar="PROPOSAL")
+
+
+@governance.command()
+@proposal_argument
+@ledger_command
+def approve(ledger: Ledger, proposal_id: str) -> None:
+    """Approve and apply the change PROPOSAL (the other controller than the proposer's
+    organisation); it applies whole, once."""
+    config = ledger.client.governance.approve(proposal_id)
+    emit(
+        ledger.settings,
+        plain(config),
+        lambda: click.echo(f"governance updated by proposal {proposal_id}"),
+    )
+
+
+@governance.command()
+@proposal_argument
+@ledger_command
+def withdraw(ledger: Ledger, proposal_id: str) -> None:
+    """Withdraw the pending change PROPOSAL (either controller)."""
+    ledger.client.governance.withdraw(proposal_id)
+    emit(
+        ledger.settings,
+        {"proposal_id": proposal_id, "withdrawn": True},
+        lambda: click.echo(f"proposal {proposal_id} withdrawn"),
+    )
+
+
+@governance.command()
+@click.argument("proposal_id", metavar="[PROPOSAL]", required=False)
+@ledger_command
+def proposals(ledger: Ledger, proposal_id: str | None) -> None:
+    """List the pending changes, or show PROPOSAL with its configuration (controllers)."""
+    client = ledger.client
+    if proposal_id is not None:
+        one = client.governance.proposal(proposal_id)
+
+        def show_one() -> None:
+            _proposal_fields(one)
+            config_fields(one.config)
+
+        emit(ledger.settings, plain(one), show_one)
+        return
+    pending = client.governance.proposals()
+
+    def show_all() -> None:
+        if not pending:
+            click.echo("no pending governance changes")
+        for item in pending:
+            _proposal_fields(item)
+
+    emit(ledger.settings, [plain(p) for p in pending], show_all)
 
 
 def market_today(utc_offset_minutes: int) -> dt.date:

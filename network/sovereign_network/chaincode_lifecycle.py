@@ -18,6 +18,7 @@ from sovereign_network import collections, fabric_output
 from sovereign_network.base import READY_TIMEOUT
 from sovereign_network.channel_join import ChannelMembership
 from sovereign_network.commands import NetworkError, Progress, quiet
+from sovereign_network.environments import write_org_roles
 from sovereign_network.lifecycle import ChaincodePackage, build_package
 from sovereign_network.process_specs import chaincode_process, chaincode_server_spec
 from sovereign_network.supervisor import tls_handshake
@@ -202,6 +203,7 @@ class ChaincodeLifecycle(ChannelMembership):
         process = chaincode_process(org, name)
         port = org.chaincode_ports[slot]
         self.supervisor.stop(process)
+        write_org_roles(self._site, org)
         self.supervisor.start(
             chaincode_server_spec(
                 self._site,

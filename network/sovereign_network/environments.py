@@ -29,6 +29,27 @@ class Site:
     fabric: FabricInstall
 
 
+ORG_ROLES_FILE_ENV = "SOVEREIGN_ORG_ROLES_FILE"
+"""The chaincode server's environment variable naming its operator's org-roles file (read
+by ``sovereign_assets.operator_config``; the tooling does not import the chaincode)."""
+
+
+def org_roles_path(site: Site, org: Org) -> Path:
+    """Where ``org``'s operator keeps the org roles it gives its chaincode servers."""
+    return site.home / "chaincode" / org.key / "org-roles.json"
+
+
+def write_org_roles(site: Site, org: Org) -> Path:
+    """Write the org-roles file ``org``'s operator gives its chaincode servers: the
+    topology's ``register_roles`` as JSON (role -> MSP IDs). The register's chaincode
+    endorses only a governance bootstrap naming exactly these; other chaincodes ignore it.
+    One file per org, as each operator configures its own server."""
+    path = org_roles_path(site, org)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(site.topology.register_roles(), sort_keys=True) + "\n")
+    return path
+
+
 def base_env() -> dict[str, str]:
     """The few variables of the caller's environment every process keeps."""
     # Processes get a minimal environment: nothing of the caller's leaks into them.
@@ -141,7 +162,8 @@ def admin_env(site: Site, org: Org | OrdererOrg, p: Peer | None = None) -> dict[
 
 
 def chaincode_server_env(site: Site, org: Org, package_id: str, port: int) -> dict[str, str]:
-    """An org's chaincode server's: the CCaaS variables (ID, address, mutual TLS)."""
+    """An org's chaincode server's: the CCaaS variables (ID, address, mutual TLS) and
+    its operator's org-roles file (:func:`write_org_roles`)."""
     tls = site.layout.chaincode_server(org.key)
     return {
         **base_env(),
@@ -152,6 +174,7 @@ def chaincode_server_env(site: Site, org: Org, package_id: str, port: int) -> di
         "CHAINCODE_TLS_CERT": str(tls.tls_cert),
         "CHAINCODE_CLIENT_CA_CERT": str(site.layout.tls_ca_cert(org.key)),
         "CORE_PEER_LOCALMSPID": org.msp_id,
+        ORG_ROLES_FILE_ENV: str(org_roles_path(site, org)),
     }
 
 

@@ -107,6 +107,8 @@ class Org:
     """Where its signing identities come from: ``fabric-ca`` or ``local``."""
     ca_port: int | None = None
     """The port of its Fabric CA server (``fabric-ca`` identities only)."""
+    register_roles: tuple[str, ...] = ()
+    """The register's org roles it holds (``issuer``, ``registrar``, ``exchange``)."""
 
     @property
     def uses_fabric_ca(self) -> bool:
@@ -176,6 +178,15 @@ class Topology:
                 return org
         known = ", ".join(o.name for o in self.orgs)
         raise TopologyError(f"no org named {name_or_msp!r} (known: {known})")
+
+    def register_roles(self) -> dict[str, list[str]]:
+        """Org role -> MSP IDs holding it, as the orgs' ``register_roles`` say: what each
+        org's operator tells its chaincode server a governance bootstrap must name."""
+        roles: dict[str, list[str]] = {}
+        for org in self.orgs:
+            for role in org.register_roles:
+                roles.setdefault(role, []).append(org.msp_id)
+        return roles
 
     def ports(self) -> list[tuple[str, int]]:
         """Every port the network listens on, with the process that owns it."""
@@ -335,6 +346,7 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
                 users=users,
                 chaincode_ports=tuple(allocate() for _ in range(_SLOTS_WITH_ORG)),
                 identities=identities(doc, where, default_identities),
+                register_roles=_register_roles(doc, where, fail),
             )
         )
     orgs = [
@@ -375,6 +387,19 @@ def _build(raw: Mapping[str, Any], source: str, *, base_port_override: int | Non
         source=source,
         document=raw,
     )
+
+
+REGISTER_ROLES = ("issuer", "registrar", "exchange")
+"""The org roles of the register an org may hold (``register_roles`` of an [[orgs]] entry)."""
+
+
+def _register_roles(doc: Mapping[str, Any], where: str, fail: Any) -> tuple[str, ...]:
+    roles = doc.get("register_roles", [])
+    if not isinstance(roles, list) or not all(r in REGISTER_ROLES for r in roles):
+        raise fail(f"{where}.register_roles", f"must be a list of {', '.join(REGISTER_ROLES)}")
+    if len(set(roles)) != len(roles):
+        raise fail(f"{where}.register_roles", "names a role twice")
+    return tuple(roles)
 
 
 def _user(doc: Any, where: str, fail: Any) -> User:

@@ -68,6 +68,7 @@ from sovereign_assets.schema.records import (
     AuctionRecord,
     BillAuctionRecord,
     ClaimRecord,
+    GovernanceProposalRecord,
     InstructionRecord,
     InstrumentRecord,
     InvestorRecord,
@@ -129,16 +130,51 @@ class Governance(_Section):
         """Store the first configuration; refused once one exists.
 
         Role: an admin or ``registrar``-role user of the organisation ``config`` names as
-        registrar. Raises: ``ALREADY_EXISTS``, ``UNAUTHORIZED``, ``INVALID_ARGUMENT``."""
+        registrar; every endorsing peer checks ``config.org_roles`` against the roles its
+        operator configured. Raises: ``ALREADY_EXISTS``, ``UNAUTHORIZED``,
+        ``INVALID_ARGUMENT``, ``BOOTSTRAP_ROLES_MISMATCH``."""
         self._submit(nothing, "Bootstrap", config)
 
-    def update(self, config: GovernanceConfig) -> None:
-        """Replace the configuration (the business date is not in it: see
-        :meth:`open_business_date`).
+    def propose(self, config: GovernanceConfig) -> GovernanceProposalRecord:
+        """Propose ``config`` as the next configuration; nothing changes until the other
+        controller approves it by the returned ``proposal_id`` (SHA-256 of the exact
+        change). It may be approved until its ``expires_on`` business date (7 days after
+        the business date it was proposed on) and while governance stays as it was.
 
-        Role: a controller (issuer or registrar organisation); both controller organisations
-        must endorse. Raises: ``UNAUTHORIZED``, ``INVALID_ARGUMENT``."""
-        self._submit(nothing, "Update", config)
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``INVALID_ARGUMENT`` (also: the same as the current configuration),
+        ``ALREADY_EXISTS`` (the same change is pending), ``UNKNOWN_ACCOUNT``,
+        ``INVALID_ACCOUNT``."""
+        return self._submit(one(GovernanceProposalRecord), "Propose", config)
+
+    def approve(self, proposal_id: str) -> GovernanceConfig:
+        """Approve the change ``proposal_id`` names; it applies at once, whole, and only
+        once. Returns the configuration now in force.
+
+        Role: a controller of another organisation than the proposer's that holds the
+        controller role the proposer lacks (the treasury approves the central bank's
+        proposals and the other way round); both organisations' peers endorse. Raises:
+        ``SECOND_CONTROLLER_REQUIRED``, ``PROPOSAL_EXPIRED``, ``PROPOSAL_STALE``,
+        ``NOT_FOUND``, ``UNAUTHORIZED``, ``UNKNOWN_ACCOUNT``, ``INVALID_ACCOUNT``."""
+        return self._submit(one(GovernanceConfig), "Approve", proposal_id)
+
+    def withdraw(self, proposal_id: str) -> None:
+        """Withdraw a pending change (the proposer taking it back or the other controller
+        rejecting it; expired ones too).
+
+        Role: a controller. Raises: ``NOT_FOUND``, ``UNAUTHORIZED``."""
+        self._submit(nothing, "Withdraw", proposal_id)
+
+    def proposal(self, proposal_id: str) -> GovernanceProposalRecord:
+        """One pending change. Role: a controller. Raises: ``NOT_FOUND``, ``UNAUTHORIZED``,
+        ``INVALID_ARGUMENT`` (not a SHA-256 in hex)."""
+        return self._evaluate(one(GovernanceProposalRecord), "Proposal", proposal_id)
+
+    def proposals(self) -> builtins.list[GovernanceProposalRecord]:
+        """Every pending change, by id (expired ones until withdrawn).
+
+        Role: a controller. Raises: ``UNAUTHORIZED``."""
+        return self._evaluate(many(GovernanceProposalRecord), "Proposals")
 
     def get(self) -> GovernanceConfig:
         """The current configuration (rates ``Decimal`` fractions, offsets in minutes).

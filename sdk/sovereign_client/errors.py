@@ -291,6 +291,22 @@ class AlreadySettledError(RefusedError):
     error_code = ErrorCode.ALREADY_SETTLED
 
 
+class SecondControllerRequiredError(RefusedError):
+    error_code = ErrorCode.SECOND_CONTROLLER_REQUIRED
+
+
+class ProposalExpiredError(RefusedError):
+    error_code = ErrorCode.PROPOSAL_EXPIRED
+
+
+class ProposalStaleError(RefusedError):
+    error_code = ErrorCode.PROPOSAL_STALE
+
+
+class BootstrapRolesMismatchError(RefusedError):
+    error_code = ErrorCode.BOOTSTRAP_ROLES_MISMATCH
+
+
 class UnauthorizedError(RefusedError):
     error_code = ErrorCode.UNAUTHORIZED
 

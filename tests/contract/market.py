@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +29,7 @@ from fabric_chaincode.testing import (
 )
 from sovereign_assets.chaincode import chaincode
 from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
+from sovereign_assets.operator_config import ROLES_ENV
 from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION, personal_data_collection
 
 NAMESPACE = "sovereign"
@@ -36,6 +38,14 @@ CENTRAL_BANK = "CentralBankMSP"
 EXCHANGE = "ExchangeMSP"
 ORGS = (TREASURY, CENTRAL_BANK, EXCHANGE)
 PKT = dt.timezone(dt.timedelta(hours=5))
+MARKET_ROLES = {"issuer": [TREASURY], "registrar": [CENTRAL_BANK], "exchange": [EXCHANGE]}
+"""The org roles of the market's governance."""
+
+# The chaincode runs in this process as every organisation's peer: their operators
+# configure the market's org roles, so only a bootstrap naming them is endorsed (a test
+# of another configuration sets the variable itself).
+os.environ.setdefault(ROLES_ENV, json.dumps(MARKET_ROLES))
+
 _ATTRIBUTES_OID = x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 _NOT_BEFORE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
@@ -124,7 +134,7 @@ def dealer_beta() -> bytes:
 def governance_config(**overrides: object) -> dict[str, object]:
     """A Pakistani governance configuration as JSON-ready data."""
     config: dict[str, object] = {
-        "org_roles": {"issuer": [TREASURY], "registrar": [CENTRAL_BANK], "exchange": [EXCHANGE]},
+        "org_roles": {role: list(msps) for role, msps in MARKET_ROLES.items()},
         "treasury_cash_account": "TREASURY-CASH",
         "tax_authority_cash_account": "FBR-TAX",
         "utc_offset_minutes": 300,
@@ -269,6 +279,19 @@ class Market:
         assert not result.ok, f"{function} unexpectedly succeeded"
         assert snapshot(self.ledger) == before, f"{function} changed the ledger"
         return result.response.message.split(":", 1)[0]
+
+    def change_governance(
+        self,
+        config: Mapping[str, object],
+        proposer: bytes | None = None,
+        approver: bytes | None = None,
+    ) -> object:
+        """Change governance as the rules want it: one controller proposes ``config``
+        (default the treasury), the other approves it by its hash (default the central
+        bank); returns the configuration applied."""
+        proposal = self.ok(proposer or treasury(), "governance:Propose", config)
+        assert isinstance(proposal, dict)
+        return self.ok(approver or central_bank(), "governance:Approve", proposal["proposal_id"])
 
     def register(self, creator: bytes, spec: Mapping[str, object], pii: bytes) -> object:
         """Register an investor as the typed client does: the personal data first (the

@@ -101,7 +101,11 @@ TRADE = {
 }
 
 CASES: list[tuple[str, tuple[object, ...], tuple[Who, ...]]] = [
-    ("governance:Update", (governance_config(),), (dealer_alpha, exchange, cb_pretend_exchange)),
+    (
+        "governance:Propose",
+        (governance_config(global_pause=True),),
+        (dealer_alpha, exchange, cb_pretend_exchange),
+    ),
     ("account:Open", (NEW_DEALER,), (treasury, exchange, dealer_alpha, treasury_pretend_registrar)),
     ("account:Open", (NEW_SUB,), (dealer_beta, central_bank, treasury)),
     ("investor:RecordPersonalData", ("INV-NEW",), (treasury_clerk, unknown_org_bank, central_bank)),

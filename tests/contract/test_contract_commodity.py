@@ -239,7 +239,7 @@ def test_stops_apply_to_deliveries(market: Market) -> None:
     market.ok(central_bank(), "investor:Freeze", "SGL-ALPHA")
     assert market.fails(dealer_alpha(), *redeem) == "ACCOUNT_FROZEN"
     market.ok(central_bank(), "investor:Unfreeze", "SGL-ALPHA")
-    market.ok(treasury(), "governance:Update", governance_config(global_pause=True))
+    market.change_governance(governance_config(global_pause=True))
     assert market.fails(dealer_alpha(), *redeem) == "GLOBAL_PAUSE"
 
 

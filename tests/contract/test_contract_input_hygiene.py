@@ -76,7 +76,7 @@ def test_unparseable_governance_is_invalid_argument_for_anyone(
     issued: Market, document: str
 ) -> None:
     for who in (rogue(), central_bank()):
-        result = issued.call(who, "governance:Update", document)
+        result = issued.call(who, "governance:Propose", document)
         assert result.response.message.startswith("INVALID_ARGUMENT: config"), document[:40]
         assert result.response.message.isascii()
         assert not result.committed

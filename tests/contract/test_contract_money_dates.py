@@ -244,7 +244,7 @@ def test_kyc_expiry_reads_the_business_date(market: Market) -> None:
 def test_governance_has_no_business_date_shift_any_more(market: Market) -> None:
     for shift in (3_000_000, 1):
         config = governance_config(business_date_shift_days=shift)
-        assert market.fails(treasury(), "governance:Update", config) == "INVALID_ARGUMENT"
+        assert market.fails(treasury(), "governance:Propose", config) == "INVALID_ARGUMENT"
 
 
 # -- 2. entitlement is fixed by the holdings at the record date -----------------------------
@@ -352,7 +352,7 @@ def test_issuance_respects_the_holding_limit_and_freezes(market: Market) -> None
     market.ok(treasury(), "investor:Freeze", "IPS-BILAL")
     frozen = [{"account_id": "IPS-BILAL", "amount": BOND_DENOMINATION}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", frozen) == "ACCOUNT_FROZEN"
-    market.ok(treasury(), "governance:Update", governance_config(global_pause=True))
+    market.change_governance(governance_config(global_pause=True))
     fine = [{"account_id": "IPS-AYESHA", "amount": BOND_DENOMINATION}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", fine) == "GLOBAL_PAUSE"
 
@@ -636,7 +636,7 @@ def test_events_and_records_of_the_business_date_are_canonical(market: Market) -
 def test_governance_refuses_a_cash_account_that_is_not_what_it_names(
     market: Market, overrides: dict[str, str], code: str | None
 ) -> None:
-    result = market.fails(treasury(), "governance:Update", governance_config(**overrides))
+    result = market.fails(treasury(), "governance:Propose", governance_config(**overrides))
     assert result in ({code} if code else {"INVALID_ACCOUNT", "UNKNOWN_ACCOUNT"})
 
 
@@ -647,15 +647,13 @@ def test_the_treasury_account_must_belong_to_the_issuer(market: Market) -> None:
         account_spec("TREASURY-2", "TREASURY", "TREASURY", "CentralBankMSP/sgl-desk"),
     )
     config = governance_config(treasury_cash_account="TREASURY-2")
-    assert market.fails(treasury(), "governance:Update", config) == "INVALID_ACCOUNT"
+    assert market.fails(treasury(), "governance:Propose", config) == "INVALID_ACCOUNT"
     market.ok(
         central_bank(),
         "account:Open",
         account_spec("TREASURY-3", "TREASURY", "TREASURY", "TreasuryMSP/debt-office"),
     )
-    market.ok(
-        treasury(), "governance:Update", governance_config(treasury_cash_account="TREASURY-3")
-    )
+    market.change_governance(governance_config(treasury_cash_account="TREASURY-3"))
 
 
 def test_no_account_can_be_opened_under_a_governance_name_with_another_tier() -> None:

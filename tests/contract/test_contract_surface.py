@@ -31,7 +31,11 @@ SCHEMA_DIR = PACKAGE_DIR / "schema"
 SURFACE = {
     "governance": {
         "Bootstrap",
-        "Update",
+        "Propose",
+        "Approve",
+        "Withdraw",
+        "Proposal",
+        "Proposals",
         "Get",
         "OpenBusinessDate",
         "CloseBusinessDate",
@@ -158,7 +162,7 @@ def test_queries(template: Market) -> None:
 
 def test_governance_update_by_a_controller(template: Market) -> None:
     market = copy.deepcopy(template)
-    market.ok(treasury(), "governance:Update", governance_config(global_pause=True))
+    market.change_governance(governance_config(global_pause=True))
     assert market.results[-1].event is not None
     assert market.results[-1].event.name == "GovernanceUpdated"
     assert (
@@ -168,7 +172,7 @@ def test_governance_update_by_a_controller(template: Market) -> None:
         == "GLOBAL_PAUSE"
     )
     assert market.fails(
-        central_bank(), "governance:Update", governance_config(utc_offset_minutes=9999)
+        central_bank(), "governance:Propose", governance_config(utc_offset_minutes=9999)
     ) == ("INVALID_ARGUMENT")
 
 

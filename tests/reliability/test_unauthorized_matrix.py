@@ -85,7 +85,7 @@ def cases(market: Market, governance: object) -> list[Case]:
         bid_basis="PRICE",
     )
     return [
-        case("governance:Update", (governance,), CONTROLLERS, REGISTRAR),
+        case("governance:Propose", (governance,), CONTROLLERS, REGISTRAR),
         case("account:Open", (dealer,), REGISTRARS, REGISTRAR),
         case("instrument:Create", (new_bond,), ISSUER, DEBT_OFFICE),
         case("instrument:Approve", (APPROVE_ME,), REGISTRARS, REGISTRAR),

@@ -23,13 +23,17 @@ from .holdings import HoldingContract
 from .instruments import InstrumentContract
 from .investors import InvestorContract
 from .lifecycle import LifecycleContract
+from .operator_roles import RolesSource
 from .settlement import SettlementContract
 
 
-def all_contracts() -> list[Contract]:
-    """One instance of every contract, governance first (the default namespace)."""
+def all_contracts(operator_roles: RolesSource | None = None) -> list[Contract]:
+    """One instance of every contract, governance first (the default namespace).
+
+    ``operator_roles``: where this server's operator configured the org roles a bootstrap
+    must name (None: it endorses no bootstrap)."""
     return [
-        GovernanceContract(),
+        GovernanceContract(operator_roles),
         AccountContract(),
         InvestorContract(),
         InstrumentContract(),

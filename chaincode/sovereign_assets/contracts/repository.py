@@ -55,6 +55,7 @@ from sovereign_assets.schema.records import (
     BusinessDayRecord,
     CashSupply,
     ClaimRecord,
+    GovernanceProposalRecord,
     GovernanceRecord,
     InstructionRecord,
     InstrumentRecord,
@@ -177,6 +178,30 @@ class Repository:
         self._stub.set_state_validation_parameter(
             key, and_policy([*roles["issuer"], *roles["registrar"]])
         )
+
+    def governance_hash(self) -> str:
+        """SHA-256 (hex) of the stored governance document as this transaction sees it
+        (of the empty string before bootstrap): what a change proposal amends."""
+        raw = self._raw(self._key(GovernanceRecord.DOC_TYPE, "config"))
+        return hashlib.sha256(raw or b"").hexdigest()
+
+    def governance_proposal(self, proposal_id: str) -> GovernanceProposalRecord | None:
+        """A pending governance change, or None."""
+        key = self._key(GovernanceProposalRecord.DOC_TYPE, proposal_id)
+        return self._load(key, GovernanceProposalRecord)
+
+    def put_governance_proposal(self, record: GovernanceProposalRecord) -> None:
+        """Store a pending governance change."""
+        key = self._key(GovernanceProposalRecord.DOC_TYPE, record.proposal_id)
+        self._store(key, record)
+
+    def delete_governance_proposal(self, proposal_id: str) -> None:
+        """Remove a governance change (applied or withdrawn)."""
+        self._delete(self._key(GovernanceProposalRecord.DOC_TYPE, proposal_id))
+
+    def governance_proposals(self) -> list[GovernanceProposalRecord]:
+        """Every pending governance change, by id."""
+        return self._list(GovernanceProposalRecord)
 
     def business_day(self) -> BusinessDayRecord | None:
         """The business date, or None before the central bank opened the first one."""

@@ -202,6 +202,11 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
     for msps in config.org_roles.values():
         if any(not msp or "/" in msp for msp in msps):
             raise invalid("org_roles: MSP IDs must be non-empty and contain no '/'")
+    # Changes need the treasury and the central bank: one org holding both roles would
+    # agree with itself.
+    both = set(config.org_roles["issuer"]) & set(config.org_roles["registrar"])
+    if both:
+        raise invalid(f"org_roles: {sorted(both)} may not be both issuer and registrar")
     require_id(config.treasury_cash_account, "treasury_cash_account")
     require_id(config.tax_authority_cash_account, "tax_authority_cash_account")
     if config.treasury_cash_account == config.tax_authority_cash_account:

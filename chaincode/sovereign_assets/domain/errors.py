@@ -420,6 +420,35 @@ class ErrorCode(StrEnum):
         _REFUSED,
         "The auction's allotments were already settled.",
     )
+    # two-controller governance changes
+    SECOND_CONTROLLER_REQUIRED = (
+        "SECOND_CONTROLLER_REQUIRED",
+        _D,
+        _REFUSED,
+        "A governance change is approved by the organisation that proposed it, or by one "
+        "holding no controller role the proposer lacks: the treasury and the central bank "
+        "must both agree.",
+    )
+    PROPOSAL_EXPIRED = (
+        "PROPOSAL_EXPIRED",
+        _D,
+        _REFUSED,
+        "The governance change proposal's last business date has passed; propose it again.",
+    )
+    PROPOSAL_STALE = (
+        "PROPOSAL_STALE",
+        _D,
+        _REFUSED,
+        "Governance changed after the proposal was made, so it amends a configuration that "
+        "no longer exists; propose it again against the current one.",
+    )
+    BOOTSTRAP_ROLES_MISMATCH = (
+        "BOOTSTRAP_ROLES_MISMATCH",
+        _C,
+        _REFUSED,
+        "A governance bootstrap names org roles other than those this peer's operator "
+        "configured for the chaincode server, or the server has no roles configured.",
+    )
     # the contract layer
     UNAUTHORIZED = (
         "UNAUTHORIZED",

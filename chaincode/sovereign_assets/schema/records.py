@@ -1,7 +1,7 @@
 """What the contracts store: one frozen dataclass per document type.
 
-Owns the ledger records (:class:`BusinessDayRecord`, :class:`AccountRecord`,
-:class:`InvestorRecord`,
+Owns the ledger records (:class:`GovernanceProposalRecord`, :class:`BusinessDayRecord`,
+:class:`AccountRecord`, :class:`InvestorRecord`,
 :class:`InstrumentRecord`, :class:`InstructionRecord`, :class:`PaymentRun`,
 :class:`ClaimRecord`, :class:`CashSupply`, :class:`BarReleaseRecord`,
 :class:`BillAuctionRecord`, :class:`PkrvRecord`) and their ``DOC_TYPE``. Every field is a JSON
@@ -30,6 +30,27 @@ class GovernanceRecord:
 
     DOC_TYPE: ClassVar[str] = "governance"
     config: GovernanceConfig
+
+
+@dataclass(frozen=True)
+class GovernanceProposalRecord:
+    """A governance change one controller proposed and the other has not yet approved.
+
+    ``proposal_id``: SHA-256 (hex) of the canonical JSON of ``{"base", "config"}`` - the
+    exact change; the approval names it. ``base``: SHA-256 (hex) of the stored governance
+    document it amends (a proposal goes stale when governance changes). ``proposer``:
+    "<MSP ID>/<enrollment id>"; ``proposer_msp`` its MSP. ``proposed_on`` /
+    ``expires_on``: ISO business dates (None before the first business date).
+    """
+
+    DOC_TYPE: ClassVar[str] = "governanceProposal"
+    proposal_id: str
+    config: GovernanceConfig
+    base: str
+    proposer: str
+    proposer_msp: str
+    proposed_on: str | None = None
+    expires_on: str | None = None
 
 
 @dataclass(frozen=True)

@@ -162,12 +162,12 @@ def test_the_issue_input_is_answered_invalid_argument_on_the_sovereign_chaincode
     server = start_server(sovereign)
     peer = connect(server.port)
     peer.handshake("conformance:1")
-    peer.start("tx-roles", ["governance:Update", '{"org_roles":{"\\ud800":5}}'])
+    peer.start("tx-roles", ["governance:Propose", '{"org_roles":{"\\ud800":5}}'])
     response = completed_response(_answered(peer, "tx-roles"))
     assert response.status == 500
     assert response.message.startswith("INVALID_ARGUMENT: config")
     deep = "[" * 100_000 + "]" * 100_000
-    peer.start("tx-deep", ["governance:Update", deep])
+    peer.start("tx-deep", ["governance:Propose", deep])
     response = completed_response(_answered(peer, "tx-deep"))
     assert response.message.startswith("INVALID_ARGUMENT: config")
 

@@ -55,6 +55,12 @@ VALID = topology.default_topology_path().read_text()
             ('module = "sovereign_assets.chaincode:chaincode"', 'module = "nope"'),
             "chaincode.module",
         ),
+        (('register_roles = ["issuer"]', 'register_roles = ["king"]'), "orgs[0].register_roles"),
+        (
+            ('register_roles = ["issuer"]', 'register_roles = ["issuer", "issuer"]'),
+            "orgs[0].register_roles",
+        ),
+        (('register_roles = ["issuer"]', 'register_roles = "issuer"'), "orgs[0].register_roles"),
     ],
 )
 def test_invalid_topology_names_the_field(
@@ -149,3 +155,12 @@ def test_identities_come_from_a_fabric_ca_unless_the_topology_says_local(tmp_pat
     wrong.write_text(text.replace('identities = "fabric-ca"', 'identities = "ldap"'))
     with pytest.raises(topology.TopologyError, match=r"network\.identities"):
         topology.load(wrong)
+
+
+def test_the_register_roles_come_from_the_orgs() -> None:
+    # What each org's operator tells its chaincode server a governance bootstrap must name.
+    assert topology.load().register_roles() == {
+        "issuer": ["TreasuryMSP"],
+        "registrar": ["CentralBankMSP"],
+        "exchange": ["ExchangeMSP"],
+    }
