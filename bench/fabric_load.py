@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
 import os
 import platform
 import statistics
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.ports import all_ports, ephemeral_note, wait_bindable
+from ledger_codec import loads_unique
 from sovereign_network import binaries, topology
 from sovereign_network.binaries import FabricInstall
 from sovereign_network.network import Network, chaincode_process
@@ -195,7 +195,7 @@ class Consortium:
             result.failed = calls
             result.error = (err.strip().splitlines() or [f"exit {process.returncode}"])[-1]
             return result
-        answer = json.loads(lines[-1])
+        answer = loads_unique(lines[-1])
         result.ok = int(answer["ok"])
         result.failed = int(answer["failed"])
         result.tps = float(answer["tps"])

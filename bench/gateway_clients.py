@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from fabric_gateway import Contract, X509Identity, connect, new_private_key_signer
+from ledger_codec import loads_unique
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEROP_DIR = ROOT / "tests" / "interop"
@@ -293,7 +294,7 @@ def _run_node(address: str, creds: Credentials, settings: Settings) -> tuple[str
     )
     if completed.returncode != 0:
         raise RuntimeError(f"the Node client failed: {completed.stderr.decode()[-2000:]}")
-    answer = json.loads(completed.stdout)
+    answer = loads_unique(completed.stdout)
     phases = {
         name: Phase(
             float(phase["wallSeconds"]),

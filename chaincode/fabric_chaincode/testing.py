@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import struct
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +65,7 @@ from fabric_chaincode.types import (
     SignedProposal,
     Timestamp,
 )
+from ledger_codec import loads_unique
 
 T = TypeVar("T")
 
@@ -265,7 +265,7 @@ def _page(
 
 def _matches(value: bytes, selector: Mapping[str, object]) -> bool:
     try:
-        document = json.loads(value)
+        document = loads_unique(value)
     except (ValueError, UnicodeDecodeError):
         return False
     if not isinstance(document, dict):
@@ -275,7 +275,7 @@ def _matches(value: bytes, selector: Mapping[str, object]) -> bool:
 
 def _selector(query: str) -> Mapping[str, object]:
     try:
-        parsed = json.loads(query)
+        parsed = loads_unique(query)
     except ValueError as exc:
         raise StubError("rich query is not JSON") from exc
     selector = parsed.get("selector") if isinstance(parsed, dict) else None
@@ -699,7 +699,7 @@ class TransactionResult:
 
     def json(self) -> object:
         """The payload parsed as JSON."""
-        return json.loads(self.response.payload)
+        return loads_unique(self.response.payload)
 
 
 @dataclass(frozen=True)

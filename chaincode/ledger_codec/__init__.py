@@ -17,7 +17,9 @@ as a ``\\ud800`` escape), a duplicate key in any object, numbers with a fraction
 (floats), ``NaN``/``Infinity``, integers or decimals longer than :data:`MAX_DIGITS` digits,
 nesting deeper than :data:`MAX_DEPTH`; then, against a type, every mismatch: unknown or missing
 dataclass fields, booleans where numbers belong, numbers where strings belong, decimals not
-written as plain decimal text.
+written as plain decimal text. JSON that is not a ledger value (a CA's answer, a state or
+checkpoint file) is read with :func:`loads_unique`, which refuses a duplicate key too but keeps
+floats.
 
 Error messages name the path of the failing field (``bars[0].weight_mg: expected an integer``)
 and the expected form, never the offending value (it may be personal data, or not printable).
@@ -193,6 +195,26 @@ def loads(data: bytes | str) -> object:
     if _SURROGATE_ESCAPE.search(text) or text.count("[") + text.count("{") > MAX_DEPTH:
         _depth_and_surrogates(document, 0)
     return document
+
+
+def loads_unique(data: bytes | str) -> Any:
+    """Parse a JSON document that is not a ledger value (a server's answer, a state or
+    checkpoint file) refusing only what makes it ambiguous: a repeated key in any object
+    (with ``json.loads`` the last one would silently win), text that is not UTF-8, ``NaN``
+    and ``Infinity``. Numbers with a fraction stay floats. :class:`CodecError`."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CodecError("JSON is not valid UTF-8") from None
+    else:
+        text = data
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+    except json.JSONDecodeError as exc:
+        raise CodecError(f"malformed JSON at position {exc.pos}") from None
+    except RecursionError:
+        raise CodecError("JSON nested too deeply") from None
 
 
 # --------------------------------------------------------------------------- typed values

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ledger_codec import loads_unique
+
 if TYPE_CHECKING:
     from sovereign_client import SovereignClient
     from sovereign_network.network import Network
@@ -179,7 +181,10 @@ def open_network(settings: Settings, *, build: bool = False, need_fabric: bool =
     recorded: dict[str, Any] = {}
     state_file = settings.home / "network.json"
     if state_file.is_file():
-        recorded = json.loads(state_file.read_text())
+        try:
+            recorded = loads_unique(state_file.read_text())
+        except ValueError as exc:  # a repeated key too: which value is meant is a guess
+            fail(f"{state_file} is not JSON we accept: {exc}", ExitCode.USAGE)
     source = settings.topology or (Path(recorded["topology"]) if recorded.get("topology") else None)
     base_port = settings.base_port or recorded.get("base_port")
     topo = topology.load(source, base_port=base_port)

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+import ledger_codec
 from sovereign_cli.common import ExitCode, Settings, emit, fail
 from sovereign_cli.render import ISO_DATE, json_command, table
 
@@ -205,7 +206,11 @@ def copy(
     for name, source in files.items():
         text = source.read_text(encoding="utf-8")
         if name.startswith("instrument-"):
-            text = json.dumps(rebase_instrument(json.loads(text), issue), indent=2) + "\n"
+            # Shipped examples are ledger documents: read as strictly as the chaincode does.
+            spec = ledger_codec.loads(text)
+            if not isinstance(spec, dict):
+                fail(f"example {name} is not a JSON object", ExitCode.USAGE)
+            text = json.dumps(rebase_instrument(spec, issue), indent=2) + "\n"
         target = targets[name]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

@@ -8,7 +8,6 @@ built only when a member is given (see :mod:`.access` for the rule).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +15,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from ledger_codec import loads_unique
 
 from . import schema as t
 from .access import Member
@@ -195,7 +196,7 @@ def _holds_role(conn: Connection, member: Member, org_role: str, cert_role: str)
     certificate role ``cert_role`` (the regulator: registrar; the exchange:
     exchange_operator)."""
     raw = meta_value(conn, "org_roles")
-    roles = json.loads(raw) if raw else {}
+    roles = loads_unique(raw) if raw else {}
     return member.role == cert_role and member.msp_id in roles.get(org_role, ())
 
 

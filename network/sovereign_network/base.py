@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ledger_codec import loads_unique
 from sovereign_network import binaries, crypto, fabric_output
 from sovereign_network.binaries import BinariesUnavailable, FabricCAInstall, FabricInstall
 from sovereign_network.commands import CommandResult, NetworkError, run_command
@@ -95,9 +96,15 @@ class NetworkBase:
 
     def load_state(self) -> dict[str, Any]:
         try:
-            loaded: dict[str, Any] = json.loads(self.state_file.read_text())
-        except (OSError, json.JSONDecodeError):
+            text = self.state_file.read_text()
+        except OSError:
             return {}
+        if not text.strip():
+            return {}
+        try:
+            loaded: dict[str, Any] = loads_unique(text)
+        except ValueError as exc:  # a repeated key too: which value is meant is a guess
+            raise NetworkError(f"{self.state_file} is not JSON we accept: {exc}") from None
         return loaded
 
     # ---------------------------------------------------------- environments

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ledger_codec import loads_unique
+
 FABRIC_MODULE = "github.com/hyperledger/fabric"
 RELEASES: Mapping[str, str] = {
     "3.1": "86c1172bec37e6590c6b1ae6f847833df48d65fc",  # v3.1.5
@@ -221,7 +223,7 @@ class _Release:
 
     @classmethod
     def read(cls, root: Path) -> _Release:
-        recorded = json.loads((root / _RELEASE_STAMP).read_text())
+        recorded = loads_unique((root / _RELEASE_STAMP).read_text())
         return cls(root, recorded["kind"], recorded["version"], recorded.get("commit"))
 
 
@@ -467,7 +469,7 @@ def _from_stamp(env: Mapping[str, str], version: str) -> FabricInstall | None:
     if not stamp.is_file():
         return None
     try:
-        recorded = json.loads(stamp.read_text())
+        recorded = loads_unique(stamp.read_text())
         bin_dir = Path(recorded.get("bin_dir") or target / "bin")
         config_dir = Path(recorded["config_dir"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -615,7 +617,7 @@ def locate_ca(env: Mapping[str, str] | None = None) -> FabricCAInstall:
         return release.ca_install("FABRIC_CA_RELEASE")
     stamp = _ca_cache(env) / _STAMP
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        recorded = json.loads(stamp.read_text())
+        recorded = loads_unique(stamp.read_text())
         bin_dir = Path(recorded["bin_dir"])
         if not _missing(bin_dir, CA_TOOLS):
             return FabricCAInstall(str(recorded["version"]), bin_dir, "installed")
@@ -636,7 +638,7 @@ def ensure_ca(env: Mapping[str, str] | None = None) -> FabricCAInstall:
 
 def _module_dir(go: str, commit: str, env: Mapping[str, str]) -> Path:
     out = _run_go([go, "mod", "download", "-json", f"{FABRIC_MODULE}@{commit}"], env, "go mod")
-    info = json.loads(out)
+    info = loads_unique(out)
     if info.get("Error") or not info.get("Dir"):
         raise BinariesUnavailable(_explain(info.get("Error", "no module directory returned")))
     return Path(info["Dir"])
@@ -649,8 +651,8 @@ def _run_go(argv: list[str], env: Mapping[str, str], what: str) -> str:
     if result.returncode != 0:
         # `go mod download -json` reports through stdout with a non-zero exit.
         detail = result.stderr.strip() or result.stdout.strip()
-        with contextlib.suppress(json.JSONDecodeError, AttributeError):
-            detail = json.loads(result.stdout).get("Error", detail)
+        with contextlib.suppress(ValueError, AttributeError):
+            detail = loads_unique(result.stdout).get("Error", detail)
         raise BinariesUnavailable(_explain(f"{what} failed: {detail}"))
     return result.stdout
 

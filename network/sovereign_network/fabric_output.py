@@ -16,6 +16,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from ledger_codec import loads_unique
+
 DOCKER_CHECK = "docker"
 """The peer's health checker for its Docker daemon (registered whenever ``vm.endpoint`` is set)."""
 
@@ -33,8 +35,8 @@ def healthy(status: int, body: str, tolerated: Collection[str] = ()) -> bool:
     daemon fails its ``docker`` check yet serves external-builder chaincode.
     """
     try:
-        doc = json.loads(body)
-    except json.JSONDecodeError:
+        doc = loads_unique(body)
+    except ValueError:
         return False
     if not isinstance(doc, dict):
         return False
@@ -101,8 +103,8 @@ def osnadmin_has_channel(stdout: str, channel: str) -> bool:
     if answer.status != 200:
         return False
     try:
-        doc = json.loads(answer.body)
-    except json.JSONDecodeError:
+        doc = loads_unique(answer.body)
+    except ValueError:
         return False
     return isinstance(doc, dict) and doc.get("name") == channel
 
@@ -128,8 +130,8 @@ class DiscoveredPeer:
 def discovered_peers(stdout: str) -> list[DiscoveredPeer]:
     """Parse ``discover peers --channel C`` (a JSON list of peers with their chaincodes)."""
     try:
-        doc = json.loads(stdout)
-    except json.JSONDecodeError:
+        doc = loads_unique(stdout)
+    except ValueError:
         return []
     if not isinstance(doc, list):
         return []
@@ -155,7 +157,7 @@ def blockchain_height(stdout: str) -> int | None:
         return None
     try:
         doc, _ = json.JSONDecoder().raw_decode(stdout[start:])
-    except json.JSONDecodeError:
+    except ValueError:
         return None
     if not isinstance(doc, dict):
         return None
@@ -167,8 +169,8 @@ def blockchain_height(stdout: str) -> int | None:
 def committed_sequence(stdout: str) -> int | None:
     """The sequence in ``peer lifecycle chaincode querycommitted --name N --output json``."""
     try:
-        doc = json.loads(stdout)
-    except json.JSONDecodeError:
+        doc = loads_unique(stdout)
+    except ValueError:
         return None
     if not isinstance(doc, dict):
         return None
@@ -178,8 +180,8 @@ def committed_sequence(stdout: str) -> int | None:
 def installed_package_ids(stdout: str) -> set[str]:
     """Package IDs in ``peer lifecycle chaincode queryinstalled --output json``."""
     try:
-        doc = json.loads(stdout)
-    except json.JSONDecodeError:
+        doc = loads_unique(stdout)
+    except ValueError:
         return set()
     if not isinstance(doc, dict):
         return set()

@@ -17,6 +17,7 @@ from typing import Any
 from cryptography import x509
 
 from fabric_ca import FabricCAError, RevocationReason, serial_and_aki
+from ledger_codec import loads_unique
 from sovereign_network import channel_config, crypto, org_ca
 from sovereign_network.authorities import Identities
 from sovereign_network.channel_join import ChannelMembership
@@ -225,7 +226,7 @@ class Revocation(Identities, ChannelMembership):
 
     def _decode(self, path: Path, message: str) -> dict[str, Any]:
         out = self._configtxlator("proto_decode", "--input", str(path), "--type", message)
-        decoded: dict[str, Any] = json.loads(out.stdout)
+        decoded: dict[str, Any] = loads_unique(out.stdout)
         return decoded
 
     def _encode(self, document: dict[str, Any], message: str, path: Path) -> Path:

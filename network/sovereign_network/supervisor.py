@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ledger_codec import loads_unique
+
 
 class ProcessError(RuntimeError):
     """A process failed to start or to become healthy; the message names its log file."""
@@ -102,9 +104,13 @@ class Supervisor:
     def record(self, name: str) -> RunRecord | None:
         path = self._record_path(name)
         try:
-            data = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
+            text = path.read_text()
+        except OSError:
             return None
+        try:
+            data = loads_unique(text)
+        except ValueError as exc:  # a repeated pid: which process to stop is a guess
+            raise ProcessError(f"{path} is not JSON we accept: {exc}") from None
         return RunRecord(data["name"], data["pid"], data["start_ticks"], data["log"])
 
     def is_running(self, name: str) -> bool:

@@ -24,6 +24,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from ledger_codec import loads_unique
+
 from .auth import basic_authorization, token_authorization
 from .errors import CAResponseError, ServerMessage, error_for
 from .keys import KeySigner, SoftwareKey, build_csr
@@ -354,11 +356,13 @@ def _signing_key(key: KeySigner | ec.EllipticCurvePrivateKey | None) -> KeySigne
 
 def _result(status: int, raw: bytes, what: str) -> dict[str, Any]:
     try:
-        envelope = json.loads(raw)
-    except ValueError:
+        envelope = loads_unique(raw)
+    except ValueError as exc:
+        # A repeated key is refused too: with it, which value the CA meant is a guess.
         text = raw[:200].decode(errors="replace").strip()
         raise CAResponseError(
-            f"{what}: the CA answered HTTP {status} without JSON: {text!r}", status=status
+            f"{what}: the CA answered HTTP {status} without JSON we accept ({exc}): {text!r}",
+            status=status,
         ) from None
     if not isinstance(envelope, dict):
         raise CAResponseError(f"{what}: the CA's answer is not a JSON object", status=status)

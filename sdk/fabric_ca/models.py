@@ -9,12 +9,13 @@ Must not import: the transport or the client.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
+
+from ledger_codec import loads_unique
 
 from .keys import KeySigner, Signer, SoftwareKey
 
@@ -232,5 +233,13 @@ def certificate_attributes(certificate: bytes | x509.Certificate) -> dict[str, s
         return {}
     if not isinstance(extension, x509.UnrecognizedExtension):
         return {}
-    attrs = json.loads(extension.value).get("attrs", {})
+    try:
+        document = loads_unique(extension.value)
+    except ValueError as exc:  # a repeated key too: which value was certified is a guess
+        raise ValueError(
+            f"the certificate's attribute extension is not JSON we accept: {exc}"
+        ) from None
+    attrs = document.get("attrs", {}) if isinstance(document, dict) else None
+    if not isinstance(attrs, dict):
+        raise ValueError("the certificate's attribute extension holds no attrs object")
     return {str(k): str(v) for k, v in attrs.items()}

@@ -18,6 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from ledger_codec import loads_unique
+
 from .models import ChaincodeEvent
 
 __all__ = ["Checkpoint", "Checkpointer", "FileCheckpointer", "InMemoryCheckpointer"]
@@ -121,7 +123,12 @@ class FileCheckpointer(InMemoryCheckpointer):
             return
         if not text.strip():
             return
-        state = json.loads(text)
+        try:
+            state = loads_unique(text)
+        except ValueError as exc:  # a repeated key too: which block to resume from is a guess
+            raise ValueError(f"checkpoint {self._path}: not JSON we accept: {exc}") from None
+        if not isinstance(state, dict):
+            raise ValueError(f"checkpoint {self._path}: expected a JSON object")
         block = state.get("blockNumber")
         transaction_id = state.get("transactionId")
         self._block_number = int(block) if block is not None else None

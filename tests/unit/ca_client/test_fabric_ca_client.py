@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 from cryptography.x509.oid import NameOID
 
 from fabric_ca import (
+    ATTRIBUTE_OID,
     AlreadyRevokedError,
     Attribute,
     AttributeRequest,
@@ -37,6 +38,7 @@ from fabric_ca import (
     RevocationReason,
     SoftwareKey,
     build_csr,
+    certificate_attributes,
     read_credentials,
     serial_and_aki,
     subject_key_identifier,
@@ -429,3 +431,30 @@ def test_an_msp_folder_round_trips_and_a_new_key_replaces_the_old(
     second_key.public_key().verify(
         reread.sign(digest), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()))
     )
+
+
+def test_a_ca_answer_or_certificate_that_repeats_a_key_is_refused(caller: Credentials) -> None:
+    # With a repeated key, which value the CA meant would be a guess (json.loads keeps the
+    # last one): "success" false then true must not pass for a success.
+    doubled = b'{"success":false,"success":true,"result":{},"errors":[],"messages":[]}'
+    client, _ = _client((200, doubled))
+    with pytest.raises(CAResponseError, match="repeats a key"):
+        client.identities(caller)
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "user")])
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    attrs = b'{"attrs":{"role":"investor","role":"registrar"}}'
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(7)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=1))
+        .add_extension(x509.UnrecognizedExtension(ATTRIBUTE_OID, attrs), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    with pytest.raises(ValueError, match="repeats a key"):
+        certificate_attributes(cert)

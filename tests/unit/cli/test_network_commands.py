@@ -112,3 +112,13 @@ def test_status_json_of_a_stopped_network_lists_every_org(
         "127.0.0.1:40003",
         "127.0.0.1:40006",
     ]
+
+
+def test_a_state_file_with_a_repeated_key_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    home = tmp_path / "net"
+    home.mkdir()
+    (home / "network.json").write_text('{"base_port": 40000, "base_port": 41000}')
+    result = runner.invoke(cli, ["--home", str(home), "network", "status"])
+    assert result.exit_code == ExitCode.USAGE
+    assert "network.json is not JSON we accept" in result.output
+    assert "repeats a key" in result.output

@@ -189,3 +189,15 @@ def test_the_cli_reads_spec_files_with_the_same_codec(tmp_path: Path) -> None:
         load_json(spec, "allotment")
     spec.write_bytes(b'{"account_id":"SGL-ALPHA","amount":10000000}')
     assert parse_into(Allotment, load_json(spec, "allotment")) == Allotment("SGL-ALPHA", 10**7)
+
+
+def test_documents_that_are_not_ledger_values_refuse_a_repeated_key_too() -> None:
+    # A CA's answer, a checkpoint or state file: floats are fine there, a repeated key never
+    # is (json.loads would silently keep the last value).
+    assert ledger_codec.loads_unique('{"a": 1.5, "b": [{"c": null}]}') == {
+        "a": 1.5,
+        "b": [{"c": None}],
+    }
+    for text in ('{"a": 1, "a": 2}', '[{"x": {"y": 1, "y": 1}}]', '{"a": NaN}', b"\xff{}"):
+        with pytest.raises(ledger_codec.CodecError):
+            ledger_codec.loads_unique(text)

@@ -83,3 +83,12 @@ def test_resume_keeps_everything_when_the_server_already_filtered() -> None:
     resume = ChaincodeEventResume(start_block=7, after_transaction_id="tx-b")
     already_filtered = [_event(7, "tx-c")]
     assert list(resume.events(7, already_filtered)) == already_filtered
+
+
+def test_file_checkpointer_refuses_a_checkpoint_it_would_have_to_guess(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    for text in ('{"blockNumber":"12","blockNumber":"3"}', "[]", "{"):
+        path.write_text(text)
+        with pytest.raises(ValueError, match=str(path.name)):
+            FileCheckpointer(path)
+        assert path.read_text() == text  # left as found, for its owner to look at
