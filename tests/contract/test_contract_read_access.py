@@ -33,6 +33,7 @@ from .market import (
     dealer_alpha,
     dealer_beta,
     exchange,
+    governance_config,
     identity,
     treasury,
 )
@@ -127,8 +128,13 @@ class Case:
 
 PARTIES = ("seller_account", "buyer_account")
 ACCOUNTS = ("SGL-ALPHA", "IPS-AYESHA", "IPS-CHEN", "IPS-ERUM", "TREASURY-CASH")
+PROPOSAL_ARGS: list[tuple[str, ...]] = []
+"""``(proposal_id,)`` of the governance change the market fixture leaves pending."""
+
 CASES: dict[str, Case] = {
     "governance:Get": Case([()], _public, False),
+    "governance:Proposal": Case(PROPOSAL_ARGS, _public, False),
+    "governance:Proposals": Case([()], _public, True),
     "governance:BusinessDate": Case([()], _public, False),
     "instrument:Get": Case([(BOND,), (BILL,)], _public, False),
     "instrument:List": Case([()], _public, True),
@@ -239,6 +245,10 @@ def market() -> Market:
         )
     market.on(dt.date(2022, 2, 21))
     market.ok(treasury(), "lifecycle:PayCoupon", BOND, "2022-02-21", "100")
+    # A governance change the treasury proposed and the central bank has not approved.
+    proposal = market.ok(treasury(), "governance:Propose", governance_config(utc_offset_minutes=0))
+    assert isinstance(proposal, dict)
+    PROPOSAL_ARGS[:] = [(str(proposal["proposal_id"]),)]
     return market
 
 

@@ -153,17 +153,15 @@ class GovernanceContract(SovereignContract):
 
     @query("Proposal")
     def proposal(self, ctx: Context, proposal_id: str) -> GovernanceProposalRecord:
-        """One pending change (``NOT_FOUND`` once applied or withdrawn)."""
-        sctx = sovereign(ctx)
-        sctx.authorize(Duty.CONTROLLER)
-        return _require_proposal(sctx, proposal_id)
+        """One pending change (``NOT_FOUND`` once applied or withdrawn); the controllers
+        read it (:mod:`.visibility`)."""
+        return _require_proposal(sovereign(ctx), proposal_id)
 
     @query("Proposals")
     def proposals(self, ctx: Context) -> list[GovernanceProposalRecord]:
-        """Every pending change, by id (expired ones until withdrawn)."""
-        sctx = sovereign(ctx)
-        sctx.authorize(Duty.CONTROLLER)
-        return sctx.repo.governance_proposals()
+        """Every pending change, by id (expired ones until withdrawn); the controllers
+        read them (:mod:`.visibility`)."""
+        return sovereign(ctx).repo.governance_proposals()
 
     @transaction("OpenBusinessDate")
     def open_business_date(self, ctx: Context, business_date: str) -> BusinessDate:

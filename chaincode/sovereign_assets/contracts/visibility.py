@@ -85,11 +85,20 @@ _REGULATOR_ONLY: Final[Mapping[Reader, Scope]] = {
 }
 _TRADES: Final[Mapping[Reader, Scope]] = {**_REGULATOR_ONLY, _R.EXCHANGE: Scope.ALL}
 _PAYMENTS: Final[Mapping[Reader, Scope]] = {**_REGULATOR_ONLY, _R.ISSUER: Scope.ALL}
+_CONTROLLERS: Final[Mapping[Reader, Scope]] = {
+    _R.REGULATOR: Scope.ALL,
+    _R.ISSUER: Scope.ALL,
+    _R.EXCHANGE: Scope.NONE,
+    _R.PARTICIPANT: Scope.NONE,
+}
 
 READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     # public: configuration, instruments and their aggregates, auction results
     "governance:Get": _PUBLIC,
     "governance:BusinessDate": _PUBLIC,
+    # pending governance changes: the two controllers who propose and approve them
+    "governance:Proposal": _CONTROLLERS,
+    "governance:Proposals": _CONTROLLERS,
     "instrument:Get": _PUBLIC,
     "instrument:List": _PUBLIC,
     "instrument:Schedule": _PUBLIC,
@@ -199,6 +208,11 @@ PUBLIC_EVENT_FIELDS: Final[frozenset[str]] = frozenset(
         "org_roles",
         "utc_offset_minutes",
         "global_pause",
+        "proposal_id",
+        "proposer_msp",
+        "approver_msp",
+        "by_msp",
+        "expires_on",
     }
 )
 """Top-level fields an event payload may carry: nothing that names an account or an
