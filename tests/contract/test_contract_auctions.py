@@ -783,11 +783,11 @@ def test_a_refusal_about_the_instrument_stops_the_batch_and_changes_nothing(
 ) -> None:
     _cut_off(market)
     market.on(SETTLEMENT_DAY)
-    market.ok(treasury(), "governance:Update", governance_config(global_pause=True))
+    market.change_governance(governance_config(global_pause=True))
     before = _public_state(market)
     assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "GLOBAL_PAUSE"
     assert _public_state(market) == before
-    market.ok(treasury(), "governance:Update", governance_config(global_pause=False))
+    market.change_governance(governance_config(global_pause=False))
     assert market.ok(central_bank(), "auction:Settle", AUCTION, 10)["done"]  # type: ignore[index]
 
 
