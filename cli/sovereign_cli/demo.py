@@ -38,6 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sovereign_assets.domain import AccountTier
+from sovereign_assets.domain.examples import PAKISTAN_PILOT_PROGRAMME_CONFIG
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
@@ -51,6 +52,7 @@ from sovereign_assets.schema.messages import (
     InstrumentKind,
     InstrumentSpec,
     InvestorSpec,
+    IssuanceProgrammeConfig,
     TaxRateRow,
 )
 from sovereign_client import RefusedError, SovereignClient
@@ -121,6 +123,22 @@ def governance(today: dt.date) -> GovernanceConfig:
             TaxRateRow("NON_RESIDENT_SCRA", Decimal("0"), "2019-07-01"),
             TaxRateRow("EXEMPT", Decimal("0"), "2019-07-01"),
         ],
+        issuance_programme=pilot_programme(),
+    )
+
+
+def pilot_programme() -> IssuanceProgrammeConfig:
+    """The pilot's USD 2 billion programme, capped in PKR at the rate and source the
+    seed states (:data:`sovereign_assets.domain.examples.PAKISTAN_PILOT_PROGRAMME_CONFIG`)."""
+    seed = PAKISTAN_PILOT_PROGRAMME_CONFIG
+    return IssuanceProgrammeConfig(
+        programme_id=str(seed["programme_id"]),
+        cap=int(str(seed["cap"])),
+        reference_currency=str(seed["reference_currency"]),
+        reference_amount=int(str(seed["reference_amount"])),
+        exchange_rate=Decimal(str(seed["exchange_rate"])),
+        rate_source=str(seed["rate_source"]),
+        rate_date=str(seed["rate_date"]),
     )
 
 

@@ -149,6 +149,34 @@ def show(ledger: Ledger, instrument_id: str) -> None:
 @instrument.command()
 @click.argument("instrument_id")
 @ledger_command
+def limits(ledger: Ledger, instrument_id: str) -> None:
+    """Show the caps (per investor, all non-residents, the issuance programme) and the
+    totals they are checked against."""
+    found = ledger.client.instruments.limits(instrument_id)
+
+    def amount(value: int | None) -> str:
+        return "-" if value is None else rupees(value)
+
+    emit(
+        ledger.settings,
+        plain(found),
+        lambda: fields(
+            [
+                ("instrument", found.instrument_id),
+                ("per-investor cap", amount(found.holding_limit)),
+                ("non-resident cap", amount(found.non_resident_limit)),
+                ("non-residents hold", amount(found.non_resident_held)),
+                ("programme", found.programme_id or "-"),
+                ("programme cap", amount(found.programme_cap)),
+                ("programme issued", amount(found.programme_issued)),
+            ]
+        ),
+    )
+
+
+@instrument.command()
+@click.argument("instrument_id")
+@ledger_command
 def schedule(ledger: Ledger, instrument_id: str) -> None:
     """List the future cash flows: kind, period, payment date, amount per unit of face."""
     flows = ledger.client.instruments.schedule(instrument_id)

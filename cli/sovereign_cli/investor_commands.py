@@ -160,12 +160,15 @@ def pii_status(ledger: Ledger, investor_id: str) -> None:
 def check(
     ledger: Ledger, instrument_id: str, from_account: str, to_account: str, amount: int
 ) -> None:
-    """Check whether a transfer would pass every rule, changing nothing (exits 0 either way)."""
+    """Check whether a transfer would pass every rule, changing nothing (exits 0 either
+    way); a refusal lists every failing reason, in the order the rules are checked."""
     answer = ledger.client.investors.check_transfer(instrument_id, from_account, to_account, amount)
     emit(
         ledger.settings,
-        {"allowed": answer.allowed, "reason": answer.reason},
-        lambda: click.echo("allowed" if answer.allowed else f"refused: {answer.reason}"),
+        {"allowed": answer.allowed, "reason": answer.reason, "reasons": answer.reasons},
+        lambda: click.echo(
+            "allowed" if answer.allowed else f"refused: {', '.join(answer.reasons)}"
+        ),
     )
 
 

@@ -44,6 +44,7 @@ from sovereign_assets.schema.messages import (
     HoldingChange,
     HoldingEntry,
     InstructionSpec,
+    InstrumentLimits,
     InstrumentSpec,
     InvestorSpec,
     PersonalDataReceipt,
@@ -331,13 +332,15 @@ class Investors(_Section):
     def check_transfer(
         self, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> TransferCheck:
-        """Would this transfer pass every rule? The first failing reason code, if not.
+        """Would this transfer pass every rule? If not, every failing reason code
+        (``reasons``, in the order below; ``reason`` the first).
 
         ``amount``: face in minor units (or mg). The reasons, in the order checked:
         ``GLOBAL_PAUSE``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``, ``INVALID_AMOUNT``,
         ``NOT_MULTIPLE_OF_DENOMINATION``, ``SAME_ACCOUNT``, ``ACCOUNT_FROZEN``,
         ``UNKNOWN_INVESTOR``, ``NOT_KYC_VERIFIED``, ``NOT_ELIGIBLE``, ``LOCKED_UP``,
-        ``INSUFFICIENT_HOLDING``, ``OVER_HOLDING_LIMIT``. Role: the regulator, the
+        ``INSUFFICIENT_HOLDING``, ``OVER_HOLDING_LIMIT``, ``OVER_NON_RESIDENT_LIMIT``.
+        Role: the regulator, the
         exchange, or the controllers of ``from_account``. Raises: ``UNAUTHORIZED`` (an
         unknown instrument or account is a reason)."""
         return self._evaluate(
@@ -388,6 +391,12 @@ class Instruments(_Section):
         Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
         ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (not paused)."""
         return self._submit(one(InstrumentRecord), "Resume", instrument_id)
+
+    def limits(self, instrument_id: str) -> InstrumentLimits:
+        """The instrument's caps (per investor, all non-residents together) and the
+        public totals they are checked against, with the issuance programme it counts
+        towards (minor units). Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
+        return self._evaluate(one(InstrumentLimits), "Limits", instrument_id)
 
     def get(self, instrument_id: str) -> InstrumentRecord:
         """One instrument: terms, status, issued and redeemed face (minor units).

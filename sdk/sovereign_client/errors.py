@@ -239,6 +239,14 @@ class OverHoldingLimitError(RefusedError):
     error_code = ErrorCode.OVER_HOLDING_LIMIT
 
 
+class OverNonResidentLimitError(RefusedError):
+    error_code = ErrorCode.OVER_NON_RESIDENT_LIMIT
+
+
+class OverProgrammeLimitError(RefusedError):
+    error_code = ErrorCode.OVER_PROGRAMME_LIMIT
+
+
 class GlobalPauseError(RefusedError):
     error_code = ErrorCode.GLOBAL_PAUSE
 

@@ -109,9 +109,10 @@ def account_spec(
     return spec
 
 
-def bootstrap(market: Market) -> None:
-    """Governance, investors, accounts, cash - the market before any security exists."""
-    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config())
+def bootstrap(market: Market, **governance: object) -> None:
+    """Governance (``governance_config`` with ``governance`` overrides), investors,
+    accounts, cash - the market before any security exists."""
+    market.ok(central_bank_admin(), "governance:Bootstrap", governance_config(**governance))
     for investor_id, (dealer, *_) in INVESTORS.items():
         market.register(DEALERS[dealer](), investor_spec(investor_id), pii_of(investor_id))
     registrar = central_bank()

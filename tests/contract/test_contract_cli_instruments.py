@@ -89,6 +89,22 @@ def test_list_and_show(sov: Sov) -> None:
     assert "coupon rate   0.07" in lines
 
 
+def test_limits(sov: Sov) -> None:
+    assert sov.json("instrument", "limits", BOND) == {
+        "instrument_id": BOND,
+        "holding_limit": None,
+        "non_resident_limit": None,
+        "non_resident_held": None,
+        "programme_id": None,
+        "programme_cap": None,
+        "programme_issued": None,
+    }
+    human = sov("instrument", "limits", BOND)
+    assert human.exit_code == 0, human.output
+    assert "non-resident cap    -" in human.stdout
+    sov.refused("instrument", "limits", "PK-NONE", code="UNKNOWN_INSTRUMENT")
+
+
 def test_list_and_show_errors(sov: Sov, tmp_path: Path) -> None:
     sov.refused("instrument", "show", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
     stopped = Sov(None, tmp_path)("instrument", "list")

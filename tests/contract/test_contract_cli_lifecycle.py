@@ -315,9 +315,13 @@ def test_show(sov: Sov) -> None:
 
 def test_check_is_a_dry_run_exiting_0_either_way(sov: Sov) -> None:
     allowed = sov.json("investor", "check", BOND, "SGL-ALPHA", "IPS-AYESHA", str(MILLION))
-    assert allowed == {"allowed": True, "reason": None}
+    assert allowed == {"allowed": True, "reason": None, "reasons": []}
     refused = sov.json("investor", "check", BOND, "SGL-ALPHA", "IPS-AYESHA", "1")
-    assert refused == {"allowed": False, "reason": "NOT_MULTIPLE_OF_DENOMINATION"}
+    assert refused == {
+        "allowed": False,
+        "reason": "NOT_MULTIPLE_OF_DENOMINATION",
+        "reasons": ["NOT_MULTIPLE_OF_DENOMINATION"],
+    }
     human = sov("investor", "check", BOND, "SGL-ALPHA", "IPS-AYESHA", "1")
     assert human.exit_code == 0
     assert human.stdout.strip() == "refused: NOT_MULTIPLE_OF_DENOMINATION"

@@ -167,7 +167,11 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     assert ok(sov, f"sov --as {EXCHANGE} settlement settle TRD-0001")["state"] == "SETTLED"
     # 9. an ineligible transfer: the dry run says why, the transfer is refused
     check = ok(sov, f"sov --as {REGISTRAR} investor check {BOND} SGL-ALPHA IPS-EMAD {10 * MILLION}")
-    assert check == {"allowed": False, "reason": "NOT_KYC_VERIFIED"}
+    assert check == {
+        "allowed": False,
+        "reason": "NOT_KYC_VERIFIED",
+        "reasons": ["NOT_KYC_VERIFIED"],
+    }
     refused = sov.refused(
         "holding", "transfer", BOND, "SGL-ALPHA", "IPS-EMAD", str(10 * MILLION),
         as_=DEALER1, code="NOT_KYC_VERIFIED",

@@ -211,7 +211,11 @@ def test_a_closed_business_day_stops_everything_that_reads_the_date(market: Mark
     ):
         assert market.fails(creator, function, *args) == "BUSINESS_DAY_CLOSED"
     check = market.query("investor:CheckTransfer", BOND, "SGL-ALPHA", "IPS-AYESHA", "10000000")
-    assert check == {"allowed": False, "reason": "BUSINESS_DAY_CLOSED"}
+    assert check == {
+        "allowed": False,
+        "reason": "BUSINESS_DAY_CLOSED",
+        "reasons": ["BUSINESS_DAY_CLOSED"],
+    }
     assert market.query("instrument:Schedule", BOND)  # queries read the last date
     market.ok(central_bank(), "governance:OpenBusinessDate", "2021-09-01")
     market.ok(dealer_alpha(), "holding:Transfer", BOND, "SGL-ALPHA", "IPS-AYESHA", "10000000")
@@ -288,7 +292,11 @@ def test_no_holding_changes_between_the_record_date_and_the_payment(market: Mark
     )
     assert code == "RECORD_DATE_PASSED"
     check = market.query("investor:CheckTransfer", BOND, "SGL-ALPHA", "IPS-ZZZLATE", "10000000")
-    assert check == {"allowed": False, "reason": "RECORD_DATE_PASSED"}
+    assert check == {
+        "allowed": False,
+        "reason": "RECORD_DATE_PASSED",
+        "reasons": ["RECORD_DATE_PASSED"],
+    }
     market.ok(
         exchange(),
         "settlement:Instruct",
@@ -381,7 +389,11 @@ def test_a_holding_limit_counts_every_sub_account_of_the_investor(market: Market
     check = market.query(
         "investor:CheckTransfer", "PK0000PIB999", "SGL-BETA", "IPS-MULTI-B", "10000000"
     )
-    assert check == {"allowed": False, "reason": "OVER_HOLDING_LIMIT"}
+    assert check == {
+        "allowed": False,
+        "reason": "OVER_HOLDING_LIMIT",
+        "reasons": ["OVER_HOLDING_LIMIT"],
+    }
     code = market.fails(
         dealer_beta(), "holding:Transfer", "PK0000PIB999", "SGL-BETA", "IPS-MULTI-B", "10000000"
     )

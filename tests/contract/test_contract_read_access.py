@@ -139,6 +139,7 @@ CASES: dict[str, Case] = {
     "instrument:Get": Case([(BOND,), (BILL,)], _public, False),
     "instrument:List": Case([()], _public, True),
     "instrument:Schedule": Case([(BOND,)], _public, True),
+    "instrument:Limits": Case([(BOND,), (BILL,)], _public, False),
     "instrument:Bars": Case([(BOND,)], _field("released_to"), True),
     "auction:Results": Case([(AUCTION,)], _public, False),
     "auction:List": Case([()], _public, True),

@@ -313,14 +313,20 @@ def test_controls_paused_frozen_and_dry_run(market: Market) -> None:
         assert snapshot(market.ledger) == before
         return result.json()
 
-    assert check("SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION) == {"allowed": True, "reason": None}
+    assert check("SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION) == {
+        "allowed": True,
+        "reason": None,
+        "reasons": [],
+    }
     assert check("SGL-ALPHA", "IPS-AYESHA", 7) == {
         "allowed": False,
         "reason": "NOT_MULTIPLE_OF_DENOMINATION",
+        "reasons": ["NOT_MULTIPLE_OF_DENOMINATION"],
     }
     assert check("SGL-ALPHA", "NOBODY", BOND_DENOMINATION) == {
         "allowed": False,
         "reason": "UNKNOWN_ACCOUNT",
+        "reasons": ["UNKNOWN_ACCOUNT"],
     }
     market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
     assert check("SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION)["reason"] == "ACCOUNT_FROZEN"  # type: ignore[index]

@@ -63,6 +63,7 @@ SURFACE = {
         "List",
         "Schedule",
         "Bars",
+        "Limits",
     },
     "cash": {"Mint", "Withdraw", "Balance"},
     "holding": {"Transfer", "ByAccount", "ByInstrument", "History"},

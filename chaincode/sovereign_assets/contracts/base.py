@@ -25,11 +25,15 @@ from sovereign_assets.domain import (
     Controls,
     DomainError,
     ErrorCode,
+    Ledger,
+    Residency,
     TransferRefusal,
     holding_entry_refusal,
+    holding_entry_refusals,
     require_open,
+    require_within_programme,
 )
-from sovereign_assets.schema.messages import GovernanceConfig
+from sovereign_assets.schema.messages import GovernanceConfig, InstrumentKind
 from sovereign_assets.schema.records import (
     AccountRecord,
     InstructionRecord,
@@ -45,6 +49,10 @@ from .visibility import Reader, Scope, reader_of, refuse_read, scope_of, sees_ac
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_PROGRAMME_KINDS = frozenset(InstrumentKind) - {InstrumentKind.COMMODITY_RESERVE}
+"""What counts towards an issuance programme: debt and sukuk, in the cash currency (a
+commodity token's face is metal, in mg)."""
+
 
 class SovereignContext(Context):
     """The transaction context: the stub plus lazily read repository, caller and
@@ -53,6 +61,9 @@ class SovereignContext(Context):
     def __init__(self, stub: Stub) -> None:
         super().__init__(stub)
         self.repo = Repository(stub)
+        self.repo.before_save = self._keep_aggregates
+        self._non_resident: dict[str, bool] = {}
+        self._instruments: dict[str, InstrumentRecord | None] = {}
         self._caller: Caller | None = None
         self._governance: GovernanceConfig | None = None
         self._market: MarketConfig | None = None
@@ -103,6 +114,64 @@ class SovereignContext(Context):
         if day is None:
             raise DomainError(ErrorCode.BUSINESS_DAY_CLOSED, "no business date was opened yet")
         return day.business_date
+
+    # -- the caps that span holdings: kept on every save of the register -------------
+
+    def _keep_aggregates(self, before: Ledger, after: Ledger) -> None:
+        """Update the non-resident totals and the programme's issued total by what
+        ``before`` -> ``after`` changes, refusing a change past either cap
+        (``OVER_NON_RESIDENT_LIMIT``, ``OVER_PROGRAMME_LIMIT``). Runs inside
+        ``Repository.save_ledger``, so every way a holding or an issued total changes -
+        issue, auction, transfer, settlement, redemption, any later one - passes here."""
+        changes: dict[str, tuple[int, int]] = {}  # instrument -> (change, cap)
+        for account_id, instrument_id in sorted(set(before.holdings) | set(after.holdings)):
+            change = after.holding(account_id, instrument_id) - before.holding(
+                account_id, instrument_id
+            )
+            record = self._instrument(instrument_id)
+            limit = None if record is None else record.spec.non_resident_limit
+            if change and limit is not None and self._is_non_resident(account_id):
+                total = changes.get(instrument_id, (0, limit))[0] + change
+                changes[instrument_id] = (total, limit)
+        for instrument_id, (change, limit) in sorted(changes.items()):
+            if not change:
+                continue
+            held = self.repo.non_resident_holding(instrument_id) + change
+            if change > 0 and held > limit:
+                raise DomainError(
+                    ErrorCode.OVER_NON_RESIDENT_LIMIT,
+                    f"{instrument_id}: non-residents would hold {held}, cap {limit}",
+                )
+            self.repo.put_non_resident_holding(instrument_id, held)
+        programme = self.market.programme if after.issued != before.issued else None
+        if programme is None:
+            return
+        added = 0
+        for instrument_id, issued in sorted(after.issued.items()):
+            change = issued - before.issued.get(instrument_id, 0)
+            record = self._instrument(instrument_id)
+            if change > 0 and record is not None and record.spec.kind in _PROGRAMME_KINDS:
+                added += change
+        if added:
+            issued_so_far = self.repo.programme_issued(programme.programme_id)
+            require_within_programme(programme, issued_so_far, added)
+            self.repo.put_programme_issued(programme.programme_id, issued_so_far + added)
+
+    def _instrument(self, instrument_id: str) -> InstrumentRecord | None:
+        if instrument_id not in self._instruments:
+            self._instruments[instrument_id] = self.repo.instrument(instrument_id)
+        return self._instruments[instrument_id]
+
+    def _is_non_resident(self, account_id: str) -> bool:
+        """Whether ``account_id``'s legal owner is a registered non-resident (an owner
+        not in the registry - a cash account's - counts as resident)."""
+        if account_id not in self._non_resident:
+            account = self.repo.account(account_id)
+            investor = None if account is None else self.repo.investor(account.owner_id)
+            self._non_resident[account_id] = (
+                investor is not None and investor.residency != Residency.RESIDENT.value
+            )
+        return self._non_resident[account_id]
 
     def authorize(self, duty: Duty) -> Caller:
         """Raise ``UNAUTHORIZED`` unless the caller holds ``duty``; return the caller."""
@@ -250,15 +319,53 @@ def entry_refusal(
     issue checks its own status first); holdings are fixed while a payment run is open
     (counts as paused: nobody is paid twice for the same face, nobody is skipped) and
     from a coupon's record date until it is paid; KYC and its expiry, eligibility,
-    freezes and the per-investor holding limit (``already_added``: what this same
-    transaction already gives the receiver's owner) apply alike.
+    freezes, the per-investor holding limit (``already_added``: what this same
+    transaction already gives the receiver's owner) and the non-resident cap apply
+    alike.
     """
     if sender is not None and instrument.status is not InstrumentStatus.ISSUED:
-        return TransferRefusal(
-            ErrorCode.INSTRUMENT_MATURED
-            if instrument.status is InstrumentStatus.MATURED
-            else ErrorCode.INVALID_TRANSITION
-        )
+        return TransferRefusal(_not_issued(instrument))
+    return holding_entry_refusal(
+        **_entry_arguments(ctx, instrument, receiver, amount, sender, already_added)
+    )
+
+
+def entry_refusals(
+    ctx: SovereignContext,
+    instrument: InstrumentRecord,
+    receiver: AccountRecord,
+    amount: int,
+    *,
+    sender: AccountRecord | None = None,
+) -> list[TransferRefusal]:
+    """Every reason of :func:`entry_refusal`, in the order the rules are checked (what
+    the dry run ``investor:CheckTransfer`` reports)."""
+    found = []
+    if sender is not None and instrument.status is not InstrumentStatus.ISSUED:
+        found.append(TransferRefusal(_not_issued(instrument)))
+    found.extend(
+        holding_entry_refusals(**_entry_arguments(ctx, instrument, receiver, amount, sender, 0))
+    )
+    return found
+
+
+def _not_issued(instrument: InstrumentRecord) -> ErrorCode:
+    return (
+        ErrorCode.INSTRUMENT_MATURED
+        if instrument.status is InstrumentStatus.MATURED
+        else ErrorCode.INVALID_TRANSITION
+    )
+
+
+def _entry_arguments(
+    ctx: SovereignContext,
+    instrument: InstrumentRecord,
+    receiver: AccountRecord,
+    amount: int,
+    sender: AccountRecord | None,
+    already_added: int,
+) -> dict[str, Any]:
+    """The domain's view of an entry into ``receiver``'s holding, read from the ledger."""
     instrument_id = instrument.spec.instrument_id
     parties = [receiver] if sender is None else [sender, receiver]
     investors = {}
@@ -278,8 +385,8 @@ def entry_refusal(
         if isinstance(domain_instrument, CommodityReserveToken)
         else rules.calendar_for(ctx.market, domain_instrument.terms.calendar_id)
     )
-    return holding_entry_refusal(
-        instrument=rules.instrument_controls(
+    return {
+        "instrument": rules.instrument_controls(
             instrument,
             rules.holdings_fixed_from(
                 domain_instrument,
@@ -287,19 +394,24 @@ def entry_refusal(
                 date.fromisoformat(instrument.created_on) if instrument.created_on else None,
             ),
         ),
-        receiver=rules.to_account(receiver),
-        amount=amount,
-        investors=investors,
-        receiver_investor_holding=(
+        "receiver": rules.to_account(receiver),
+        "amount": amount,
+        "investors": investors,
+        "receiver_investor_holding": (
             investor_holding(ctx, receiver.owner_id, instrument_id) + already_added
         ),
-        controls=controls,
-        as_of=ctx.business_date,
-        sender=None if sender is None else rules.to_account(sender),
-        sender_available=0
+        "controls": controls,
+        "as_of": ctx.business_date,
+        "sender": None if sender is None else rules.to_account(sender),
+        "sender_available": 0
         if sender is None
         else ctx.repo.holding(instrument_id, sender.account_id),
-    )
+        "non_resident_holding": (
+            ctx.repo.non_resident_holding(instrument_id)
+            if instrument.spec.non_resident_limit is not None
+            else 0
+        ),
+    }
 
 
 def transfer_reason(

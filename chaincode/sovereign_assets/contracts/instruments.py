@@ -27,6 +27,8 @@ from sovereign_assets.schema.messages import (
     Allotment,
     BarState,
     BarStatus,
+    InstrumentKind,
+    InstrumentLimits,
     InstrumentSpec,
     ScheduledFlow,
 )
@@ -88,6 +90,8 @@ class InstrumentContract(SovereignContract):
         rules.price_band(record)
         if spec.holding_limit is not None:
             require_non_negative_amount(spec.holding_limit, "holding_limit")
+        if spec.non_resident_limit is not None:
+            require_non_negative_amount(spec.non_resident_limit, "non_resident_limit")
         sctx.repo.put_instrument(record, endorsers=endorsing_orgs(sctx))
         sctx.repo.emit(
             "InstrumentCreated", {"instrument_id": spec.instrument_id, "kind": spec.kind.value}
@@ -218,6 +222,28 @@ class InstrumentContract(SovereignContract):
     def list_instruments(self, ctx: Context) -> list[InstrumentRecord]:
         """Every instrument, by id."""
         return sovereign(ctx).repo.instruments()
+
+    @query("Limits")
+    def limits(self, ctx: Context, instrument_id: str) -> InstrumentLimits:
+        """The instrument's caps and the public aggregates they are checked against: the
+        non-resident total (kept for an instrument with that cap) and the issuance
+        programme's total (debt and sukuk count towards it, commodity tokens do not)."""
+        sctx = sovereign(ctx)
+        record = require_instrument(sctx, instrument_id)
+        spec = record.spec
+        programme = sctx.market.programme
+        counts = programme is not None and spec.kind is not InstrumentKind.COMMODITY_RESERVE
+        return InstrumentLimits(
+            spec.instrument_id,
+            spec.holding_limit,
+            spec.non_resident_limit,
+            None
+            if spec.non_resident_limit is None
+            else sctx.repo.non_resident_holding(spec.instrument_id),
+            programme.programme_id if counts and programme else None,
+            programme.cap if counts and programme else None,
+            sctx.repo.programme_issued(programme.programme_id) if counts and programme else None,
+        )
 
     @query("Schedule")
     def schedule(self, ctx: Context, instrument_id: str) -> list[ScheduledFlow]:

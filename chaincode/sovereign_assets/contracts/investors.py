@@ -43,12 +43,12 @@ from .auth import Duty
 from .base import (
     SovereignContext,
     SovereignContract,
+    entry_refusals,
     query,
     require_account,
     require_instrument,
     sovereign,
     transaction,
-    transfer_reason,
 )
 from .rules import RuleError
 from .visibility import Scope, refuse_read
@@ -192,22 +192,33 @@ class InvestorContract(SovereignContract):
     def check_transfer(
         self, ctx: Context, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> TransferCheck:
-        """Dry run of ``holding:Transfer``'s compliance checks; changes nothing. The
-        regulator and the exchange may check any transfer, others one from an account
-        they control (else ``UNAUTHORIZED``)."""
+        """Dry run of ``holding:Transfer``'s compliance checks; changes nothing: every
+        failing reason code (``reasons``, in the order the rules are checked; ``reason``
+        the first). The regulator and the exchange may check any transfer, others one
+        from an account they control (else ``UNAUTHORIZED``)."""
         sctx = sovereign(ctx)
+        missing: list[str] = []  # unknown ids are reasons too
+        instrument = sender = receiver = None
         try:
             instrument = require_instrument(sctx, instrument_id)
+        except DomainError as exc:
+            missing.append(exc.code.value)
+        try:
             sender = require_account(sctx, from_account)
+        except DomainError as exc:
+            missing.append(exc.code.value)
+        try:
             receiver = require_account(sctx, to_account)
-        except DomainError as exc:  # unknown ids
-            return TransferCheck(False, exc.code.value)
+        except DomainError as exc:
+            missing.append(exc.code.value)
+        if instrument is None or sender is None or receiver is None:
+            return _check(missing)
         sctx.require_sees(sender)
         try:
-            reason = transfer_reason(sctx, instrument, sender, receiver, amount)
+            refusals = entry_refusals(sctx, instrument, receiver, amount, sender=sender)
         except DomainError as exc:  # no business day open
-            return TransferCheck(False, exc.code.value)
-        return TransferCheck(reason is None, None if reason is None else reason.code.value)
+            return _check([exc.code.value])
+        return _check([r.code.value for r in refusals])
 
     @transaction("SetKyc")
     def set_kyc(self, ctx: Context, investor_id: str, kyc: str) -> InvestorRecord:
@@ -232,6 +243,11 @@ class InvestorContract(SovereignContract):
     def unfreeze(self, ctx: Context, account_id: str) -> AccountRecord:
         """Lift a freeze (controllers)."""
         return _set_frozen(ctx, account_id, frozen=False)
+
+
+def _check(codes: list[str]) -> TransferCheck:
+    unique = list(dict.fromkeys(codes))  # one code once, even when both sides fail it
+    return TransferCheck(not unique, unique[0] if unique else None, unique)
 
 
 def _require_investor(ctx: SovereignContext, investor_id: str) -> InvestorRecord:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -60,8 +60,10 @@ from sovereign_assets.schema.records import (
     InstructionRecord,
     InstrumentRecord,
     InvestorRecord,
+    NonResidentHolding,
     PaymentRun,
     PkrvRecord,
+    ProgrammeIssued,
     StoredBid,
 )
 
@@ -96,6 +98,8 @@ class Repository:
         self._stub = stub
         self._written: dict[str, bytes | None] = {}
         self._event_set = False
+        self.before_save: Callable[[Ledger, Ledger], None] | None = None
+        """Called with every change :meth:`save_ledger` is about to write."""
 
     # -- documents -----------------------------------------------------------------
 
@@ -163,6 +167,34 @@ class Repository:
         require_public_event(name, payload)
         self._event_set = True
         self._stub.set_event(name, dumps(payload))
+
+    # -- aggregates of the caps -----------------------------------------------------
+
+    def non_resident_holding(self, instrument_id: str) -> int:
+        """What all non-resident owners hold of ``instrument_id`` (0 when not kept)."""
+        record = self._load(
+            self._key(NonResidentHolding.DOC_TYPE, instrument_id), NonResidentHolding
+        )
+        return 0 if record is None else record.amount
+
+    def put_non_resident_holding(self, instrument_id: str, amount: int) -> None:
+        """Store the non-resident aggregate of ``instrument_id``."""
+        self._store(
+            self._key(NonResidentHolding.DOC_TYPE, instrument_id),
+            NonResidentHolding(instrument_id, amount),
+        )
+
+    def programme_issued(self, programme_id: str) -> int:
+        """Face issued under ``programme_id`` so far (0 before any)."""
+        record = self._load(self._key(ProgrammeIssued.DOC_TYPE, programme_id), ProgrammeIssued)
+        return 0 if record is None else record.issued
+
+    def put_programme_issued(self, programme_id: str, issued: int) -> None:
+        """Store the programme's issued total."""
+        self._store(
+            self._key(ProgrammeIssued.DOC_TYPE, programme_id),
+            ProgrammeIssued(programme_id, issued),
+        )
 
     # -- governance ---------------------------------------------------------------
 
@@ -364,7 +396,11 @@ class Repository:
 
     def save_ledger(self, before: Ledger, after: Ledger, with_cash_supply: bool = False) -> None:
         """Write every balance that differs between ``before`` and ``after`` (zero
-        balances are deleted), in sorted key order."""
+        balances are deleted), in sorted key order - after :attr:`before_save` (the
+        context's aggregates and caps, which may refuse) has seen the change. Every
+        holding and issued total changes here, so no path escapes those caps."""
+        if self.before_save is not None:
+            self.before_save(before, after)
         for account_id, instrument_id in sorted(set(before.holdings) | set(after.holdings)):
             amount = after.holding(account_id, instrument_id)
             if amount != before.holding(account_id, instrument_id):

@@ -47,6 +47,7 @@ from sovereign_assets.domain import (
     InstrumentControls,
     Investor,
     InvestorType,
+    IssuanceProgramme,
     KycStatus,
     PkrvQuote,
     PriceBand,
@@ -189,6 +190,7 @@ class MarketConfig:
     calendars: dict[str, HolidayCalendar]
     tax_table: WithholdingTable
     currency: Currency
+    programme: IssuanceProgramme | None = None
 
 
 def validate_governance(config: GovernanceConfig) -> MarketConfig:
@@ -237,7 +239,22 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
             for row in config.withholding_tax
         ]
     )
-    return MarketConfig(calendars, table, Currency(config.currency, config.currency_exponent))
+    programme = None
+    if config.issuance_programme is not None:
+        given = config.issuance_programme
+        require_id(given.programme_id, "issuance_programme.programme_id")
+        programme = IssuanceProgramme(
+            given.programme_id,
+            given.cap,
+            given.reference_currency,
+            given.reference_amount,
+            given.exchange_rate,
+            given.rate_source,
+            parse_date(given.rate_date, "issuance_programme.rate_date"),
+        )
+    return MarketConfig(
+        calendars, table, Currency(config.currency, config.currency_exponent), programme
+    )
 
 
 def governance_accounts(config: GovernanceConfig) -> list[tuple[str, AccountTier]]:
@@ -462,6 +479,7 @@ def instrument_controls(
         islamic_eligible_only=spec.islamic_eligible_only,
         holding_limit=spec.holding_limit,
         non_residents_allowed=spec.non_residents_allowed,
+        non_resident_limit=spec.non_resident_limit,
         lockup_until=parse_date(spec.lockup_until, "lockup_until") if spec.lockup_until else None,
         holdings_fixed_from=holdings_fixed,
     )

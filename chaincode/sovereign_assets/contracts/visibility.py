@@ -102,6 +102,7 @@ READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     "instrument:Get": _PUBLIC,
     "instrument:List": _PUBLIC,
     "instrument:Schedule": _PUBLIC,
+    "instrument:Limits": _PUBLIC,
     "auction:Results": _PUBLIC,
     "auction:List": _PUBLIC,
     # public list of bars; which account a released bar went to is OWN

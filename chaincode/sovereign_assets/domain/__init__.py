@@ -85,6 +85,7 @@ from .investors import (
     Residency,
     TransferRefusal,
     holding_entry_refusal,
+    holding_entry_refusals,
     kyc_valid,
     transfer_refusal,
 )
@@ -96,6 +97,7 @@ from .lifecycle import (
     MaturityReached,
     evolve,
 )
+from .limits import IssuanceProgramme, converted_cap, require_within_programme
 from .money import MAX_AMOUNT, PKR, ROUNDING_RULES, Currency, RoundingRule, amount_at_price
 from .payments import Batch, ClaimKey, HolderPayment, PaymentBook, compute_payment, pay, plan_batch
 from .pricing import (
@@ -176,6 +178,7 @@ __all__ = [
     "InstrumentKey",
     "Investor",
     "InvestorType",
+    "IssuanceProgramme",
     "KycStatus",
     "Layer",
     "Ledger",
@@ -216,11 +219,13 @@ __all__ = [
     "check_bid",
     "close_business_date",
     "compute_payment",
+    "converted_cap",
     "day_count_days",
     "evolve",
     "from_milligrams",
     "generate_schedule",
     "holding_entry_refusal",
+    "holding_entry_refusals",
     "instruct",
     "kyc_valid",
     "match",
@@ -230,6 +235,7 @@ __all__ = [
     "require_date_in_range",
     "require_open",
     "require_price",
+    "require_within_programme",
     "resolve_fixing",
     "settle",
     "to_milligrams",

@@ -338,6 +338,18 @@ class ErrorCode(StrEnum):
         _REFUSED,
         "The receiving account would hold more than the instrument's per-investor cap.",
     )
+    OVER_NON_RESIDENT_LIMIT = (
+        "OVER_NON_RESIDENT_LIMIT",
+        _DC,
+        _REFUSED,
+        "Non-resident owners together would hold more of the instrument than its non-resident cap.",
+    )
+    OVER_PROGRAMME_LIMIT = (
+        "OVER_PROGRAMME_LIMIT",
+        _D,
+        _REFUSED,
+        "The issuance would take the programme's total issued face beyond its cap.",
+    )
     GLOBAL_PAUSE = (
         "GLOBAL_PAUSE",
         _DC,

@@ -125,3 +125,23 @@ PAKISTAN_WITHHOLDING_CONFIG: Final[list[dict[str, str]]] = [
     {"status": "NON_RESIDENT_SCRA", "rate": "0", "effective_from": "2019-07-01"},
     {"status": "EXEMPT", "rate": "0", "effective_from": "2019-07-01"},
 ]
+
+
+PAKISTAN_PILOT_PROGRAMME_CONFIG: Final[dict[str, object]] = {
+    # The pilot's programme of USD 2 billion, capped in PKR at a stated rate. The rate is
+    # the State Bank of Pakistan's mark-to-market revaluation rate for spot USD/PKR of
+    # 24 September 2025 (281.4250), as reported by ARY News,
+    # https://arynews.tv/dollar-currency-rates-in-pakistan-today-september-24-2025 - an
+    # operator replaces it with the SBP publication for the programme's own fixing date.
+    "programme_id": "PK-TOKENIZED-PILOT",
+    "reference_currency": "USD",
+    "reference_amount": 200_000_000_000,  # USD 2,000,000,000.00 in cents
+    "exchange_rate": "281.4250",
+    "rate_source": (
+        "SBP mark-to-market revaluation rate, spot USD/PKR, 2025-09-24, as reported at"
+        " https://arynews.tv/dollar-currency-rates-in-pakistan-today-september-24-2025"
+    ),
+    "rate_date": "2025-09-24",
+    "cap": 56_285_000_000_000,  # paisa: floor(200,000,000,000 x 281.4250), PKR 562.85 bn
+}
+"""The seed's issuance programme (plain data, the shape of ``IssuanceProgrammeConfig``)."""

@@ -17,7 +17,7 @@ Must not import: anything outside the standard library and this package; no cloc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -91,7 +91,8 @@ class InstrumentControls:
     instrument to them. ``lockup_until``: no transfers before this date (primary
     allotment lock-up). ``holdings_fixed_from``: the record date of the next coupon not
     yet paid; from that business date until the coupon is paid no holding changes, so
-    entitlement is fixed by the holdings at the record date.
+    entitlement is fixed by the holdings at the record date. ``non_resident_limit``: cap
+    (minor units) on what all non-resident owners hold together, None for none.
     """
 
     instrument_id: str
@@ -103,6 +104,7 @@ class InstrumentControls:
     non_residents_allowed: bool = True
     lockup_until: date | None = None
     holdings_fixed_from: date | None = None
+    non_resident_limit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,10 @@ CHECK_ORDER: tuple[ErrorCode, ...] = (
     ErrorCode.LOCKED_UP,
     ErrorCode.INSUFFICIENT_HOLDING,
     ErrorCode.OVER_HOLDING_LIMIT,
+    ErrorCode.OVER_NON_RESIDENT_LIMIT,
 )
-"""The order in which :func:`holding_entry_refusal` reports failures."""
+"""The order in which :func:`holding_entry_refusals` reports failures (and
+:func:`holding_entry_refusal` the first)."""
 
 
 def kyc_valid(investor: Investor, as_of: date) -> bool:
@@ -167,47 +171,117 @@ def holding_entry_refusal(
     as_of: date,
     sender: Account | None = None,
     sender_available: int = 0,
+    non_resident_holding: int = 0,
 ) -> TransferRefusal | None:
     """The first reason (in :data:`CHECK_ORDER`) ``amount`` may not enter ``receiver``'s
     holding and the account it failed on, or None: the one eligibility function of
     every way into a holding - an issue (``sender`` None), a transfer, a settlement.
+    The arguments are those of :func:`holding_entry_refusals`."""
+    return next(
+        _entry_refusals(
+            instrument,
+            receiver,
+            amount,
+            investors,
+            receiver_investor_holding,
+            controls,
+            as_of,
+            sender,
+            sender_available,
+            non_resident_holding,
+        ),
+        None,
+    )
+
+
+def holding_entry_refusals(
+    *,
+    instrument: InstrumentControls,
+    receiver: Account,
+    amount: int,
+    investors: Mapping[str, Investor],
+    receiver_investor_holding: int,
+    controls: Controls,
+    as_of: date,
+    sender: Account | None = None,
+    sender_available: int = 0,
+    non_resident_holding: int = 0,
+) -> list[TransferRefusal]:
+    """Every reason ``amount`` may not enter ``receiver``'s holding, in
+    :data:`CHECK_ORDER` (empty: allowed) - what the dry run reports.
 
     ``receiver_investor_holding``: what the receiver's legal owner already holds of the
     instrument across all its accounts (the holding limit is per investor).
     ``sender_available``: the sender's holding less its frozen part.
+    ``non_resident_holding``: what all non-resident owners hold of the instrument
+    together (the ledger's exact aggregate), for its non-resident cap.
     Checks the instrument (kill switch, pause, maturity, record date), the amount, both
     parties' accounts and owners (frozen, registered, KYC valid on ``as_of``), the
-    receiver's eligibility, the sender's lock-up and balance, and the receiver owner's
+    receiver's eligibility, the sender's lock-up and balance, the receiver owner's
     resulting holding against the cap (a move between two accounts of one investor
-    leaves that total unchanged). Where both sides fail one rule, the sender is named.
+    leaves that total unchanged) and the non-residents' total against theirs (a move
+    between two non-residents leaves it unchanged). Where both sides fail one rule, the
+    sender is named. A rule that needs what an earlier one found missing (an owner, a
+    valid amount) is not checked.
     """
+    return list(
+        _entry_refusals(
+            instrument,
+            receiver,
+            amount,
+            investors,
+            receiver_investor_holding,
+            controls,
+            as_of,
+            sender,
+            sender_available,
+            non_resident_holding,
+        )
+    )
+
+
+def _entry_refusals(
+    instrument: InstrumentControls,
+    receiver: Account,
+    amount: int,
+    investors: Mapping[str, Investor],
+    receiver_investor_holding: int,
+    controls: Controls,
+    as_of: date,
+    sender: Account | None,
+    sender_available: int,
+    non_resident_holding: int,
+) -> Iterator[TransferRefusal]:
     if controls.global_pause:
-        return TransferRefusal(ErrorCode.GLOBAL_PAUSE)
+        yield TransferRefusal(ErrorCode.GLOBAL_PAUSE)
     if instrument.instrument_id in controls.paused_instruments:
-        return TransferRefusal(ErrorCode.INSTRUMENT_PAUSED)
+        yield TransferRefusal(ErrorCode.INSTRUMENT_PAUSED)
     if instrument.maturity_date is not None and as_of >= instrument.maturity_date:
-        return TransferRefusal(ErrorCode.INSTRUMENT_MATURED)
+        yield TransferRefusal(ErrorCode.INSTRUMENT_MATURED)
     if instrument.holdings_fixed_from is not None and as_of >= instrument.holdings_fixed_from:
-        return TransferRefusal(ErrorCode.RECORD_DATE_PASSED)
-    if isinstance(amount, bool) or type(amount) is not int or not 0 < amount <= MAX_AMOUNT:
-        return TransferRefusal(ErrorCode.INVALID_AMOUNT)
-    if amount % instrument.min_denomination:
-        return TransferRefusal(ErrorCode.NOT_MULTIPLE_OF_DENOMINATION)
+        yield TransferRefusal(ErrorCode.RECORD_DATE_PASSED)
+    valid_amount = not (
+        isinstance(amount, bool) or type(amount) is not int or not 0 < amount <= MAX_AMOUNT
+    )
+    if not valid_amount:
+        yield TransferRefusal(ErrorCode.INVALID_AMOUNT)
+    elif amount % instrument.min_denomination:
+        yield TransferRefusal(ErrorCode.NOT_MULTIPLE_OF_DENOMINATION)
     parties = (receiver,) if sender is None else (sender, receiver)
     if sender is not None and sender.account_id == receiver.account_id:
-        return TransferRefusal(ErrorCode.SAME_ACCOUNT, sender.account_id)
+        yield TransferRefusal(ErrorCode.SAME_ACCOUNT, sender.account_id)
     for account in parties:
         if account.account_id in controls.frozen_accounts:
-            return TransferRefusal(ErrorCode.ACCOUNT_FROZEN, account.account_id)
+            yield TransferRefusal(ErrorCode.ACCOUNT_FROZEN, account.account_id)
     owners = [(account, investors.get(account.owner_id)) for account in parties]
     for account, owner in owners:
         if owner is None:
-            return TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, account.account_id)
+            yield TransferRefusal(ErrorCode.UNKNOWN_INVESTOR, account.account_id)
     for account, owner in owners:
         if owner is not None and not kyc_valid(owner, as_of):
-            return TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, account.account_id)
-    receiver_owner = investors[receiver.owner_id]  # present: checked above
-    if (
+            yield TransferRefusal(ErrorCode.NOT_KYC_VERIFIED, account.account_id)
+    receiver_owner = investors.get(receiver.owner_id)
+    if receiver_owner is not None and (
         (receiver_owner.islamic_only and not instrument.shariah_compliant)
         or (instrument.islamic_eligible_only and not receiver_owner.islamic_eligible)
         or (
@@ -215,20 +289,29 @@ def holding_entry_refusal(
             and receiver_owner.residency is not Residency.RESIDENT
         )
     ):
-        return TransferRefusal(ErrorCode.NOT_ELIGIBLE, receiver.account_id)
+        yield TransferRefusal(ErrorCode.NOT_ELIGIBLE, receiver.account_id)
     if sender is not None:
         if instrument.lockup_until is not None and as_of < instrument.lockup_until:
-            return TransferRefusal(ErrorCode.LOCKED_UP)
-        if sender_available < amount:
-            return TransferRefusal(ErrorCode.INSUFFICIENT_HOLDING, sender.account_id)
+            yield TransferRefusal(ErrorCode.LOCKED_UP)
+        if valid_amount and sender_available < amount:
+            yield TransferRefusal(ErrorCode.INSUFFICIENT_HOLDING, sender.account_id)
+    if not valid_amount or receiver_owner is None:
+        return
     same_owner = sender is not None and sender.owner_id == receiver.owner_id
     if (
         instrument.holding_limit is not None
         and not same_owner
         and receiver_investor_holding + amount > instrument.holding_limit
     ):
-        return TransferRefusal(ErrorCode.OVER_HOLDING_LIMIT, receiver.account_id)
-    return None
+        yield TransferRefusal(ErrorCode.OVER_HOLDING_LIMIT, receiver.account_id)
+    sender_owner = None if sender is None else investors.get(sender.owner_id)
+    if (
+        instrument.non_resident_limit is not None
+        and receiver_owner.residency is not Residency.RESIDENT
+        and (sender_owner is None or sender_owner.residency is Residency.RESIDENT)
+        and non_resident_holding + amount > instrument.non_resident_limit
+    ):
+        yield TransferRefusal(ErrorCode.OVER_NON_RESIDENT_LIMIT, receiver.account_id)
 
 
 def transfer_refusal(

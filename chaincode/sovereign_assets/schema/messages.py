@@ -46,6 +46,24 @@ class TaxRateRow:
 
 
 @dataclass(frozen=True)
+class IssuanceProgrammeConfig:
+    """An issuance programme's cap on total issued face: ``cap`` in minor units of the
+    cash currency, stated with what it was derived from - ``reference_amount`` (minor
+    units of ``reference_currency``, e.g. USD cents), ``exchange_rate`` (cash currency
+    per reference unit) and where that rate was published (``rate_source``, for
+    ``rate_date``). The ledger checks ``cap == floor(reference_amount x exchange_rate)``
+    and refuses any issuance past it (``OVER_PROGRAMME_LIMIT``)."""
+
+    programme_id: str
+    cap: int
+    reference_currency: str
+    reference_amount: int
+    exchange_rate: Decimal
+    rate_source: str
+    rate_date: str
+
+
+@dataclass(frozen=True)
 class GovernanceConfig:
     """The network's ledger-held configuration.
 
@@ -59,6 +77,7 @@ class GovernanceConfig:
     ``withholding_tax``: the rate table with effective dates.
     ``currency`` / ``currency_exponent``: the cash token's currency (PKR, 2).
     ``global_pause``: the kill switch; every issue, transfer and settlement is refused.
+    ``issuance_programme``: the pilot's cap on total issued face, or None.
     """
 
     org_roles: dict[str, list[str]]
@@ -70,6 +89,7 @@ class GovernanceConfig:
     currency: str = "PKR"
     currency_exponent: int = 2
     global_pause: bool = False
+    issuance_programme: IssuanceProgrammeConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -194,7 +214,8 @@ class InstrumentSpec:
     ``underlying_asset``, ``shariah_approval``, ``islamic_eligible_only``.
     Commodity tokens: ``commodity``, ``bars``, ``attestations``.
     Transfer controls: ``holding_limit`` (per investor, across all its accounts),
-    ``non_residents_allowed``, ``lockup_until``.
+    ``non_residents_allowed``, ``non_resident_limit`` (face all non-resident owners
+    may hold together, minor units; the ledger keeps that total exactly), ``lockup_until``.
     Price band: ``price_band_floor`` .. ``price_band_cap`` (prices per 100, 4 decimals):
     a trade priced outside it settles only with both counterparties' affirmation.
     ``min_denomination``: minor units of face (mg for commodities).
@@ -227,6 +248,7 @@ class InstrumentSpec:
     holding_limit: int | None = None
     non_residents_allowed: bool = True
     lockup_until: str | None = None
+    non_resident_limit: int | None = None
     price_band_floor: Decimal = Decimal("50")
     price_band_cap: Decimal = Decimal("150")
 
@@ -363,10 +385,29 @@ class BusinessDate:
 
 @dataclass(frozen=True)
 class TransferCheck:
-    """Dry-run answer: ``reason`` is the first failing reason code, or None."""
+    """Dry-run answer: ``reason`` is the first failing reason code, or None; ``reasons``
+    every failing code, in the order the rules are checked."""
 
     allowed: bool
     reason: str | None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InstrumentLimits:
+    """An instrument's caps and the public aggregates they are checked against (minor
+    units): ``holding_limit`` (per investor), ``non_resident_limit`` and
+    ``non_resident_held`` (what all non-resident owners hold together; kept only for an
+    instrument with that cap, else None), and the issuance programme it counts towards
+    (``programme_id``, ``programme_cap``, ``programme_issued``; None without one)."""
+
+    instrument_id: str
+    holding_limit: int | None
+    non_resident_limit: int | None
+    non_resident_held: int | None
+    programme_id: str | None
+    programme_cap: int | None
+    programme_issued: int | None
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,27 @@ class ClaimRecord:
 
 
 @dataclass(frozen=True)
+class NonResidentHolding:
+    """What all non-resident owners hold of an instrument together (minor units), kept
+    exactly for an instrument with a non-resident cap: every change of a holding updates
+    it in the same transaction."""
+
+    DOC_TYPE: ClassVar[str] = "nonResidentHolding"
+    instrument_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class ProgrammeIssued:
+    """Face issued under an issuance programme (minor units), cumulative, updated by
+    every issuance while the programme is configured."""
+
+    DOC_TYPE: ClassVar[str] = "programmeIssued"
+    programme_id: str
+    issued: int
+
+
+@dataclass(frozen=True)
 class CashSupply:
     """Cumulative cash tokens minted and withdrawn (minor units)."""
 
