@@ -84,6 +84,7 @@ from sovereign_assets.domain.auctions import (
 )
 from sovereign_assets.domain.instruments import DebtInstrument, accrued_per_unit
 from sovereign_assets.domain.pricing import CouponBond
+from sovereign_assets.domain.status import issue_status
 from sovereign_assets.schema.messages import (
     AuctionSettlementBatch,
     AuctionSpec,
@@ -335,7 +336,7 @@ class AuctionContract(SovereignContract):
                 raise rules.invalid(f"offerings: {offered.instrument_id} twice")
             seen.add(offered.instrument_id)
             record = require_instrument(sctx, offered.instrument_id)
-            rules.issue_status(record.status)  # APPROVED (new issue) or ISSUED (re-opening)
+            issue_status(record.status)  # APPROVED (new issue) or ISSUED (re-opening)
             if record.paused:
                 raise DomainError(ErrorCode.INSTRUMENT_PAUSED, offered.instrument_id)
             instrument = _debt(sctx, record)
@@ -716,7 +717,7 @@ class AuctionContract(SovereignContract):
         for allotment in batch:
             if allotment.instrument_id not in instruments:
                 instrument = require_instrument(sctx, allotment.instrument_id)
-                rules.issue_status(instrument.status)
+                issue_status(instrument.status)
                 if instrument.paused:
                     raise DomainError(ErrorCode.INSTRUMENT_PAUSED, allotment.instrument_id)
                 instruments[allotment.instrument_id] = instrument
@@ -763,7 +764,7 @@ class AuctionContract(SovereignContract):
                 sctx.repo.put_instrument(
                     dataclasses.replace(
                         instrument,
-                        status=rules.issue_status(instrument.status),
+                        status=issue_status(instrument.status),
                         issued=after.issued[instrument_id],
                     )
                 )

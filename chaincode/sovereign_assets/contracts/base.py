@@ -33,12 +33,12 @@ from sovereign_assets.domain import (
     require_open,
     require_within_programme,
 )
+from sovereign_assets.domain.status import InstrumentStatus
 from sovereign_assets.schema.messages import GovernanceConfig, InstrumentKind
 from sovereign_assets.schema.records import (
     AccountRecord,
     InstructionRecord,
     InstrumentRecord,
-    InstrumentStatus,
 )
 
 from . import rules
@@ -380,20 +380,16 @@ def _entry_arguments(
         frozen_accounts=frozenset(a.account_id for a in parties if a.frozen),
     )
     domain_instrument = rules.to_instrument(instrument, ctx.market.currency)
-    calendar = (
+    holdings_fixed = (
         None
         if isinstance(domain_instrument, CommodityReserveToken)
-        else rules.calendar_for(ctx.market, domain_instrument.terms.calendar_id)
+        else domain_instrument.holdings_fixed_from(
+            rules.calendar_for(ctx.market, domain_instrument.terms.calendar_id),
+            date.fromisoformat(instrument.created_on) if instrument.created_on else None,
+        )
     )
     return {
-        "instrument": rules.instrument_controls(
-            instrument,
-            rules.holdings_fixed_from(
-                domain_instrument,
-                calendar,
-                date.fromisoformat(instrument.created_on) if instrument.created_on else None,
-            ),
-        ),
+        "instrument": rules.instrument_controls(instrument, holdings_fixed),
         "receiver": rules.to_account(receiver),
         "amount": amount,
         "investors": investors,

@@ -23,6 +23,7 @@ from sovereign_assets.domain import (
     cash_flows,
 )
 from sovereign_assets.domain.money import require_non_negative_amount, to_decimal
+from sovereign_assets.domain.status import InstrumentStatus, approve_status, issue_status
 from sovereign_assets.schema.messages import (
     Allotment,
     BarState,
@@ -32,7 +33,7 @@ from sovereign_assets.schema.messages import (
     InstrumentSpec,
     ScheduledFlow,
 )
-from sovereign_assets.schema.records import InstrumentRecord, InstrumentStatus
+from sovereign_assets.schema.records import InstrumentRecord
 
 from . import rules
 from .auth import Duty
@@ -104,7 +105,7 @@ class InstrumentContract(SovereignContract):
         sctx = sovereign(ctx)
         sctx.authorize(Duty.REGISTRAR)
         record = require_instrument(sctx, instrument_id)
-        status = rules.approve_status(record.status)
+        status = approve_status(record.status)
         instrument = rules.to_instrument(record, sctx.market.currency)
         if isinstance(instrument, IjaraSukuk):
             instrument.check_issuable()
@@ -132,7 +133,7 @@ class InstrumentContract(SovereignContract):
         sctx = sovereign(ctx)
         sctx.authorize(Duty.ISSUER)
         record = require_instrument(sctx, instrument_id)
-        status = rules.issue_status(record.status)
+        status = issue_status(record.status)
         if record.paused:
             raise DomainError(ErrorCode.INSTRUMENT_PAUSED, instrument_id)
         if not allotments:

@@ -1,14 +1,15 @@
 """Pure rules of the contract layer that the domain does not (yet) own.
 
 Owns: id and (bounded) date parsing, the business date record, governance validation
-(calendars, withholding table, org roles),
-the instrument status machine (DRAFT -> APPROVED -> ISSUED -> MATURED), conversion of
-stored records to domain values (instruments, investors, transfer controls), finding
-the coupon period a payment date names, when a floating period is fixed and which
-ledger-held market data that fixing may read, the checks on recorded market data, and
-when a commodity holder may take delivery of bars. :class:`RuleError` carries a contract code
-(``INVALID_ARGUMENT``, ``UNAUTHORIZED``...) the way :class:`DomainError` carries a
-domain code; :mod:`.base` turns both into ``ChaincodeError``.
+(calendars, withholding table, org roles), conversion of stored records to domain values
+(instruments, investors, transfer controls), the checks on recorded market data, and
+when a commodity holder may take delivery of bars. The instrument status machine is the
+domain's (:mod:`sovereign_assets.domain.status`), and so are the coupon period a payment
+date names, a floating period's fixing date and the days of market data its fixing may
+read (:mod:`sovereign_assets.domain.instruments`, :mod:`sovereign_assets.domain.fixings`).
+:class:`RuleError` carries a contract code (``INVALID_ARGUMENT``, ``UNAUTHORIZED``...) the
+way :class:`DomainError` carries a domain code; :mod:`.base` turns both into
+``ChaincodeError``.
 
 Must not import: fabric_chaincode, grpc, protobuf; no clock, randomness, I/O.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -32,7 +33,6 @@ from sovereign_assets.domain import (
     BusinessDay,
     BusinessDayConvention,
     CommodityReserveToken,
-    CouponPeriod,
     Currency,
     DayCount,
     DebtTerms,
@@ -59,7 +59,6 @@ from sovereign_assets.domain import (
     calendar_from_config,
     require_date_in_range,
 )
-from sovereign_assets.domain.calendars import business_days_before
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState, accrued_per_unit
 from sovereign_assets.domain.money import require_rate
 from sovereign_assets.domain.tax import table_from_config
@@ -76,7 +75,6 @@ from sovereign_assets.schema.records import (
     BillAuctionRecord,
     BusinessDayRecord,
     InstrumentRecord,
-    InstrumentStatus,
     InvestorRecord,
     PkrvRecord,
 )
@@ -436,27 +434,16 @@ def to_instrument(
     )
 
 
-def holdings_fixed_from(
-    instrument: DebtInstrument | CommodityReserveToken,
-    calendar: HolidayCalendar | None,
-    created_on: date | None = None,
-) -> date | None:
-    """The record date of the next coupon or rental still to pay: the accrual end of the
-    first unpaid period, unless that period is the last (maturity pays it; no holding
-    moves from maturity on anyway), pays nothing (a zero-coupon bond, a discount
-    instrument) or ended before the instrument was created on the ledger
-    (``created_on``: nobody held it then). From that business date until the coupon is
-    paid no holding changes, so the payment goes to exactly the holders at the record
-    date."""
-    if isinstance(instrument, CommodityReserveToken) or calendar is None:
-        return None
-    if isinstance(instrument, FixedRateBond) and instrument.is_zero_coupon:
-        return None
-    periods = instrument.terms.periods(calendar)
-    for period in periods[instrument.state.periods_paid : len(periods) - 1]:
-        if created_on is None or period.accrual_end > created_on:
-            return period.accrual_end
-    return None
+def to_debt_instrument(record: InstrumentRecord, currency: Currency) -> DebtInstrument:
+    """:func:`to_instrument` of a bill, bond or sukuk: the lifecycle's instruments. A
+    commodity token has no coupons and no maturity (it is redeemed in whole bars,
+    ``lifecycle:RedeemBars``): ``EVENT_NOT_APPLICABLE``."""
+    instrument = to_instrument(record, currency)
+    if isinstance(instrument, CommodityReserveToken):
+        raise DomainError(
+            ErrorCode.EVENT_NOT_APPLICABLE, "commodity tokens redeem in whole bars: RedeemBars"
+        )
+    return instrument
 
 
 def price_band(record: InstrumentRecord) -> PriceBand:
@@ -483,46 +470,6 @@ def instrument_controls(
         lockup_until=parse_date(spec.lockup_until, "lockup_until") if spec.lockup_until else None,
         holdings_fixed_from=holdings_fixed,
     )
-
-
-def approve_status(status: InstrumentStatus) -> InstrumentStatus:
-    """DRAFT -> APPROVED; anything else is ``INVALID_TRANSITION``."""
-    if status is not InstrumentStatus.DRAFT:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"approve in {status}")
-    return InstrumentStatus.APPROVED
-
-
-def issue_status(status: InstrumentStatus) -> InstrumentStatus:
-    """APPROVED -> ISSUED; an ISSUED instrument may be re-opened (stays ISSUED).
-
-    DRAFT (not yet approved by the registrar) is ``INVALID_TRANSITION``; MATURED is
-    ``INSTRUMENT_MATURED``.
-    """
-    if status is InstrumentStatus.MATURED:
-        raise DomainError(ErrorCode.INSTRUMENT_MATURED, "the instrument has matured")
-    if status not in (InstrumentStatus.APPROVED, InstrumentStatus.ISSUED):
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"issue in {status}")
-    return InstrumentStatus.ISSUED
-
-
-def require_tradable(record: InstrumentRecord) -> None:
-    """Only issued, unmatured instruments change hands."""
-    if record.status is InstrumentStatus.MATURED or record.matured:
-        raise DomainError(ErrorCode.INSTRUMENT_MATURED, record.spec.instrument_id)
-    if record.status is not InstrumentStatus.ISSUED:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{record.spec.instrument_id} not issued")
-
-
-def coupon_period_id(instrument: DebtInstrument, day: date, calendar: HolidayCalendar) -> str:
-    """The period whose payment date (or unadjusted end) is ``day``.
-
-    The final period is paid by the redemption, so naming it here is
-    ``EVENT_NOT_APPLICABLE`` (from the domain's ``evolve``).
-    """
-    for period in instrument.terms.periods(calendar):
-        if day in (period.payment_date, period.accrual_end):
-            return period.period_id
-    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no coupon period ends on {day}")
 
 
 _RATIO = re.compile(r"(0|[1-9][0-9]{0,80})/([1-9][0-9]{0,80})")
@@ -555,51 +502,7 @@ def to_account(record: AccountRecord) -> Account:
     )
 
 
-# -- floating-rate fixings from ledger-held market data ----------------------------------
-
-
-def fixing_rule_of(instrument: DebtInstrument) -> FixingRule:
-    """The benchmark rule of a floater or variable-rental sukuk; any other instrument
-    takes no fixing (``EVENT_NOT_APPLICABLE``)."""
-    if isinstance(instrument, FloatingRateBond):
-        return instrument.fixing_rule
-    if isinstance(instrument, IjaraSukuk) and instrument.fixing_rule is not None:
-        return instrument.fixing_rule
-    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "only floating instruments take fixings")
-
-
-def period_by_id(
-    instrument: DebtInstrument, period_id: str, calendar: HolidayCalendar
-) -> CouponPeriod:
-    """The coupon period ``period_id`` (its unadjusted end date) or
-    ``EVENT_NOT_APPLICABLE``."""
-    for period in instrument.terms.periods(calendar):
-        if period.period_id == period_id:
-            return period
-    raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no period {period_id}")
-
-
-def fixing_date(period: CouponPeriod) -> date:
-    """The date a period's benchmark is fixed as of: the start of its accrual.
-
-    A PIB floater's coupon is set in advance - the benchmark known when the period
-    begins (the latest bill auction up to that day, else the PKRV days before it)
-    applies to the whole period.
-    """
-    return period.accrual_start
-
-
-def auction_days(rule: FixingRule, fixed_on: date) -> tuple[date, ...]:
-    """Every date an auction may have been held on and still count for a fixing on
-    ``fixed_on`` (the domain's look-back window, oldest first): what the contract reads."""
-    return tuple(
-        fixed_on - timedelta(days=back) for back in range(rule.auction_lookback_days, -1, -1)
-    )
-
-
-def pkrv_days(rule: FixingRule, fixed_on: date, calendar: HolidayCalendar) -> tuple[date, ...]:
-    """The working days whose PKRV the fallback averages (the domain's window)."""
-    return business_days_before(fixed_on, rule.fallback_days, calendar)
+# -- ledger-held market data for floating-rate fixings ----------------------------------
 
 
 def require_not_after(day: date, today: date, field: str) -> date:

@@ -35,6 +35,7 @@ from sovereign_assets.domain import (
     require_price,
     settle,
 )
+from sovereign_assets.domain.status import require_tradable
 from sovereign_assets.schema.messages import InstructionSpec
 from sovereign_assets.schema.records import InstructionRecord
 
@@ -132,7 +133,7 @@ class SettlementContract(SovereignContract):
         spec = instruction
         rules.require_id(spec.instruction_id, "instruction_id")
         instrument = require_instrument(sctx, spec.instrument_id)
-        rules.require_tradable(instrument)
+        require_tradable(instrument.spec.instrument_id, instrument.status, instrument.matured)
         price = require_price(spec.price_per_100)
         out_of_band = not rules.price_band(instrument).contains(price)
         settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from .calendars import HolidayCalendar, business_days_before
 from .errors import DomainError, ErrorCode
 from .money import in_domain_context, require_decimal, require_rate, round_fixing
+from .schedule import CouponPeriod
 
 
 def _require_tenor(tenor_days: object) -> None:
@@ -100,6 +101,28 @@ class FixingRule:
                     ErrorCode.INVALID_TERMS, f"{name} must be an int in 1..{MAX_TENOR_DAYS}"
                 )
 
+    def auction_days(self, fixing_date: date) -> tuple[date, ...]:
+        """Every date an auction may have been held on and still count for a fixing on
+        ``fixing_date``, oldest first: ``auction_lookback_days`` back to the day itself."""
+        return tuple(
+            fixing_date - timedelta(days=back) for back in range(self.auction_lookback_days, -1, -1)
+        )
+
+    def pkrv_days(self, fixing_date: date, calendar: HolidayCalendar) -> tuple[date, ...]:
+        """The ``fallback_days`` working days before ``fixing_date`` whose PKRV the
+        fallback averages."""
+        return business_days_before(fixing_date, self.fallback_days, calendar)
+
+
+def fixing_date_of(period: CouponPeriod) -> date:
+    """The date a floating period's benchmark is fixed as of: the start of its accrual.
+
+    A PIB floater's coupon is set in advance - the benchmark known when the period begins
+    (the latest bill auction up to that day, else the PKRV of the days before it) applies
+    to the whole period.
+    """
+    return period.accrual_start
+
 
 @dataclass(frozen=True)
 class ResolvedFixing:
@@ -128,13 +151,8 @@ def resolve_fixing(
     have; two results for the same auction date and tenor are a data error.
     """
     tenor = rule.benchmark_tenor_days
-    candidates = [
-        a
-        for a in auctions
-        if a.tenor_days == tenor
-        and a.auction_date <= fixing_date
-        and (fixing_date - a.auction_date).days <= rule.auction_lookback_days
-    ]
+    window = set(rule.auction_days(fixing_date))
+    candidates = [a for a in auctions if a.tenor_days == tenor and a.auction_date in window]
     if candidates:
         latest_date = max(a.auction_date for a in candidates)
         latest = [a for a in candidates if a.auction_date == latest_date]
@@ -144,7 +162,7 @@ def resolve_fixing(
         if result.weighted_average_yield is not None:
             rate = require_decimal(result.weighted_average_yield, "auction yield")
             return ResolvedFixing(fixing_date, rate, FixingSource.AUCTION, (latest_date,))
-    days = business_days_before(fixing_date, rule.fallback_days, calendar)
+    days = rule.pkrv_days(fixing_date, calendar)
     by_day: dict[date, Decimal] = {}
     for quote in pkrv_quotes:
         if quote.tenor_days == tenor and quote.quote_date in days:

@@ -239,6 +239,20 @@ class DebtInstrumentBase(ABC):
         issue."""
         return None
 
+    @property
+    def pays_in_periods(self) -> bool:
+        """Whether its periods pay anything (a zero-coupon bond's carry nothing)."""
+        return True
+
+    def require_benchmark_rule(self) -> FixingRule:
+        """:attr:`benchmark_rule`, or ``EVENT_NOT_APPLICABLE`` for a rate set at issue."""
+        rule = self.benchmark_rule
+        if rule is None:
+            raise DomainError(
+                ErrorCode.EVENT_NOT_APPLICABLE, "only floating instruments take fixings"
+            )
+        return rule
+
     @abstractmethod
     def period_rate(self, period: CouponPeriod) -> Fraction | None:
         """The annual rate of ``period`` (exact); None while a floating one awaits its
@@ -247,6 +261,40 @@ class DebtInstrumentBase(ABC):
     def periods(self, calendar: HolidayCalendar) -> tuple[CouponPeriod, ...]:
         """Coupon or rental periods (empty for a discount instrument)."""
         return self.terms.periods(calendar)
+
+    def period(self, period_id: str, calendar: HolidayCalendar) -> CouponPeriod:
+        """The period ``period_id`` (its unadjusted end date) or ``EVENT_NOT_APPLICABLE``."""
+        for period in self.periods(calendar):
+            if period.period_id == period_id:
+                return period
+        raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no period {period_id}")
+
+    def period_paid_on(self, day: date, calendar: HolidayCalendar) -> CouponPeriod:
+        """The period whose payment date (or unadjusted end) is ``day``, or
+        ``EVENT_NOT_APPLICABLE``. The final period is paid by the redemption, so naming it
+        to pay a coupon is refused by :func:`.lifecycle.evolve`."""
+        for period in self.periods(calendar):
+            if day in (period.payment_date, period.accrual_end):
+                return period
+        raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, f"no coupon period ends on {day}")
+
+    def holdings_fixed_from(
+        self, calendar: HolidayCalendar, created_on: date | None = None
+    ) -> date | None:
+        """The record date of the next coupon or rental still to pay: the accrual end of
+        the first unpaid period, unless that period is the last (maturity pays it; no
+        holding moves from maturity on anyway), pays nothing (a zero-coupon bond, a
+        discount instrument) or ended before the instrument was created on the ledger
+        (``created_on``: nobody held it then). From that business date until the coupon
+        is paid no holding changes, so the payment goes to exactly the holders at the
+        record date."""
+        if not self.pays_in_periods:
+            return None
+        periods = self.periods(calendar)
+        for period in periods[self.state.periods_paid : len(periods) - 1]:
+            if created_on is None or period.accrual_end > created_on:
+                return period.accrual_end
+        return None
 
     def amount_per_unit(self, period: CouponPeriod) -> Fraction | None:
         """Coupon or rental per unit of face for ``period``, exact: rate x the period's
@@ -363,6 +411,11 @@ class FixedRateBond(DebtInstrumentBase):
     def is_zero_coupon(self) -> bool:
         """True for the zero-coupon variant."""
         return self.coupon_rate == 0
+
+    @property
+    def pays_in_periods(self) -> bool:
+        """False for the zero-coupon variant."""
+        return not self.is_zero_coupon
 
     def period_rate(self, period: CouponPeriod) -> Fraction | None:
         """The coupon rate, whatever the period."""

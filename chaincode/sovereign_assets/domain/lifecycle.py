@@ -116,10 +116,8 @@ def evolve(
     period_ids = [p.period_id for p in periods]
 
     if isinstance(event, FixingPublished):
-        if instrument.benchmark_rule is None:
-            raise _not_applicable("only floating instruments take fixings")
-        if event.period_id not in period_ids:
-            raise _not_applicable(f"no period {event.period_id}")
+        instrument.require_benchmark_rule()
+        instrument.period(event.period_id, calendar)  # EVENT_NOT_APPLICABLE if none
         if state.fixing_for(event.period_id) is not None:
             raise _not_applicable(f"period {event.period_id} is already fixed")
         index = period_ids.index(event.period_id)

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import ClassVar
 
 from sovereign_assets.domain import AccountTier
+from sovereign_assets.domain.status import InstrumentStatus as InstrumentStatus  # noqa: PLC0414
 
 from .messages import AuctionOffering, GovernanceConfig, InstrumentSpec
+
+# InstrumentStatus is the domain's (its status machine); records carry it, so it is
+# importable from here too (hence the explicit re-export above).
 
 
 @dataclass(frozen=True)
@@ -100,15 +103,6 @@ class InvestorRecord:
     onboarded_by: str | None = None
     """The registering user ("<MSP ID>/<enrollment id>"): the bank that onboarded the
     investor reads its entry (see :mod:`sovereign_assets.contracts.visibility`)."""
-
-
-class InstrumentStatus(StrEnum):
-    """DRAFT -> APPROVED -> ISSUED -> MATURED (see :mod:`sovereign_assets.contracts.rules`)."""
-
-    DRAFT = "DRAFT"
-    APPROVED = "APPROVED"
-    ISSUED = "ISSUED"
-    MATURED = "MATURED"
 
 
 @dataclass(frozen=True)
