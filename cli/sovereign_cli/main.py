@@ -176,6 +176,7 @@ def _register() -> None:
     from sovereign_cli import (
         account_commands,
         auction_commands,
+        calendar_commands,
         cash_commands,
         chaincode_commands,
         channel_commands,
@@ -207,6 +208,7 @@ def _register() -> None:
     cli.add_command(holding_commands.holding)
     cli.add_command(settlement_commands.settlement)
     cli.add_command(auction_commands.auction)
+    cli.add_command(calendar_commands.calendar)
     cli.add_command(lifecycle_commands.lifecycle)
     cli.add_command(investor_commands.investor)
     cli.add_command(report_commands.report)

@@ -37,6 +37,7 @@ from sovereign_assets.schema.messages import (
     BidSpec,
     BillAuctionSpec,
     BusinessDate,
+    CalendarPublication,
     CashBalance,
     CutOffSpec,
     FixingResolution,
@@ -68,6 +69,7 @@ from sovereign_assets.schema.records import (
     AllotmentRecord,
     AuctionRecord,
     BillAuctionRecord,
+    CalendarRecord,
     ClaimRecord,
     GovernanceProposalRecord,
     InstructionRecord,
@@ -798,6 +800,32 @@ class Auctions(_Section):
         return total
 
 
+class Calendars(_Section):
+    """Business-day calendars the central bank publishes, with effective dates and the
+    source document each comes from."""
+
+    namespace = "calendar"
+
+    def publish(self, publication: CalendarPublication) -> CalendarRecord:
+        """Publish a calendar version: from ``effective_from`` (a business date not
+        before the current one) every date rule reads it.
+
+        Role: the registrar (central bank). Raises: ``UNAUTHORIZED``, ``INVALID_TERMS``
+        (a calendar or source document that does not hold together),
+        ``CALENDAR_EFFECTIVE_IN_PAST``, ``ALREADY_EXISTS``, ``INVALID_ARGUMENT``."""
+        return self._submit(one(CalendarRecord), "Publish", publication)
+
+    def get(self, calendar_id: str) -> CalendarRecord:
+        """The version in effect on the latest business date. Role: any member.
+        Raises: ``UNKNOWN_CALENDAR``."""
+        return self._evaluate(one(CalendarRecord), "Get", calendar_id)
+
+    def history(self, calendar_id: str) -> builtins.list[CalendarRecord]:
+        """Every published version, by effective date. Role: any member. Raises:
+        ``INVALID_ARGUMENT`` (a malformed id)."""
+        return self._evaluate(many(CalendarRecord), "History", calendar_id)
+
+
 class SovereignClient:
     """All the contracts of the sovereign asset chaincode, as one identity sees them."""
 
@@ -812,6 +840,7 @@ class SovereignClient:
         self.settlements = Settlements(invoker)
         self.lifecycle = Lifecycle(invoker)
         self.auctions = Auctions(invoker)
+        self.calendars = Calendars(invoker)
 
     def for_request(self, request_id: str) -> SovereignClient:
         """This client acting for one client request: retried (by this process or another

@@ -239,6 +239,10 @@ class OverHoldingLimitError(RefusedError):
     error_code = ErrorCode.OVER_HOLDING_LIMIT
 
 
+class CalendarEffectiveInPastError(RefusedError):
+    error_code = ErrorCode.CALENDAR_EFFECTIVE_IN_PAST
+
+
 class OverNonResidentLimitError(RefusedError):
     error_code = ErrorCode.OVER_NON_RESIDENT_LIMIT
 

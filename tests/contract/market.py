@@ -28,9 +28,10 @@ from fabric_chaincode.testing import (
     run_transaction,
 )
 from sovereign_assets.chaincode import chaincode
-from sovereign_assets.domain.examples import PAKISTAN_CALENDAR_CONFIG, PAKISTAN_WITHHOLDING_CONFIG
+from sovereign_assets.domain.examples import PAKISTAN_WITHHOLDING_CONFIG
 from sovereign_assets.operator_config import ROLES_ENV
 from sovereign_assets.schema.privacy import AUCTION_BIDS_COLLECTION, personal_data_collection
+from tests.holidays import TEST_PK_CALENDAR_CONFIG
 
 NAMESPACE = "sovereign"
 TREASURY = "TreasuryMSP"
@@ -138,7 +139,7 @@ def governance_config(**overrides: object) -> dict[str, object]:
         "treasury_cash_account": "TREASURY-CASH",
         "tax_authority_cash_account": "FBR-TAX",
         "utc_offset_minutes": 300,
-        "calendars": [PAKISTAN_CALENDAR_CONFIG],
+        "calendars": [TEST_PK_CALENDAR_CONFIG],
         "withholding_tax": PAKISTAN_WITHHOLDING_CONFIG,
     }
     config.update(overrides)

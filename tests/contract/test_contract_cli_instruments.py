@@ -105,6 +105,41 @@ def test_limits(sov: Sov) -> None:
     sov.refused("instrument", "limits", "PK-NONE", code="UNKNOWN_INSTRUMENT")
 
 
+def test_calendar_publish_show_history(sov: Sov, tmp_path: Path) -> None:
+    import hashlib
+
+    spec = {
+        "calendar_id": "PK-SBP",
+        "effective_from": "2021-09-01",
+        "weekend": ["SAT", "SUN"],
+        "holidays": ["2021-09-06"],
+        "covers_from": "2021-09-01",
+        "covers_to": "2021-12-31",
+        "source": {
+            "name": "holiday notification (test)",
+            "uri": "https://example.test/n.pdf",
+            "sha256": hashlib.sha256(b"n").hexdigest(),
+        },
+    }
+    (tmp_path / "calendar.json").write_text(json.dumps(spec))
+    sov.refused(
+        "calendar",
+        "publish",
+        "--file",
+        str(tmp_path / "calendar.json"),
+        code="UNAUTHORIZED",
+        as_=TREASURY,
+    )
+    record = sov.json(
+        "calendar", "publish", "--file", str(tmp_path / "calendar.json"), as_=REGISTRAR
+    )
+    assert record["publication"] == spec
+    history = sov.json("calendar", "history", "PK-SBP")
+    assert [h["publication"]["effective_from"] for h in history] == ["2021-09-01"]
+    human = sov("calendar", "history", "PK-SBP")
+    assert "https://example.test/n.pdf" in human.stdout
+
+
 def test_list_and_show_errors(sov: Sov, tmp_path: Path) -> None:
     sov.refused("instrument", "show", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
     stopped = Sov(None, tmp_path)("instrument", "list")

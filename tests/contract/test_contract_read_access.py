@@ -39,6 +39,7 @@ from .market import (
 )
 from .scenario import BILL, BOND, MILLION, account_spec, bond_spec, investor_spec
 from .test_contract_auctions import AUCTION, SETTLEMENT_DAY, announced, place_book
+from .test_contract_calendars import publication as calendar_publication
 
 
 def investor_erum() -> bytes:
@@ -140,6 +141,8 @@ CASES: dict[str, Case] = {
     "instrument:List": Case([()], _public, True),
     "instrument:Schedule": Case([(BOND,)], _public, True),
     "instrument:Limits": Case([(BOND,), (BILL,)], _public, False),
+    "calendar:Get": Case([("PK-SBP",)], _public, False),
+    "calendar:History": Case([("PK-SBP",)], _public, True),
     "instrument:Bars": Case([(BOND,)], _field("released_to"), True),
     "auction:Results": Case([(AUCTION,)], _public, False),
     "auction:List": Case([()], _public, True),
@@ -202,6 +205,7 @@ def market() -> Market:
     investor who controls its own sub-account, holdings, cash, a trade, a settled auction
     with allotments and paid coupon claims."""
     market = announced()
+    market.ok(central_bank(), "calendar:Publish", calendar_publication("2021-08-18"))
     market.register(
         dealer_alpha(), investor_spec("INV-AYESHA") | {"investor_id": "INV-ERUM"}, b"{}"
     )

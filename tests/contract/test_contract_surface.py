@@ -92,6 +92,7 @@ SURFACE = {
         "Allotments",
         "Settle",
     },
+    "calendar": {"Publish", "Get", "History"},
 }
 
 

@@ -17,6 +17,7 @@ from sovereign_assets.schema.codes import ALL_CODES
 
 from .accounts import AccountContract
 from .auctions import AuctionContract
+from .calendars import CalendarContract
 from .cash import CashContract
 from .governance import GovernanceContract
 from .holdings import HoldingContract
@@ -42,6 +43,7 @@ def all_contracts(operator_roles: RolesSource | None = None) -> list[Contract]:
         SettlementContract(),
         LifecycleContract(),
         AuctionContract(),
+        CalendarContract(),
     ]
 
 
@@ -49,6 +51,7 @@ __all__ = [
     "ALL_CODES",
     "AccountContract",
     "AuctionContract",
+    "CalendarContract",
     "CashContract",
     "GovernanceContract",
     "HoldingContract",

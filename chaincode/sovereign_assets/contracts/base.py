@@ -91,9 +91,17 @@ class SovereignContext(Context):
 
     @property
     def market(self) -> MarketConfig:
-        """Governance as domain values (calendars, tax table, currency)."""
+        """Governance as domain values (calendars, tax table, currency, programme), each
+        calendar the central bank published (``calendar:Publish``) in the version in
+        effect on the latest business date opened."""
         if self._market is None:
-            self._market = rules.validate_governance(self.governance)
+            market = rules.validate_governance(self.governance)
+            published = self.repo.calendar_versions()
+            if published:
+                day = rules.to_business_day(self.repo.business_day())
+                as_of = None if day is None else day.business_date
+                market = rules.with_published_calendars(market, published, as_of)
+            self._market = market
         return self._market
 
     @property

@@ -53,6 +53,7 @@ from sovereign_assets.schema.records import (
     BidRef,
     BillAuctionRecord,
     BusinessDayRecord,
+    CalendarRecord,
     CashSupply,
     ClaimRecord,
     GovernanceProposalRecord,
@@ -167,6 +168,29 @@ class Repository:
         require_public_event(name, payload)
         self._event_set = True
         self._stub.set_event(name, dumps(payload))
+
+    # -- published calendars --------------------------------------------------------
+
+    def calendar_versions(self, calendar_id: str | None = None) -> list[CalendarRecord]:
+        """Published versions of ``calendar_id`` (every calendar's when None), by
+        calendar then effective date."""
+        if calendar_id is None:
+            return self._list(CalendarRecord)
+        return self._list(CalendarRecord, calendar_id)
+
+    def put_calendar(self, record: CalendarRecord) -> None:
+        """Store a published calendar version (one per calendar and effective date)."""
+        publication = record.publication
+        self._store(
+            self._key(CalendarRecord.DOC_TYPE, publication.calendar_id, publication.effective_from),
+            record,
+        )
+
+    def calendar_version(self, calendar_id: str, effective_from: str) -> CalendarRecord | None:
+        """One published version, or None."""
+        return self._load(
+            self._key(CalendarRecord.DOC_TYPE, calendar_id, effective_from), CalendarRecord
+        )
 
     # -- aggregates of the caps -----------------------------------------------------
 

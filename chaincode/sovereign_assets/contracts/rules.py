@@ -16,7 +16,9 @@ Must not import: fabric_chaincode, grpc, protobuf; no clock, randomness, I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,12 +53,14 @@ from sovereign_assets.domain import (
     KycStatus,
     PkrvQuote,
     PriceBand,
+    PublishedCalendar,
     RentalKind,
     Residency,
     TaxStatus,
     TreasuryBill,
     WithholdingTable,
     calendar_from_config,
+    calendar_in_effect,
     require_date_in_range,
 )
 from sovereign_assets.domain.instruments import DebtInstrument, LifecycleState, accrued_per_unit
@@ -64,6 +68,7 @@ from sovereign_assets.domain.money import require_rate
 from sovereign_assets.domain.tax import table_from_config
 from sovereign_assets.schema.messages import (
     BillAuctionSpec,
+    CalendarPublication,
     DocumentSpec,
     GovernanceConfig,
     InstrumentKind,
@@ -74,6 +79,7 @@ from sovereign_assets.schema.records import (
     AccountRecord,
     BillAuctionRecord,
     BusinessDayRecord,
+    CalendarRecord,
     InstrumentRecord,
     InvestorRecord,
     PkrvRecord,
@@ -253,6 +259,43 @@ def validate_governance(config: GovernanceConfig) -> MarketConfig:
     return MarketConfig(
         calendars, table, Currency(config.currency, config.currency_exponent), programme
     )
+
+
+def published_calendar(publication: CalendarPublication) -> PublishedCalendar:
+    """A publication as the domain's versioned calendar; ``INVALID_TERMS`` for a bad
+    calendar or source document, ``INVALID_ARGUMENT`` for a bad date or id."""
+    require_id(publication.calendar_id, "calendar_id")
+    effective = parse_date(publication.effective_from, "effective_from")
+    source = publication.source
+    DocumentRef(source.name, source.uri, source.sha256)  # the source must be named and hashed
+    calendar = calendar_from_config(
+        {
+            "id": publication.calendar_id,
+            "weekend": list(publication.weekend),
+            "holidays": list(publication.holidays),
+            "covers_from": publication.covers_from,
+            "covers_to": publication.covers_to,
+        }
+    )
+    return PublishedCalendar(effective, calendar)
+
+
+def with_published_calendars(
+    market: MarketConfig, records: Sequence[CalendarRecord], as_of: date | None
+) -> MarketConfig:
+    """``market`` with each published calendar's version in effect on ``as_of`` in place
+    of governance's calendar of that id (the central bank's publication is the source
+    every date rule reads)."""
+    versions: dict[str, list[PublishedCalendar]] = {}
+    for record in records:
+        version = published_calendar(record.publication)
+        versions.setdefault(version.calendar.calendar_id, []).append(version)
+    calendars = dict(market.calendars)
+    for calendar_id, found in versions.items():
+        current = calendar_in_effect(found, as_of)
+        if current is not None:
+            calendars[calendar_id] = current
+    return dataclasses.replace(market, calendars=calendars)
 
 
 def governance_accounts(config: GovernanceConfig) -> list[tuple[str, AccountTier]]:

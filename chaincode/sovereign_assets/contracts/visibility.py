@@ -103,6 +103,8 @@ READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     "instrument:List": _PUBLIC,
     "instrument:Schedule": _PUBLIC,
     "instrument:Limits": _PUBLIC,
+    "calendar:Get": _PUBLIC,
+    "calendar:History": _PUBLIC,
     "auction:Results": _PUBLIC,
     "auction:List": _PUBLIC,
     # public list of bars; which account a released bar went to is OWN
@@ -205,6 +207,8 @@ PUBLIC_EVENT_FIELDS: Final[frozenset[str]] = frozenset(
         "serials",
         # governance
         "business_date",
+        "calendar_id",
+        "effective_from",
         "open",
         "org_roles",
         "utc_offset_minutes",

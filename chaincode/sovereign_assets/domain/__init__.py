@@ -42,9 +42,11 @@ from .business_day import (
 from .calendars import (
     BusinessDayConvention,
     HolidayCalendar,
+    PublishedCalendar,
     add_business_days,
     adjust,
     calendar_from_config,
+    calendar_in_effect,
 )
 from .daycount import DayCount, accrual_factor, day_count_days
 from .errors import ALL_CODES, DomainError, ErrorCode, Layer, Outcome
@@ -188,6 +190,7 @@ __all__ = [
     "PaymentBook",
     "PkrvQuote",
     "PriceBand",
+    "PublishedCalendar",
     "RentalKind",
     "Residency",
     "ResolvedFixing",
@@ -214,6 +217,7 @@ __all__ = [
     "bond_dirty_price",
     "bond_yield",
     "calendar_from_config",
+    "calendar_in_effect",
     "cancel",
     "cash_flows",
     "check_bid",

@@ -14,7 +14,7 @@ Must not import: anything outside the standard library and this package; no cloc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -142,3 +142,31 @@ def calendar_from_config(config: Mapping[str, object]) -> HolidayCalendar:
         if not covers_from <= holiday <= covers_to:
             raise DomainError(ErrorCode.INVALID_TERMS, f"holiday {holiday} outside coverage")
     return HolidayCalendar(str(calendar_id), weekend, holidays, covers_from, covers_to)
+
+
+@dataclass(frozen=True)
+class PublishedCalendar:
+    """One published version of a calendar: ``calendar`` applies to every date rule
+    evaluated on a business date on or after ``effective_from``, until a later version
+    takes effect."""
+
+    effective_from: date
+    calendar: HolidayCalendar
+
+
+def calendar_in_effect(
+    versions: Sequence[PublishedCalendar], as_of: date | None
+) -> HolidayCalendar | None:
+    """The version of a calendar in effect on the business date ``as_of``: the latest
+    whose ``effective_from`` is not after it (None when none is yet; with no business
+    date opened, the first version)."""
+    ordered = sorted(versions, key=lambda v: v.effective_from)
+    if not ordered:
+        return None
+    if as_of is None:
+        return ordered[0].calendar
+    current = None
+    for version in ordered:
+        if version.effective_from <= as_of:
+            current = version.calendar
+    return current

@@ -137,6 +137,13 @@ class ErrorCode(StrEnum):
         _NOT_FOUND,
         "The instrument names a holiday calendar governance does not hold.",
     )
+    CALENDAR_EFFECTIVE_IN_PAST = (
+        "CALENDAR_EFFECTIVE_IN_PAST",
+        _C,
+        _REFUSED,
+        "A calendar version would take effect before the current business date: a "
+        "published calendar never rewrites dates already past.",
+    )
     INVALID_FREQUENCY = (
         "INVALID_FREQUENCY",
         _D,

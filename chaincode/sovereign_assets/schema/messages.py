@@ -186,6 +186,24 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
+class CalendarPublication:
+    """A business-day calendar the central bank publishes (``calendar:Publish``):
+    ``calendar_id`` (what instruments name), ``effective_from`` (ISO: the first business
+    date whose date rules read this version), ``weekend`` ("SAT", "SUN" ...),
+    ``holidays`` (ISO dates) complete for ``covers_from``..``covers_to``, and ``source``:
+    the document the dates come from (e.g. the State Bank's holiday circular or the
+    Cabinet Division's notification) with its SHA-256."""
+
+    calendar_id: str
+    effective_from: str
+    weekend: list[str]
+    holidays: list[str]
+    covers_from: str
+    covers_to: str
+    source: DocumentSpec
+
+
+@dataclass(frozen=True)
 class BarSpec:
     """An allocated bar: serial, gross weight (mg), fineness per ``fineness_scale``, vault."""
 

@@ -21,7 +21,7 @@ from typing import ClassVar
 from sovereign_assets.domain import AccountTier
 from sovereign_assets.domain.status import InstrumentStatus as InstrumentStatus  # noqa: PLC0414
 
-from .messages import AuctionOffering, GovernanceConfig, InstrumentSpec
+from .messages import AuctionOffering, CalendarPublication, GovernanceConfig, InstrumentSpec
 
 # InstrumentStatus is the domain's (its status machine); records carry it, so it is
 # importable from here too (hence the explicit re-export above).
@@ -209,6 +209,17 @@ class ClaimRecord:
     net: int
     rate: Decimal
     paid_on: str
+
+
+@dataclass(frozen=True)
+class CalendarRecord:
+    """A published calendar version (see :class:`.messages.CalendarPublication`), with
+    who published it and on which business date."""
+
+    DOC_TYPE: ClassVar[str] = "calendar"
+    publication: CalendarPublication
+    published_by: str
+    published_on: str | None
 
 
 @dataclass(frozen=True)

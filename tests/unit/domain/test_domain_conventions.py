@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.holidays import pk_test_calendar
 
 from sovereign_assets.domain.calendars import (
     BusinessDayConvention,
@@ -20,10 +21,9 @@ from sovereign_assets.domain.calendars import (
 )
 from sovereign_assets.domain.daycount import DayCount, accrual_factor, day_count_days
 from sovereign_assets.domain.errors import DomainError, ErrorCode
-from sovereign_assets.domain.examples import pakistan_calendar
 from sovereign_assets.domain.schedule import add_months, generate_schedule, period_containing
 
-PK = pakistan_calendar()
+PK = pk_test_calendar()
 
 
 class TestDayCounts:

@@ -12,11 +12,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from tests.holidays import pk_test_calendar
 
 from sovereign_assets.domain.calendars import BusinessDayConvention
 from sovereign_assets.domain.daycount import DayCount
 from sovereign_assets.domain.errors import DomainError, ErrorCode
-from sovereign_assets.domain.examples import pakistan_calendar
 from sovereign_assets.domain.fixings import (
     BillAuctionResult,
     FixingRule,
@@ -50,7 +50,7 @@ from sovereign_assets.domain.lifecycle import (
 )
 from sovereign_assets.domain.money import PKR
 
-PK = pakistan_calendar()
+PK = pk_test_calendar()
 PKR_100K = PKR.to_minor(100_000)
 SHARIAH_CERT = DocumentRef(
     "Shariah approval GIS-2021-01", "https://docs.example/shariah/gis-2021-01.pdf", "ab" * 32
