@@ -117,7 +117,11 @@ def setup(client_for: Callable[[str], SovereignClient], today: dt.date, workers:
     )
     registrar.instruments.approve(BOND)
     per_worker_face = TRADES_PER_WORKER * DENOMINATION
-    debt_office.instruments.issue(BOND, [Allotment("SGL-ALPHA", workers * per_worker_face)])
+    # Issued today at par, paid for in cash (nothing accrued): credited to the dealer first.
+    registrar.cash.mint("SGL-ALPHA", workers * per_worker_face)
+    debt_office.instruments.issue(
+        BOND, [Allotment("SGL-ALPHA", workers * per_worker_face, Decimal("100.0000"))]
+    )
     for worker in range(workers):
         alpha.accounts.open(
             AccountSpec(

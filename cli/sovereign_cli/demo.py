@@ -449,7 +449,9 @@ def _reconcile(
         paid = sum(a.cash_amount for a in settled)
         face = sum(a.amount for a in settled)
         ok = paid == auction.cash_settled and face == auction.face_settled
-        ok = ok and len(settled) == auction.settled == auction.allotments
+        refused = [a for a in allotments if a.refusal is not None]
+        ok = ok and len(settled) == auction.settled and len(refused) == auction.refused
+        ok = ok and auction.settled + auction.refused == auction.allotments
         mismatches += not ok
         tell(
             f"   auction {auction.auction_id}: {len(settled)} allotments, face PKR "

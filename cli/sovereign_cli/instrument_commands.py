@@ -24,9 +24,12 @@ from sovereign_cli.render import (
     rate,
     rupees,
     table,
+    to_decimal,
 )
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from sovereign_assets.schema.messages import Allotment
     from sovereign_assets.schema.records import InstrumentRecord
 
@@ -198,7 +201,7 @@ def schedule(ledger: Ledger, instrument_id: str) -> None:
     emit(ledger.settings, plain(flows), human)
 
 
-def _parse_allotments(pairs: tuple[str, ...]) -> list[Allotment]:
+def _parse_allotments(pairs: tuple[str, ...], price: Decimal | None) -> list[Allotment]:
     from sovereign_assets.schema.messages import Allotment
 
     allotments: list[Allotment] = []
@@ -209,7 +212,7 @@ def _parse_allotments(pairs: tuple[str, ...]) -> list[Allotment]:
                 f"--allot {pair!r} is not ACCOUNT=AMOUNT (a positive integer in minor units)",
                 ExitCode.USAGE,
             )
-        allotments.append(Allotment(account, int(amount)))
+        allotments.append(Allotment(account, int(amount), price))
     return allotments
 
 
@@ -261,20 +264,34 @@ def _load_allotments(path: Path) -> list[Allotment]:
     "--allotments",
     "allotments_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The allotments as a JSON list of {account_id, amount} (instead of --allot). "
-    "Example: `sov examples show allotments-bond.json`.",
+    help="The allotments as a JSON list of {account_id, amount, price_per_100} (instead of "
+    "--allot). Example: `sov examples show allotments-bond.json`.",
+)
+@click.option(
+    "--price",
+    callback=to_decimal,
+    help="The clean price per 100 every --allot allotment is paid at (e.g. 98.2500): "
+    "required for a bill, bond or sukuk, refused for a commodity token.",
 )
 @ledger_command
 def issue(
-    ledger: Ledger, instrument_id: str, allots: tuple[str, ...], allotments_file: Path | None
+    ledger: Ledger,
+    instrument_id: str,
+    allots: tuple[str, ...],
+    allotments_file: Path | None,
+    price: Decimal | None,
 ) -> None:
-    """Issue an APPROVED instrument to the accounts allotted (debt office)."""
+    """Issue an APPROVED instrument to the accounts allotted (debt office); each debt
+    allotment is paid for in cash at its price (plus accrued interest) in the same
+    transaction, from the account's dealer to the treasury."""
     if bool(allots) == (allotments_file is not None):
         fail("give --allot ACCOUNT=AMOUNT (repeatable) or --allotments FILE", ExitCode.USAGE)
     if allotments_file is not None:
+        if price is not None:
+            fail("--price goes with --allot; a file gives each price_per_100", ExitCode.USAGE)
         allotments = _load_allotments(allotments_file)
     else:
-        allotments = _parse_allotments(allots)
+        allotments = _parse_allotments(allots, price)
     record = ledger.client.instruments.issue(instrument_id, allotments)
     total = sum(a.amount for a in allotments)
     emit(

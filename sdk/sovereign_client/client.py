@@ -372,12 +372,16 @@ class Instruments(_Section):
 
     def issue(self, instrument_id: str, allotments: Sequence[Allotment]) -> InstrumentRecord:
         """Mint the allotments (face in minor units, or mg of a commodity) of an
-        APPROVED instrument, or of a re-opened ISSUED one.
+        APPROVED instrument, or of a re-opened ISSUED one. Each debt allotment states its
+        clean ``price_per_100`` and is paid for in the same transaction (face x price / 100
+        + accrued, in minor units, from its dealer account to the treasury's); a commodity
+        token's allotments take no price.
 
         Role: the issuer. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``,
         ``INVALID_TRANSITION``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``,
         ``INVALID_ACCOUNT``, ``ACCOUNT_FROZEN``, ``INVALID_AMOUNT``,
-        ``NOT_MULTIPLE_OF_DENOMINATION``, ``INVALID_ARGUMENT``."""
+        ``NOT_MULTIPLE_OF_DENOMINATION``, ``PRICE_REQUIRED``, ``INSUFFICIENT_CASH``,
+        ``FIXING_UNAVAILABLE``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InstrumentRecord), "Issue", instrument_id, list(allotments))
 
     def pause(self, instrument_id: str) -> InstrumentRecord:

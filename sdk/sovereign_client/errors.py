@@ -299,6 +299,10 @@ class InvalidCutoffError(RefusedError):
     error_code = ErrorCode.INVALID_CUTOFF
 
 
+class PriceRequiredError(RefusedError):
+    error_code = ErrorCode.PRICE_REQUIRED
+
+
 class AlreadySettledError(RefusedError):
     error_code = ErrorCode.ALREADY_SETTLED
 

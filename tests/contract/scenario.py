@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from fractions import Fraction
 from typing import Any
 
 from sovereign_assets.schema.privacy import personal_data_record
@@ -153,33 +154,60 @@ def bootstrap(market: Market, **governance: object) -> None:
         market.ok(registrar, "cash:Mint", account_id, str(amount))
 
 
+BILL_ISSUE_PRICE = "90.3000"
+BOND_ISSUE_PRICE = "100.0000"
+ISSUED = {
+    # instrument: {dealer account: face}
+    BILL: {"SGL-ALPHA": 200 * MILLION, "SGL-BETA": 100 * MILLION},
+    BOND: {"SGL-ALPHA": 300 * MILLION, "SGL-BETA": 200 * MILLION},
+}
+ISSUE_PRICES = {BILL: BILL_ISSUE_PRICE, BOND: BOND_ISSUE_PRICE}
+
+
+def issue_cost(account_id: str) -> int:
+    """What ``account_id`` pays for its allotments of :func:`create_and_issue` (paisa;
+    whole at these prices, and no accrued interest on the issue date)."""
+    total = Fraction(0)
+    for instrument_id, allotted in ISSUED.items():
+        total += allotted.get(account_id, 0) * Fraction(ISSUE_PRICES[instrument_id]) / 100
+    assert total.denominator == 1
+    return int(total)
+
+
+ISSUE_CASH = sum(issue_cost(a) for a in ("SGL-ALPHA", "SGL-BETA"))
+"""Cash the treasury receives for the issue (see :func:`create_and_issue`)."""
+
+
 def create_and_issue(market: Market) -> None:
     """The debt office creates the bill and the bond, the central bank approves, the
-    debt office issues them to the two primary dealers."""
+    debt office issues them to the two primary dealers, who pay for them
+    (:data:`ISSUE_CASH`). So that every later balance in the tests is what
+    :func:`bootstrap` set up, the central bank first credits each dealer what its
+    allotments cost, and takes the proceeds out of circulation from the treasury's
+    account after the issue (as if moved to the government's account elsewhere)."""
     market.on(dt.date(2021, 8, 17))
     market.ok(treasury(), "instrument:Create", bill_spec())
     market.ok(treasury(), "instrument:Create", bond_spec())
     market.ok(central_bank(), "instrument:Approve", BILL)
     market.ok(central_bank(), "instrument:Approve", BOND)
     market.on(ISSUE_DATE)
-    market.ok(
-        treasury(),
-        "instrument:Issue",
-        BILL,
-        [
-            {"account_id": "SGL-ALPHA", "amount": 200 * MILLION},
-            {"account_id": "SGL-BETA", "amount": 100 * MILLION},
-        ],
-    )
-    market.ok(
-        treasury(),
-        "instrument:Issue",
-        BOND,
-        [
-            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION},
-            {"account_id": "SGL-BETA", "amount": 200 * MILLION},
-        ],
-    )
+    for account_id in ("SGL-ALPHA", "SGL-BETA"):
+        market.ok(central_bank(), "cash:Mint", account_id, str(issue_cost(account_id)))
+    for instrument_id, allotted in ISSUED.items():
+        market.ok(
+            treasury(),
+            "instrument:Issue",
+            instrument_id,
+            [
+                {
+                    "account_id": account_id,
+                    "amount": amount,
+                    "price_per_100": ISSUE_PRICES[instrument_id],
+                }
+                for account_id, amount in allotted.items()
+            ],
+        )
+    market.ok(central_bank(), "cash:Withdraw", "TREASURY-CASH", str(ISSUE_CASH))
 
 
 def distribute(market: Market) -> None:
@@ -283,8 +311,19 @@ def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 
     market.ok(treasury(), "instrument:Create", bond_spec())
     market.ok(registrar, "instrument:Approve", BOND)
     market.on(ISSUE_DATE)
-    allotments = [{"account_id": a, "amount": BOND_DENOMINATION} for a in accounts]
+    allotments = [
+        {"account_id": a, "amount": BOND_DENOMINATION, "price_per_100": BOND_ISSUE_PRICE}
+        for a in accounts
+    ]
     if dealer_bond:
-        allotments.append({"account_id": "SGL-ALPHA", "amount": dealer_bond})
+        allotments.append(
+            {"account_id": "SGL-ALPHA", "amount": dealer_bond, "price_per_100": BOND_ISSUE_PRICE}
+        )
+    # ALPHA pays at par for its clients' allotments and its own (credited first); the
+    # proceeds are then taken out of circulation, so that the treasury holds exactly
+    # ``treasury_cash`` for the coupons, as the batching tests need.
+    cost = BOND_DENOMINATION * holders + dealer_bond
+    market.ok(registrar, "cash:Mint", "SGL-ALPHA", str(cost))
     market.ok(treasury(), "instrument:Issue", BOND, allotments)
+    market.ok(registrar, "cash:Withdraw", "TREASURY-CASH", str(cost))
     return market

@@ -414,7 +414,10 @@ def test_reopening_settles_the_accrued_interest_of_domain_section_2() -> None:
     market.ok(treasury(), "instrument:Create", bond)
     market.ok(central_bank(), "instrument:Approve", PIB)
     market.ok(
-        treasury(), "instrument:Issue", PIB, [{"account_id": "SGL-BETA", "amount": 100 * MILLION}]
+        treasury(),
+        "instrument:Issue",
+        PIB,
+        [{"account_id": "SGL-BETA", "amount": 100 * MILLION, "price_per_100": "100.0000"}],
     )
     market.on(dt.date(2021, 3, 3))
     market.ok(

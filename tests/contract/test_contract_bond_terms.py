@@ -136,7 +136,10 @@ def test_a_half_paisa_coupon_is_paid_up_to_the_holder() -> None:
     market.ok(central_bank(), "instrument:Approve", TIE)
     market.on(dt.date(2021, 12, 27))
     market.ok(
-        treasury(), "instrument:Issue", TIE, [{"account_id": "SGL-ALPHA", "amount": 230_000_000}]
+        treasury(),
+        "instrument:Issue",
+        TIE,
+        [{"account_id": "SGL-ALPHA", "amount": 230_000_000, "price_per_100": "100.0000"}],
     )
     market.on(dt.date(2022, 1, 3))  # 1 January 2022 is a Saturday
     result = market.ok(treasury(), "lifecycle:PayCoupon", TIE, "2022-01-03", "10")

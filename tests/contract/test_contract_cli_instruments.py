@@ -173,6 +173,12 @@ def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
     sov.usage("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA", as_=TREASURY)
     sov.usage("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=1.5", as_=TREASURY)
     sov.usage("instrument", "issue", NEW_BOND, as_=TREASURY)
+    sov.usage("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=10", "--price", "par",
+              as_=TREASURY)  # fmt: skip
+    sov.refused(
+        "instrument", "issue", NEW_BOND, "--allot", f"SGL-ALPHA={MILLION}", as_=TREASURY,
+        code="PRICE_REQUIRED",
+    )  # fmt: skip
     sov.refused(
         "instrument",
         "issue",
@@ -190,6 +196,8 @@ def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
         f"SGL-ALPHA={10 * MILLION}",
         "--allot",
         f"SGL-BETA={20 * MILLION}",
+        "--price",
+        "99.5000",
         as_=TREASURY,
     )
     assert (issued["status"], issued["issued"]) == ("ISSUED", 30 * MILLION)
@@ -206,7 +214,10 @@ def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
 def test_issue_prints_the_total_in_rupees(sov: Sov, tmp_path: Path) -> None:
     new_bond(sov, tmp_path)
     sov.json("instrument", "approve", NEW_BOND, as_=REGISTRAR)
-    result = sov("instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=120000000", as_=TREASURY)
+    result = sov(
+        "instrument", "issue", NEW_BOND, "--allot", "SGL-ALPHA=120000000", "--price", "100",
+        as_=TREASURY,
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"issued 1,200,000.00 of {NEW_BOND} to 1 account(s): ISSUED"
 

@@ -36,6 +36,13 @@ def sov(tmp_path: Path) -> Sov:
     return Sov(fresh_market(distributed=True), tmp_path)
 
 
+@pytest.fixture
+def sov_on_issue_day(tmp_path: Path) -> Sov:
+    """The market on the issue date (19 August 2021), before distribution: a floater
+    issued then is paid for at par with nothing accrued, before any fixing exists."""
+    return Sov(fresh_market(), tmp_path)
+
+
 def on(sov: Sov, day: dt.date) -> None:
     assert sov.market is not None
     sov.market.on(day)
@@ -176,11 +183,14 @@ def issue_floater(sov: Sov, tmp_path: Path) -> None:
         FLOATER,
         "--allot",
         f"SGL-BETA={10 * BOND_DENOMINATION}",
+        "--price",
+        "100.0000",
         as_=TREASURY,
     )
 
 
-def test_publish_fixing(sov: Sov, tmp_path: Path) -> None:
+def test_publish_fixing(sov_on_issue_day: Sov, tmp_path: Path) -> None:
+    sov = sov_on_issue_day
     issue_floater(sov, tmp_path)
     on(sov, dt.date(2022, 2, 21))
     sov.refused(
@@ -466,7 +476,8 @@ def test_redeem_bars_errors(sov: Sov, tmp_path: Path) -> None:
 # -- fixings from recorded market data --------------------------------------------------------
 
 
-def test_record_market_data_and_resolve_fixings(sov: Sov, tmp_path: Path) -> None:
+def test_record_market_data_and_resolve_fixings(sov_on_issue_day: Sov, tmp_path: Path) -> None:
+    sov = sov_on_issue_day
     issue_floater(sov, tmp_path)
     # P1 (2021-08-19 .. 2022-02-19) is fixed as of 19 August 2021 from the 11 August auction.
     recorded = sov.json("lifecycle", "record-auction", "182", "2021-08-11", "0.0725", as_=REGISTRAR)

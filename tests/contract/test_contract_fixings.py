@@ -83,7 +83,8 @@ def template() -> Market:
     market.on(dt.date(2021, 9, 20))
     market.ok(treasury(), "instrument:Create", floater_spec())
     market.ok(central_bank(), "instrument:Approve", FLOATER)
-    market.ok(treasury(), "instrument:Issue", FLOATER, [{"account_id": "SGL-BETA", "amount": FACE}])
+    allotment = {"account_id": "SGL-BETA", "amount": FACE, "price_per_100": "100.0000"}
+    market.ok(treasury(), "instrument:Issue", FLOATER, [allotment])
     market.on(dt.date(2021, 9, 23))
     record = "lifecycle:RecordBillAuction"
     market.ok(central_bank(), record, auction("2021-09-15", rate="0.0740"))

@@ -64,8 +64,8 @@ def nr_market() -> Market:
         "instrument:Issue",
         BOND,
         [
-            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION},
-            {"account_id": "SGL-BETA", "amount": 200 * MILLION},
+            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION, "price_per_100": "100.0000"},
+            {"account_id": "SGL-BETA", "amount": 200 * MILLION, "price_per_100": "100.0000"},
         ],
     )
     market.on(dt.date(2021, 8, 20))
@@ -135,7 +135,7 @@ def test_every_path_into_a_holding_keeps_the_cap(nr: Market) -> None:
             treasury(),
             "instrument:Issue",
             BOND,
-            [{"account_id": "IPS-FARID", "amount": 10 * MILLION}],
+            [{"account_id": "IPS-FARID", "amount": 10 * MILLION, "price_per_100": "100.0000"}],
         )
         == "OVER_NON_RESIDENT_LIMIT"
     )
@@ -146,14 +146,17 @@ def test_every_path_into_a_holding_keeps_the_cap(nr: Market) -> None:
             "instrument:Issue",
             BOND,
             [
-                {"account_id": "IPS-FARID", "amount": 3 * MILLION},
-                {"account_id": "IPS-CHEN", "amount": 3 * MILLION},
+                {"account_id": "IPS-FARID", "amount": 3 * MILLION, "price_per_100": "100.0000"},
+                {"account_id": "IPS-CHEN", "amount": 3 * MILLION, "price_per_100": "100.0000"},
             ],
         )
         == "OVER_NON_RESIDENT_LIMIT"
     )
     nr.ok(
-        treasury(), "instrument:Issue", BOND, [{"account_id": "IPS-FARID", "amount": 5 * MILLION}]
+        treasury(),
+        "instrument:Issue",
+        BOND,
+        [{"account_id": "IPS-FARID", "amount": 5 * MILLION, "price_per_100": "100.0000"}],
     )
     assert limits(nr)["non_resident_held"] == NR_CAP == non_resident_total(nr)
     # Delivery versus payment: instructed, matched, refused at settlement.
@@ -269,7 +272,10 @@ def programme_market() -> Market:
 def test_every_issuance_counts_towards_the_programme_cap() -> None:
     market = programme_market()
     market.ok(
-        treasury(), "instrument:Issue", BILL, [{"account_id": "SGL-ALPHA", "amount": 300 * MILLION}]
+        treasury(),
+        "instrument:Issue",
+        BILL,
+        [{"account_id": "SGL-ALPHA", "amount": 300 * MILLION, "price_per_100": "97.8000"}],
     )
     assert limits(market, BILL)["programme_issued"] == 300 * MILLION
     assert (
@@ -277,12 +283,15 @@ def test_every_issuance_counts_towards_the_programme_cap() -> None:
             treasury(),
             "instrument:Issue",
             BOND,
-            [{"account_id": "SGL-BETA", "amount": 300 * MILLION}],
+            [{"account_id": "SGL-BETA", "amount": 300 * MILLION, "price_per_100": "100.0000"}],
         )
         == "OVER_PROGRAMME_LIMIT"
     )
     market.ok(
-        treasury(), "instrument:Issue", BOND, [{"account_id": "SGL-BETA", "amount": 250 * MILLION}]
+        treasury(),
+        "instrument:Issue",
+        BOND,
+        [{"account_id": "SGL-BETA", "amount": 250 * MILLION, "price_per_100": "100.0000"}],
     )
     assert limits(market, BOND)["programme_issued"] == 550 * MILLION
     # An auction's settlement is an issuance too: PKR 20 m more would pass PKR 562.85 m.

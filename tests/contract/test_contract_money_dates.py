@@ -131,7 +131,13 @@ def test_a_lock_up_holds_whatever_timestamp_the_client_puts_in_its_proposal(
         treasury(),
         "instrument:Issue",
         "PK0000PIB777",
-        [{"account_id": "SGL-ALPHA", "amount": 10 * BOND_DENOMINATION}],
+        [
+            {
+                "account_id": "SGL-ALPHA",
+                "amount": 10 * BOND_DENOMINATION,
+                "price_per_100": "100.0000",
+            }
+        ],
     )
     market.on(dt.date(2022, 12, 30))
     message = _at(
@@ -285,7 +291,7 @@ def test_no_holding_changes_between_the_record_date_and_the_payment(market: Mark
     market.on(dt.date(2022, 2, 18))  # the day before the record date: still open
     market.ok(dealer_alpha(), "holding:Transfer", BOND, "SGL-ALPHA", "IPS-AYESHA", "10000000")
     market.on(dt.date(2022, 2, 19))
-    allotment = [{"account_id": "IPS-ZZZLATE", "amount": 500_000_000}]
+    allotment = [{"account_id": "IPS-ZZZLATE", "amount": 500_000_000, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", BOND, allotment) == "RECORD_DATE_PASSED"
     code = market.fails(
         dealer_alpha(), "holding:Transfer", BOND, "SGL-ALPHA", "IPS-ZZZLATE", "10000000"
@@ -346,22 +352,22 @@ def test_issuance_refuses_an_ineligible_holder_like_a_transfer(
 
 def test_issuance_respects_the_holding_limit_and_freezes(market: Market) -> None:
     _new_instrument(market, "PK0000PIB888", holding_limit=1_000_000_000)
-    too_much = [{"account_id": "IPS-AYESHA", "amount": 5_000_000_000}]
+    too_much = [{"account_id": "IPS-AYESHA", "amount": 5_000_000_000, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", too_much) == (
         "OVER_HOLDING_LIMIT"
     )
     split = [
-        {"account_id": "IPS-AYESHA", "amount": 600_000_000},
-        {"account_id": "IPS-AYESHA", "amount": 600_000_000},
+        {"account_id": "IPS-AYESHA", "amount": 600_000_000, "price_per_100": "99.0000"},
+        {"account_id": "IPS-AYESHA", "amount": 600_000_000, "price_per_100": "99.0000"},
     ]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", split) == (
         "OVER_HOLDING_LIMIT"
     )
     market.ok(treasury(), "investor:Freeze", "IPS-BILAL")
-    frozen = [{"account_id": "IPS-BILAL", "amount": BOND_DENOMINATION}]
+    frozen = [{"account_id": "IPS-BILAL", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", frozen) == "ACCOUNT_FROZEN"
     market.change_governance(governance_config(global_pause=True))
-    fine = [{"account_id": "IPS-AYESHA", "amount": BOND_DENOMINATION}]
+    fine = [{"account_id": "IPS-AYESHA", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", fine) == "GLOBAL_PAUSE"
 
 
@@ -375,8 +381,8 @@ def test_a_holding_limit_counts_every_sub_account_of_the_investor(market: Market
         "instrument:Issue",
         "PK0000PIB999",
         [
-            {"account_id": "SGL-ALPHA", "amount": 1_000_000_000},
-            {"account_id": "SGL-BETA", "amount": 1_000_000_000},
+            {"account_id": "SGL-ALPHA", "amount": 1_000_000_000, "price_per_100": "40.0000"},
+            {"account_id": "SGL-BETA", "amount": 1_000_000_000, "price_per_100": "40.0000"},
         ],
     )
     _register(market, "INV-MULTI", dealer_alpha())
@@ -398,7 +404,7 @@ def test_a_holding_limit_counts_every_sub_account_of_the_investor(market: Market
         dealer_beta(), "holding:Transfer", "PK0000PIB999", "SGL-BETA", "IPS-MULTI-B", "10000000"
     )
     assert code == "OVER_HOLDING_LIMIT"
-    issue = [{"account_id": "IPS-MULTI-B", "amount": 10_000_000}]
+    issue = [{"account_id": "IPS-MULTI-B", "amount": 10_000_000, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB999", issue) == (
         "OVER_HOLDING_LIMIT"
     )
@@ -433,7 +439,9 @@ def test_the_largest_accepted_issue_still_pays_its_coupon(template: Market) -> N
     market.ok(central_bank(), "instrument:Approve", BOND)
     market.on(dt.date(2021, 8, 19))
     big = 10**18 // BOND_DENOMINATION * BOND_DENOMINATION
-    market.ok(treasury(), "instrument:Issue", BOND, [{"account_id": "SGL-ALPHA", "amount": big}])
+    market.ok(central_bank(), "cash:Mint", "SGL-ALPHA", str(big // 10**6))
+    allotment = {"account_id": "SGL-ALPHA", "amount": big, "price_per_100": "0.0001"}
+    market.ok(treasury(), "instrument:Issue", BOND, [allotment])
     market.ok(central_bank(), "cash:Mint", "TREASURY-CASH", str(10**17))
     market.on(dt.date(2022, 2, 21))
     paid = market.ok(treasury(), "lifecycle:PayCoupon", BOND, COUPON_PAYMENT, "5")
@@ -493,14 +501,16 @@ def test_a_negative_floating_coupon_pays_nothing_instead_of_failing(market: Mark
     }
     market.ok(treasury(), "instrument:Create", floater)
     market.ok(central_bank(), "instrument:Approve", "PK0000FRB002")
+    # Fixed first: issued after its first day, the floater is paid for with the interest
+    # accrued since (nothing here: 2 % - 5 % floors at zero).
+    market.ok(
+        central_bank(), "lifecycle:PublishFixing", "PK0000FRB002", COUPON_PERIOD, "0.02", "AUCTION"
+    )
     market.ok(
         treasury(),
         "instrument:Issue",
         "PK0000FRB002",
-        [{"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION}],
-    )
-    market.ok(
-        central_bank(), "lifecycle:PublishFixing", "PK0000FRB002", COUPON_PERIOD, "0.02", "AUCTION"
+        [{"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION, "price_per_100": "100.0000"}],
     )
     market.on(dt.date(2022, 2, 21))
     paid = market.ok(treasury(), "lifecycle:PayCoupon", "PK0000FRB002", COUPON_PAYMENT, "5")

@@ -226,8 +226,8 @@ def market() -> Market:
         "instrument:Issue",
         BOND,
         [
-            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION},
-            {"account_id": "SGL-BETA", "amount": 200 * MILLION},
+            {"account_id": "SGL-ALPHA", "amount": 300 * MILLION, "price_per_100": "100.0000"},
+            {"account_id": "SGL-BETA", "amount": 200 * MILLION, "price_per_100": "100.0000"},
         ],
     )
     distribute_bond(market)

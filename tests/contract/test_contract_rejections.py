@@ -89,10 +89,24 @@ def test_transfer_amounts(market: Market, amount: str, code: str) -> None:
 )
 def test_issue_amounts(market: Market, amount: int, code: str) -> None:
     allotments = [
-        {"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION},
-        {"account_id": "SGL-BETA", "amount": amount},
+        {"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"},
+        {"account_id": "SGL-BETA", "amount": amount, "price_per_100": "99.0000"},
     ]
     assert market.fails(treasury(), "instrument:Issue", BOND, allotments) == code
+
+
+def test_debt_is_never_issued_free(market: Market) -> None:
+    """A private placement of debt states the price it is paid at; only a commodity token
+    (minted for bars already in the reserve) takes none."""
+    before = market.query("instrument:Get", BOND)
+    priceless = [{"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION}]
+    assert market.fails(treasury(), "instrument:Issue", BOND, priceless) == "PRICE_REQUIRED"
+    one_priced = [
+        {"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"},
+        *priceless,
+    ]
+    assert market.fails(treasury(), "instrument:Issue", BOND, one_priced) == "PRICE_REQUIRED"
+    assert market.query("instrument:Get", BOND) == before  # nothing issued
 
 
 def test_unknown_things(market: Market) -> None:

@@ -220,8 +220,12 @@ def test_commodity_reserve_token(template: Market) -> None:
     )
 
 
-def test_floating_rate_coupon_needs_the_central_bank_fixing(template: Market) -> None:
-    market = copy.deepcopy(template)
+def test_floating_rate_coupon_needs_the_central_bank_fixing() -> None:
+    # Issued on its issue date, at par with nothing accrued: no fixing is needed to pay
+    # for it, only to pay its coupon.
+    market = Market()
+    bootstrap(market)
+    create_and_issue(market)
     floater = bond_spec() | {
         "instrument_id": "PK0000PFL001",
         "kind": "FLOATING_RATE_BOND",
@@ -235,7 +239,7 @@ def test_floating_rate_coupon_needs_the_central_bank_fixing(template: Market) ->
         treasury(),
         "instrument:Issue",
         "PK0000PFL001",
-        [{"account_id": "SGL-BETA", "amount": 10 * BOND_DENOMINATION}],
+        [{"account_id": "SGL-BETA", "amount": 10 * BOND_DENOMINATION, "price_per_100": "100.0000"}],
     )
     market.on(dt.date(2022, 2, 21))
     assert (

@@ -181,8 +181,13 @@ def market(consortium: Network, demo_lifecycle: Report) -> Iterator[Market]:
             )
         )
         registrar.instruments.approve(BILL)
+        # Placed at 97.3000 and paid for in cash (credited to the dealers first).
+        price = Decimal("97.3000")
+        allotted = {"SGL-ALPHA": 250 * MILLION, "SGL-BETA": 150 * MILLION}
+        for account, face in allotted.items():
+            registrar.cash.mint(account, face * 9_730 // 10_000)
         debt_office.instruments.issue(
-            BILL, [Allotment("SGL-ALPHA", 250 * MILLION), Allotment("SGL-BETA", 150 * MILLION)]
+            BILL, [Allotment(account, face, price) for account, face in allotted.items()]
         )
         for tenor, days_ago, way in ((91, 14, "0.1085"), (91, 0, "0.1072"), (364, 0, "0.1123")):
             registrar.lifecycle.record_bill_auction(

@@ -70,6 +70,8 @@ MINT = {
     "TREASURY-CASH": 90_000 * MILLION,
 }
 ISSUED = {"SGL-ALPHA": 5_000 * MILLION, "SGL-BETA": 5_000 * MILLION}
+PAR = Decimal("100.0000")
+"""The price every primary allotment of the test market is paid at."""
 COUPON_ISSUED = 500 * MILLION
 """Face of each coupon bond, half to each dealer."""
 
@@ -211,10 +213,16 @@ def open_market(net: Network) -> Market:
             debt_office.instruments.create(_bond(bond, today, maturity, frequency=2))
         for bond in (BOND, *coupon_bonds):
             registrar.instruments.approve(bond)
-        debt_office.instruments.issue(BOND, [Allotment(a, n) for a, n in ISSUED.items()])
+        # The dealers pay for the issue at par (nothing accrued on the issue date): the
+        # central bank credits them that first, so their cash for trading is MINT's.
+        half = COUPON_ISSUED // 2
+        for account in DEALERS:
+            cost = ISSUED[account] + half * len(coupon_bonds)
+            registrar.cash.mint(account, cost)
+            minted += cost
+        debt_office.instruments.issue(BOND, [Allotment(a, n, PAR) for a, n in ISSUED.items()])
         for bond in coupon_bonds:
-            half = COUPON_ISSUED // 2
-            debt_office.instruments.issue(bond, [Allotment(a, half) for a in DEALERS])
+            debt_office.instruments.issue(bond, [Allotment(a, half, PAR) for a in DEALERS])
         coupon_date = next(
             dt.date.fromisoformat(f.payment_date)
             for f in registrar.instruments.schedule(coupon_bonds[0])

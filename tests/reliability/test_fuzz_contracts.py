@@ -144,7 +144,10 @@ PLAUSIBLE: dict[str, tuple[int, list[Any]]] = {
     "holding:Transfer": (4, [BOND, "SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION]),
     "cash:Mint": (1, ["SGL-ALPHA", 1_000]),
     "cash:Withdraw": (1, ["SGL-BETA", 1_000]),
-    "instrument:Issue": (0, [BOND, [{"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION}]]),
+    "instrument:Issue": (
+        0,
+        [BOND, [{"account_id": "SGL-ALPHA", "amount": BOND_DENOMINATION, "price_per_100": "99"}]],
+    ),
     "instrument:Create": (0, [bond_spec() | {"instrument_id": "PK0000PIB777"}]),
     "instrument:Pause": (1, [BILL]),
     "instrument:Resume": (1, [BILL]),

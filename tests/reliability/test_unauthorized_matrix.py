@@ -89,7 +89,12 @@ def cases(market: Market, governance: object) -> list[Case]:
         case("account:Open", (dealer,), REGISTRARS, REGISTRAR),
         case("instrument:Create", (new_bond,), ISSUER, DEBT_OFFICE),
         case("instrument:Approve", (APPROVE_ME,), REGISTRARS, REGISTRAR),
-        case("instrument:Issue", (BOND, [Allotment("SGL-ALPHA", UNIT)]), ISSUER, DEBT_OFFICE),
+        case(
+            "instrument:Issue",
+            (BOND, [Allotment("SGL-ALPHA", UNIT, Decimal("99"))]),
+            ISSUER,
+            DEBT_OFFICE,
+        ),
         case("instrument:Pause", (BOND,), CONTROLLERS, REGISTRAR),
         case("cash:Mint", ("SGL-ALPHA", UNIT), REGISTRARS, REGISTRAR),
         case("cash:Withdraw", ("SGL-ALPHA", UNIT), REGISTRARS, REGISTRAR),

@@ -121,10 +121,13 @@ class InstrumentContract(SovereignContract):
         self, ctx: Context, instrument_id: str, allotments: list[Allotment]
     ) -> InstrumentRecord:
         """Mint allotments of an APPROVED (or re-opened ISSUED) instrument (issuer), outside
-        an auction (a private placement). An allotment with a ``price_per_100`` is paid for
-        in the same transaction: face x clean price / 100 + accrued interest to the
+        an auction (a private placement). Every allotment of a bill, bond or sukuk is paid
+        for in the same transaction: face x clean price / 100 + accrued interest to the
         business date, rounded once, from the account's cash (a client sub-account's
-        dealer account pays for it) to the treasury's cash account.
+        dealer account pays for it) to the treasury's cash account; one without a
+        ``price_per_100`` is refused (``PRICE_REQUIRED``), so debt is never issued free.
+        A commodity reserve token is minted against bars already in the reserve and
+        takes no price (a price given is refused: ``INVALID_ARGUMENT``).
 
         Each allotment passes the same eligibility check as a transfer into the account
         (``entry_refusal``): KYC, eligibility, freezes, the per-investor holding limit
@@ -166,10 +169,21 @@ class InstrumentContract(SovereignContract):
             )
             added[account.owner_id] = added.get(account.owner_id, 0) + allotment.amount
             accounts.append(account.account_id)
-            if allotment.price_per_100 is not None:
+            if isinstance(instrument, CommodityReserveToken):
+                if allotment.price_per_100 is not None:
+                    raise RuleError(
+                        ErrorCode.INVALID_ARGUMENT, "a commodity token is minted for bars"
+                    )
+            else:
+                if allotment.price_per_100 is None:
+                    raise RuleError(
+                        ErrorCode.PRICE_REQUIRED, f"{allotment.account_id}: price_per_100"
+                    )
                 if accrued is None:
                     accrued = rules.accrued_on(sctx.market, record, sctx.business_date)
                 payer = account.parent_account_id or account.account_id
+                if payer != account.account_id and require_account(sctx, payer).frozen:
+                    raise DomainError(ErrorCode.ACCOUNT_FROZEN, payer)  # cannot pay
                 cash = amount_at_price(allotment.amount, allotment.price_per_100, accrued)
                 payments.append((payer, cash))
         treasury = sctx.governance.treasury_cash_account

@@ -426,6 +426,12 @@ class ErrorCode(StrEnum):
         "The auction takes no more bids, amendments or withdrawals (closed, or past its close "
         "time).",
     )
+    PRICE_REQUIRED = (
+        "PRICE_REQUIRED",
+        _C,
+        _REFUSED,
+        "A primary allotment of a debt instrument names no price: every issue is paid for in cash.",
+    )
     INVALID_CUTOFF = (
         "INVALID_CUTOFF",
         _DC,

@@ -273,10 +273,11 @@ class InstrumentSpec:
 
 @dataclass(frozen=True)
 class Allotment:
-    """``amount`` (minor units of face) of a new issue for ``account_id``. With
-    ``price_per_100`` (clean, 4 decimals) the allotment is paid for in cash as it is issued
-    (face x price / 100 + accrued interest, rounded once, to the treasury's cash account);
-    without it, it is issued free of payment (e.g. commodity tokens for bars delivered)."""
+    """``amount`` (minor units of face) of a new issue for ``account_id``, paid for in
+    cash as it is issued at ``price_per_100`` (clean, 4 decimals): face x price / 100 +
+    accrued interest, rounded once, to the treasury's cash account. Required for a bill,
+    bond or sukuk (``PRICE_REQUIRED`` without it); a commodity token, minted against bars
+    already in the reserve, takes none."""
 
     account_id: str
     amount: int
