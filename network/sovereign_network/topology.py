@@ -30,8 +30,10 @@ LOCAL = "local"
 _IDENTITIES = (FABRIC_CA, LOCAL)
 _MIN_PORT = 1024
 _MAX_PORT = 65535
-CHAINCODE_SLOTS = 5
-"""Chaincode servers each org can run at once (one port each, one per chaincode)."""
+CHAINCODE_SLOTS = 6
+"""Chaincode servers each org can run at once (one port each, one per chaincode). The test
+session's consortium runs six: the conformance chaincode, the register, the Go and Python
+interop pair, the reliability tier's register and the empty-ledger bootstrap test's."""
 _SLOTS_WITH_ORG = 3
 """Slots whose ports are allocated with their org's peers, as the first releases did.
 

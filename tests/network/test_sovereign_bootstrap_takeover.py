@@ -6,7 +6,7 @@ registrar (the role that mints cash): every honest endorser refuses it, because 
 chaincode server checks the roles against those its own operator configured (``sov network``
 writes them from the topology); even with a dishonest treasury operator whose own peer
 endorses it, the transaction fails validation on the chaincode's MAJORITY policy. The honest
-bootstrap by the central bank then commits.
+bootstrap by the central bank then commits, and a change after it needs both controllers.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 
 from fabric_gateway import CommitError
 from sovereign_cli.demo import governance, market_today
-from sovereign_client import GatewayInvoker, SovereignClient
-from sovereign_client.errors import BootstrapRolesMismatchError
+from sovereign_client import CommitFence, GatewayInvoker, SovereignClient
+from sovereign_client.errors import BootstrapRolesMismatchError, SecondControllerRequiredError
 from sovereign_network.network import Network
 from tests.consortium import ClientFactory
 
@@ -34,10 +34,17 @@ def test_one_org_cannot_bootstrap_itself_into_power(
     consortium.deploy_chaincode(name=EMPTY_LEDGER_CHAINCODE)
     channel = consortium.topology.channel
 
+    # After each commit, wait until every org's peer has the block, so that the next
+    # call, endorsed by any of them, sees it.
+    orgs = consortium.topology.orgs
+    fence = CommitFence([client_factory(o.name).gateway.get_network(channel) for o in orgs])
+
     def client(org: str, endorsers: list[str] | None = None) -> SovereignClient:
         gateway = client_factory(org, "admin").gateway
         contract = gateway.get_network(channel).get_contract(EMPTY_LEDGER_CHAINCODE)
-        return SovereignClient(GatewayInvoker(contract, endorsing_organizations=endorsers))
+        return SovereignClient(
+            GatewayInvoker(contract, endorsing_organizations=endorsers, fence=fence)
+        )
 
     honest = governance(market_today())
     assert honest.org_roles == consortium.topology.register_roles()
@@ -70,3 +77,14 @@ def test_one_org_cannot_bootstrap_itself_into_power(
     central_bank = client("CentralBank")
     central_bank.governance.bootstrap(honest)
     assert central_bank.governance.get().org_roles == honest.org_roles
+
+    # Afterwards a change needs both controllers: the treasury proposes, approving its own
+    # proposal is refused, the central bank approves (the governance key's policy makes
+    # the Gateway collect both organisations' endorsements).
+    treasury = client("Treasury")
+    proposal = treasury.governance.propose(dataclasses.replace(honest, global_pause=True))
+    with pytest.raises(SecondControllerRequiredError):
+        treasury.governance.approve(proposal.proposal_id)
+    assert central_bank.governance.approve(proposal.proposal_id).global_pause is True
+    assert treasury.governance.get().global_pause is True
+    assert treasury.governance.proposals() == []
