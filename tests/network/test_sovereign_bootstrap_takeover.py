@@ -17,7 +17,9 @@ import json
 import pytest
 
 from fabric_gateway import CommitError
-from sovereign_cli.demo import governance, market_today
+from sovereign_assets.domain import AccountTier
+from sovereign_assets.schema.messages import AccountSpec
+from sovereign_cli.demo import DEBT_OFFICE, REGISTRAR, controller, governance, market_today
 from sovereign_client import CommitFence, GatewayInvoker, SovereignClient
 from sovereign_client.errors import BootstrapRolesMismatchError, SecondControllerRequiredError
 from sovereign_network.network import Network
@@ -26,6 +28,16 @@ from tests.consortium import ClientFactory
 pytestmark = pytest.mark.network
 
 EMPTY_LEDGER_CHAINCODE = "sovempty"
+
+
+def open_governance_accounts(registrar: SovereignClient) -> None:
+    """The treasury's and the tax authority's cash accounts, as the demo opens them."""
+    registrar.accounts.open(
+        AccountSpec("TREASURY-CASH", AccountTier.TREASURY, "TREASURY", controller(DEBT_OFFICE))
+    )
+    registrar.accounts.open(
+        AccountSpec("FBR-TAX", AccountTier.TAX_AUTHORITY, "FBR", controller(REGISTRAR))
+    )
 
 
 def test_one_org_cannot_bootstrap_itself_into_power(
@@ -77,6 +89,11 @@ def test_one_org_cannot_bootstrap_itself_into_power(
     central_bank = client("CentralBank")
     central_bank.governance.bootstrap(honest)
     assert central_bank.governance.get().org_roles == honest.org_roles
+
+    # The cash accounts governance names must exist before any change to it (opened on
+    # a business date).
+    central_bank.governance.open_business_date(market_today())
+    open_governance_accounts(central_bank)
 
     # Afterwards a change needs both controllers: the treasury proposes, approving its own
     # proposal is refused, the central bank approves (the governance key's policy makes

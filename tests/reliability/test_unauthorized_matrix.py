@@ -24,6 +24,7 @@ from sovereign_assets.schema.messages import (
     Allotment,
     AuctionOffering,
     AuctionSpec,
+    GovernanceConfig,
     InstructionSpec,
     InstrumentKind,
     InstrumentSpec,
@@ -57,7 +58,7 @@ class Case:
     request needs an earlier step first, as settling needs a matched trade)."""
 
 
-def cases(market: Market, governance: object) -> list[Case]:
+def cases(market: Market, governance: GovernanceConfig) -> list[Case]:
     day = market.business_date.isoformat()
     new_bond = InstrumentSpec(
         instrument_id="PK00RELX0001",
@@ -85,7 +86,13 @@ def cases(market: Market, governance: object) -> list[Case]:
         bid_basis="PRICE",
     )
     return [
-        case("governance:Propose", (governance,), CONTROLLERS, REGISTRAR),
+        # A change (the same configuration is no proposal): only a controller proposes it.
+        case(
+            "governance:Propose",
+            (replace(governance, utc_offset_minutes=governance.utc_offset_minutes + 60),),
+            CONTROLLERS,
+            REGISTRAR,
+        ),
         case("account:Open", (dealer,), REGISTRARS, REGISTRAR),
         case("instrument:Create", (new_bond,), ISSUER, DEBT_OFFICE),
         case("instrument:Approve", (APPROVE_ME,), REGISTRARS, REGISTRAR),
