@@ -5,7 +5,10 @@ and non-competitive bids from two primary dealers, one pro-rated at the cut-off,
 against the cash token) and a fixed-rate bond placed with the dealers for cash; both are
 distributed to the dealers' clients,
 traded delivery-versus-payment through the exchange, pay their coupons with
-withholding tax, and redeem; an ineligible transfer is refused with its reason. The
+withholding tax, and redeem; an ineligible transfer is refused with its reason, and a
+court order (registered in the document registry) freezes part of a client's bond and
+then moves it by a forced transfer, both controller actions the treasury's and the
+central bank's peers endorse. The
 report ends with the register reconciled to the paisa. The network is left running.
 
 The business date is ledger state the central bank opens: the demo opens the day it
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import shlex
@@ -46,7 +50,10 @@ from sovereign_assets.schema.messages import (
     AuctionSpec,
     BidSpec,
     CalendarConfig,
+    ControlOrder,
     CutOffSpec,
+    DocumentRegistration,
+    ForcedTransferSpec,
     GovernanceConfig,
     InstructionSpec,
     InstrumentKind,
@@ -363,6 +370,34 @@ def narrate(
     except RefusedError as refused:
         tell(f"   submitted anyway: refused with {refused.error_code}")
 
+    tell("11. Controls: a court freezes part of a client's bond; then orders it moved.")
+    tell("    Every controller action needs the treasury's AND the central bank's peers.")
+    court_order = "CO-DEMO-0001"
+    registrar.documents.register(
+        DocumentRegistration(
+            court_order,
+            "COURT_ORDER",
+            "Islamabad High Court, attachment order in suit 0001 of the demo",
+            "https://courts.example.org/demo/0001.pdf",
+            hashlib.sha256(b"demo court order 0001").hexdigest(),
+        )
+    )
+    by_court = ControlOrder("COURT_ORDER", court_order)
+    frozen = registrar.controls.freeze_holding(BOND, "IPS-BILAL", 10 * MILLION, by_court)
+    tell(
+        f"   {frozen.action_id}: PKR {rupees(10 * MILLION)} of IPS-BILAL's {BOND} frozen "
+        f"({frozen.reason}, {court_order})"
+    )
+    check = registrar.investors.check_transfer(BOND, "IPS-BILAL", "IPS-AYESHA", 20 * MILLION)
+    tell(f"   moving all PKR {rupees(20 * MILLION)}, dry run: reason={check.reason}")
+    moved = debt_office.controls.forced_transfer(
+        ForcedTransferSpec(BOND, "IPS-BILAL", "IPS-AYESHA", 10 * MILLION, by_court)
+    )
+    tell(
+        f"   {moved.action_id}: the court's PKR {rupees(10 * MILLION)} moved IPS-BILAL -> "
+        "IPS-AYESHA (forced transfer; the frozen part goes first)"
+    )
+
     def advance_to(day: dt.date) -> None:
         # A pilot network opens a later business date instead of waiting for the calendar.
         registrar.governance.open_business_date(day)
@@ -379,11 +414,11 @@ def narrate(
             f"PKR {rupees(done.tax)} tax, face retired PKR {rupees(done.retired)}"
         )
 
-    tell("11. The bill matures: redeemed at par, its tokens retired.")
+    tell("12. The bill matures: redeemed at par, its tokens retired.")
     advance_to(_payment_date(registrar, BILL, "REDEMPTION"))
     redeem(BILL)
 
-    tell("12. The bond's first coupon, with withholding tax (15% filer, 30% non-filer,")
+    tell("13. The bond's first coupon, with withholding tax (15% filer, 30% non-filer,")
     tell("    0% non-resident SCRA), paid in batches of two holders.")
     coupon_date = _payment_date(registrar, BOND, "COUPON")
     advance_to(coupon_date)
@@ -394,7 +429,7 @@ def narrate(
         f"{rupees(paid.gross)}, tax PKR {rupees(paid.tax)}, net PKR {rupees(paid.net)}"
     )
 
-    tell("13. The bond matures: the second coupon and the face, tokens retired.")
+    tell("14. The bond matures: the second coupon and the face, tokens retired.")
     advance_to(_payment_date(registrar, BOND, "REDEMPTION"))
     redeem(BOND)
 
@@ -421,7 +456,7 @@ def _payment_date(client: SovereignClient, instrument: str, kind: str) -> dt.dat
 def _reconcile(
     registrar: SovereignClient, minted: int, tax_paid: int, tell: Callable[[str], None]
 ) -> dict[str, int]:
-    tell("14. The register, reconciled to the paisa:")
+    tell("15. The register, reconciled to the paisa:")
     mismatches = 0
     for instrument in registrar.instruments.list():
         held = sum(

@@ -1,4 +1,5 @@
-"""``sov instrument``: create, approve, issue, pause and resume; terms and schedules.
+"""``sov instrument``: create, approve and issue; terms and schedules (pausing is a
+controller action: ``sov control pause``).
 
 Owns the instrument commands and how an instrument reads on the terminal
 (:func:`instrument_fields`, :func:`face`). Must not import at module level: grpc,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def instrument() -> None:
-    """Create, approve, issue, pause and inspect sovereign instruments."""
+    """Create, approve, issue and inspect sovereign instruments."""
 
 
 def face(record: InstrumentRecord, amount: int) -> str:
@@ -216,24 +217,14 @@ def _parse_allotments(pairs: tuple[str, ...], price: Decimal | None) -> list[All
     return allotments
 
 
-def _transition(name: str, help_text: str) -> click.Command:
-    """A command that moves one instrument on by one transaction."""
-
-    @click.command(name=name, help=help_text)
-    @click.argument("instrument_id")
-    @ledger_command
-    def command(ledger: Ledger, instrument_id: str) -> None:
-        section = ledger.client.instruments
-        step = {"approve": section.approve, "pause": section.pause, "resume": section.resume}
-        record = step[name](instrument_id)
-        _emit_record(ledger.settings, record, {"approve": "approved"}.get(name, name + "d"))
-
-    return command
-
-
-instrument.add_command(_transition("approve", "Approve a DRAFT instrument (central bank)."))
-instrument.add_command(_transition("pause", "Stop transfers and settlements of an instrument."))
-instrument.add_command(_transition("resume", "Lift an instrument's pause."))
+@instrument.command()
+@click.argument("instrument_id")
+@ledger_command
+def approve(ledger: Ledger, instrument_id: str) -> None:
+    """Approve a DRAFT instrument (central bank); a sukuk needs a Shariah certificate and a
+    commodity token a vault attestation in the document registry (sov document register)."""
+    record = ledger.client.instruments.approve(instrument_id)
+    _emit_record(ledger.settings, record, "approved")
 
 
 def _load_allotments(path: Path) -> list[Allotment]:

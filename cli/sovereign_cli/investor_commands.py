@@ -1,4 +1,4 @@
-"""``sov investor``: the investor registry, KYC, account freezes, the transfer dry run.
+"""``sov investor``: the investor registry, KYC, the transfer dry run (freezes: ``sov control``).
 
 Owns the investor commands. Personal data (``--pii-file``) is read as bytes and handed
 to the client as transient data only: it is never printed, logged, echoed in an error
@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli.common import ExitCode, Settings, emit, fail
+from sovereign_cli.common import ExitCode, emit, fail
 from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import fields, load_spec, plain, transfer_arguments
 
 if TYPE_CHECKING:
-    from sovereign_assets.schema.records import AccountRecord, InvestorRecord
+    from sovereign_assets.schema.records import InvestorRecord
 
 KYC_STATUSES = ("PENDING", "VERIFIED", "EXPIRED", "REJECTED")
 PURGE_REASONS = (
@@ -33,7 +33,7 @@ PURGE_REASONS = (
 
 @click.group()
 def investor() -> None:
-    """Register investors (personal data kept private), set KYC, freeze, check eligibility."""
+    """Register investors (personal data kept private), set KYC, check eligibility."""
 
 
 def investor_fields(record: InvestorRecord) -> None:
@@ -184,26 +184,3 @@ def kyc(ledger: Ledger, investor_id: str, status: str) -> None:
         plain(record),
         lambda: click.echo(f"{record.investor_id}: kyc {record.kyc}"),
     )
-
-
-def _emit_account(settings: Settings, record: AccountRecord) -> None:
-    state = "frozen" if record.frozen else "not frozen"
-    emit(settings, plain(record), lambda: click.echo(f"{record.account_id}: {state}"))
-
-
-@investor.command()
-@click.argument("account_id", metavar="ACCOUNT")
-@ledger_command
-def freeze(ledger: Ledger, account_id: str) -> None:
-    """Freeze a whole account: nothing moves in or out (its controllers)."""
-    record = ledger.client.investors.freeze(account_id)
-    _emit_account(ledger.settings, record)
-
-
-@investor.command()
-@click.argument("account_id", metavar="ACCOUNT")
-@ledger_command
-def unfreeze(ledger: Ledger, account_id: str) -> None:
-    """Lift an account's freeze (its controllers)."""
-    record = ledger.client.investors.unfreeze(account_id)
-    _emit_account(ledger.settings, record)

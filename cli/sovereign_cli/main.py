@@ -181,6 +181,7 @@ def _register() -> None:
         chaincode_commands,
         channel_commands,
         completion_commands,
+        control_commands,
         events_commands,
         examples_commands,
         explorer_commands,
@@ -211,6 +212,9 @@ def _register() -> None:
     cli.add_command(calendar_commands.calendar)
     cli.add_command(lifecycle_commands.lifecycle)
     cli.add_command(investor_commands.investor)
+    cli.add_command(control_commands.control)
+    cli.add_command(control_commands.document)
+    cli.add_command(control_commands.audit)
     cli.add_command(report_commands.report)
     cli.add_command(events_commands.events)
     cli.add_command(examples_commands.examples)

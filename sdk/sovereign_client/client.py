@@ -39,8 +39,11 @@ from sovereign_assets.schema.messages import (
     BusinessDate,
     CalendarPublication,
     CashBalance,
+    ControlOrder,
     CutOffSpec,
+    DocumentRegistration,
     FixingResolution,
+    ForcedTransferSpec,
     GovernanceConfig,
     HoldingChange,
     HoldingEntry,
@@ -48,10 +51,12 @@ from sovereign_assets.schema.messages import (
     InstrumentLimits,
     InstrumentSpec,
     InvestorSpec,
+    KeyHistoryEntry,
     PersonalDataReceipt,
     PersonalDataStatus,
     PkrvQuoteSpec,
     PurgeReceipt,
+    RecoverySpec,
     RedemptionBatch,
     ScheduledFlow,
     SealedBid,
@@ -71,7 +76,10 @@ from sovereign_assets.schema.records import (
     BillAuctionRecord,
     CalendarRecord,
     ClaimRecord,
+    ControlActionRecord,
+    DocumentRecord,
     GovernanceProposalRecord,
+    HoldingFreezeRecord,
     InstructionRecord,
     InstrumentRecord,
     InvestorRecord,
@@ -317,20 +325,6 @@ class Investors(_Section):
         Raises: ``UNAUTHORIZED``, ``UNKNOWN_INVESTOR``, ``INVALID_ARGUMENT``."""
         return self._submit(one(InvestorRecord), "SetKyc", investor_id, kyc)
 
-    def freeze(self, account_id: str) -> AccountRecord:
-        """Freeze a whole account: nothing moves in or out.
-
-        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
-        ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (already frozen)."""
-        return self._submit(one(AccountRecord), "Freeze", account_id)
-
-    def unfreeze(self, account_id: str) -> AccountRecord:
-        """Lift an account's freeze.
-
-        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
-        ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (not frozen)."""
-        return self._submit(one(AccountRecord), "Unfreeze", account_id)
-
     def check_transfer(
         self, instrument_id: str, from_account: str, to_account: str, amount: int
     ) -> TransferCheck:
@@ -351,7 +345,7 @@ class Investors(_Section):
 
 
 class Instruments(_Section):
-    """Create, approve, issue, pause; terms and cash-flow schedules."""
+    """Create, approve, issue; terms and cash-flow schedules (pauses: :class:`Controls`)."""
 
     namespace = "instrument"
 
@@ -364,10 +358,13 @@ class Instruments(_Section):
         return self._submit(one(InstrumentRecord), "Create", spec)
 
     def approve(self, instrument_id: str) -> InstrumentRecord:
-        """DRAFT -> APPROVED; a sukuk needs its Shariah approval document.
+        """DRAFT -> APPROVED; a sukuk needs a Shariah certificate, a commodity token a vault
+        attestation, in force in the document registry and attached to it
+        (:meth:`Documents.register`).
 
         Role: the registrar. Raises: ``UNAUTHORIZED``, ``UNKNOWN_INSTRUMENT``,
-        ``INVALID_TRANSITION``, ``SHARIAH_APPROVAL_REQUIRED``, ``UNDERLYING_ASSET_REQUIRED``."""
+        ``INVALID_TRANSITION``, ``SHARIAH_APPROVAL_REQUIRED``, ``UNDERLYING_ASSET_REQUIRED``,
+        ``VAULT_ATTESTATION_REQUIRED``."""
         return self._submit(one(InstrumentRecord), "Approve", instrument_id)
 
     def issue(self, instrument_id: str, allotments: Sequence[Allotment]) -> InstrumentRecord:
@@ -381,22 +378,9 @@ class Instruments(_Section):
         ``INVALID_TRANSITION``, ``INSTRUMENT_PAUSED``, ``INSTRUMENT_MATURED``,
         ``INVALID_ACCOUNT``, ``ACCOUNT_FROZEN``, ``INVALID_AMOUNT``,
         ``NOT_MULTIPLE_OF_DENOMINATION``, ``PRICE_REQUIRED``, ``INSUFFICIENT_CASH``,
-        ``FIXING_UNAVAILABLE``, ``INVALID_ARGUMENT``."""
+        ``FIXING_UNAVAILABLE``, ``SHARIAH_APPROVAL_REQUIRED``, ``VAULT_ATTESTATION_REQUIRED``,
+        ``INVALID_ARGUMENT``."""
         return self._submit(one(InstrumentRecord), "Issue", instrument_id, list(allotments))
-
-    def pause(self, instrument_id: str) -> InstrumentRecord:
-        """Stop transfers and settlements of an instrument.
-
-        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
-        ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (already paused)."""
-        return self._submit(one(InstrumentRecord), "Pause", instrument_id)
-
-    def resume(self, instrument_id: str) -> InstrumentRecord:
-        """Lift an instrument's pause.
-
-        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
-        ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (not paused)."""
-        return self._submit(one(InstrumentRecord), "Resume", instrument_id)
 
     def limits(self, instrument_id: str) -> InstrumentLimits:
         """The instrument's caps (per investor, all non-residents together) and the
@@ -830,6 +814,191 @@ class Calendars(_Section):
         return self._evaluate(many(CalendarRecord), "History", calendar_id)
 
 
+class Controls(_Section):
+    """Controller actions: freezes, pauses, the kill switch, forced transfers and lost-key
+    recovery. Each takes a :class:`ControlOrder` (reason code, and the registered document
+    that grounds it: a court order in force for ``COURT_ORDER``) and returns the
+    :class:`ControlActionRecord` it left; each emits a ``ControlAction`` event.
+
+    Role of every action: a controller (issuer or registrar organisation), and a peer of
+    every issuer AND registrar organisation must endorse - a key-level policy on the
+    control register, so an action endorsed by one of them is rejected at validation
+    (``ENDORSEMENT_POLICY_FAILURE``, a ``CommitError``).
+    Every action may also raise ``UNAUTHORIZED``, ``INVALID_REASON``,
+    ``UNKNOWN_DOCUMENT``, ``COURT_ORDER_REQUIRED``, ``DOCUMENT_SUPERSEDED`` and
+    ``GLOBAL_PAUSE`` (the kill switch is on)."""
+
+    namespace = "control"
+
+    def freeze_account(self, account_id: str, order: ControlOrder) -> ControlActionRecord:
+        """Freeze a whole account: nothing moves in or out by transfer or settlement.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (already frozen)."""
+        return self._submit(one(ControlActionRecord), "FreezeAccount", account_id, order)
+
+    def unfreeze_account(self, account_id: str, order: ControlOrder) -> ControlActionRecord:
+        """Lift a whole-account freeze.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_ACCOUNT``, ``INVALID_TRANSITION`` (not frozen)."""
+        return self._submit(one(ControlActionRecord), "UnfreezeAccount", account_id, order)
+
+    def freeze_holding(
+        self, instrument_id: str, account_id: str, amount: int, order: ControlOrder
+    ) -> ControlActionRecord:
+        """Freeze ``amount`` more (minor units of face, or mg) of one holding: the free
+        balance (holding less frozen part) is what transfers, settlements and bar
+        redemptions may use; coupons and redemptions at maturity are still paid on it.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``, ``INVALID_ACCOUNT``,
+        ``INVALID_AMOUNT``, ``INSUFFICIENT_HOLDING`` (more than the free balance)."""
+        return self._submit(
+            one(ControlActionRecord), "FreezeHolding", instrument_id, account_id, amount, order
+        )
+
+    def unfreeze_holding(
+        self, instrument_id: str, account_id: str, amount: int, order: ControlOrder
+    ) -> ControlActionRecord:
+        """Release ``amount`` (minor units of face, or mg) of a holding's frozen part.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_INSTRUMENT``, ``UNKNOWN_ACCOUNT``, ``INVALID_ACCOUNT``,
+        ``INVALID_AMOUNT`` (more than is frozen)."""
+        return self._submit(
+            one(ControlActionRecord), "UnfreezeHolding", instrument_id, account_id, amount, order
+        )
+
+    def pause_instrument(self, instrument_id: str, order: ControlOrder) -> ControlActionRecord:
+        """Stop transfers, settlements, issues and bar redemptions of an instrument.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (already paused)."""
+        return self._submit(one(ControlActionRecord), "PauseInstrument", instrument_id, order)
+
+    def resume_instrument(self, instrument_id: str, order: ControlOrder) -> ControlActionRecord:
+        """Lift an instrument's pause.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION`` (not paused)."""
+        return self._submit(one(ControlActionRecord), "ResumeInstrument", instrument_id, order)
+
+    def halt(self, order: ControlOrder) -> ControlActionRecord:
+        """Pull the kill switch: every later state change is refused with
+        ``GLOBAL_PAUSE`` but :meth:`release`; queries still answer.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``INVALID_TRANSITION`` (already on)."""
+        return self._submit(one(ControlActionRecord), "Halt", order)
+
+    def release(self, order: ControlOrder) -> ControlActionRecord:
+        """Release the kill switch.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``INVALID_TRANSITION`` (not on)."""
+        return self._submit(one(ControlActionRecord), "Release", order)
+
+    def forced_transfer(self, spec: ForcedTransferSpec) -> ControlActionRecord:
+        """Move face as a court orders (reason COURT_ORDER and a court order in force);
+        frozen units may move, pauses and freezes do not stop it.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``COURT_ORDER_REQUIRED``, ``UNKNOWN_INSTRUMENT``,
+        ``UNKNOWN_ACCOUNT``, ``INVALID_ACCOUNT``, ``INVALID_TRANSITION`` (not ISSUED),
+        ``INSTRUMENT_PAUSED`` (a payment run is open), ``UNKNOWN_INVESTOR``,
+        ``INVALID_AMOUNT``, ``NOT_MULTIPLE_OF_DENOMINATION``, ``SAME_ACCOUNT``,
+        ``INSUFFICIENT_HOLDING``."""
+        return self._submit(one(ControlActionRecord), "ForcedTransfer", spec)
+
+    def recover_account(self, spec: RecoverySpec) -> ControlActionRecord:
+        """Lost-key recovery (reason LOST_KEY): all holdings, frozen parts and cash of
+        the lost account move to the replacement (same owner and tier, another
+        controller); the lost account is frozen and its controller barred.
+
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_ACCOUNT``, ``SAME_ACCOUNT``, ``INVALID_ACCOUNT``,
+        ``ACCOUNT_FROZEN`` (the replacement), ``IDENTITY_BARRED`` (the replacement's
+        controller), ``INSTRUMENT_PAUSED`` (a payment run is open)."""
+        return self._submit(one(ControlActionRecord), "RecoverAccount", spec)
+
+    def action(self, action_id: str) -> ControlActionRecord:
+        """One controller action. Role: a controller (issuer or registrar organisation).
+        Raises: ``NOT_FOUND``, ``UNAUTHORIZED``."""
+        return self._evaluate(one(ControlActionRecord), "Action", action_id)
+
+    def actions(self) -> builtins.list[ControlActionRecord]:
+        """Every controller action, oldest first. Role: a controller (issuer or registrar
+        organisation). Raises: ``UNAUTHORIZED``."""
+        return self._evaluate(many(ControlActionRecord), "Actions")
+
+    def frozen_parts(self, account_id: str) -> builtins.list[HoldingFreezeRecord]:
+        """The frozen parts of an account's holdings. Role: any member.
+        Role: a controller (both organisations endorse).
+        Raises: ``UNKNOWN_ACCOUNT``."""
+        return self._evaluate(many(HoldingFreezeRecord), "FrozenParts", account_id)
+
+
+class Documents(_Section):
+    """The document registry: name, URI and SHA-256 of prospectuses, Shariah certificates,
+    vault attestations and court orders; attached to instruments and controller actions,
+    superseded, never deleted."""
+
+    namespace = "document"
+
+    def register(self, spec: DocumentRegistration) -> DocumentRecord:
+        """Register a document (attached to ``spec.instrument_id`` if given).
+
+        Role: a controller (issuer or registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``ALREADY_EXISTS``, ``INVALID_DOCUMENT``, ``UNKNOWN_INSTRUMENT``."""
+        return self._submit(one(DocumentRecord), "Register", spec)
+
+    def supersede(self, document_id: str, replacement: DocumentRegistration) -> DocumentRecord:
+        """Register ``replacement`` (same kind) as the next version of ``document_id``;
+        the old one stays, marked superseded. Returns the new version.
+
+        Role: a controller. Raises: ``UNAUTHORIZED``, ``UNKNOWN_DOCUMENT``,
+        ``DOCUMENT_SUPERSEDED``, ``INVALID_DOCUMENT``, ``ALREADY_EXISTS``."""
+        return self._submit(one(DocumentRecord), "Supersede", document_id, replacement)
+
+    def attach(self, document_id: str, instrument_id: str) -> DocumentRecord:
+        """Attach a document in force to an instrument.
+
+        Role: a controller. Raises: ``UNAUTHORIZED``, ``UNKNOWN_DOCUMENT``,
+        ``DOCUMENT_SUPERSEDED``, ``UNKNOWN_INSTRUMENT``, ``INVALID_TRANSITION``."""
+        return self._submit(one(DocumentRecord), "Attach", document_id, instrument_id)
+
+    def get(self, document_id: str) -> DocumentRecord:
+        """One document. Role: any member. Raises: ``UNKNOWN_DOCUMENT``."""
+        return self._evaluate(one(DocumentRecord), "Get", document_id)
+
+    def for_instrument(self, instrument_id: str) -> builtins.list[DocumentRecord]:
+        """Every document ever attached to an instrument, superseded versions too.
+        Role: any member. Raises: ``UNKNOWN_INSTRUMENT``."""
+        return self._evaluate(many(DocumentRecord), "ForInstrument", instrument_id)
+
+    def list(self) -> builtins.list[DocumentRecord]:
+        """Every registered document. Role: any member. Raises: nothing of its own."""
+        return self._evaluate(many(DocumentRecord), "List")
+
+
+class Audit(_Section):
+    """Record histories for the regulator."""
+
+    namespace = "audit"
+
+    def history(self, kind: str, *ids: str) -> builtins.list[KeyHistoryEntry]:
+        """Every committed change of one record, newest first: transaction id, timestamp,
+        submitter ("<MSP ID>/<enrollment id>"), function and the value after it. ``kind``:
+        governance, business-day, control-register (no id); account, investor,
+        instrument, instruction, document, control-action, auction, cash,
+        barred-identity (one id); holding, holding-freeze (instrument id, account id).
+
+        Role: the regulator (registrar organisation). Raises: ``UNAUTHORIZED``,
+        ``INVALID_ARGUMENT``."""
+        return self._evaluate(many(KeyHistoryEntry), "History", kind, list(ids))
+
+
 class SovereignClient:
     """All the contracts of the sovereign asset chaincode, as one identity sees them."""
 
@@ -845,6 +1014,9 @@ class SovereignClient:
         self.lifecycle = Lifecycle(invoker)
         self.auctions = Auctions(invoker)
         self.calendars = Calendars(invoker)
+        self.controls = Controls(invoker)
+        self.documents = Documents(invoker)
+        self.audit = Audit(invoker)
 
     def for_request(self, request_id: str) -> SovereignClient:
         """This client acting for one client request: retried (by this process or another

@@ -255,6 +255,34 @@ class GlobalPauseError(RefusedError):
     error_code = ErrorCode.GLOBAL_PAUSE
 
 
+class VaultAttestationRequiredError(RefusedError):
+    error_code = ErrorCode.VAULT_ATTESTATION_REQUIRED
+
+
+class CourtOrderRequiredError(RefusedError):
+    error_code = ErrorCode.COURT_ORDER_REQUIRED
+
+
+class InvalidDocumentError(RefusedError):
+    error_code = ErrorCode.INVALID_DOCUMENT
+
+
+class InvalidReasonError(RefusedError):
+    error_code = ErrorCode.INVALID_REASON
+
+
+class DocumentSupersededError(RefusedError):
+    error_code = ErrorCode.DOCUMENT_SUPERSEDED
+
+
+class UnknownDocumentError(RefusedError):
+    error_code = ErrorCode.UNKNOWN_DOCUMENT
+
+
+class IdentityBarredError(RefusedError):
+    error_code = ErrorCode.IDENTITY_BARRED
+
+
 class RecordDatePassedError(RefusedError):
     error_code = ErrorCode.RECORD_DATE_PASSED
 

@@ -327,3 +327,31 @@ def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 
     market.ok(treasury(), "instrument:Issue", BOND, allotments)
     market.ok(registrar, "cash:Withdraw", "TREASURY-CASH", str(cost))
     return market
+
+
+def register_document(
+    market: Market,
+    document_id: str,
+    kind: str,
+    instrument_id: str | None = None,
+    *,
+    by: bytes | None = None,
+) -> object:
+    """Register a document in the registry (the treasury, a controller, by default)."""
+    spec: dict[str, object] = {
+        "document_id": document_id,
+        "kind": kind,
+        "name": f"{kind.replace('_', ' ').title()} {document_id}",
+        "uri": f"https://docs.example.org/{document_id}.pdf",
+        "sha256": hashlib.sha256(document_id.encode()).hexdigest(),
+    }
+    if instrument_id is not None:
+        spec["instrument_id"] = instrument_id
+    return market.ok(by or treasury(), "document:Register", spec)
+
+
+def order(
+    reason: str = "REGULATORY_DIRECTION", document_id: str | None = None
+) -> dict[str, object]:
+    """A controller action's order: its reason code and evidence."""
+    return {"reason": reason, "document_id": document_id}

@@ -34,10 +34,18 @@ from .market import (
     dealer_alpha,
     dealer_beta,
     exchange,
-    governance_config,
     treasury,
 )
-from .scenario import BILL, BILL_DENOMINATION, MILLION, account_spec, bill_spec, bootstrap
+from .scenario import (
+    BILL,
+    BILL_DENOMINATION,
+    MILLION,
+    account_spec,
+    bill_spec,
+    bootstrap,
+    order,
+    register_document,
+)
 
 AUCTION = "MTB-2021-08-18"
 AUCTION_DAY = dt.date(2021, 8, 18)
@@ -624,13 +632,9 @@ def test_a_fixed_rental_sukuk_is_auctioned_in_yield_at_a_uniform_price(market: M
         "rental_kind": "FIXED",
         "rental_rate": "0.0725",
         "underlying_asset": "M-2 motorway section",
-        "shariah_approval": {
-            "name": "Shariah board opinion",
-            "uri": "https://example.org/gis5.pdf",
-            "sha256": "ab" * 32,
-        },
     }
     market.ok(treasury(), "instrument:Create", sukuk)
+    register_document(market, "SC-GIS5", "SHARIAH_CERTIFICATE", "PK0000GIS005")
     market.ok(central_bank(), "instrument:Approve", "PK0000GIS005")
     tenor = [{"instrument_id": "PK0000GIS005", "target": 1_000 * MILLION}]
     spec = announcement(auction_id="GIS-1", offerings=tenor, bid_basis="YIELD")
@@ -677,13 +681,13 @@ def _readable(key: str) -> str:
 
 
 def test_an_ineligible_bidder_is_refused_when_it_bids(market: Market) -> None:
-    market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
+    market.ok(central_bank(), "control:FreezeAccount", "IPS-AYESHA", order())
     assert (
         market.fails(dealer_alpha(), "auction:PlaceBid", transient=bid("N1", "IPS-AYESHA", 20))
         == "ACCOUNT_FROZEN"
     )
     # A client whose paying dealer account is frozen cannot bid either: nobody could pay.
-    market.ok(central_bank(), "investor:Freeze", "SGL-BETA")
+    market.ok(central_bank(), "control:FreezeAccount", "SGL-BETA", order())
     assert (
         market.fails(dealer_beta(), "auction:PlaceBid", transient=bid("N2", "IPS-DANA", 10))
         == "ACCOUNT_FROZEN"
@@ -694,7 +698,7 @@ def test_an_ineligible_bidder_is_refused_when_it_bids(market: Market) -> None:
         )
         == "ACCOUNT_FROZEN"
     )
-    market.ok(central_bank(), "investor:Unfreeze", "IPS-AYESHA")
+    market.ok(central_bank(), "control:UnfreezeAccount", "IPS-AYESHA", order("RELEASE"))
     market.ok(dealer_alpha(), "auction:PlaceBid", transient=bid("N1", "IPS-AYESHA", 20))
     assert bids_seen(market, dealer_alpha()) == {"N1"}
 
@@ -716,7 +720,7 @@ def test_settlement_closes_an_allotment_that_became_ineligible_and_settles_the_r
     # After the cut-off: Ayesha's account is frozen (N1), and dealer BETA's cash is
     # withdrawn down to less than B1 costs, though enough for B2 and B3 (settled first:
     # allotments settle in account then bid id order, B1 first).
-    market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
+    market.ok(central_bank(), "control:FreezeAccount", "IPS-AYESHA", order())
     beta_cash = cash(market, "SGL-BETA")
     keep = by_bid["B1"]["cash_amount"] - 1
     market.ok(central_bank(), "cash:Withdraw", "SGL-BETA", str(beta_cash - keep))
@@ -777,7 +781,7 @@ def test_settlement_closes_an_allotment_that_became_ineligible_and_settles_the_r
     assert isinstance(instrument, dict)
     assert instrument["issued"] == 690 * MILLION  # the refused 320 m stay unissued
     # Exactly once: the account thawed, the refused allotment is not settled after all.
-    market.ok(central_bank(), "investor:Unfreeze", "IPS-AYESHA")
+    market.ok(central_bank(), "control:UnfreezeAccount", "IPS-AYESHA", order("RELEASE"))
     assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "ALREADY_SETTLED"
 
 
@@ -786,11 +790,11 @@ def test_a_refusal_about_the_instrument_stops_the_batch_and_changes_nothing(
 ) -> None:
     _cut_off(market)
     market.on(SETTLEMENT_DAY)
-    market.change_governance(governance_config(global_pause=True))
+    market.ok(treasury(), "control:Halt", order("OPERATIONAL_INCIDENT"))
     before = _public_state(market)
     assert market.fails(central_bank(), "auction:Settle", AUCTION, 4) == "GLOBAL_PAUSE"
     assert _public_state(market) == before
-    market.change_governance(governance_config(global_pause=False))
+    market.ok(treasury(), "control:Release", order("RELEASE"))
     assert market.ok(central_bank(), "auction:Settle", AUCTION, 10)["done"]  # type: ignore[index]
 
 
@@ -840,22 +844,24 @@ def _variable_sukuk(instrument_id: str, margin_bps: int) -> dict[str, object]:
         "benchmark_tenor_days": 182,
         "margin_bps": margin_bps,
         "underlying_asset": "Jinnah International Airport",
-        "shariah_approval": {
-            "name": "Shariah board opinion",
-            "uri": "https://example.org/gisv.pdf",
-            "sha256": "cd" * 32,
-        },
     }
+
+
+def _create_sukuk(market: Market, spec: dict[str, object]) -> None:
+    """Create a sukuk and register its Shariah certificate, as approval needs."""
+    market.ok(treasury(), "instrument:Create", spec)
+    instrument_id = str(spec["instrument_id"])
+    register_document(market, f"SC-{instrument_id}", "SHARIAH_CERTIFICATE", instrument_id)
 
 
 def test_a_margin_auction_writes_the_cut_off_margin_into_the_sukuk_and_its_rentals(
     market: Market,
 ) -> None:
     market.on(dt.date(2021, 8, 17))
-    market.ok(treasury(), "instrument:Create", _variable_sukuk(GIS_VAR, 0))
+    _create_sukuk(market, _variable_sukuk(GIS_VAR, 0))
     market.ok(central_bank(), "instrument:Approve", GIS_VAR)
     # The twin states 75 bps from the start and is issued directly: the benchmark.
-    market.ok(treasury(), "instrument:Create", _variable_sukuk(GIS_TWIN, 75))
+    _create_sukuk(market, _variable_sukuk(GIS_TWIN, 75))
     market.ok(central_bank(), "instrument:Approve", GIS_TWIN)
     tenor = [{"instrument_id": GIS_VAR, "target": 600 * MILLION}]
     spec = announcement(auction_id="GISV-1", offerings=tenor, bid_basis="MARGIN")

@@ -29,6 +29,8 @@ from .scenario import (
     bootstrap,
     create_and_issue,
     distribute,
+    order,
+    register_document,
 )
 
 
@@ -75,8 +77,10 @@ def template() -> Market:
             "settlement_date": "2021-08-20",
         },
     )
-    market.ok(central_bank(), "instrument:Pause", "PK0000PIB999")
-    market.ok(central_bank(), "investor:Freeze", "IPS-BILAL")
+    market.ok(central_bank(), "control:PauseInstrument", "PK0000PIB999", order())
+    market.ok(central_bank(), "control:FreezeAccount", "IPS-BILAL", order())
+    market.ok(central_bank(), "control:FreezeHolding", BOND, "IPS-AYESHA", str(MILLION), order())
+    register_document(market, "CO-AUTH", "COURT_ORDER")
     return market
 
 
@@ -89,6 +93,25 @@ NEW_INVESTOR = {
     "residency": "RESIDENT",
     "investor_type": "INDIVIDUAL",
     "tax_status": "FILER",
+}
+FORCED = {
+    "instrument_id": BOND,
+    "from_account": "IPS-AYESHA",
+    "to_account": "IPS-BILAL",
+    "amount": MILLION,
+    "order": order("COURT_ORDER", "CO-AUTH"),
+}
+RECOVERY = {
+    "lost_account": "IPS-AYESHA",
+    "replacement_account": "IPS-BILAL",
+    "order": order("LOST_KEY"),
+}
+DOCUMENT = {
+    "document_id": "PR-NEW",
+    "kind": "PROSPECTUS",
+    "name": "Prospectus",
+    "uri": "https://docs.example.org/pr-new.pdf",
+    "sha256": "ef" * 32,
 }
 TRADE = {
     "instruction_id": "TRD-ROGUE",
@@ -103,7 +126,7 @@ TRADE = {
 CASES: list[tuple[str, tuple[object, ...], tuple[Who, ...]]] = [
     (
         "governance:Propose",
-        (governance_config(global_pause=True),),
+        (governance_config(utc_offset_minutes=330),),
         (dealer_alpha, exchange, cb_pretend_exchange),
     ),
     ("account:Open", (NEW_DEALER,), (treasury, exchange, dealer_alpha, treasury_pretend_registrar)),
@@ -111,8 +134,30 @@ CASES: list[tuple[str, tuple[object, ...], tuple[Who, ...]]] = [
     ("investor:RecordPersonalData", ("INV-NEW",), (treasury_clerk, unknown_org_bank, central_bank)),
     ("investor:Register", (NEW_INVESTOR,), (treasury_clerk, unknown_org_bank, central_bank)),
     ("investor:SetKyc", ("INV-AYESHA", "EXPIRED"), (exchange, treasury, treasury_clerk)),
-    ("investor:Freeze", ("IPS-AYESHA",), (dealer_alpha, exchange, treasury_clerk)),
-    ("investor:Unfreeze", ("IPS-BILAL",), (dealer_alpha, exchange, rogue_issuer)),
+    ("control:FreezeAccount", ("IPS-AYESHA", order()), (dealer_alpha, exchange, treasury_clerk)),
+    ("control:UnfreezeAccount", ("IPS-BILAL", order()), (dealer_alpha, exchange, rogue_issuer)),
+    (
+        "control:FreezeHolding",
+        (BOND, "IPS-AYESHA", str(MILLION), order()),
+        (dealer_alpha, exchange, treasury_clerk),
+    ),
+    (
+        "control:UnfreezeHolding",
+        (BOND, "IPS-AYESHA", str(MILLION), order()),
+        (dealer_alpha, exchange, rogue_issuer),
+    ),
+    ("control:Halt", (order(),), (dealer_alpha, exchange, treasury_clerk)),
+    ("control:Release", (order(),), (dealer_alpha, exchange, rogue_issuer)),
+    (
+        "control:ForcedTransfer",
+        (FORCED,),
+        (dealer_alpha, exchange, treasury_clerk, rogue_issuer),
+    ),
+    ("control:RecoverAccount", (RECOVERY,), (dealer_alpha, exchange, treasury_clerk)),
+    ("document:Register", (DOCUMENT,), (dealer_alpha, exchange, treasury_clerk, rogue_issuer)),
+    ("document:Attach", ("CO-AUTH", BOND), (dealer_alpha, exchange, treasury_clerk)),
+    ("document:Supersede", ("CO-AUTH", DOCUMENT), (dealer_alpha, exchange, rogue_issuer)),
+    ("audit:History", ("account", ["SGL-ALPHA"]), (treasury, dealer_alpha, exchange)),
     (
         "instrument:Create",
         (bond_spec() | {"instrument_id": "PK0000PIB777"},),
@@ -124,8 +169,8 @@ CASES: list[tuple[str, tuple[object, ...], tuple[Who, ...]]] = [
         (BOND, [{"account_id": "SGL-ALPHA", "amount": MILLION}]),
         (central_bank, dealer_alpha, rogue_issuer, treasury_clerk),
     ),
-    ("instrument:Pause", (BOND,), (dealer_alpha, exchange, treasury_clerk)),
-    ("instrument:Resume", ("PK0000PIB999",), (dealer_alpha, exchange, rogue_issuer)),
+    ("control:PauseInstrument", (BOND, order()), (dealer_alpha, exchange, treasury_clerk)),
+    ("control:ResumeInstrument", ("PK0000PIB999", order()), (dealer_alpha, exchange, rogue_issuer)),
     (
         "cash:Mint",
         ("SGL-ALPHA", str(MILLION)),
@@ -164,7 +209,11 @@ def test_the_right_callers_succeed_where_the_wrong_ones_failed(template: Market)
     market.ok(central_bank(), "account:Open", NEW_DEALER)
     market.ok(dealer_alpha(), "account:Open", NEW_SUB)
     market.ok(central_bank(), "instrument:Approve", "PK0000PIB999")
-    market.ok(treasury(), "instrument:Resume", "PK0000PIB999")
+    market.ok(treasury(), "control:ResumeInstrument", "PK0000PIB999", order("RELEASE"))
+    market.ok(treasury(), "control:UnfreezeAccount", "IPS-BILAL", order("RELEASE"))
+    market.ok(central_bank(), "control:ForcedTransfer", FORCED)
+    market.ok(treasury(), "document:Register", DOCUMENT)
+    market.ok(central_bank(), "audit:History", "account", ["SGL-ALPHA"], commit=False)
     market.ok(dealer_beta(), "settlement:Affirm", "TRD-AUTH")
 
 

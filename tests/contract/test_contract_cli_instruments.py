@@ -163,7 +163,7 @@ def test_schedule(sov: Sov) -> None:
     sov.refused("instrument", "schedule", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
 
 
-def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
+def test_approve_issue_then_pause_and_resume_by_the_controllers(sov: Sov, tmp_path: Path) -> None:
     new_bond(sov, tmp_path)
     sov.refused("instrument", "approve", NEW_BOND, as_=TREASURY, code="UNAUTHORIZED")
     approved = sov.json("instrument", "approve", NEW_BOND, as_=REGISTRAR)
@@ -202,13 +202,16 @@ def test_approve_issue_pause_resume(sov: Sov, tmp_path: Path) -> None:
     )
     assert (issued["status"], issued["issued"]) == ("ISSUED", 30 * MILLION)
 
-    sov.refused("instrument", "resume", NEW_BOND, as_=REGISTRAR, code="INVALID_TRANSITION")
-    paused = sov.json("instrument", "pause", NEW_BOND, as_=REGISTRAR)
-    assert paused["paused"] is True
-    human = sov("instrument", "resume", NEW_BOND, as_=REGISTRAR)
+    sov.refused("control", "resume", NEW_BOND, as_=REGISTRAR, code="INVALID_TRANSITION")
+    paused = sov.json("control", "pause", NEW_BOND, "--reason", "corporate_action", as_=REGISTRAR)
+    assert (paused["kind"], paused["reason"]) == ("PAUSE_INSTRUMENT", "CORPORATE_ACTION")
+    assert sov.json("instrument", "show", NEW_BOND, as_=REGISTRAR)["paused"] is True
+    human = sov("control", "resume", NEW_BOND, as_=REGISTRAR)
     assert human.exit_code == 0, human.output
-    assert human.stdout.strip() == f"resumed {NEW_BOND}: ISSUED"
-    sov.refused("instrument", "pause", NEW_BOND, as_=DEALER1, code="UNAUTHORIZED")
+    assert "RESUME_INSTRUMENT" in human.stdout
+    sov.refused(
+        "control", "pause", NEW_BOND, "--reason", "SANCTIONS", as_=DEALER1, code="UNAUTHORIZED"
+    )
 
 
 def test_issue_prints_the_total_in_rupees(sov: Sov, tmp_path: Path) -> None:

@@ -351,25 +351,30 @@ def test_kyc(sov: Sov) -> None:
 
 
 def test_freeze_and_unfreeze(sov: Sov) -> None:
-    frozen = sov.json("investor", "freeze", "IPS-BILAL", as_=REGISTRAR)
-    assert (frozen["account_id"], frozen["frozen"]) == ("IPS-BILAL", True)
-    sov.refused("investor", "freeze", "IPS-BILAL", as_=REGISTRAR, code="INVALID_TRANSITION")
+    frozen = sov.json("control", "freeze", "IPS-BILAL", "--reason", "SANCTIONS", as_=REGISTRAR)
+    assert (frozen["kind"], frozen["accounts"]) == ("FREEZE_ACCOUNT", ["IPS-BILAL"])
+    assert sov.json("account", "show", "IPS-BILAL", as_=REGISTRAR)["frozen"] is True
     sov.refused(
-        "holding",
-        "transfer",
-        BOND,
-        "IPS-BILAL",
-        "SGL-ALPHA",
-        str(MILLION),
-        as_=DEALER1,
-        code="ACCOUNT_FROZEN",
-    )
-    sov.refused("investor", "unfreeze", "IPS-BILAL", as_=DEALER1, code="UNAUTHORIZED")
-    human = sov("investor", "unfreeze", "IPS-BILAL", as_=TREASURY)
+        "control", "freeze", "IPS-BILAL", "--reason", "SANCTIONS",
+        as_=REGISTRAR, code="INVALID_TRANSITION",
+    )  # fmt: skip
+    sov.refused(
+        "holding", "transfer", BOND, "IPS-BILAL", "SGL-ALPHA", str(MILLION),
+        as_=DEALER1, code="ACCOUNT_FROZEN",
+    )  # fmt: skip
+    sov.refused("control", "unfreeze", "IPS-BILAL", as_=DEALER1, code="UNAUTHORIZED")
+    human = sov("control", "unfreeze", "IPS-BILAL", as_=TREASURY)
     assert human.exit_code == 0, human.output
-    assert human.stdout.strip() == "IPS-BILAL: not frozen"
-    sov.refused("investor", "unfreeze", "IPS-BILAL", as_=REGISTRAR, code="INVALID_TRANSITION")
-    sov.refused("investor", "freeze", "IPS-CHEN", as_=DEALER1, code="UNAUTHORIZED")
+    assert "UNFREEZE_ACCOUNT" in human.stdout
+    sov.refused("control", "unfreeze", "IPS-BILAL", as_=REGISTRAR, code="INVALID_TRANSITION")
+    # A court-order freeze names its court order.
+    sov.refused(
+        "control", "freeze", "IPS-CHEN", "--reason", "COURT_ORDER",
+        as_=REGISTRAR, code="COURT_ORDER_REQUIRED",
+    )  # fmt: skip
+    sov.refused(
+        "control", "freeze", "IPS-CHEN", "--reason", "SANCTIONS", as_=DEALER1, code="UNAUTHORIZED"
+    )
 
 
 # -- commodity bars ------------------------------------------------------------------------
@@ -397,6 +402,15 @@ def issue_gold(sov: Sov, tmp_path: Path) -> None:
     spec = tmp_path / "gold.json"
     spec.write_text(json.dumps(gold))
     sov.json("instrument", "create", "--file", str(spec), as_=TREASURY)
+    sov.refused("instrument", "approve", GOLD, as_=REGISTRAR, code="VAULT_ATTESTATION_REQUIRED")
+    attestation = tmp_path / "attestation.pdf"
+    attestation.write_bytes(b"KHI-1 vault attestation: SBP-0001..0003")
+    registered = sov.json(
+        "document", "register", "VA-KHI-1", "--kind", "vault_attestation",
+        "--name", "KHI-1 vault attestation", "--uri", "https://vault.example.org/khi-1.pdf",
+        "--file", str(attestation), "--instrument", GOLD, as_=TREASURY,
+    )  # fmt: skip
+    assert registered["attached_to"] == [f"instrument:{GOLD}"]
     sov.json("instrument", "approve", GOLD, as_=REGISTRAR)
     sov.json("instrument", "issue", GOLD, "--allot", "SGL-ALPHA=2500000", as_=TREASURY)
 

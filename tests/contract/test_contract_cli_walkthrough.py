@@ -178,7 +178,32 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     )  # fmt: skip
     # the receiver failed KYC, and the refusal names the receiver, not the sender
     assert f"NOT_KYC_VERIFIED: {BOND}: receiver IPS-EMAD" in refused.stderr
-    # 10. the bill matures: the central bank opens its date, the debt office redeems
+    # 10. a court order: registered, part of a client's bond frozen, then moved by force
+    sha = "5" * 64
+    ok(
+        sov,
+        f"sov --as {REGISTRAR} document register CO-DEMO-0001 --kind COURT_ORDER "
+        f"--name 'Attachment order, suit 0001' --uri https://courts.example.org/0001.pdf "
+        f"--sha256 {sha}",
+    )
+    frozen = ok(
+        sov,
+        f"sov --as {REGISTRAR} control freeze-holding {BOND} IPS-BILAL {10 * MILLION} "
+        "--reason COURT_ORDER --document CO-DEMO-0001",
+    )
+    assert (frozen["kind"], frozen["reason"]) == ("FREEZE_HOLDING", "COURT_ORDER")
+    sov.refused(
+        "holding", "transfer", BOND, "IPS-BILAL", "IPS-AYESHA", str(20 * MILLION),
+        as_=DEALER1, code="INSUFFICIENT_HOLDING",
+    )  # fmt: skip
+    forced = ok(
+        sov,
+        f"sov --as {TREASURY} control forced-transfer {BOND} IPS-BILAL IPS-AYESHA "
+        f"{10 * MILLION} --court-order CO-DEMO-0001",
+    )
+    assert forced["document_id"] == "CO-DEMO-0001"
+    assert ok(sov, f"sov --as {REGISTRAR} control frozen IPS-BILAL") == []
+    # 11. the bill matures: the central bank opens its date, the debt office redeems
     moved = ok(sov, f"sov --as {REGISTRAR} governance open-date --next-payment {BILL}")
     redeemed = ok(sov, f"sov --as {TREASURY} lifecycle redeem {BILL} --batch-size 2")
     maturity = dt.date.fromisoformat(moved["business_date"])
@@ -186,7 +211,7 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     assert redeemed["done"]
     assert redeemed["retired"] == 500 * MILLION
     tax += redeemed["tax"]
-    # 11. the bond's first coupon
+    # 12. the bond's first coupon
     moved = ok(
         sov, f"sov --as {REGISTRAR} governance open-date --next-payment {BOND} --kind COUPON"
     )
@@ -197,7 +222,7 @@ def run_lifecycle(sov: Sov, files: Path, today: dt.date) -> dict[str, Any]:
     assert paid["done"]
     assert paid["tax"] > 0
     tax += paid["tax"]
-    # 12. the bond matures: the second coupon and the face
+    # 13. the bond matures: the second coupon and the face
     ok(
         sov,
         f"sov --as {REGISTRAR} governance open-date --next-payment {BOND} --kind REDEMPTION",

@@ -17,11 +17,10 @@ from .market import (
     dealer_alpha,
     dealer_beta,
     exchange,
-    governance_config,
     identity,
     treasury,
 )
-from .scenario import bootstrap
+from .scenario import bootstrap, order, register_document
 
 GOLD = "PK0000XAU001"
 KILO_TOLA_BAR = 11_663_800  # 1,000 tola = 11,663.8 g, in mg
@@ -57,6 +56,8 @@ def template() -> Market:
     market = Market()
     bootstrap(market)
     market.ok(treasury(), "instrument:Create", GOLD_SPEC)
+    assert market.fails(central_bank(), "instrument:Approve", GOLD) == "VAULT_ATTESTATION_REQUIRED"
+    register_document(market, "VA-KHI-1", "VAULT_ATTESTATION", GOLD)
     market.ok(central_bank(), "instrument:Approve", GOLD)
     market.ok(
         treasury(),
@@ -233,13 +234,20 @@ def test_a_bond_holder_gets_no_bars(market: Market) -> None:
 
 def test_stops_apply_to_deliveries(market: Market) -> None:
     redeem = ("lifecycle:RedeemBars", GOLD, "SGL-ALPHA", ["SBP-0002"])
-    market.ok(central_bank(), "instrument:Pause", GOLD)
+    market.ok(central_bank(), "control:PauseInstrument", GOLD, order())
     assert market.fails(dealer_alpha(), *redeem) == "INSTRUMENT_PAUSED"
-    market.ok(treasury(), "instrument:Resume", GOLD)
-    market.ok(central_bank(), "investor:Freeze", "SGL-ALPHA")
+    market.ok(treasury(), "control:ResumeInstrument", GOLD, order("RELEASE"))
+    market.ok(central_bank(), "control:FreezeAccount", "SGL-ALPHA", order())
     assert market.fails(dealer_alpha(), *redeem) == "ACCOUNT_FROZEN"
-    market.ok(central_bank(), "investor:Unfreeze", "SGL-ALPHA")
-    market.change_governance(governance_config(global_pause=True))
+    market.ok(central_bank(), "control:UnfreezeAccount", "SGL-ALPHA", order("RELEASE"))
+    # A frozen part of the holding is not free to redeem for bars: SBP-0002 weighs 1 kg,
+    # ALPHA holds 11.664 kg, of which 11 kg frozen leaves 664 g free.
+    market.ok(central_bank(), "control:FreezeHolding", GOLD, "SGL-ALPHA", "11000000", order())
+    assert market.fails(dealer_alpha(), *redeem) == "INSUFFICIENT_HOLDING"
+    market.ok(
+        central_bank(), "control:UnfreezeHolding", GOLD, "SGL-ALPHA", "11000000", order("RELEASE")
+    )
+    market.ok(treasury(), "control:Halt", order("OPERATIONAL_INCIDENT"))
     assert market.fails(dealer_alpha(), *redeem) == "GLOBAL_PAUSE"
 
 

@@ -35,7 +35,7 @@ from .market import (
 )
 from .scenario import bootstrap
 
-PAUSED = governance_config(global_pause=True)
+CHANGED = governance_config(utc_offset_minutes=330)  # PKT +05:30 instead of +05:00
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def _config(market: Market) -> dict[str, object]:
 
 def test_one_proposes_the_other_approves_and_it_applies_once(market: Market) -> None:
     before = _config(market)
-    proposal_id = _propose(market, treasury(), PAUSED)
+    proposal_id = _propose(market, treasury(), CHANGED)
     # Proposed is not applied.
     assert _config(market) == before
     pending = market.query("governance:Proposal", proposal_id)
@@ -82,25 +82,25 @@ def test_one_proposes_the_other_approves_and_it_applies_once(market: Market) -> 
 
     applied = market.ok(central_bank(), "governance:Approve", proposal_id)
     assert isinstance(applied, dict)
-    assert applied["global_pause"] is True
+    assert applied["utc_offset_minutes"] == 330
     event = market.results[-1].event
     assert event is not None
     assert event.name == "GovernanceUpdated"
     assert json.loads(event.payload)["approver_msp"] == CENTRAL_BANK
-    assert _config(market)["global_pause"] is True
+    assert _config(market)["utc_offset_minutes"] == 330
     assert market.query("governance:Proposals") == []
     # Exactly once: the proposal is gone.
     assert market.fails(central_bank(), "governance:Approve", proposal_id) == "NOT_FOUND"
 
 
 def test_the_central_bank_proposes_and_the_treasury_approves(market: Market) -> None:
-    proposal_id = _propose(market, central_bank(), PAUSED)
+    proposal_id = _propose(market, central_bank(), CHANGED)
     market.ok(treasury(), "governance:Approve", proposal_id)
-    assert _config(market)["global_pause"] is True
+    assert _config(market)["utc_offset_minutes"] == 330
 
 
 def test_one_organisation_cannot_approve_its_own_proposal(market: Market) -> None:
-    proposal_id = _propose(market, treasury(), PAUSED)
+    proposal_id = _propose(market, treasury(), CHANGED)
     treasury_admin = identity(TREASURY, "tr-admin", None, admin=True)
     for same_org in (treasury(), treasury_admin):
         assert market.fails(same_org, "governance:Approve", proposal_id) == (
@@ -115,12 +115,12 @@ def test_one_organisation_cannot_approve_its_own_proposal(market: Market) -> Non
     dealer = identity(CENTRAL_BANK, "alpha-ops", "primary_dealer")
     for outsider in (exchange(), dealer, identity(EXCHANGE, "ex-admin", None, admin=True)):
         assert market.fails(outsider, "governance:Approve", proposal_id) == "UNAUTHORIZED"
-        assert market.fails(outsider, "governance:Propose", PAUSED) == "UNAUTHORIZED"
+        assert market.fails(outsider, "governance:Propose", CHANGED) == "UNAUTHORIZED"
         assert market.fails(outsider, "governance:Withdraw", proposal_id) == "UNAUTHORIZED"
 
 
 def test_a_proposal_goes_stale_when_governance_changes_first(market: Market) -> None:
-    first = _propose(market, treasury(), PAUSED)
+    first = _propose(market, treasury(), CHANGED)
     second = _propose(market, treasury(), governance_config(utc_offset_minutes=360))
     market.ok(central_bank(), "governance:Approve", first)
     assert market.fails(central_bank(), "governance:Approve", second) == "PROPOSAL_STALE"
@@ -129,7 +129,7 @@ def test_a_proposal_goes_stale_when_governance_changes_first(market: Market) -> 
 
 
 def test_a_proposal_expires_and_can_be_made_again(market: Market) -> None:
-    proposal_id = _propose(market, treasury(), PAUSED)
+    proposal_id = _propose(market, treasury(), CHANGED)
     market.on(market.today + dt.timedelta(days=PROPOSAL_LIFETIME_DAYS))
     market.open_today()
     last_day = copy.deepcopy(market)
@@ -137,24 +137,24 @@ def test_a_proposal_expires_and_can_be_made_again(market: Market) -> None:
     market.on(market.today + dt.timedelta(days=1))
     assert market.fails(central_bank(), "governance:Approve", proposal_id) == "PROPOSAL_EXPIRED"
     # The same change again replaces the expired one, with a new expiry.
-    assert _propose(market, treasury(), PAUSED) == proposal_id
+    assert _propose(market, treasury(), CHANGED) == proposal_id
     market.ok(central_bank(), "governance:Approve", proposal_id)
-    assert _config(market)["global_pause"] is True
+    assert _config(market)["utc_offset_minutes"] == 330
 
 
 def test_either_controller_withdraws(market: Market) -> None:
     for withdrawer in (treasury(), central_bank()):
-        proposal_id = _propose(market, treasury(), PAUSED)
+        proposal_id = _propose(market, treasury(), CHANGED)
         market.ok(withdrawer, "governance:Withdraw", proposal_id)
         assert market.fails(central_bank(), "governance:Approve", proposal_id) == "NOT_FOUND"
         assert market.fails(treasury(), "governance:Withdraw", proposal_id) == "NOT_FOUND"
-    assert _config(market)["global_pause"] is False
+    assert _config(market)["utc_offset_minutes"] == 300
 
 
 def test_proposals_that_are_refused_outright(market: Market) -> None:
-    _propose(market, treasury(), PAUSED)
-    assert market.fails(treasury(), "governance:Propose", PAUSED) == "ALREADY_EXISTS"
-    assert market.fails(central_bank(), "governance:Propose", PAUSED) == "ALREADY_EXISTS"
+    _propose(market, treasury(), CHANGED)
+    assert market.fails(treasury(), "governance:Propose", CHANGED) == "ALREADY_EXISTS"
+    assert market.fails(central_bank(), "governance:Propose", CHANGED) == "ALREADY_EXISTS"
     assert market.fails(treasury(), "governance:Propose", governance_config()) == (
         "INVALID_ARGUMENT"
     )
@@ -169,7 +169,7 @@ def test_proposals_that_are_refused_outright(market: Market) -> None:
 
 
 def test_an_approval_without_both_organisations_peers_does_not_commit(market: Market) -> None:
-    proposal_id = _propose(market, treasury(), PAUSED)
+    proposal_id = _propose(market, treasury(), CHANGED)
     before = snapshot(market.ledger)
     for endorsers in ([CENTRAL_BANK, EXCHANGE], [TREASURY, EXCHANGE]):
         result = market.call(

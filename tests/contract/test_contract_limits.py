@@ -35,6 +35,7 @@ from .scenario import (
     bond_spec,
     bootstrap,
     investor_spec,
+    order,
 )
 from .test_contract_auctions import AUCTION, SETTLEMENT_DAY, announcement, place_book
 from .test_contract_typed_client import MarketInvoker
@@ -180,7 +181,7 @@ def test_every_path_into_a_holding_keeps_the_cap(nr: Market) -> None:
 
 def test_the_dry_run_reports_every_failing_reason(nr: Market) -> None:
     transfer(nr, dealer_beta(), "SGL-BETA", "IPS-CHEN", NR_CAP)
-    nr.ok(central_bank(), "investor:Freeze", "IPS-FARID")
+    nr.ok(central_bank(), "control:FreezeAccount", "IPS-FARID", order("SANCTIONS"))
     check = nr.ok(
         dealer_alpha(),
         "investor:CheckTransfer",

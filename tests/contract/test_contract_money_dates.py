@@ -46,6 +46,7 @@ from .scenario import (
     create_and_issue,
     distribute,
     investor_spec,
+    order,
     pii_of,
 )
 
@@ -363,10 +364,10 @@ def test_issuance_respects_the_holding_limit_and_freezes(market: Market) -> None
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", split) == (
         "OVER_HOLDING_LIMIT"
     )
-    market.ok(treasury(), "investor:Freeze", "IPS-BILAL")
+    market.ok(treasury(), "control:FreezeAccount", "IPS-BILAL", order())
     frozen = [{"account_id": "IPS-BILAL", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", frozen) == "ACCOUNT_FROZEN"
-    market.change_governance(governance_config(global_pause=True))
+    market.ok(treasury(), "control:Halt", order("OPERATIONAL_INCIDENT"))
     fine = [{"account_id": "IPS-AYESHA", "amount": BOND_DENOMINATION, "price_per_100": "99.0000"}]
     assert market.fails(treasury(), "instrument:Issue", "PK0000PIB888", fine) == "GLOBAL_PAUSE"
 

@@ -31,6 +31,8 @@ from .scenario import (
     create_and_issue,
     distribute,
     investor_spec,
+    order,
+    register_document,
 )
 
 
@@ -302,15 +304,23 @@ def test_instrument_lifecycle_rules(market: Market) -> None:
         market.fails(central_bank(), "instrument:Approve", "PK0000GIS001")
         == "SHARIAH_APPROVAL_REQUIRED"
     )
-    approved = sukuk | {
-        "instrument_id": "PK0000GIS002",
-        "shariah_approval": {
-            "name": "Shariah board opinion",
-            "uri": "https://example.org/gis2.pdf",
-            "sha256": "ab" * 32,
-        },
-    }
+    approved = sukuk | {"instrument_id": "PK0000GIS002"}
     market.ok(treasury(), "instrument:Create", approved)
+    # A prospectus is not a Shariah certificate; a superseded certificate approves nothing.
+    register_document(market, "PR-GIS2", "PROSPECTUS", "PK0000GIS002")
+    register_document(market, "SC-GIS2-OLD", "SHARIAH_CERTIFICATE")
+    market.ok(treasury(), "document:Attach", "SC-GIS2-OLD", "PK0000GIS002")
+    replacement = {
+        "document_id": "SC-GIS2-NEW",
+        "kind": "SHARIAH_CERTIFICATE",
+        "name": "Shariah board opinion, revised",
+        "uri": "https://docs.example.org/SC-GIS2-NEW.pdf",
+        "sha256": "cd" * 32,
+    }
+    market.ok(treasury(), "document:Supersede", "SC-GIS2-OLD", replacement)
+    market.ok(
+        treasury(), "document:Supersede", "SC-GIS2-NEW", replacement | {"document_id": "SC-GIS2-V3"}
+    )
     market.ok(central_bank(), "instrument:Approve", "PK0000GIS002")
     assert (
         market.fails(central_bank(), "instrument:Approve", "PK0000GIS002") == "INVALID_TRANSITION"
@@ -342,7 +352,7 @@ def test_controls_paused_frozen_and_dry_run(market: Market) -> None:
         "reason": "UNKNOWN_ACCOUNT",
         "reasons": ["UNKNOWN_ACCOUNT"],
     }
-    market.ok(central_bank(), "investor:Freeze", "IPS-AYESHA")
+    market.ok(central_bank(), "control:FreezeAccount", "IPS-AYESHA", order())
     assert check("SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION)["reason"] == "ACCOUNT_FROZEN"  # type: ignore[index]
     assert (
         market.fails(
@@ -355,8 +365,8 @@ def test_controls_paused_frozen_and_dry_run(market: Market) -> None:
         )
         == "ACCOUNT_FROZEN"
     )
-    market.ok(treasury(), "investor:Unfreeze", "IPS-AYESHA")
-    market.ok(treasury(), "instrument:Pause", BOND)
+    market.ok(treasury(), "control:UnfreezeAccount", "IPS-AYESHA", order("RELEASE"))
+    market.ok(treasury(), "control:PauseInstrument", BOND, order())
     assert (
         market.fails(
             dealer_alpha(),
@@ -368,7 +378,7 @@ def test_controls_paused_frozen_and_dry_run(market: Market) -> None:
         )
         == "INSTRUMENT_PAUSED"
     )
-    market.ok(central_bank(), "instrument:Resume", BOND)
+    market.ok(central_bank(), "control:ResumeInstrument", BOND, order("RELEASE"))
     market.ok(dealer_alpha(), "investor:SetKyc", "INV-AYESHA", "EXPIRED")
     assert check("SGL-ALPHA", "IPS-AYESHA", BOND_DENOMINATION)["reason"] == "NOT_KYC_VERIFIED"  # type: ignore[index]
     assert (

@@ -22,6 +22,7 @@ from .scenario import (
     bootstrap,
     create_and_issue,
     distribute,
+    register_document,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / "chaincode" / "sovereign_assets"
@@ -50,15 +51,11 @@ SURFACE = {
         "PersonalDataStatus",
         "CheckTransfer",
         "SetKyc",
-        "Freeze",
-        "Unfreeze",
     },
     "instrument": {
         "Create",
         "Approve",
         "Issue",
-        "Pause",
-        "Resume",
         "Get",
         "List",
         "Schedule",
@@ -93,6 +90,23 @@ SURFACE = {
         "Settle",
     },
     "calendar": {"Publish", "Get", "History"},
+    "control": {
+        "FreezeAccount",
+        "UnfreezeAccount",
+        "FreezeHolding",
+        "UnfreezeHolding",
+        "PauseInstrument",
+        "ResumeInstrument",
+        "Halt",
+        "Release",
+        "ForcedTransfer",
+        "RecoverAccount",
+        "Action",
+        "Actions",
+        "FrozenParts",
+    },
+    "document": {"Register", "Supersede", "Attach", "Get", "ForInstrument", "List"},
+    "audit": {"History"},
 }
 
 
@@ -164,14 +178,13 @@ def test_queries(template: Market) -> None:
 
 def test_governance_update_by_a_controller(template: Market) -> None:
     market = copy.deepcopy(template)
-    market.change_governance(governance_config(global_pause=True))
+    market.change_governance(governance_config(utc_offset_minutes=330))
     assert market.results[-1].event is not None
     assert market.results[-1].event.name == "GovernanceUpdated"
+    # The kill switch is a controller action, not a governance update.
     assert (
-        market.fails(
-            dealer_alpha(), "holding:Transfer", BOND, "SGL-ALPHA", "SGL-BETA", str(MILLION)
-        )
-        == "GLOBAL_PAUSE"
+        market.fails(treasury(), "governance:Propose", governance_config(global_pause=True))
+        == "INVALID_ARGUMENT"
     )
     assert market.fails(
         central_bank(), "governance:Propose", governance_config(utc_offset_minutes=9999)
@@ -203,6 +216,7 @@ def test_commodity_reserve_token(template: Market) -> None:
         ],
     }
     market.ok(treasury(), "instrument:Create", gold)
+    register_document(market, "VA-XAU-1", "VAULT_ATTESTATION", "PK0000XAU001")
     market.ok(central_bank(), "instrument:Approve", "PK0000XAU001")
     too_much = [{"account_id": "SGL-ALPHA", "amount": 12_664_000}]
     assert (

@@ -20,6 +20,7 @@ from sovereign_assets.schema.messages import (
     BarSpec,
     BarState,
     BillAuctionSpec,
+    DocumentRegistration,
     InstructionSpec,
     InstrumentKind,
     InstrumentSpec,
@@ -36,6 +37,7 @@ from sovereign_client.errors import (
     SovereignError,
     UnauthorizedError,
     UnknownBarError,
+    VaultAttestationRequiredError,
 )
 
 from .market import (
@@ -211,6 +213,18 @@ def test_bars_and_market_data_fixings_through_the_typed_client(market: Market) -
         bars=[BarSpec(f"SBP-000{n}", 1_000_000, 9999, 10000, "KHI-1") for n in (1, 2)],
     )
     debt_office.instruments.create(gold)
+    with pytest.raises(VaultAttestationRequiredError):
+        registrar.instruments.approve(gold.instrument_id)
+    registrar.documents.register(
+        DocumentRegistration(
+            "VA-KHI-1",
+            "VAULT_ATTESTATION",
+            "KHI-1 vault attestation",
+            "https://vault.example.org/khi-1.pdf",
+            "a" * 64,
+            gold.instrument_id,
+        )
+    )
     registrar.instruments.approve(gold.instrument_id)
     debt_office.instruments.issue(gold.instrument_id, [Allotment("SGL-ALPHA", 2_000_000)])
     alpha = as_(market, dealer_alpha())

@@ -99,9 +99,9 @@ def test_one_org_cannot_bootstrap_itself_into_power(
     # proposal is refused, the central bank approves (the governance key's policy makes
     # the Gateway collect both organisations' endorsements).
     treasury = client("Treasury")
-    proposal = treasury.governance.propose(dataclasses.replace(honest, global_pause=True))
+    proposal = treasury.governance.propose(dataclasses.replace(honest, utc_offset_minutes=330))
     with pytest.raises(SecondControllerRequiredError):
         treasury.governance.approve(proposal.proposal_id)
-    assert central_bank.governance.approve(proposal.proposal_id).global_pause is True
-    assert treasury.governance.get().global_pause is True
+    assert central_bank.governance.approve(proposal.proposal_id).utc_offset_minutes == 330
+    assert treasury.governance.get().utc_offset_minutes == 330
     assert treasury.governance.proposals() == []

@@ -24,6 +24,7 @@ from sovereign_assets.schema.messages import (
     Allotment,
     AuctionOffering,
     AuctionSpec,
+    ControlOrder,
     GovernanceConfig,
     InstructionSpec,
     InstrumentKind,
@@ -44,6 +45,7 @@ TRADE = "TRD-REL-AUTH"
 ISSUER = {"Treasury/admin", "Treasury/debtoffice"}
 REGISTRARS = {"CentralBank/admin", "CentralBank/registrar"}
 CONTROLLERS = ISSUER | REGISTRARS
+CHECK = ControlOrder("REGULATORY_DIRECTION")
 EXCHANGE = {"Exchange/admin", "Exchange/operator"}
 
 
@@ -102,10 +104,12 @@ def cases(market: Market, governance: GovernanceConfig) -> list[Case]:
             ISSUER,
             DEBT_OFFICE,
         ),
-        case("instrument:Pause", (BOND,), CONTROLLERS, REGISTRAR),
+        case("control:PauseInstrument", (BOND, CHECK), CONTROLLERS, REGISTRAR),
         case("cash:Mint", ("SGL-ALPHA", UNIT), REGISTRARS, REGISTRAR),
         case("cash:Withdraw", ("SGL-ALPHA", UNIT), REGISTRARS, REGISTRAR),
-        case("investor:Freeze", ("SGL-ALPHA",), CONTROLLERS, REGISTRAR),
+        case("control:FreezeAccount", ("SGL-ALPHA", CHECK), CONTROLLERS, REGISTRAR),
+        case("control:Halt", (CHECK,), CONTROLLERS, REGISTRAR),
+        case("audit:History", ("account", ["SGL-ALPHA"]), REGISTRARS, REGISTRAR),
         case(
             "investor:SetKyc",
             ("PD-ALPHA", "VERIFIED"),

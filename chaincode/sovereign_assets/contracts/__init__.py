@@ -17,8 +17,11 @@ from sovereign_assets.schema.codes import ALL_CODES
 
 from .accounts import AccountContract
 from .auctions import AuctionContract
+from .audit import AuditContract
 from .calendars import CalendarContract
 from .cash import CashContract
+from .controls import ControlContract
+from .documents import DocumentContract
 from .governance import GovernanceContract
 from .holdings import HoldingContract
 from .instruments import InstrumentContract
@@ -44,6 +47,9 @@ def all_contracts(operator_roles: RolesSource | None = None) -> list[Contract]:
         LifecycleContract(),
         AuctionContract(),
         CalendarContract(),
+        ControlContract(),
+        DocumentContract(),
+        AuditContract(),
     ]
 
 
@@ -51,8 +57,11 @@ __all__ = [
     "ALL_CODES",
     "AccountContract",
     "AuctionContract",
+    "AuditContract",
     "CalendarContract",
     "CashContract",
+    "ControlContract",
+    "DocumentContract",
     "GovernanceContract",
     "HoldingContract",
     "InstrumentContract",

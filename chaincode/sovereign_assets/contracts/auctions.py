@@ -123,6 +123,7 @@ from .base import (
     sovereign,
     transaction,
 )
+from .documents import require_issuable
 from .rules import RuleError
 from .visibility import Scope
 
@@ -342,8 +343,8 @@ class AuctionContract(SovereignContract):
             instrument = _debt(sctx, record)
             if settlement_date >= instrument.terms.maturity_date:
                 raise DomainError(ErrorCode.INSTRUMENT_MATURED, offered.instrument_id)
+            require_issuable(sctx, instrument)
             if isinstance(instrument, IjaraSukuk):
-                instrument.check_issuable()
                 allowed = _sukuk_basis(instrument)
             else:
                 allowed = _BASES_BY_KIND[record.spec.kind]

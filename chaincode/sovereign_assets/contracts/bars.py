@@ -15,6 +15,7 @@ from sovereign_assets.domain import (
     CommodityReserveToken,
     DomainError,
     ErrorCode,
+    free_balance,
 )
 from sovereign_assets.schema.messages import (
     BarRedemption,
@@ -56,7 +57,7 @@ class BarTransactions(SovereignContract):
             raise DomainError(ErrorCode.EVENT_NOT_APPLICABLE, "only commodity tokens hold bars")
         if account.tier not in _HOLDING_TIERS:
             raise DomainError(ErrorCode.INVALID_ACCOUNT, f"{account_id} holds no securities")
-        rules.require_bars_deliverable(record, account, sctx.governance.global_pause)
+        rules.require_bars_deliverable(record, account)
         weights = {bar.serial: bar.weight_mg for bar in token.bars}
         rules.require_not_released(
             [
@@ -65,8 +66,11 @@ class BarTransactions(SovereignContract):
                 if serial in weights and sctx.repo.bar_release(instrument_id, serial) is not None
             ]
         )
-        held = sctx.repo.holding(instrument_id, account_id)
-        amount = token.redemption_amount(tuple(serials), held)
+        free = free_balance(
+            sctx.repo.holding(instrument_id, account_id),
+            sctx.repo.frozen_part(account_id, instrument_id),
+        )
+        amount = token.redemption_amount(tuple(serials), free)
         before = sctx.repo.load_ledger([(account_id, instrument_id)], instrument=record)
         after = before.redeem(account_id, instrument_id, amount)
         sctx.repo.save_ledger(before, after)

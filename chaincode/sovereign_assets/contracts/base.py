@@ -28,6 +28,7 @@ from sovereign_assets.domain import (
     Ledger,
     Residency,
     TransferRefusal,
+    free_balance,
     holding_entry_refusal,
     holding_entry_refusals,
     require_open,
@@ -39,6 +40,7 @@ from sovereign_assets.schema.records import (
     AccountRecord,
     InstructionRecord,
     InstrumentRecord,
+    SubmitterRecord,
 )
 
 from . import rules
@@ -215,12 +217,57 @@ class SovereignContext(Context):
         return account
 
 
+_STATE_CHANGE = "__sovereign_state_change__"
+_RELEASES_KILL_SWITCH = "__sovereign_releases_kill_switch__"
+
+
 class SovereignContract(Contract):
-    """Base class of the sovereign asset contracts."""
+    """Base class of the sovereign asset contracts.
+
+    Around every transaction: an identity barred by a lost-key recovery is refused
+    (``IDENTITY_BARRED``); while the kill switch is on, every transaction marked with
+    :func:`transaction` is refused (``GLOBAL_PAUSE``) but the one that releases it; a
+    transaction that changed public state records its submitter for ``audit:History``.
+    Reading governance here puts its key in every transaction's read set, so a
+    transaction endorsed before the switch was pulled fails validation after it.
+    """
 
     def create_context(self, stub: Stub) -> Context:
         """Every transaction receives a :class:`SovereignContext`."""
         return SovereignContext(stub)
+
+    def _method_of(self, function: str) -> Callable[..., Any] | None:
+        name = function.rpartition(":")[2]
+        for attribute in vars(type(self)).values():
+            if getattr(attribute, _STATE_CHANGE, None) == name:
+                method: Callable[..., Any] = attribute
+                return method
+        return None
+
+    def before_transaction(self, ctx: Context) -> None:
+        """Refuse a barred identity, and state changes under the kill switch."""
+        sctx = sovereign(ctx)
+        if sctx.repo.barred_identity(sctx.caller.controller_id) is not None:
+            raise ChaincodeError(
+                ErrorCode.IDENTITY_BARRED.value, f"{sctx.caller.msp_id} identity barred"
+            )
+        function, _ = sctx.stub.get_function_and_parameters()
+        method = self._method_of(function)
+        if method is None or getattr(method, _RELEASES_KILL_SWITCH, False):
+            return
+        governance = sctx.repo.governance()
+        if governance is not None and governance.config.global_pause:
+            raise ChaincodeError(
+                ErrorCode.GLOBAL_PAUSE.value, "the kill switch is on (control:Release)"
+            )
+
+    def after_transaction(self, ctx: Context, result: object) -> None:
+        """Record the submitter of a transaction that changed public state."""
+        sctx = sovereign(ctx)
+        if sctx.repo.wrote_public_state():
+            function, _ = sctx.stub.get_function_and_parameters()
+            name = f"{self.contract_name()}:{function.rpartition(':')[2]}"
+            sctx.repo.put_submitter(SubmitterRecord(sctx.txid, sctx.caller.controller_id, name))
 
     def translate_error(self, error: Exception) -> ChaincodeError | None:
         """Domain and contract rule errors keep their stable codes."""
@@ -229,10 +276,14 @@ class SovereignContract(Contract):
         return None
 
 
-def transaction(name: str) -> Callable[[F], F]:
-    """Mark a submit transaction ``name``."""
+def transaction(name: str, *, releases_kill_switch: bool = False) -> Callable[[F], F]:
+    """Mark a submit transaction ``name`` (a state change: the kill switch stops it,
+    unless it is the one that ``releases_kill_switch``)."""
 
     def mark(fn: F) -> F:
+        setattr(fn, _STATE_CHANGE, name)
+        if releases_kill_switch:
+            setattr(fn, _RELEASES_KILL_SWITCH, True)
         return submit(name=name)(fn)
 
     return mark
@@ -409,7 +460,10 @@ def _entry_arguments(
         "sender": None if sender is None else rules.to_account(sender),
         "sender_available": 0
         if sender is None
-        else ctx.repo.holding(instrument_id, sender.account_id),
+        else free_balance(
+            ctx.repo.holding(instrument_id, sender.account_id),
+            ctx.repo.frozen_part(sender.account_id, instrument_id),
+        ),
         "non_resident_holding": (
             ctx.repo.non_resident_holding(instrument_id)
             if instrument.spec.non_resident_limit is not None

@@ -18,6 +18,10 @@ business date it was proposed on and goes stale when governance changes first. T
 governance key carries an AND(issuer peer, registrar peer) endorsement policy, so no
 change commits without the endorsement of both organisations' peers, which run these
 checks.
+Bootstrap also creates the control register with the same policy (every controller
+action writes it: :mod:`.controls`); an applied change carries the policy over to the
+controllers it names. The kill switch (``global_pause``) changes only by ``control:Halt``
+and ``control:Release``.
 """
 
 from __future__ import annotations
@@ -41,7 +45,11 @@ from sovereign_assets.domain.governance_changes import (
     require_second_controller,
 )
 from sovereign_assets.schema.messages import BusinessDate, GovernanceConfig
-from sovereign_assets.schema.records import GovernanceProposalRecord, GovernanceRecord
+from sovereign_assets.schema.records import (
+    ControlRegister,
+    GovernanceProposalRecord,
+    GovernanceRecord,
+)
 
 from . import rules
 from .auth import Duty, authorize
@@ -70,6 +78,7 @@ class GovernanceContract(SovereignContract):
         require_configured_roles(config.org_roles, self._operator_roles)
         authorize(sctx.caller, config, Duty.REGISTRAR)
         sctx.repo.put_governance(GovernanceRecord(config))
+        sctx.repo.put_control_register(ControlRegister(0, None), _controllers(config))
         sctx.repo.emit("GovernanceBootstrapped", _summary(config))
 
     @transaction("Propose")
@@ -129,6 +138,9 @@ class GovernanceContract(SovereignContract):
         # the change must still hold against it now.
         _check_change(sctx, proposal.config)
         sctx.repo.put_governance(GovernanceRecord(proposal.config))
+        register = sctx.repo.control_register() or ControlRegister(0, None)
+        # The controllers named now endorse every later controller action.
+        sctx.repo.put_control_register(register, _controllers(proposal.config))
         sctx.repo.delete_governance_proposal(proposal_id)
         summary = _summary(proposal.config)
         summary.update(
@@ -209,6 +221,11 @@ def change_id(base: str, config: GovernanceConfig) -> str:
 
 def _check_change(ctx: SovereignContext, config: GovernanceConfig) -> None:
     validate_governance(config)
+    if config.global_pause != ctx.governance.global_pause:
+        raise RuleError(
+            ErrorCode.INVALID_ARGUMENT,
+            "global_pause changes only by control:Halt and control:Release",
+        )
     for account_id, tier in rules.governance_accounts(config):
         found = ctx.repo.account(account_id)
         rules.require_governance_account(config, account_id, tier, found)
@@ -243,6 +260,11 @@ def _store_day(ctx: SovereignContext, day: BusinessDay, event: str) -> BusinessD
     ctx.repo.put_business_day(record, [*roles["issuer"], *roles["registrar"]])
     ctx.repo.emit(event, {"business_date": record.business_date, "open": record.open})
     return BusinessDate(record.business_date, record.open)
+
+
+def _controllers(config: GovernanceConfig) -> list[str]:
+    """The MSP IDs whose peers must all endorse a controller action."""
+    return sorted({*config.org_roles["issuer"], *config.org_roles["registrar"]})
 
 
 def _summary(config: GovernanceConfig) -> dict[str, object]:

@@ -1,4 +1,5 @@
-"""``instrument:*`` - create (treasury), approve (central bank), issue, pause, schedule.
+"""``instrument:*`` - create (treasury), approve (central bank), issue, schedule (pausing
+is a controller action: ``control:PauseInstrument``).
 
 An instrument key carries an AND(issuer peer, registrar peer) endorsement policy from
 creation on, so approval, issuance (which updates the outstanding amount), pausing and
@@ -18,7 +19,6 @@ from sovereign_assets.domain import (
     CommodityReserveToken,
     DomainError,
     ErrorCode,
-    IjaraSukuk,
     amount_at_price,
     cash_flows,
 )
@@ -48,6 +48,7 @@ from .base import (
     sovereign,
     transaction,
 )
+from .documents import require_issuable
 from .rules import RuleError
 
 _HOLDING_TIERS = (AccountTier.DEALER, AccountTier.INVESTOR)
@@ -101,14 +102,14 @@ class InstrumentContract(SovereignContract):
 
     @transaction("Approve")
     def approve(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
-        """DRAFT -> APPROVED (registrar); a sukuk needs its Shariah approval document."""
+        """DRAFT -> APPROVED (registrar); a sukuk needs a Shariah certificate and a
+        commodity token a vault attestation in force in the document registry, attached
+        to it."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.REGISTRAR)
         record = require_instrument(sctx, instrument_id)
         status = approve_status(record.status)
-        instrument = rules.to_instrument(record, sctx.market.currency)
-        if isinstance(instrument, IjaraSukuk):
-            instrument.check_issuable()
+        require_issuable(sctx, rules.to_instrument(record, sctx.market.currency))
         updated = dataclasses.replace(
             record, status=status, approved_on=sctx.business_date.isoformat()
         )
@@ -142,12 +143,11 @@ class InstrumentContract(SovereignContract):
         if not allotments:
             raise RuleError(ErrorCode.INVALID_ARGUMENT, "allotments: at least one")
         instrument = rules.to_instrument(record, sctx.market.currency)
+        require_issuable(sctx, instrument)
         if isinstance(instrument, CommodityReserveToken):
             released = tuple(r.serial for r in sctx.repo.bar_releases(instrument_id))
             limit = instrument.without_bars(released).total_weight_mg
         else:
-            if isinstance(instrument, IjaraSukuk):
-                instrument.check_issuable()
             limit = None
         accounts = []
         payments: list[tuple[str, int]] = []  # (paying account, cash), in allotment order
@@ -217,16 +217,6 @@ class InstrumentContract(SovereignContract):
             },
         )
         return updated
-
-    @transaction("Pause")
-    def pause(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
-        """Stop transfers and settlements of the instrument (controllers)."""
-        return _set_paused(ctx, instrument_id, paused=True)
-
-    @transaction("Resume")
-    def resume(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
-        """Allow transfers again (controllers)."""
-        return _set_paused(ctx, instrument_id, paused=False)
 
     @query("Get")
     def get(self, ctx: Context, instrument_id: str) -> InstrumentRecord:
@@ -305,17 +295,3 @@ class InstrumentContract(SovereignContract):
                 )
             )
         return statuses
-
-
-def _set_paused(ctx: Context, instrument_id: str, *, paused: bool) -> InstrumentRecord:
-    sctx = sovereign(ctx)
-    sctx.authorize(Duty.CONTROLLER)
-    record = require_instrument(sctx, instrument_id)
-    if record.paused == paused:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{instrument_id} paused={paused} already")
-    updated = dataclasses.replace(record, paused=paused)
-    sctx.repo.put_instrument(updated)
-    sctx.repo.emit(
-        "InstrumentPaused" if paused else "InstrumentResumed", {"instrument_id": instrument_id}
-    )
-    return updated

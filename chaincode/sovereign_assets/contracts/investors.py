@@ -1,4 +1,5 @@
-"""``investor:*`` - the investor registry, the transfer dry run, KYC and freezes.
+"""``investor:*`` - the investor registry, the transfer dry run and KYC (freezes are
+controller actions: :mod:`.controls`).
 
 Registration is two transactions, so that personal data never reaches another
 organisation's peer:
@@ -36,7 +37,7 @@ from sovereign_assets.schema.privacy import (
     personal_data_collection,
     personal_data_record,
 )
-from sovereign_assets.schema.records import AccountRecord, InvestorRecord
+from sovereign_assets.schema.records import InvestorRecord
 
 from . import rules
 from .auth import Duty
@@ -234,16 +235,6 @@ class InvestorContract(SovereignContract):
         sctx.repo.emit("KycChanged", {"registered_by": record.registered_by})
         return updated
 
-    @transaction("Freeze")
-    def freeze(self, ctx: Context, account_id: str) -> AccountRecord:
-        """Freeze a whole account (controllers)."""
-        return _set_frozen(ctx, account_id, frozen=True)
-
-    @transaction("Unfreeze")
-    def unfreeze(self, ctx: Context, account_id: str) -> AccountRecord:
-        """Lift a freeze (controllers)."""
-        return _set_frozen(ctx, account_id, frozen=False)
-
 
 def _check(codes: list[str]) -> TransferCheck:
     unique = list(dict.fromkeys(codes))  # one code once, even when both sides fail it
@@ -256,15 +247,3 @@ def _require_investor(ctx: SovereignContext, investor_id: str) -> InvestorRecord
     if record is None:
         raise DomainError(ErrorCode.UNKNOWN_INVESTOR, investor_id)
     return record
-
-
-def _set_frozen(ctx: Context, account_id: str, *, frozen: bool) -> AccountRecord:
-    sctx = sovereign(ctx)
-    sctx.authorize(Duty.CONTROLLER)
-    account = require_account(sctx, account_id)
-    if account.frozen == frozen:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, f"{account_id} frozen={frozen} already")
-    updated = dataclasses.replace(account, frozen=frozen)
-    sctx.repo.put_account(updated)
-    sctx.repo.emit("AccountFrozen" if frozen else "AccountUnfrozen", {})
-    return updated

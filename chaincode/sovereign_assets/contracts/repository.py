@@ -22,7 +22,13 @@ Owns :class:`Repository`, a view of one transaction's stub:
 - **Read-your-writes.** Fabric's stub reads committed state only; the repository keeps
   this transaction's writes and answers reads of those keys from them. Scans see
   committed state only (no transaction scans keys it has written).
-- **Key-level endorsement** on the governance, business date and instrument keys.
+- **Key-level endorsement** on the governance, business date, instrument and control
+  register keys (the last is what makes every controller action need two organisations).
+- **Controls, documents and audit**: controller actions ``controlAction<id>``, frozen
+  parts of holdings ``holdingFreeze<account><instrument>``, barred identities, registry
+  documents ``document<id>``, and per transaction that changed public state its
+  submitter ``submitter<tx id>``; :meth:`Repository.record_key` names what
+  ``audit:History`` may read.
 - **Personal data** under ``pii<id>`` in an organisation's personal data collection
   (:mod:`sovereign_assets.schema.privacy`); read back only as the ledger's hash of it.
 - **Sealed bids** under ``auctionBid<auction><account><bid>`` in the sealed-bid
@@ -40,7 +46,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from fabric_chaincode import KeyEndorsementPolicy, Role, Stub
+from fabric_chaincode import KeyEndorsementPolicy, KeyModification, Role, Stub
 from fabric_chaincode.serialization import dumps, from_json_value, loads, to_json_value
 from sovereign_assets.domain import AccountTier, ErrorCode, Ledger
 from sovereign_assets.schema.messages import HoldingChange, HoldingEntry
@@ -48,6 +54,7 @@ from sovereign_assets.schema.records import (
     AccountRecord,
     AllotmentRecord,
     AuctionRecord,
+    BarredIdentityRecord,
     BarReleaseRecord,
     BidBook,
     BidRef,
@@ -56,8 +63,12 @@ from sovereign_assets.schema.records import (
     CalendarRecord,
     CashSupply,
     ClaimRecord,
+    ControlActionRecord,
+    ControlRegister,
+    DocumentRecord,
     GovernanceProposalRecord,
     GovernanceRecord,
+    HoldingFreezeRecord,
     InstructionRecord,
     InstrumentRecord,
     InvestorRecord,
@@ -66,6 +77,7 @@ from sovereign_assets.schema.records import (
     PkrvRecord,
     ProgrammeIssued,
     StoredBid,
+    SubmitterRecord,
 )
 
 from .rules import RuleError
@@ -80,6 +92,7 @@ HOLDING_PREFIX = "holding/"
 _PII_KEY = "pii"
 _OWNER_INDEX = "ownerAccount"
 _DEALER_INDEX = "dealerAccount"
+_INSTRUMENT_DOCUMENT_INDEX = "instrumentDocument"
 
 
 def holding_key(instrument_id: str, account_id: str) -> str:
@@ -509,6 +522,159 @@ class Repository:
                 )
                 for mod in results
             ]
+
+    # -- controls -------------------------------------------------------------------
+
+    def _control_register_key(self) -> str:
+        return self._key(ControlRegister.DOC_TYPE, "current")
+
+    def control_register(self) -> ControlRegister | None:
+        """The control register, or None before governance was bootstrapped."""
+        return self._load(self._control_register_key(), ControlRegister)
+
+    def put_control_register(
+        self, record: ControlRegister, endorsers: Iterable[str] | None = None
+    ) -> None:
+        """Store the control register; with ``endorsers`` also (re)set its key-level
+        policy: a peer of every one of them endorses each later controller action."""
+        key = self._control_register_key()
+        self._store(key, record)
+        if endorsers is not None:
+            self._stub.set_state_validation_parameter(key, and_policy(endorsers))
+
+    def control_register_policy(self) -> bytes | None:
+        """The key-level policy of the control register."""
+        return self._stub.get_state_validation_parameter(self._control_register_key())
+
+    def put_control_action(self, record: ControlActionRecord) -> None:
+        """Record a controller action."""
+        self._store(self._key(ControlActionRecord.DOC_TYPE, record.action_id), record)
+
+    def control_action(self, action_id: str) -> ControlActionRecord | None:
+        """One controller action, or None."""
+        return self._load(self._key(ControlActionRecord.DOC_TYPE, action_id), ControlActionRecord)
+
+    def control_actions(self) -> list[ControlActionRecord]:
+        """Every controller action, oldest first (ids are zero-padded)."""
+        return self._list(ControlActionRecord)
+
+    def _freeze_key(self, account_id: str, instrument_id: str) -> str:
+        return self._key(HoldingFreezeRecord.DOC_TYPE, account_id, instrument_id)
+
+    def holding_freeze(self, account_id: str, instrument_id: str) -> HoldingFreezeRecord | None:
+        """The frozen part of one holding, or None."""
+        return self._load(self._freeze_key(account_id, instrument_id), HoldingFreezeRecord)
+
+    def frozen_part(self, account_id: str, instrument_id: str) -> int:
+        """Minor units (or mg) of the holding that are frozen (0 if none)."""
+        found = self.holding_freeze(account_id, instrument_id)
+        return 0 if found is None else found.amount
+
+    def put_holding_freeze(self, record: HoldingFreezeRecord) -> None:
+        """Store a frozen part; a zero amount removes the record."""
+        key = self._freeze_key(record.account_id, record.instrument_id)
+        if record.amount:
+            self._store(key, record)
+        elif self._raw(key) is not None:
+            self._delete(key)
+
+    def freezes_of_account(self, account_id: str) -> list[HoldingFreezeRecord]:
+        """Every frozen part of an account's holdings, by instrument (committed state)."""
+        return self._list(HoldingFreezeRecord, account_id)
+
+    def barred_identity(self, controller: str) -> BarredIdentityRecord | None:
+        """The bar on a controller identity, or None."""
+        return self._load(
+            self._key(BarredIdentityRecord.DOC_TYPE, controller), BarredIdentityRecord
+        )
+
+    def put_barred_identity(self, record: BarredIdentityRecord) -> None:
+        """Bar a controller identity."""
+        self._store(self._key(BarredIdentityRecord.DOC_TYPE, record.controller), record)
+
+    # -- documents ------------------------------------------------------------------
+
+    def document(self, document_id: str) -> DocumentRecord | None:
+        """A registered document, or None."""
+        return self._load(self._key(DocumentRecord.DOC_TYPE, document_id), DocumentRecord)
+
+    def put_document(self, record: DocumentRecord) -> None:
+        """Store a registry document, and its entry in the index of documents by
+        instrument for each instrument it is attached to."""
+        self._store(self._key(DocumentRecord.DOC_TYPE, record.document_id), record)
+        for attachment in record.attached_to:
+            kind, _, instrument_id = attachment.partition(":")
+            if kind == "instrument":
+                index = self._key(_INSTRUMENT_DOCUMENT_INDEX, instrument_id, record.document_id)
+                if self._raw(index) is None:
+                    value = dumps({"document_id": record.document_id})
+                    self._stub.put_state(index, value)
+                    self._written[index] = value
+
+    def documents_of_instrument(self, instrument_id: str) -> list[DocumentRecord]:
+        """Every document ever attached to ``instrument_id`` (superseded ones too), by id
+        (committed state)."""
+        found = []
+        for key, _ in self._scan(_INSTRUMENT_DOCUMENT_INDEX, instrument_id):
+            document = self.document(self._stub.split_composite_key(key)[1][1])
+            if document is not None:
+                found.append(document)
+        return found
+
+    def documents(self) -> list[DocumentRecord]:
+        """Every registered document, by id (committed state)."""
+        return self._list(DocumentRecord)
+
+    # -- audit ----------------------------------------------------------------------
+
+    def wrote_public_state(self) -> bool:
+        """Whether this transaction wrote or deleted a public key."""
+        return bool(self._written)
+
+    def put_submitter(self, record: SubmitterRecord) -> None:
+        """Record who submitted this transaction."""
+        self._store(self._key(SubmitterRecord.DOC_TYPE, record.tx_id), record)
+
+    def submitter(self, tx_id: str) -> SubmitterRecord | None:
+        """Who submitted transaction ``tx_id``, if it was recorded."""
+        return self._load(self._key(SubmitterRecord.DOC_TYPE, tx_id), SubmitterRecord)
+
+    def record_key(self, kind: str, ids: list[str]) -> str | None:
+        """The ledger key of a record ``audit:History`` may read, or None for a kind it
+        does not know: ``governance``, ``business-day``, ``control-register`` (no ids);
+        ``account``, ``investor``, ``instrument``, ``instruction``, ``document``,
+        ``control-action``, ``auction``, ``cash``, ``barred-identity`` (one id);
+        ``holding``, ``holding-freeze`` (instrument and account)."""
+        singletons = {
+            "governance": (GovernanceRecord.DOC_TYPE, "config"),
+            "business-day": (BusinessDayRecord.DOC_TYPE, "current"),
+            "control-register": (ControlRegister.DOC_TYPE, "current"),
+        }
+        by_id = {
+            "account": AccountRecord.DOC_TYPE,
+            "investor": InvestorRecord.DOC_TYPE,
+            "instrument": InstrumentRecord.DOC_TYPE,
+            "instruction": InstructionRecord.DOC_TYPE,
+            "document": DocumentRecord.DOC_TYPE,
+            "control-action": ControlActionRecord.DOC_TYPE,
+            "auction": AuctionRecord.DOC_TYPE,
+            "cash": "cash",
+            "barred-identity": BarredIdentityRecord.DOC_TYPE,
+        }
+        if kind in singletons and not ids:
+            return self._key(*singletons[kind])
+        if kind in by_id and len(ids) == 1:
+            return self._key(by_id[kind], ids[0])
+        if kind == "holding" and len(ids) == 2:
+            return holding_key(ids[0], ids[1])
+        if kind == "holding-freeze" and len(ids) == 2:
+            return self._freeze_key(ids[1], ids[0])
+        return None
+
+    def key_history(self, key: str) -> list[KeyModification]:
+        """Every committed change of ``key``, newest first (Fabric's history database)."""
+        with self._stub.get_history_for_key(key) as results:
+            return list(results)
 
     # -- settlement -----------------------------------------------------------------
 

@@ -69,7 +69,6 @@ from sovereign_assets.domain.tax import table_from_config
 from sovereign_assets.schema.messages import (
     BillAuctionSpec,
     CalendarPublication,
-    DocumentSpec,
     GovernanceConfig,
     InstrumentKind,
     InvestorSpec,
@@ -379,10 +378,6 @@ def to_investor(record: InvestorRecord) -> Investor:
 # -- instruments -----------------------------------------------------------------------
 
 
-def _document(spec: DocumentSpec) -> DocumentRef:
-    return DocumentRef(spec.name, spec.uri, spec.sha256)
-
-
 def _terms(record: InstrumentRecord, currency: Currency) -> DebtTerms:
     spec = record.spec
     try:
@@ -441,7 +436,6 @@ def to_instrument(
             spec.commodity,
             spec.min_denomination,
             bars,
-            tuple(_document(d) for d in spec.attestations),
         )
     terms = _terms(record, currency)
     state = LifecycleState(
@@ -468,7 +462,7 @@ def to_instrument(
         terms,
         rental_kind,
         spec.underlying_asset,
-        _document(spec.shariah_approval) if spec.shariah_approval else None,
+        None,  # the certificate is a registry document: see ``documents.with_documents``
         islamic_eligible_only=spec.islamic_eligible_only,
         rental_rate=spec.rental_rate,
         fixing_rule=_fixing_rule(record) if rental_kind is RentalKind.VARIABLE else None,
@@ -610,14 +604,10 @@ def to_pkrv_quote(record: PkrvRecord) -> PkrvQuote:
 # -- commodity bars ------------------------------------------------------------------------
 
 
-def require_bars_deliverable(
-    record: InstrumentRecord, account: AccountRecord, global_pause: bool
-) -> None:
-    """Bars leave the reserve only while nothing is stopped: not under the global pause
-    (``GLOBAL_PAUSE``), not from a paused instrument (``INSTRUMENT_PAUSED``), not to a
-    frozen account (``ACCOUNT_FROZEN``)."""
-    if global_pause:
-        raise DomainError(ErrorCode.GLOBAL_PAUSE, "redemptions are stopped")
+def require_bars_deliverable(record: InstrumentRecord, account: AccountRecord) -> None:
+    """Bars leave the reserve only while nothing is stopped: not from a paused instrument
+    (``INSTRUMENT_PAUSED``), not to a frozen account (``ACCOUNT_FROZEN``); the kill
+    switch stops every transaction before it gets here."""
     if record.paused:
         raise DomainError(ErrorCode.INSTRUMENT_PAUSED, record.spec.instrument_id)
     if account.frozen:

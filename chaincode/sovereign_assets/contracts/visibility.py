@@ -16,7 +16,9 @@ The rule (DOMAIN.md section 6):
   history and trades, and the registry entries of the investors who own them or whom it
   onboarded;
 - everyone reads instruments (with their aggregate ``issued``/``redeemed`` amounts),
-  schedules, governance, the business date and auction results.
+  schedules, governance, the business date, auction results and the document registry;
+- controller actions (which name accounts) are read by the controllers, and a record's
+  audit history by the regulator only.
 
 ``OWN`` means "filtered to what the reader owns": a list answers only those rows, a
 single record refuses with ``UNAUTHORIZED`` when it is not the reader's. Every
@@ -127,6 +129,17 @@ READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     "auction:Allotments": _PAYMENTS,
     # sealed bids: the officers once the book is closed (the contract adds that rule)
     "auction:Bids": {**_PAYMENTS, _R.EXCHANGE: Scope.NONE},
+    # controller actions name accounts: the controllers (issuer and registrar) read them
+    "control:Action": _CONTROLLERS,
+    "control:Actions": _CONTROLLERS,
+    # the frozen parts of an account: the controllers, and the account's own controllers
+    "control:FrozenParts": {**_REGULATOR_ONLY, _R.ISSUER: Scope.ALL},
+    # the document registry is public: a name, a URI and a hash, never personal data
+    "document:Get": _PUBLIC,
+    "document:ForInstrument": _PUBLIC,
+    "document:List": _PUBLIC,
+    # a record's history shows every bank's clients over time: the regulator only
+    "audit:History": {**dict.fromkeys(Reader, Scope.NONE), _R.REGULATOR: Scope.ALL},
 }
 """``contract:Function`` of every evaluate transaction -> reader -> scope."""
 
@@ -173,6 +186,13 @@ PUBLIC_EVENT_FIELDS: Final[frozenset[str]] = frozenset(
         "state",
         "registered_by",
         "reason",
+        # controller actions and registry documents (ids, hashes, instrument attachments)
+        "action_id",
+        "document_id",
+        "document_sha256",
+        "sha256",
+        "attached_to",
+        "supersedes",
         # aggregates and public market data
         "amount",
         "quantity",

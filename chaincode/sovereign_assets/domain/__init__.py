@@ -11,8 +11,8 @@ test scans every module to keep it so.
 Modules: :mod:`.errors`, :mod:`.money`, :mod:`.daycount`, :mod:`.calendars`,
 :mod:`.business_day`, :mod:`.schedule`, :mod:`.pricing`, :mod:`.fixings`, :mod:`.instruments`,
 :mod:`.lifecycle`, :mod:`.holdings`, :mod:`.settlement`, :mod:`.tax`,
-:mod:`.payments`, :mod:`.investors`, :mod:`.auctions`, and :mod:`.examples` (Pakistani
-configuration).
+:mod:`.payments`, :mod:`.investors`, :mod:`.controls`, :mod:`.auctions`, and
+:mod:`.examples` (Pakistani configuration).
 """
 
 from .auctions import (
@@ -47,6 +47,20 @@ from .calendars import (
     adjust,
     calendar_from_config,
     calendar_in_effect,
+)
+from .controls import (
+    ControlKind,
+    ControlReason,
+    DocumentKind,
+    RegisteredDocument,
+    check_document,
+    free_balance,
+    frozen_after_forced_transfer,
+    in_force_of_kind,
+    parse_document_kind,
+    parse_reason,
+    require_evidence,
+    require_reason,
 )
 from .daycount import DayCount, accrual_factor, day_count_days
 from .errors import ALL_CODES, DomainError, ErrorCode, Layer, Outcome
@@ -152,6 +166,8 @@ __all__ = [
     "CashToken",
     "ClaimKey",
     "CommodityReserveToken",
+    "ControlKind",
+    "ControlReason",
     "Controls",
     "CouponBond",
     "CouponDateReached",
@@ -160,6 +176,7 @@ __all__ = [
     "CutOff",
     "DayCount",
     "DebtTerms",
+    "DocumentKind",
     "DocumentRef",
     "DomainError",
     "Effect",
@@ -191,6 +208,7 @@ __all__ = [
     "PkrvQuote",
     "PriceBand",
     "PublishedCalendar",
+    "RegisteredDocument",
     "RentalKind",
     "Residency",
     "ResolvedFixing",
@@ -221,24 +239,32 @@ __all__ = [
     "cancel",
     "cash_flows",
     "check_bid",
+    "check_document",
     "close_business_date",
     "compute_payment",
     "converted_cap",
     "day_count_days",
     "evolve",
+    "free_balance",
     "from_milligrams",
+    "frozen_after_forced_transfer",
     "generate_schedule",
     "holding_entry_refusal",
     "holding_entry_refusals",
+    "in_force_of_kind",
     "instruct",
     "kyc_valid",
     "match",
     "open_business_date",
+    "parse_document_kind",
+    "parse_reason",
     "pay",
     "plan_batch",
     "require_date_in_range",
+    "require_evidence",
     "require_open",
     "require_price",
+    "require_reason",
     "require_within_programme",
     "resolve_fixing",
     "settle",

@@ -197,7 +197,8 @@ class ErrorCode(StrEnum):
         "SHARIAH_APPROVAL_REQUIRED",
         _D,
         _REFUSED,
-        "A sukuk needs its Shariah board approval on record before it is issued.",
+        "A sukuk needs a Shariah certificate in the document registry before it is approved"
+        " or issued.",
     )
     UNDERLYING_ASSET_REQUIRED = (
         "UNDERLYING_ASSET_REQUIRED",
@@ -256,13 +257,13 @@ class ErrorCode(StrEnum):
     )
     SAME_ACCOUNT = (
         "SAME_ACCOUNT",
-        _D,
+        _DC,
         _REFUSED,
         "Sender and receiver are the same account.",
     )
     INSUFFICIENT_HOLDING = (
         "INSUFFICIENT_HOLDING",
-        _D,
+        _DC,
         _REFUSED,
         "The account holds less of the instrument (net of frozen parts) than requested.",
     )
@@ -361,7 +362,53 @@ class ErrorCode(StrEnum):
         "GLOBAL_PAUSE",
         _DC,
         _REFUSED,
-        "The controllers stopped all transfers and redemptions.",
+        "The controllers pulled the kill switch: every state change but its release stops.",
+    )
+    # controls and documents
+    VAULT_ATTESTATION_REQUIRED = (
+        "VAULT_ATTESTATION_REQUIRED",
+        _D,
+        _REFUSED,
+        "A commodity token needs a vault attestation in the document registry before it is"
+        " approved or issued.",
+    )
+    COURT_ORDER_REQUIRED = (
+        "COURT_ORDER_REQUIRED",
+        _D,
+        _REFUSED,
+        "A forced transfer, or an action for the COURT_ORDER reason, names no court order"
+        " registered and in force.",
+    )
+    INVALID_DOCUMENT = (
+        "INVALID_DOCUMENT",
+        _DC,
+        _REFUSED,
+        "A document's kind, name, URI or SHA-256 is malformed, or it is of the wrong kind.",
+    )
+    INVALID_REASON = (
+        "INVALID_REASON",
+        _D,
+        _REFUSED,
+        "A controller action's reason code is unknown or does not fit the action (a forced"
+        " transfer is for COURT_ORDER, a recovery for LOST_KEY).",
+    )
+    DOCUMENT_SUPERSEDED = (
+        "DOCUMENT_SUPERSEDED",
+        _DC,
+        _REFUSED,
+        "The document was superseded by a newer one; name the one in force.",
+    )
+    UNKNOWN_DOCUMENT = (
+        "UNKNOWN_DOCUMENT",
+        _C,
+        _NOT_FOUND,
+        "No document with that id is registered.",
+    )
+    IDENTITY_BARRED = (
+        "IDENTITY_BARRED",
+        _C,
+        _REFUSED,
+        "The submitter's identity was barred by a lost-key recovery; its replacement acts.",
     )
     RECORD_DATE_PASSED = (
         "RECORD_DATE_PASSED",

@@ -616,6 +616,11 @@ class CommodityReserveToken:
         if len(set(serials)) != len(serials):
             raise _invalid("bar serials must be unique")
 
+    def check_issuable(self) -> None:
+        """Raise ``VAULT_ATTESTATION_REQUIRED`` unless a vault attests the bars."""
+        if not self.attestations:
+            raise DomainError(ErrorCode.VAULT_ATTESTATION_REQUIRED, self.instrument_id)
+
     @property
     def total_weight_mg(self) -> int:
         """Sum of the bars' gross weights: the supply the tokens may not exceed."""

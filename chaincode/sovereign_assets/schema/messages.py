@@ -76,7 +76,9 @@ class GovernanceConfig:
     ``calendars``: holiday calendars instruments may name.
     ``withholding_tax``: the rate table with effective dates.
     ``currency`` / ``currency_exponent``: the cash token's currency (PKR, 2).
-    ``global_pause``: the kill switch; every issue, transfer and settlement is refused.
+    ``global_pause``: the kill switch; while on, every state change is refused but its
+    release. Only ``control:Halt`` and ``control:Release`` change it (both controller
+    organisations endorse; a governance change may not alter it).
     ``issuance_programme``: the pilot's cap on total issued face, or None.
     """
 
@@ -186,6 +188,60 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
+class DocumentRegistration:
+    """A document to register: held off-ledger, fixed on the ledger by its hash.
+
+    ``document_id``: the registry's id. ``kind``: PROSPECTUS, SHARIAH_CERTIFICATE,
+    VAULT_ATTESTATION, COURT_ORDER. ``name``: its title (no personal data: a court order
+    is named by its case number). ``uri``: where the bytes are (``scheme:...``).
+    ``sha256``: lowercase hex SHA-256 of the bytes. ``instrument_id``: attach it to this
+    instrument at once (None: attach later, or evidence for a controller action).
+    """
+
+    document_id: str
+    kind: str
+    name: str
+    uri: str
+    sha256: str
+    instrument_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ControlOrder:
+    """Why a controller acts: ``reason`` (a ``ControlReason``: COURT_ORDER,
+    REGULATORY_DIRECTION, SANCTIONS, SUSPECTED_FRAUD, OPERATIONAL_INCIDENT, LOST_KEY,
+    CORPORATE_ACTION, RELEASE) and the registered ``document_id`` that grounds it (a court
+    order in force for COURT_ORDER; optional otherwise)."""
+
+    reason: str
+    document_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ForcedTransferSpec:
+    """A court-ordered move of ``amount`` (minor units of face, or mg) of
+    ``instrument_id`` from ``from_account`` to ``to_account``; ``order`` must give the
+    COURT_ORDER reason and the court order's document id."""
+
+    instrument_id: str
+    from_account: str
+    to_account: str
+    amount: int
+    order: ControlOrder
+
+
+@dataclass(frozen=True)
+class RecoverySpec:
+    """A lost-key recovery: every holding and all cash of ``lost_account`` move to
+    ``replacement_account`` (same legal owner, another controller); ``lost_account``
+    is frozen and its controller's identity barred. ``order``: reason LOST_KEY."""
+
+    lost_account: str
+    replacement_account: str
+    order: ControlOrder
+
+
+@dataclass(frozen=True)
 class CalendarPublication:
     """A business-day calendar the central bank publishes (``calendar:Publish``):
     ``calendar_id`` (what instruments name), ``effective_from`` (ISO: the first business
@@ -229,8 +285,9 @@ class InstrumentSpec:
     Bills: ``tenor_days``. Fixed bonds: ``coupon_rate`` ("0.07"; "0" = zero coupon).
     Floaters and variable-rental sukuk: ``benchmark_tenor_days``, ``margin_bps``.
     Sukuk: ``rental_kind`` (FIXED, VARIABLE, DISCOUNTED), ``rental_rate``,
-    ``underlying_asset``, ``shariah_approval``, ``islamic_eligible_only``.
-    Commodity tokens: ``commodity``, ``bars``, ``attestations``.
+    ``underlying_asset``, ``islamic_eligible_only``; its Shariah certificate is a document
+    of the registry (``document:Register``), attached to the instrument.
+    Commodity tokens: ``commodity``, ``bars``; the vault attestation is a registry document.
     Transfer controls: ``holding_limit`` (per investor, across all its accounts),
     ``non_residents_allowed``, ``non_resident_limit`` (face all non-resident owners
     may hold together, minor units; the ledger keeps that total exactly), ``lockup_until``.
@@ -258,11 +315,9 @@ class InstrumentSpec:
     rental_kind: str | None = None
     rental_rate: Decimal | None = None
     underlying_asset: str = ""
-    shariah_approval: DocumentSpec | None = None
     islamic_eligible_only: bool = False
     commodity: str | None = None
     bars: list[BarSpec] = field(default_factory=list)
-    attestations: list[DocumentSpec] = field(default_factory=list)
     holding_limit: int | None = None
     non_residents_allowed: bool = True
     lockup_until: str | None = None
@@ -446,6 +501,22 @@ class HoldingChange:
     timestamp: int
     amount: int
     is_delete: bool
+
+
+@dataclass(frozen=True)
+class KeyHistoryEntry:
+    """One committed change of a ledger record (``audit:History``): transaction
+    ``tx_id``, its ``timestamp`` (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, as the submitter's
+    proposal stated it), ``submitted_by`` ("<MSP ID>/<enrollment id>" of the submitter;
+    None for changes made before submitters were recorded), ``function`` the transaction
+    ran, and the record's ``value`` after it (canonical JSON; None when deleted)."""
+
+    tx_id: str
+    timestamp: str
+    submitted_by: str | None
+    function: str | None
+    is_delete: bool
+    value: str | None
 
 
 @dataclass(frozen=True)

@@ -410,3 +410,93 @@ class BidBook:
     auction_id: str
     dealer_account: str
     bids: list[BidRef]
+
+
+# -- controls, documents, audit ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A registered document: what :class:`.messages.DocumentRegistration` gave, who registered it
+    (``registered_by``, MSP ID) on which business date, the instruments and controller
+    actions it is attached to (``attached_to``: ``instrument:<id>``, ``action:<id>``),
+    and its place in a chain of versions: ``supersedes`` the document it replaced,
+    ``superseded_by`` the one that replaced it (None while in force). Never deleted."""
+
+    DOC_TYPE: ClassVar[str] = "document"
+    document_id: str
+    kind: str
+    name: str
+    uri: str
+    sha256: str
+    registered_by: str
+    registered_on: str
+    attached_to: list[str] = field(default_factory=list)
+    supersedes: str | None = None
+    superseded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ControlRegister:
+    """The key every controller action writes: how many actions were taken and the last
+    one's id. Its key-level endorsement policy requires a peer of the issuer's AND of
+    the registrar's organisation, so no controller action commits with one of them."""
+
+    DOC_TYPE: ClassVar[str] = "controlRegister"
+    actions: int
+    last_action_id: str | None
+
+
+@dataclass(frozen=True)
+class ControlActionRecord:
+    """One controller action, kept for the audit: ``action_id`` (``CA-000001`` ...),
+    ``kind`` (a ``ControlKind``), ``reason`` and ``document_id`` (its evidence), what it
+    touched (``instrument_id``, ``accounts``, ``amount`` in minor units or mg), the
+    ``business_date``, the submitter's MSP ID and the transaction id."""
+
+    DOC_TYPE: ClassVar[str] = "controlAction"
+    action_id: str
+    kind: str
+    reason: str
+    document_id: str | None
+    instrument_id: str | None
+    accounts: list[str]
+    amount: int | None
+    business_date: str
+    submitted_by: str
+    tx_id: str
+
+
+@dataclass(frozen=True)
+class HoldingFreezeRecord:
+    """The frozen part (minor units or mg) of one holding, and the action that last
+    changed it. The free balance is the holding less this."""
+
+    DOC_TYPE: ClassVar[str] = "holdingFreeze"
+    account_id: str
+    instrument_id: str
+    amount: int
+    action_id: str
+
+
+@dataclass(frozen=True)
+class BarredIdentityRecord:
+    """A controller identity ("<MSP ID>/<enrollment id>") barred by a lost-key recovery:
+    nothing it submits runs any more."""
+
+    DOC_TYPE: ClassVar[str] = "barredIdentity"
+    controller: str
+    action_id: str
+    barred_on: str
+
+
+@dataclass(frozen=True)
+class SubmitterRecord:
+    """Who submitted transaction ``tx_id`` that changed public state and which
+    ``function`` it ran: what ``audit:History`` joins with a key's history (Fabric's
+    history gives transaction ids only)."""
+
+    DOC_TYPE: ClassVar[str] = "submitter"
+    tx_id: str
+    submitted_by: str
+    function: str
