@@ -37,7 +37,16 @@ from .market import (
     identity,
     treasury,
 )
-from .scenario import BILL, BOND, MILLION, account_spec, bond_spec, investor_spec
+from .scenario import (
+    BILL,
+    BOND,
+    MILLION,
+    account_spec,
+    bond_spec,
+    investor_spec,
+    order,
+    register_document,
+)
 from .test_contract_auctions import AUCTION, SETTLEMENT_DAY, announced, place_book
 from .test_contract_calendars import publication as calendar_publication
 
@@ -175,6 +184,15 @@ CASES: dict[str, Case] = {
     "lifecycle:Claims": Case([(BOND, "2022-02-21")], _field("holder_account"), True),
     "auction:Allotments": Case([(AUCTION,)], _field("account_id"), True),
     "auction:Bids": Case([(AUCTION,)], _field("account_id"), True),
+    "control:Action": Case([("CA-000001",)], _public, False),
+    "control:Actions": Case([()], _public, True),
+    "control:FrozenParts": Case([(a,) for a in ACCOUNTS], _field("account_id"), True, key="0"),
+    "document:Get": Case([("PR-BOND",)], _public, False),
+    "document:ForInstrument": Case([(BOND,)], _public, True),
+    "document:List": Case([()], _public, True),
+    "audit:History": Case(
+        [("account", '["IPS-ERUM"]'), ("holding", f'["{BOND}", "IPS-AYESHA"]')], _public, True
+    ),
 }
 
 
@@ -231,6 +249,15 @@ def market() -> Market:
         ],
     )
     distribute_bond(market)
+    register_document(market, "PR-BOND", "PROSPECTUS", BOND)
+    market.ok(
+        central_bank(),
+        "control:FreezeHolding",
+        BOND,
+        "IPS-AYESHA",
+        str(MILLION),
+        order("SUSPECTED_FRAUD"),
+    )
     for instruction_id, seller, buyer, instructor in (
         ("TRD-1", "SGL-ALPHA", "SGL-BETA", dealer_alpha),
         ("TRD-2", "IPS-ERUM", "IPS-AYESHA", investor_erum),
