@@ -16,26 +16,26 @@ def sov(tmp_path: Path) -> Sov:
     return Sov(fresh_market(), tmp_path)
 
 
-def _paused_config(sov: Sov, tmp_path: Path) -> Path:
+def _changed_config(sov: Sov, tmp_path: Path) -> Path:
     config = sov.json("governance", "show")
-    config["global_pause"] = True
-    path = tmp_path / "paused.json"
+    config["utc_offset_minutes"] = 330
+    path = tmp_path / "changed.json"
     path.write_text(json.dumps(config))
     return path
 
 
 def test_a_change_by_both_controllers(sov: Sov, tmp_path: Path) -> None:
-    path = _paused_config(sov, tmp_path)
+    path = _changed_config(sov, tmp_path)
     proposal = sov.json("governance", "propose", "--file", str(path), as_=TREASURY)
     proposal_id = proposal["proposal_id"]
     assert len(proposal_id) == 64
     assert proposal["proposer"] == "TreasuryMSP/debt-office"
-    assert sov.json("governance", "show")["global_pause"] is False
+    assert sov.json("governance", "show")["utc_offset_minutes"] == 300
 
     listed = sov.json("governance", "proposals", as_=REGISTRAR)
     assert [p["proposal_id"] for p in listed] == [proposal_id]
     one = sov.json("governance", "proposals", proposal_id, as_=REGISTRAR)
-    assert one["config"]["global_pause"] is True
+    assert one["config"]["utc_offset_minutes"] == 330
     human = sov("governance", "proposals", proposal_id, as_=REGISTRAR)
     assert proposal_id in human.stdout
     assert "global pause" in human.stdout
@@ -44,13 +44,13 @@ def test_a_change_by_both_controllers(sov: Sov, tmp_path: Path) -> None:
         "governance", "approve", proposal_id, code="SECOND_CONTROLLER_REQUIRED", as_=TREASURY
     )
     applied = sov.json("governance", "approve", proposal_id, as_=REGISTRAR)
-    assert applied["global_pause"] is True
-    assert sov.json("governance", "show")["global_pause"] is True
+    assert applied["utc_offset_minutes"] == 330
+    assert sov.json("governance", "show")["utc_offset_minutes"] == 330
     sov.refused("governance", "approve", proposal_id, code="NOT_FOUND", as_=REGISTRAR)
 
 
 def test_a_withdrawn_change_is_gone(sov: Sov, tmp_path: Path) -> None:
-    path = _paused_config(sov, tmp_path)
+    path = _changed_config(sov, tmp_path)
     proposal_id = sov.json("governance", "propose", "--file", str(path), as_=REGISTRAR)[
         "proposal_id"
     ]
