@@ -238,10 +238,11 @@ class SovereignContract(Contract):
 
     def _method_of(self, function: str) -> Callable[..., Any] | None:
         name = function.rpartition(":")[2]
-        for attribute in vars(type(self)).values():
-            if getattr(attribute, _STATE_CHANGE, None) == name:
-                method: Callable[..., Any] = attribute
-                return method
+        for klass in type(self).__mro__:  # a contract may take transactions from mixins
+            for attribute in vars(klass).values():
+                if getattr(attribute, _STATE_CHANGE, None) == name:
+                    method: Callable[..., Any] = attribute
+                    return method
         return None
 
     def before_transaction(self, ctx: Context) -> None:
