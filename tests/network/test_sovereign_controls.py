@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_a_forced_transfer_commits_only_with_both_controller_orgs(
         )
     )
     registrar.instruments.approve(BILL)
-    debt_office.instruments.issue(BILL, [Allotment("SGL-ALPHA", FACE)])
+    debt_office.instruments.issue(BILL, [Allotment("SGL-ALPHA", FACE, Decimal("98.0000"))])
     court = ControlOrder("COURT_ORDER", "CO-DEMO-0001")
     spec = ForcedTransferSpec(BILL, "SGL-ALPHA", "SGL-BETA", FACE, court)
 
