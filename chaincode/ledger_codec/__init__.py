@@ -37,7 +37,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -291,72 +291,157 @@ def from_json_value(tp: Any, value: object, where: str = "") -> Any:
 
     ``where`` is the path shown in errors (a parameter name; empty: ``document``).
     """
-    if tp is Any or tp is object:
-        return value
+    return _decoder_for(tp)(value, where)
+
+
+_Decode = Callable[[object, str], Any]
+_DECODERS: dict[Any, _Decode] = {}
+"""One checking converter per type, built on first use: working out what a type is
+(unions, generics, enum members, dataclass fields) once instead of at every value was most
+of the cost of decoding a record. A type's converter never changes, so sharing is safe."""
+
+
+def _decoder_for(tp: Any) -> _Decode:
+    try:
+        return _DECODERS[tp]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation: build it each time
+        return _build_decoder(tp)
+    built = _build_decoder(tp)  # raises for an unsupported type, and nothing is kept
+    _DECODERS[tp] = built
+    return built
+
+
+def _identity(value: object, where: str) -> object:
+    return value
+
+
+def _string(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise CodecError(f"{_at(where)}: expected a string")
+    return value
+
+
+def _boolean(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise CodecError(f"{_at(where)}: expected true or false")
+    return value
+
+
+def _integer(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CodecError(f"{_at(where)}: expected an integer")
+    return value
+
+
+def _decimal(value: object, where: str) -> Decimal:
+    if isinstance(value, str):
+        return parse_decimal(value, where)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise CodecError(f'{_at(where)}: expected a decimal written as a string, e.g. "0.07"')
+
+
+def _bytes(value: object, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise CodecError(f"{_at(where)}: expected base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise CodecError(f"{_at(where)}: expected base64 text") from None
+
+
+_SCALARS: dict[Any, _Decode] = {
+    Any: _identity,
+    object: _identity,
+    str: _string,
+    bool: _boolean,
+    int: _integer,
+    Decimal: _decimal,
+    bytes: _bytes,
+}
+
+
+def _build_decoder(tp: Any) -> _Decode:
+    """The converter of one type; inner types' converters are looked up when first
+    needed (a record may refer to itself)."""
+    scalar = _SCALARS.get(tp) if isinstance(tp, type) or tp is Any else None
+    if scalar is not None:
+        return scalar
     inner = optional_inner(tp)
     if inner is not None:
-        return None if value is None else from_json_value(inner, value, where)
+
+        def optional(value: object, where: str) -> Any:
+            return None if value is None else _decoder_for(inner)(value, where)
+
+        return optional
     origin = typing.get_origin(tp)
-    if tp is str:
-        if not isinstance(value, str):
-            raise CodecError(f"{_at(where)}: expected a string")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise CodecError(f"{_at(where)}: expected true or false")
-        return value
-    if tp is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise CodecError(f"{_at(where)}: expected an integer")
-        return value
-    if tp is Decimal:
-        if isinstance(value, str):
-            return parse_decimal(value, where)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        raise CodecError(f'{_at(where)}: expected a decimal written as a string, e.g. "0.07"')
-    if tp is bytes:
-        if not isinstance(value, str):
-            raise CodecError(f"{_at(where)}: expected base64 text")
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise CodecError(f"{_at(where)}: expected base64 text") from None
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        for member in tp:
-            if member.value == value and type(member.value) is type(value):
-                return member
-        raise CodecError(f"{_at(where)}: expected one of {[m.value for m in tp]}")
+        members = list(tp)
+        choices = [m.value for m in members]
+
+        def member(value: object, where: str) -> Any:
+            for candidate in members:
+                if candidate.value == value and type(candidate.value) is type(value):
+                    return candidate
+            raise CodecError(f"{_at(where)}: expected one of {choices}")
+
+        return member
     if origin is list:
         (item_type,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise CodecError(f"{_at(where)}: expected a JSON array")
-        return [from_json_value(item_type, item, f"{where}[{i}]") for i, item in enumerate(value)]
+
+        def array(value: object, where: str) -> list[Any]:
+            if not isinstance(value, list):
+                raise CodecError(f"{_at(where)}: expected a JSON array")
+            item = _decoder_for(item_type)
+            return [item(v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+        return array
     if origin is dict:
         key_type, item_type = typing.get_args(tp)
         if key_type is not str:
             raise TypeError("only dict[str, ...] is supported")
-        if not isinstance(value, dict):
-            raise CodecError(f"{_at(where)}: expected a JSON object")
-        return {k: from_json_value(item_type, v, _key(where, k)) for k, v in value.items()}
+
+        def mapping(value: object, where: str) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise CodecError(f"{_at(where)}: expected a JSON object")
+            item = _decoder_for(item_type)
+            return {k: item(v, _key(where, k)) for k, v in value.items()}
+
+        return mapping
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _record_decoder(tp)
+    raise TypeError(f"unsupported type {getattr(tp, '__name__', tp)}")
+
+
+def _record_decoder(tp: type) -> _Decode:
+    cls: Any = tp
+    name_of = tp.__name__
+    prepared: tuple[tuple[str, _Decode, bool], ...] | None = None
+
+    def record(value: object, where: str) -> Any:
+        nonlocal prepared
         if not isinstance(value, dict):
-            raise CodecError(f"{_at(where)}: expected a JSON object ({tp.__name__})")
+            raise CodecError(f"{_at(where)}: expected a JSON object ({name_of})")
         fields = init_fields(tp)
+        if prepared is None:  # two threads may both build it: the same tuple either way
+            prepared = tuple((n, _decoder_for(t), req) for n, (t, req) in fields.items())
         for name in value:
             if name not in fields:
                 raise CodecError(f"{_key(where, name)}: unknown field")
         kwargs = {}
-        for name, (field_type, required) in fields.items():
+        for name, decode_field, required in prepared:
             if name in value:
-                kwargs[name] = from_json_value(field_type, value[name], _child(where, name))
+                kwargs[name] = decode_field(value[name], _child(where, name))
             elif required:
                 raise CodecError(f"{_child(where, name)}: missing")
         try:
-            return tp(**kwargs)
+            return cls(**kwargs)
         except (ValueError, TypeError, ArithmeticError) as exc:
-            raise CodecError(f"{_at(where)}: invalid {tp.__name__}") from exc
-    raise TypeError(f"unsupported type {getattr(tp, '__name__', tp)}")
+            raise CodecError(f"{_at(where)}: invalid {name_of}") from exc
+
+    return record
 
 
 def decode(tp: type[T], data: bytes | str, where: str = "") -> T:

@@ -22,6 +22,11 @@ Owns :class:`Repository`, a view of one transaction's stub:
 - **Read-your-writes.** Fabric's stub reads committed state only; the repository keeps
   this transaction's writes and answers reads of those keys from them. Scans see
   committed state only (no transaction scans keys it has written).
+- **One read per key.** Committed values read once are kept for the transaction (the
+  committed state does not change under a simulation), decoded documents too, and a
+  transaction that knows which keys it will read fetches them in one ``GetMultipleStates``
+  round trip (``prefetch_*``; a peer without it answers key by key). Only keys the
+  transaction reads anyway are fetched, so the read set is the same.
 - **Key-level endorsement** on the governance, business date, instrument and control
   register keys (the last is what makes every controller action need two organisations).
 - **Controls, documents and audit**: controller actions ``controlAction<id>``, frozen
@@ -111,6 +116,8 @@ class Repository:
     def __init__(self, stub: Stub) -> None:
         self._stub = stub
         self._written: dict[str, bytes | None] = {}
+        self._committed: dict[str, bytes | None] = {}
+        self._records: dict[str, object] = {}
         self._event_set = False
         self.before_save: Callable[[Ledger, Ledger], None] | None = None
         """Called with every change :meth:`save_ledger` is about to write."""
@@ -123,7 +130,16 @@ class Repository:
     def _raw(self, key: str) -> bytes | None:
         if key in self._written:
             return self._written[key]
-        return self._stub.get_state(key)
+        if key not in self._committed:
+            self._committed[key] = self._stub.get_state(key)
+        return self._committed[key]
+
+    def _prefetch(self, keys: Iterable[str]) -> None:
+        """Read the committed values of ``keys`` not read or written yet, in one request."""
+        missing = sorted({k for k in keys if k not in self._written and k not in self._committed})
+        if missing:
+            values = self._stub.get_multiple_states(missing)
+            self._committed.update(zip(missing, values, strict=True))
 
     def _decode(self, raw: bytes, cls: type[_R]) -> _R:
         document = loads(raw)
@@ -138,21 +154,32 @@ class Repository:
         return decoded
 
     def _load(self, key: str, cls: type[_R]) -> _R | None:
+        cached = self._records.get(key)
+        if isinstance(cached, cls):  # records are frozen; a write drops the entry
+            return cached
         raw = self._raw(key)
-        return None if raw is None else self._decode(raw, cls)
+        if raw is None:
+            return None
+        record = self._decode(raw, cls)
+        self._records[key] = record
+        return record
 
     def _store(self, key: str, record: object) -> None:
         body = to_json_value(record)
         assert isinstance(body, dict)
         body["docType"] = getattr(record, "DOC_TYPE")  # noqa: B009 (ClassVar of the record)
         body["version"] = SCHEMA_VERSION
-        value = dumps(body)
+        self._put_raw(key, dumps(body))
+
+    def _put_raw(self, key: str, value: bytes) -> None:
         self._stub.put_state(key, value)
         self._written[key] = value
+        self._records.pop(key, None)
 
     def _delete(self, key: str) -> None:
         self._stub.del_state(key)
         self._written[key] = None
+        self._records.pop(key, None)
 
     def _scan(self, doc_type: str, *ids: str) -> list[tuple[str, bytes]]:
         with self._stub.get_state_by_partial_composite_key(doc_type, list(ids)) as results:
@@ -294,6 +321,14 @@ class Repository:
         """An account, or None."""
         return self._load(self._key(AccountRecord.DOC_TYPE, account_id), AccountRecord)
 
+    def prefetch_accounts(self, account_ids: Iterable[str]) -> None:
+        """Fetch the accounts a transaction is about to read, in one request."""
+        self._prefetch(self._key(AccountRecord.DOC_TYPE, a) for a in account_ids)
+
+    def prefetch_investors(self, investor_ids: Iterable[str]) -> None:
+        """Fetch the registry entries a transaction is about to read, in one request."""
+        self._prefetch(self._key(InvestorRecord.DOC_TYPE, i) for i in investor_ids)
+
     def put_account(self, record: AccountRecord) -> None:
         """Store an account, its entry in the index of accounts by legal owner and, for a
         dealer account, in the index of dealer accounts."""
@@ -306,8 +341,7 @@ class Repository:
         if record.tier is AccountTier.DEALER and self._raw(dealer_index) is None:
             indexes.append(dealer_index)
         for index in indexes:
-            self._stub.put_state(index, value)
-            self._written[index] = value
+            self._put_raw(index, value)
 
     def dealer_accounts(self) -> list[str]:
         """Ids of every dealer account (committed state), by id: a scan of the dealer
@@ -414,8 +448,12 @@ class Repository:
         ``holdings``: (account id, instrument id) pairs. ``instrument``: supplies the
         issued/redeemed totals. ``with_cash_supply``: load minted/burned totals.
         """
-        held = {(a, i): self.holding(i, a) for a, i in sorted(set(holdings))}
-        cash = {a: self.cash(a) for a in sorted(set(cash_accounts))}
+        pairs, cash_ids = sorted(set(holdings)), sorted(set(cash_accounts))
+        self._prefetch(
+            [holding_key(i, a) for a, i in pairs] + [self._key("cash", a) for a in cash_ids]
+        )
+        held = {(a, i): self.holding(i, a) for a, i in pairs}
+        cash = {a: self.cash(a) for a in cash_ids}
         issued: dict[str, int] = {}
         redeemed: dict[str, int] = {}
         if instrument is not None:
@@ -469,9 +507,7 @@ class Repository:
         }
         if instrument_id is not None:
             body["instrument_id"] = instrument_id
-        value = dumps(body)
-        self._stub.put_state(key, value)
-        self._written[key] = value
+        self._put_raw(key, dumps(body))
 
     def holders_after(
         self, instrument_id: str, cursor: str | None, limit: int
@@ -607,9 +643,7 @@ class Repository:
             if kind == "instrument":
                 index = self._key(_INSTRUMENT_DOCUMENT_INDEX, instrument_id, record.document_id)
                 if self._raw(index) is None:
-                    value = dumps({"document_id": record.document_id})
-                    self._stub.put_state(index, value)
-                    self._written[index] = value
+                    self._put_raw(index, dumps({"document_id": record.document_id}))
 
     def documents_of_instrument(self, instrument_id: str) -> list[DocumentRecord]:
         """Every document ever attached to ``instrument_id`` (superseded ones too), by id
@@ -706,6 +740,10 @@ class Repository:
 
     def _claim_key(self, instrument_id: str, period_id: str, holder: str) -> str:
         return self._key(ClaimRecord.DOC_TYPE, instrument_id, period_id, holder)
+
+    def prefetch_claims(self, instrument_id: str, period_id: str, holders: Iterable[str]) -> None:
+        """Fetch the claims a payment batch is about to look up, in one request."""
+        self._prefetch(self._claim_key(instrument_id, period_id, h) for h in holders)
 
     def claim_exists(self, instrument_id: str, period_id: str, holder: str) -> bool:
         """Whether the claim was paid."""

@@ -72,7 +72,7 @@ from .fixings import (
     ResolvedFixing,
     resolve_fixing,
 )
-from .holdings import Account, AccountTier, Ledger
+from .holdings import Account, AccountTier, Ledger, LedgerDraft
 from .instruments import (
     Bar,
     CashFlow,
@@ -115,7 +115,16 @@ from .lifecycle import (
 )
 from .limits import IssuanceProgramme, converted_cap, require_within_programme
 from .money import MAX_AMOUNT, PKR, ROUNDING_RULES, Currency, RoundingRule, amount_at_price
-from .payments import Batch, ClaimKey, HolderPayment, PaymentBook, compute_payment, pay, plan_batch
+from .payments import (
+    Batch,
+    ClaimKey,
+    HolderPayment,
+    PaymentBook,
+    compute_payment,
+    pay,
+    pay_all,
+    plan_batch,
+)
 from .pricing import (
     CouponBond,
     accrued_interest_amount,
@@ -201,6 +210,7 @@ __all__ = [
     "KycStatus",
     "Layer",
     "Ledger",
+    "LedgerDraft",
     "MaturityReached",
     "Offering",
     "Outcome",
@@ -259,6 +269,7 @@ __all__ = [
     "parse_document_kind",
     "parse_reason",
     "pay",
+    "pay_all",
     "plan_batch",
     "require_date_in_range",
     "require_evidence",

@@ -177,24 +177,11 @@ class Ledger:
 
     def issue(self, account_id: str, instrument_id: str, amount: int, denomination: int) -> Ledger:
         """Create ``amount`` of ``instrument_id`` in ``account_id``."""
-        require_multiple(amount, denomination, "issue amount")
-        require_bounded(self.outstanding(instrument_id) + amount, "outstanding after the issue")
-        issued = dict(self.issued)
-        issued[instrument_id] = issued.get(instrument_id, 0) + amount
-        return self._with_holdings(
-            {(account_id, instrument_id): amount}, issued=MappingProxyType(issued)
-        )
+        return LedgerDraft(self).issue(account_id, instrument_id, amount, denomination).ledger()
 
     def redeem(self, account_id: str, instrument_id: str, amount: int) -> Ledger:
         """Retire ``amount`` of ``instrument_id`` held in ``account_id``."""
-        require_positive_amount(amount, "redeem amount")
-        if self.holding(account_id, instrument_id) < amount:
-            raise DomainError(ErrorCode.INSUFFICIENT_HOLDING, f"{account_id} {instrument_id}")
-        redeemed = dict(self.redeemed)
-        redeemed[instrument_id] = redeemed.get(instrument_id, 0) + amount
-        return self._with_holdings(
-            {(account_id, instrument_id): -amount}, redeemed=MappingProxyType(redeemed)
-        )
+        return LedgerDraft(self).redeem(account_id, instrument_id, amount).ledger()
 
     def move_security(
         self, sender_id: str, receiver_id: str, instrument_id: str, amount: int, denomination: int
@@ -242,8 +229,95 @@ class Ledger:
         """Move ``amount`` cash tokens; 0 is allowed and changes nothing."""
         if require_non_negative_amount(amount, "cash amount") == 0:
             return self
+        return LedgerDraft(self).move_cash(payer_id, payee_id, amount).ledger()
+
+
+class LedgerDraft:
+    """Many issues, redemptions and cash moves applied to one :class:`Ledger`, made a new
+    ledger once: the same checks, errors and result as the ledger's own methods applied
+    one by one (which are built on it), without copying every balance at each step - a
+    payment batch or an issue to a thousand holders stays linear. The ledger it starts
+    from is untouched; a failing step leaves the draft to be dropped."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._base = ledger
+        self._holdings: dict[HoldingKey, int] | None = None
+        self._cash: dict[str, int] | None = None
+        self._issued: dict[str, int] | None = None
+        self._redeemed: dict[str, int] | None = None
+
+    def holding(self, account_id: str, instrument_id: str) -> int:
+        """The draft's amount of ``instrument_id`` in ``account_id``."""
+        source = self._base.holdings if self._holdings is None else self._holdings
+        return source.get((account_id, instrument_id), 0)
+
+    def cash_balance(self, account_id: str) -> int:
+        """The draft's cash tokens in ``account_id``."""
+        source = self._base.cash if self._cash is None else self._cash
+        return source.get(account_id, 0)
+
+    def _holdings_to_change(self) -> dict[HoldingKey, int]:
+        if self._holdings is None:
+            self._holdings = dict(self._base.holdings)
+        return self._holdings
+
+    def _cash_to_change(self) -> dict[str, int]:
+        if self._cash is None:
+            self._cash = dict(self._base.cash)
+        return self._cash
+
+    def issue(
+        self, account_id: str, instrument_id: str, amount: int, denomination: int
+    ) -> LedgerDraft:
+        """As :meth:`Ledger.issue`."""
+        require_multiple(amount, denomination, "issue amount")
+        issued = self._issued if self._issued is not None else dict(self._base.issued)
+        redeemed = self._redeemed if self._redeemed is not None else self._base.redeemed
+        outstanding = issued.get(instrument_id, 0) - redeemed.get(instrument_id, 0)
+        require_bounded(outstanding + amount, "outstanding after the issue")
+        issued[instrument_id] = issued.get(instrument_id, 0) + amount
+        self._issued = issued
+        holdings = self._holdings_to_change()
+        key = (account_id, instrument_id)
+        holdings[key] = holdings.get(key, 0) + amount
+        return self
+
+    def redeem(self, account_id: str, instrument_id: str, amount: int) -> LedgerDraft:
+        """As :meth:`Ledger.redeem`."""
+        require_positive_amount(amount, "redeem amount")
+        if self.holding(account_id, instrument_id) < amount:
+            raise DomainError(ErrorCode.INSUFFICIENT_HOLDING, f"{account_id} {instrument_id}")
+        redeemed = self._redeemed if self._redeemed is not None else dict(self._base.redeemed)
+        redeemed[instrument_id] = redeemed.get(instrument_id, 0) + amount
+        self._redeemed = redeemed
+        holdings = self._holdings_to_change()
+        key = (account_id, instrument_id)
+        holdings[key] = holdings.get(key, 0) - amount
+        return self
+
+    def move_cash(self, payer_id: str, payee_id: str, amount: int) -> LedgerDraft:
+        """As :meth:`Ledger.move_cash`."""
+        if require_non_negative_amount(amount, "cash amount") == 0:
+            return self
         if payer_id == payee_id:
             raise DomainError(ErrorCode.SAME_ACCOUNT, payer_id)
         if self.cash_balance(payer_id) < amount:
             raise DomainError(ErrorCode.INSUFFICIENT_CASH, payer_id)
-        return self._with_cash({payer_id: -amount, payee_id: amount})
+        cash = self._cash_to_change()
+        cash[payer_id] = cash.get(payer_id, 0) - amount
+        cash[payee_id] = cash.get(payee_id, 0) + amount
+        return self
+
+    def ledger(self) -> Ledger:
+        """The new ledger (zero balances dropped, keys sorted, as every ledger)."""
+        base = self._base
+        return Ledger(
+            holdings=base.holdings if self._holdings is None else _frozen(self._holdings),
+            cash=base.cash if self._cash is None else _frozen(self._cash),
+            issued=base.issued if self._issued is None else MappingProxyType(dict(self._issued)),
+            redeemed=(
+                base.redeemed if self._redeemed is None else MappingProxyType(dict(self._redeemed))
+            ),
+            cash_minted=base.cash_minted,
+            cash_burned=base.cash_burned,
+        )
