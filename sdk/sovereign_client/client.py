@@ -229,6 +229,15 @@ class Accounts(_Section):
         (the parent), ``UNKNOWN_INVESTOR`` (the owner), ``INVALID_ARGUMENT``."""
         return self._submit(one(AccountRecord), "Open", spec)
 
+    def open_many(self, specs: Sequence[AccountSpec]) -> builtins.list[AccountRecord]:
+        """Open 1..1,000 accounts in one transaction, each under the rules of :meth:`open`
+        (an onboarding run); all or none.
+
+        Role: as :meth:`open`, for every one. Raises: as :meth:`open`; ``ALREADY_EXISTS``
+        also when an id appears twice in ``specs``; ``INVALID_ARGUMENT`` when ``specs`` is
+        empty or longer than 1,000."""
+        return self._submit(many(AccountRecord), "OpenMany", list(specs))
+
     def get(self, account_id: str) -> AccountRecord:
         """One account. Role: the regulator, or the account's controllers (directly or
         as the controller of its parent bank account). Raises: ``UNKNOWN_ACCOUNT``,
@@ -379,7 +388,8 @@ class Instruments(_Section):
         ``INVALID_ACCOUNT``, ``ACCOUNT_FROZEN``, ``INVALID_AMOUNT``,
         ``NOT_MULTIPLE_OF_DENOMINATION``, ``PRICE_REQUIRED``, ``INSUFFICIENT_CASH``,
         ``FIXING_UNAVAILABLE``, ``SHARIAH_APPROVAL_REQUIRED``, ``VAULT_ATTESTATION_REQUIRED``,
-        ``INVALID_ARGUMENT``."""
+        ``INVALID_ARGUMENT`` (also: no allotment, or more than 1,000 in one call; issue again to
+        add more)."""
         return self._submit(one(InstrumentRecord), "Issue", instrument_id, list(allotments))
 
     def limits(self, instrument_id: str) -> InstrumentLimits:

@@ -278,6 +278,10 @@ def digest(pii: bytes) -> str:
     return hashlib.sha256(personal_data_record(pii, TEST_SALT)).hexdigest()
 
 
+CHUNK = 1_000
+"""Accounts opened, and allotments issued, per transaction (the contracts' batch bound)."""
+
+
 def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 0) -> Market:
     """The bond issued on 19 August 2021 to ``holders`` client sub-accounts of dealer
     ALPHA (one denomination each, plus ``dealer_bond`` to ALPHA itself), with
@@ -299,13 +303,16 @@ def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 
     ):
         market.ok(registrar, "account:Open", spec)
     accounts = [f"IPS-{n:06d}" for n in range(holders)]
-    for account_id in accounts:
+    for start in range(0, holders, CHUNK):  # the bounded batch path, as an operator would
         market.ok(
             dealer_alpha(),
-            "account:Open",
-            account_spec(
-                account_id, "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
-            ),
+            "account:OpenMany",
+            [
+                account_spec(
+                    account_id, "INVESTOR", "INV-AYESHA", "CentralBankMSP/alpha-ops", "SGL-ALPHA"
+                )
+                for account_id in accounts[start : start + CHUNK]
+            ],
         )
     market.ok(registrar, "cash:Mint", "TREASURY-CASH", str(treasury_cash))
     market.ok(treasury(), "instrument:Create", bond_spec())
@@ -324,7 +331,8 @@ def market_with_holders(holders: int, *, treasury_cash: int, dealer_bond: int = 
     # ``treasury_cash`` for the coupons, as the batching tests need.
     cost = BOND_DENOMINATION * holders + dealer_bond
     market.ok(registrar, "cash:Mint", "SGL-ALPHA", str(cost))
-    market.ok(treasury(), "instrument:Issue", BOND, allotments)
+    for start in range(0, len(allotments), CHUNK):
+        market.ok(treasury(), "instrument:Issue", BOND, allotments[start : start + CHUNK])
     market.ok(registrar, "cash:Withdraw", "TREASURY-CASH", str(cost))
     return market
 

@@ -42,7 +42,7 @@ SURFACE = {
         "CloseBusinessDate",
         "BusinessDate",
     },
-    "account": {"Open", "Get", "List"},
+    "account": {"Open", "OpenMany", "Get", "List"},
     "investor": {
         "RecordPersonalData",
         "Register",

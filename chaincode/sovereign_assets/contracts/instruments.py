@@ -19,6 +19,7 @@ from sovereign_assets.domain import (
     CommodityReserveToken,
     DomainError,
     ErrorCode,
+    LedgerDraft,
     amount_at_price,
     cash_flows,
 )
@@ -142,6 +143,19 @@ class InstrumentContract(SovereignContract):
             raise DomainError(ErrorCode.INSTRUMENT_PAUSED, instrument_id)
         if not allotments:
             raise RuleError(ErrorCode.INVALID_ARGUMENT, "allotments: at least one")
+        if len(allotments) > rules.MAX_BATCH_SIZE:
+            raise RuleError(
+                ErrorCode.INVALID_ARGUMENT,
+                f"allotments: at most {rules.MAX_BATCH_SIZE} per issue (issue again to add more)",
+            )
+        for allotment in allotments:
+            rules.require_id(allotment.account_id, "account_id")
+        sctx.repo.prefetch_accounts(a.account_id for a in allotments)
+        sctx.repo.prefetch_investors(
+            account.owner_id
+            for account in (sctx.repo.account(a.account_id) for a in allotments)
+            if account is not None
+        )
         instrument = rules.to_instrument(record, sctx.market.currency)
         require_issuable(sctx, instrument)
         if isinstance(instrument, CommodityReserveToken):
@@ -194,13 +208,14 @@ class InstrumentContract(SovereignContract):
             cash_accounts=[*(p for p, _ in payments), *([treasury] if payments else [])],
             instrument=record,
         )
-        after = before
+        draft = LedgerDraft(before)  # one new ledger for the whole issue, not one per allotment
         for allotment in allotments:
-            after = after.issue(
+            draft.issue(
                 allotment.account_id, instrument_id, allotment.amount, record.spec.min_denomination
             )
         for payer, cash in payments:
-            after = after.move_cash(payer, treasury, cash)
+            draft.move_cash(payer, treasury, cash)
+        after = draft.ledger()
         if limit is not None and after.outstanding(instrument_id) > limit:
             raise DomainError(ErrorCode.INVALID_AMOUNT, "issuance exceeds the allocated bars")
         sctx.repo.save_ledger(before, after)
