@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from bench import (
     coupon_batches,
+    coupons_network,
     dvp_settlement,
     gateway_clients,
     network_startup,
@@ -22,14 +23,15 @@ from bench import (
 BENCHES: dict[str, Callable[..., int]] = {
     "network": network_startup.main,
     "coupons": coupon_batches.main,
+    "coupons-network": coupons_network.main,
     "gateway": gateway_clients.main,
     "updown": up_under_load.main,
     "runtime": runtime_vs_go.main,
     "sdk": sdk_vs_go.main,
     "dvp": dvp_settlement.main,
 }
-TAKE_OPTIONS = {"network", "updown", "runtime", "sdk", "dvp"}
-ON_REQUEST = {"updown", "runtime", "sdk", "dvp"}
+TAKE_OPTIONS = {"network", "updown", "runtime", "sdk", "dvp", "coupons-network"}
+ON_REQUEST = {"updown", "runtime", "sdk", "dvp", "coupons-network"}
 
 
 def main(argv: list[str]) -> int:
