@@ -74,6 +74,7 @@ DEALER_BETA = "CentralBank/dealer2"
 EXCHANGE = "Exchange/operator"
 GO_PUT = "Go put (Go client)"
 DVP = "DvP (our SDK + chaincode)"
+EARLIER = "DvP, earlier build"
 
 
 def seller(worker: int) -> str:
@@ -257,7 +258,39 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--calls", type=int, default=0, help="settlements (and puts) per run; 0: by concurrency"
     )
+    parser.add_argument(
+        "--compare-chaincode",
+        metavar="DIR",
+        help="also run DvP with the chaincode and typed client of DIR (another checkout's "
+        "root, holding chaincode/ and sdk/), deployed as sovereign0, to measure a change "
+        "side by side",
+    )
     return parser.parse_args(argv)
+
+
+def _clients(
+    consortium: Consortium, chaincode: str, stack: contextlib.ExitStack
+) -> Callable[[str], SovereignClient]:
+    """Typed clients of ``chaincode`` by ``Org/user``, opened on first use, closed with
+    ``stack``."""
+    from sovereign_cli.common import Settings
+    from sovereign_cli.connection import gateway_client
+
+    clients: dict[str, SovereignClient] = {}
+
+    def client_for(who: str) -> SovereignClient:
+        if who not in clients:
+            settings = Settings(
+                home=consortium.network.home,
+                topology=None,
+                base_port=None,
+                as_json=False,
+                as_user=who,
+            )
+            clients[who] = stack.enter_context(gateway_client(settings, chaincode))
+        return clients[who]
+
+    return client_for
 
 
 def _calls(concurrency: int, fixed: int) -> int:
@@ -291,6 +324,21 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"x{c}: {_calls(c, args.calls)}" for c in concurrencies),
         ],
     )
+    sides = [go, dvp]
+    earlier: Path | None = None
+    if args.compare_chaincode:
+        earlier = Path(args.compare_chaincode).resolve()
+        path = f"PYTHONPATH={earlier / 'chaincode'}:{earlier / 'sdk'}"
+        sides.append(
+            Side(
+                EARLIER,
+                "sovereign0",
+                ("env", path, sys.executable, "-m", "bench.dvp_settlement", "--load"),
+                org="Exchange",
+                user="operator",
+            )
+        )
+        how.append(f"{EARLIER}: chaincode and typed client from {earlier}")
     results: list[Result] = []
     with Consortium(args.base_port, fabric) as consortium:
         note = consortium.ephemeral_note()
@@ -298,26 +346,30 @@ def main(argv: list[str] | None = None) -> int:
             how.append(note)
         consortium.deploy("kvgo", server=[str(go_chaincode)])
         consortium.network.deploy_chaincode()  # the sovereign chaincode, as the topology names it
+        if earlier is not None:
+            from sovereign_network import collections
+
+            net = consortium.network
+            net.deploy_chaincode(
+                name="sovereign0",
+                collections_config=collections.write_collections_config(
+                    net.topology, net.config_dir / "collections-sovereign0.json"
+                ),
+                server=[
+                    "env",
+                    f"PYTHONPATH={earlier / 'chaincode'}",
+                    sys.executable,
+                    "-m",
+                    "fabric_chaincode",
+                    "serve",
+                    "--chaincode",
+                    net.topology.chaincode.module,
+                ],
+            )
         started = time.perf_counter()
-        with contextlib.ExitStack() as stack:
-            clients: dict[str, SovereignClient] = {}
-
-            def client_for(who: str) -> SovereignClient:
-                from sovereign_cli.common import Settings
-                from sovereign_cli.connection import gateway_client
-
-                if who not in clients:
-                    settings = Settings(
-                        home=consortium.network.home,
-                        topology=None,
-                        base_port=None,
-                        as_json=False,
-                        as_user=who,
-                    )
-                    clients[who] = stack.enter_context(gateway_client(settings))
-                return clients[who]
-
-            setup(client_for, business_date(), max(concurrencies))
+        for chaincode in [s.chaincode for s in sides if s is not go]:
+            with contextlib.ExitStack() as stack:
+                setup(_clients(consortium, chaincode, stack), business_date(), max(concurrencies))
         print(
             f"ledger set up for {max(concurrencies)} workers in "
             f"{time.perf_counter() - started:.0f} s; load average {load_average()}",
@@ -325,9 +377,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         run_id = f"d{int(time.time())}"
         consortium.run(go, "submit", "put", 50, 10, f"{run_id}-warm")
-        consortium.run(dvp, "submit", "dvp", 4, 2, f"{run_id}-warm")
+        for side in sides[1:]:
+            consortium.run(side, "submit", "dvp", 4, 2, f"{run_id}-warm")
         for round_number in range(1, args.rounds + 1):
-            order = [go, dvp] if round_number % 2 else [dvp, go]
+            order = sides if round_number % 2 else sides[::-1]
             for concurrency in concurrencies:
                 for side in order:
                     calls = _calls(concurrency, args.calls)

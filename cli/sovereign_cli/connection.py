@@ -61,15 +61,18 @@ def resolve_signer(net: Network, as_user: str | None) -> tuple[Org, str]:
 
 
 @contextmanager
-def gateway_client(settings: Settings) -> Iterator[SovereignClient]:
-    """A typed client signing as ``settings.as_user``; closes its gRPC channel after."""
+def gateway_client(settings: Settings, chaincode: str | None = None) -> Iterator[SovereignClient]:
+    """A typed client signing as ``settings.as_user``; closes its gRPC channel after.
+
+    ``chaincode``: another deployment of the sovereign chaincode on the same channel (a
+    benchmark's earlier build); the network's own by default."""
     if settings.client_factory is not None:
         yield settings.client_factory(settings)
         return
     from sovereign_client import GatewayInvoker, SovereignClient
 
     with _gateway(settings) as (gateway, channel_name, chaincode_name, fence):
-        contract = gateway.get_network(channel_name).get_contract(chaincode_name)
+        contract = gateway.get_network(channel_name).get_contract(chaincode or chaincode_name)
         yield SovereignClient(GatewayInvoker(contract, fence=fence))
 
 
