@@ -529,6 +529,16 @@ class Settlements(_Section):
         every code of :meth:`Investors.check_transfer`."""
         return self._submit(one(InstructionRecord), "Settle", instruction_id)
 
+    def execute(self, instruction: InstructionSpec) -> InstructionRecord:
+        """A trade the exchange matched, settled in one transaction: instructed, matched and
+        settled in turn under the rules of :meth:`instruct`, :meth:`match` and :meth:`settle`,
+        all or nothing (one endorsement and commit instead of three).
+
+        Role: an exchange operator. Raises: as :meth:`instruct`, :meth:`match` and
+        :meth:`settle` (``OUTSIDE_PRICE_BAND``: a trade outside the band needs both
+        parties' affirmations)."""
+        return self._submit(one(InstructionRecord), "Execute", instruction)
+
     def cancel(self, instruction_id: str) -> InstructionRecord:
         """Cancel an instruction before it settles.
 

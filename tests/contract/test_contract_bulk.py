@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
 from fabric_chaincode.testing import InMemoryStub
 
-from .market import Market, dealer_alpha, dealer_beta, treasury
+from .market import Market, central_bank, dealer_alpha, dealer_beta, exchange, treasury
 from .scenario import BOND, BOND_DENOMINATION, account_spec, market_with_holders
 
 
@@ -154,3 +154,77 @@ def test_each_key_is_read_once_per_transaction(holders_market: Market) -> None:
         market.ok(treasury(), "lifecycle:PayCoupon", BOND, "2022-02-21", "50")
     assert keys, "the batch reads the ledger"
     assert len(keys) == len(set(keys))
+
+
+# -- DvP in one transaction: settlement:Execute -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trading_market() -> Market:
+    market = market_with_holders(2, treasury_cash=10**12, dealer_bond=100 * BOND_DENOMINATION)
+    market.ok(central_bank(), "cash:Mint", "SGL-BETA", str(10**13))
+    market.on(dt.date(2021, 8, 23))
+    market.open_today()
+    return market
+
+
+def _trade(instruction_id: str, price: str = "99.5000") -> dict[str, object]:
+    return {
+        "instruction_id": instruction_id,
+        "instrument_id": BOND,
+        "seller_account": "SGL-ALPHA",
+        "buyer_account": "SGL-BETA",
+        "quantity": 2 * BOND_DENOMINATION,
+        "price_per_100": price,
+        "settlement_date": "2021-08-23",
+    }
+
+
+def _balances(market: Market) -> tuple[object, ...]:
+    return (
+        market.query("cash:Balance", "SGL-ALPHA"),
+        market.query("cash:Balance", "SGL-BETA"),
+        market.query("holding:ByAccount", "SGL-ALPHA"),
+        market.query("holding:ByAccount", "SGL-BETA"),
+    )
+
+
+def test_execute_equals_instruct_match_settle(trading_market: Market) -> None:
+    in_three, in_one = copy.deepcopy(trading_market), copy.deepcopy(trading_market)
+    in_three.ok(exchange(), "settlement:Instruct", _trade("TRD-1"))
+    in_three.ok(exchange(), "settlement:Match", "TRD-1")
+    three = in_three.ok(exchange(), "settlement:Settle", "TRD-1")
+    one = in_one.ok(exchange(), "settlement:Execute", _trade("TRD-1"))
+    assert isinstance(one, dict)
+    assert isinstance(three, dict)
+    assert one == three
+    assert one["state"] == "SETTLED"
+    event = in_one.results[-1].event
+    assert event is not None
+    assert event.name == "SettlementSettled"
+    assert _balances(in_one) == _balances(in_three)
+    assert _balances(in_one) != _balances(trading_market)
+    # The instruction exists once: the same id cannot be executed or instructed again.
+    assert in_one.fails(exchange(), "settlement:Execute", _trade("TRD-1")) == "ALREADY_EXISTS"
+
+
+@pytest.mark.parametrize(
+    ("creator", "trade", "code"),
+    [
+        (dealer_alpha, _trade("TRD-2"), "UNAUTHORIZED"),  # a party: only the exchange
+        (exchange, _trade("TRD-2", "0.0001"), "OUTSIDE_PRICE_BAND"),  # needs both parties
+        (exchange, {**_trade("TRD-2"), "quantity": 10**6 * BOND_DENOMINATION}, None),
+        (exchange, {**_trade("TRD-2"), "seller_account": "NO-SUCH"}, "UNKNOWN_ACCOUNT"),
+    ],
+    ids=["party", "out-of-band", "too-much", "unknown-account"],
+)
+def test_execute_refuses_all_or_nothing(
+    trading_market: Market, creator: Callable[[], bytes], trade: dict[str, object], code: str | None
+) -> None:
+    market = copy.deepcopy(trading_market)
+    # ``fails`` checks that nothing was written: no instruction, no leg moved.
+    refused = market.fails(creator(), "settlement:Execute", trade)
+    if code is not None:
+        assert refused == code
+    else:
+        assert refused in {"INSUFFICIENT_HOLDING", "INVALID_AMOUNT"}

@@ -64,7 +64,7 @@ SURFACE = {
     },
     "cash": {"Mint", "Withdraw", "Balance"},
     "holding": {"Transfer", "ByAccount", "ByInstrument", "History"},
-    "settlement": {"Instruct", "Affirm", "Match", "Settle", "Cancel", "Get", "List"},
+    "settlement": {"Instruct", "Affirm", "Match", "Settle", "Execute", "Cancel", "Get", "List"},
     "lifecycle": {
         "PayCoupon",
         "Redeem",

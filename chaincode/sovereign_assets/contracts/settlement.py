@@ -4,7 +4,9 @@ A party instructing (the controller of the seller's or buyer's account) affirms 
 own side at once; the other side's ``Affirm`` - or the exchange's ``Match`` - makes it
 MATCHED. ``Settle`` moves the security leg and the cash leg in one transaction through
 the domain's ``settle`` (both or neither), after the same compliance check as
-transfers. The cash leg is the dirty amount, ``amount_at_price(quantity, price_per_100,
+transfers. ``Execute`` is the exchange's instruct, match and settle in one transaction
+(the same rules in turn, all or nothing), for trades it matched itself. The cash leg
+is the dirty amount, ``amount_at_price(quantity, price_per_100,
 accrued)``: the quoted clean price on the face plus the interest (or rental) accrued to
 the settlement date, one exact expression rounded once to whole minor units (the domain's
 :data:`~sovereign_assets.domain.money.CASH` rule). Bills and commodity tokens accrue
@@ -130,54 +132,7 @@ class SettlementContract(SovereignContract):
     def instruct(self, ctx: Context, instruction: InstructionSpec) -> InstructionRecord:
         """Record a trade to settle (a party or the exchange)."""
         sctx = sovereign(ctx)
-        spec = instruction
-        rules.require_id(spec.instruction_id, "instruction_id")
-        instrument = require_instrument(sctx, spec.instrument_id)
-        require_tradable(instrument.spec.instrument_id, instrument.status, instrument.matured)
-        price = require_price(spec.price_per_100)
-        out_of_band = not rules.price_band(instrument).contains(price)
-        settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")
-        draft = InstructionRecord(
-            spec.instruction_id,
-            spec.instrument_id,
-            spec.seller_account,
-            spec.buyer_account,
-            spec.quantity,
-            spec.price_per_100,
-            0,
-            "",
-            spec.settlement_date,
-            InstructionState.INSTRUCTED.value,
-            [],
-            "",
-        )
-        sides = _sides_controlled(sctx, draft)
-        if not sides and not sctx.has_duty(Duty.EXCHANGE):
-            raise RuleError(ErrorCode.UNAUTHORIZED, "not a party to the trade or the exchange")
-        if sctx.repo.instruction(spec.instruction_id) is not None:
-            raise RuleError(ErrorCode.ALREADY_EXISTS, f"instruction {spec.instruction_id}")
-        as_of = sctx.business_date
-        created = instruct(
-            spec.instruction_id,
-            spec.instrument_id,
-            seller_account_id=spec.seller_account,
-            buyer_account_id=spec.buyer_account,
-            face_amount=spec.quantity,
-            denomination=instrument.spec.min_denomination,
-            cash_amount=amount_at_price(
-                spec.quantity,
-                price,
-                rules.accrued_on(sctx.market, instrument, settlement_date),
-            ),
-            trade_date=as_of,
-            settlement_date=settlement_date,
-            as_of=as_of,
-            out_of_band=out_of_band,
-        )
-        if sides:
-            created = affirm(created, sides[0])
-        template = dataclasses.replace(draft, instructed_by=sctx.caller.controller_id)
-        return _save(sctx, _to_record(created, template), "SettlementInstructed")
+        return _save(sctx, _instruct(sctx, instruction), "SettlementInstructed")
 
     @transaction("Affirm")
     def affirm(self, ctx: Context, instruction_id: str) -> InstructionRecord:
@@ -206,32 +161,18 @@ class SettlementContract(SovereignContract):
         sctx = sovereign(ctx)
         record = require_instruction(sctx, instruction_id)
         _require_party_or_exchange(sctx, record)
-        instrument = require_instrument(sctx, record.instrument_id)
-        seller = require_account(sctx, record.seller_account)
-        buyer = require_account(sctx, record.buyer_account)
-        domain_instruction = _to_domain(record)
-        if domain_instruction.state is InstructionState.MATCHED:
-            require_transfer_allowed(sctx, instrument, seller, buyer, record.quantity)
-        before = sctx.repo.load_ledger(
-            [(seller.account_id, record.instrument_id), (buyer.account_id, record.instrument_id)],
-            cash_accounts=[seller.account_id, buyer.account_id],
-        )
-        settled, after = settle(
-            domain_instruction, before, instrument.spec.min_denomination, sctx.business_date
-        )
-        sctx.repo.save_ledger(before, after)
-        updated = _to_record(settled, record)
-        sctx.repo.put_instruction(updated)
-        sctx.repo.emit(
-            "SettlementSettled",
-            {
-                "instruction_id": updated.instruction_id,
-                "instrument_id": updated.instrument_id,
-                "quantity": updated.quantity,
-                "cash_amount": updated.cash_amount,
-            },
-        )
-        return updated
+        return _settled(sctx, _settle(sctx, record))
+
+    @transaction("Execute")
+    def execute(self, ctx: Context, instruction: InstructionSpec) -> InstructionRecord:
+        """A trade the exchange matched, instructed, matched and settled in one transaction
+        (the exchange alone): the rules of ``Instruct``, ``Match`` and ``Settle`` in turn,
+        all or nothing - what the exchange may do in three transactions, in one."""
+        sctx = sovereign(ctx)
+        sctx.authorize(Duty.EXCHANGE)
+        created = _instruct(sctx, instruction)
+        matched = _to_record(match(_to_domain(created)), created)
+        return _settled(sctx, _settle(sctx, matched))
 
     @transaction("Cancel")
     def cancel(self, ctx: Context, instruction_id: str) -> InstructionRecord:
@@ -259,3 +200,88 @@ class SettlementContract(SovereignContract):
 
 def _sees_instruction(ctx: SovereignContext, record: InstructionRecord) -> bool:
     return ctx.sees_account_id(record.seller_account) or ctx.sees_account_id(record.buyer_account)
+
+
+def _instruct(sctx: SovereignContext, spec: InstructionSpec) -> InstructionRecord:
+    """Check a new instruction and build its record (not stored: the caller stores it)."""
+    rules.require_id(spec.instruction_id, "instruction_id")
+    instrument = require_instrument(sctx, spec.instrument_id)
+    require_tradable(instrument.spec.instrument_id, instrument.status, instrument.matured)
+    price = require_price(spec.price_per_100)
+    out_of_band = not rules.price_band(instrument).contains(price)
+    settlement_date = rules.parse_date(spec.settlement_date, "settlement_date")
+    draft = InstructionRecord(
+        spec.instruction_id,
+        spec.instrument_id,
+        spec.seller_account,
+        spec.buyer_account,
+        spec.quantity,
+        spec.price_per_100,
+        0,
+        "",
+        spec.settlement_date,
+        InstructionState.INSTRUCTED.value,
+        [],
+        "",
+    )
+    sides = _sides_controlled(sctx, draft)
+    if not sides and not sctx.has_duty(Duty.EXCHANGE):
+        raise RuleError(ErrorCode.UNAUTHORIZED, "not a party to the trade or the exchange")
+    if sctx.repo.instruction(spec.instruction_id) is not None:
+        raise RuleError(ErrorCode.ALREADY_EXISTS, f"instruction {spec.instruction_id}")
+    as_of = sctx.business_date
+    created = instruct(
+        spec.instruction_id,
+        spec.instrument_id,
+        seller_account_id=spec.seller_account,
+        buyer_account_id=spec.buyer_account,
+        face_amount=spec.quantity,
+        denomination=instrument.spec.min_denomination,
+        cash_amount=amount_at_price(
+            spec.quantity,
+            price,
+            rules.accrued_on(sctx.market, instrument, settlement_date),
+        ),
+        trade_date=as_of,
+        settlement_date=settlement_date,
+        as_of=as_of,
+        out_of_band=out_of_band,
+    )
+    if sides:
+        created = affirm(created, sides[0])
+    template = dataclasses.replace(draft, instructed_by=sctx.caller.controller_id)
+    return _to_record(created, template)
+
+
+def _settle(sctx: SovereignContext, record: InstructionRecord) -> InstructionRecord:
+    """Move both legs of ``record`` and store the settled instruction (no event)."""
+    instrument = require_instrument(sctx, record.instrument_id)
+    seller = require_account(sctx, record.seller_account)
+    buyer = require_account(sctx, record.buyer_account)
+    domain_instruction = _to_domain(record)
+    if domain_instruction.state is InstructionState.MATCHED:
+        require_transfer_allowed(sctx, instrument, seller, buyer, record.quantity)
+    before = sctx.repo.load_ledger(
+        [(seller.account_id, record.instrument_id), (buyer.account_id, record.instrument_id)],
+        cash_accounts=[seller.account_id, buyer.account_id],
+    )
+    settled, after = settle(
+        domain_instruction, before, instrument.spec.min_denomination, sctx.business_date
+    )
+    sctx.repo.save_ledger(before, after)
+    updated = _to_record(settled, record)
+    sctx.repo.put_instruction(updated)
+    return updated
+
+
+def _settled(sctx: SovereignContext, updated: InstructionRecord) -> InstructionRecord:
+    sctx.repo.emit(
+        "SettlementSettled",
+        {
+            "instruction_id": updated.instruction_id,
+            "instrument_id": updated.instrument_id,
+            "quantity": updated.quantity,
+            "cash_amount": updated.cash_amount,
+        },
+    )
+    return updated
