@@ -6,6 +6,8 @@ settlement is three submitted transactions, ``settlement:Instruct``, ``settlemen
 ``settlement:Settle`` (bond and cash legs in one transaction), each endorsed by a majority of
 the orgs and committed before the next. Baseline: the Go baseline chaincode's ``put`` driven by
 the official Go Gateway client, on the same consortium, at the same number of calls in flight.
+The one-transaction side: ``settlement:Execute``, the exchange's instruct, match and settle in
+one transaction (the same rules, one endorsement and commit).
 
 Before the rounds the ledger is set up through the same client: governance, two primary
 dealers and two investors, a one-year bond issued to the dealers and cash minted, then for
@@ -75,6 +77,7 @@ EXCHANGE = "Exchange/operator"
 GO_PUT = "Go put (Go client)"
 DVP = "DvP (our SDK + chaincode)"
 EARLIER = "DvP, earlier build"
+DVP1 = "DvP in 1 tx (Execute)"
 
 
 def seller(worker: int) -> str:
@@ -177,10 +180,12 @@ def _exchange_client() -> Iterator[SovereignClient]:
 
 
 def load(argv: list[str]) -> int:
-    """``submit dvp N C PREFIX``: N settlements, C workers each on its own account pair."""
+    """``submit dvp N C PREFIX``: N settlements, C workers each on its own account pair
+    (``dvp``: instruct, match, settle; ``dvp1``: ``settlement:Execute``, one transaction)."""
     from concurrent.futures import ThreadPoolExecutor
 
     total, concurrency, prefix = int(argv[2]), int(argv[3]), argv[4]
+    one_transaction = argv[1] == "dvp1"
     settlement_date = business_date().isoformat()
     counter = itertools.count()
     lock = threading.Lock()
@@ -193,20 +198,22 @@ def load(argv: list[str]) -> int:
             while (index := next(counter)) < total:
                 instruction_id = f"{prefix}-{number}-{index}"
                 started = time.perf_counter()
+                spec = InstructionSpec(
+                    instruction_id,
+                    BOND,
+                    seller(number),
+                    buyer(number),
+                    DENOMINATION,
+                    PRICE,
+                    settlement_date,
+                )
                 try:
-                    client.settlements.instruct(
-                        InstructionSpec(
-                            instruction_id,
-                            BOND,
-                            seller(number),
-                            buyer(number),
-                            DENOMINATION,
-                            PRICE,
-                            settlement_date,
-                        )
-                    )
-                    client.settlements.match(instruction_id)
-                    client.settlements.settle(instruction_id)
+                    if one_transaction:
+                        client.settlements.execute(spec)
+                    else:
+                        client.settlements.instruct(spec)
+                        client.settlements.match(instruction_id)
+                        client.settlements.settle(instruction_id)
                 except Exception as exc:  # every failure counts, as in the Go client
                     with lock:
                         failed += 1
@@ -317,14 +324,17 @@ def main(argv: list[str] | None = None) -> int:
         fabric,
         [
             "DvP: the exchange operator instructs, matches and settles through our typed "
-            "client (3 submits per settlement, each committed before the next); put: "
+            "client (3 submits per settlement, each committed before the next), or executes "
+            "it in one (settlement:Execute); put: "
             "the official Go Gateway client on the Go baseline chaincode; DvP through "
             "Exchange's Gateway peer as Exchange/operator, put through Treasury's",
             f"{args.rounds} interleaved rounds, calls per run: "
             + ", ".join(f"x{c}: {_calls(c, args.calls)}" for c in concurrencies),
         ],
     )
-    sides = [go, dvp]
+    dvp1 = Side(DVP1, "sovereign", dvp.client, org="Exchange", user="operator")
+    sides = [go, dvp, dvp1]
+    function = {GO_PUT: "put", DVP: "dvp", DVP1: "dvp1", EARLIER: "dvp"}
     earlier: Path | None = None
     if args.compare_chaincode:
         earlier = Path(args.compare_chaincode).resolve()
@@ -367,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             )
         started = time.perf_counter()
-        for chaincode in [s.chaincode for s in sides if s is not go]:
+        for chaincode in dict.fromkeys(s.chaincode for s in sides if s is not go):
             with contextlib.ExitStack() as stack:
                 setup(_clients(consortium, chaincode, stack), business_date(), max(concurrencies))
         print(
@@ -378,14 +388,14 @@ def main(argv: list[str] | None = None) -> int:
         run_id = f"d{int(time.time())}"
         consortium.run(go, "submit", "put", 50, 10, f"{run_id}-warm")
         for side in sides[1:]:
-            consortium.run(side, "submit", "dvp", 4, 2, f"{run_id}-warm")
+            consortium.run(side, "submit", function[side.label], 4, 2, f"{run_id}-warm")
         for round_number in range(1, args.rounds + 1):
             order = sides if round_number % 2 else sides[::-1]
             for concurrency in concurrencies:
                 for side in order:
                     calls = _calls(concurrency, args.calls)
                     prefix = f"{run_id}-{round_number}-{concurrency}"
-                    fn = "put" if side is go else "dvp"
+                    fn = function[side.label]
                     result = consortium.run(
                         side, "submit", fn, calls, concurrency, prefix, round_number=round_number
                     )
