@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
@@ -186,6 +187,8 @@ def load(argv: list[str]) -> int:
 
     total, concurrency, prefix = int(argv[2]), int(argv[3]), argv[4]
     one_transaction = argv[1] == "dvp1"
+    # Instruction ids are upper-case with at most 8 digits: the run prefix becomes letters.
+    run = "".join(chr(65 + b % 26) for b in hashlib.sha256(prefix.encode()).digest()[:10])
     settlement_date = business_date().isoformat()
     counter = itertools.count()
     lock = threading.Lock()
@@ -196,7 +199,7 @@ def load(argv: list[str]) -> int:
         def worker(number: int) -> None:
             nonlocal failed
             while (index := next(counter)) < total:
-                instruction_id = f"{prefix}-{number}-{index}"
+                instruction_id = f"DVP-{run}-W{number}-N{index}"
                 started = time.perf_counter()
                 spec = InstructionSpec(
                     instruction_id,
