@@ -390,14 +390,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         run_id = f"d{int(time.time())}"
         consortium.run(go, "submit", "put", 50, 10, f"{run_id}-warm")
-        for side in sides[1:]:
-            consortium.run(side, "submit", function[side.label], 4, 2, f"{run_id}-warm")
+        for number, side in enumerate(sides[1:]):
+            consortium.run(side, "submit", function[side.label], 4, 2, f"{run_id}-warm-{number}")
         for round_number in range(1, args.rounds + 1):
             order = sides if round_number % 2 else sides[::-1]
             for concurrency in concurrencies:
                 for side in order:
                     calls = _calls(concurrency, args.calls)
-                    prefix = f"{run_id}-{round_number}-{concurrency}"
+                    prefix = f"{run_id}-{round_number}-{concurrency}-{sides.index(side)}"
                     fn = function[side.label]
                     result = consortium.run(
                         side, "submit", fn, calls, concurrency, prefix, round_number=round_number
