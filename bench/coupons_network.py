@@ -47,6 +47,8 @@ from sovereign_client import SovereignClient
 
 RUPEE = 100
 DENOMINATION = 100_000 * RUPEE
+PAR = Decimal("100.0000")
+"""Issue price per 100: debt is never issued free; the dealer pays for its clients."""
 CHUNK = 1_000
 """Accounts opened per transaction: the contracts' bound."""
 ISSUE_CHUNK = 500
@@ -136,6 +138,7 @@ class Market:
             )
         open_market_accounts(registrar)
         registrar.cash.mint("TREASURY-CASH", 10**16)
+        registrar.cash.mint("SGL-ALPHA", 10**15)  # the dealer pays for its clients' allotments
 
     def open_holders(self, total: int) -> None:
         """Open sub-accounts until ``total`` exist, ``CHUNK`` per transaction."""
@@ -175,7 +178,7 @@ class Market:
         )
         registrar.instruments.approve(bond)
         for chunk in _chunks(holders, ISSUE_CHUNK):
-            allotments = [Allotment(holder(n), DENOMINATION) for n in chunk]
+            allotments = [Allotment(holder(n), DENOMINATION, PAR) for n in chunk]
             _endorsed(functools.partial(debt_office.instruments.issue, bond, allotments))
 
     def coupon_date(self, bond: str) -> dt.date:
