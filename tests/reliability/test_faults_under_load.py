@@ -40,6 +40,7 @@ from sovereign_network.network import Network, chaincode_process
 from .ledger import (
     BOND,
     CHAINCODE,
+    COUPON_ISSUED,
     EXCHANGE,
     ISSUED,
     LONG,
@@ -452,6 +453,11 @@ def check_ledger(
     assert all(n == 1 for n in holders.values()), holders
     expected_cash = dict(MINT)
     expected_cash["FBR-TAX"] = 0
+    # The dealers paid for their allotments at par with cash minted for it (so their own
+    # balances start at MINT's); the treasury kept the proceeds.
+    expected_cash["TREASURY-CASH"] += sum(ISSUED.values()) + COUPON_ISSUED * len(
+        market.coupon_bonds
+    )
     for claim in claims:
         expected_cash["TREASURY-CASH"] -= claim.gross
         expected_cash["FBR-TAX"] += claim.tax
