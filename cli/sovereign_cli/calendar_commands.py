@@ -66,7 +66,10 @@ def publish(ledger: Ledger, spec_file: Path) -> None:
 @click.argument("calendar_id", metavar="ID")
 @ledger_command
 def show(ledger: Ledger, calendar_id: str) -> None:
-    """Show the version of calendar ID in effect on the latest business date."""
+    """Show the published version of calendar ID in effect on the latest business date.
+
+    A calendar only named when governance was bootstrapped has no published version: it
+    is shown by ``sov governance show`` and applies until a version is published."""
     record = ledger.client.calendars.get(calendar_id)
     emit(ledger.settings, plain(record), lambda: calendar_fields(record))
 

@@ -17,7 +17,7 @@ import click
 
 from sovereign_cli.common import ExitCode, Settings, emit, fail
 from sovereign_cli.connection import Ledger, ledger_command
-from sovereign_cli.render import AMOUNT, fields, plain, table, transfer_arguments
+from sovereign_cli.render import AMOUNT, fields, plain, rupees, table, transfer_arguments
 
 if TYPE_CHECKING:
     from sovereign_assets.schema.messages import ControlOrder, DocumentRegistration
@@ -79,7 +79,7 @@ def action_fields(record: ControlActionRecord) -> None:
             ("document", record.document_id or "-"),
             ("instrument", record.instrument_id or "-"),
             ("accounts", ", ".join(record.accounts) or "-"),
-            ("amount", "-" if record.amount is None else record.amount),
+            ("amount", "-" if record.amount is None else rupees(record.amount)),
             ("business date", record.business_date),
             ("submitted by", record.submitted_by),
             ("transaction", record.tx_id),
@@ -278,7 +278,7 @@ def frozen(ledger: Ledger, account_id: str) -> None:
         plain(parts),
         lambda: table(
             ["INSTRUMENT", "FROZEN", "ACTION"],
-            [[p.instrument_id, p.amount, p.action_id] for p in parts],
+            [[p.instrument_id, rupees(p.amount), p.action_id] for p in parts],
         ),
     )
 
@@ -471,6 +471,6 @@ def history(ledger: Ledger, kind: str, ids: tuple[str, ...], values: bool) -> No
         )
         if values:
             for e in entries:
-                click.echo(f"{e.tx_id}: {e.value}")
+                click.echo(f"{e.tx_id}: {'(deleted)' if e.is_delete else e.value}")
 
     emit(ledger.settings, plain(entries), human)

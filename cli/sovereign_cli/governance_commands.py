@@ -27,6 +27,7 @@ from sovereign_cli.render import (
     parse_into,
     plain,
     rate,
+    rupees,
 )
 
 if TYPE_CHECKING:
@@ -104,6 +105,17 @@ def config_fields(config: GovernanceConfig) -> None:
         (f"tax {row.status}", f"{rate(row.rate)} from {row.effective_from}")
         for row in config.withholding_tax
     ]
+    programme = config.issuance_programme
+    if programme is not None:
+        pairs.append(
+            (
+                f"programme {programme.programme_id}",
+                f"cap {rupees(programme.cap, config.currency_exponent)} {config.currency}"
+                f" ({programme.reference_currency} {rupees(programme.reference_amount)}"
+                f" at {rate(programme.exchange_rate)}, {programme.rate_source},"
+                f" {programme.rate_date})",
+            )
+        )
     fields(pairs)
 
 

@@ -3,10 +3,14 @@ a change by the two controllers, each step's --json, and the refusals' exit code
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+
+from sovereign_cli import demo
+from sovereign_cli.governance_commands import config_fields
 
 from .test_contract_cli_harness import REGISTRAR, TREASURY, Sov, fresh_market
 
@@ -61,3 +65,16 @@ def test_a_withdrawn_change_is_gone(sov: Sov, tmp_path: Path) -> None:
     assert "no pending governance changes" in result.stdout
     sov.refused("governance", "approve", proposal_id, code="NOT_FOUND", as_=TREASURY)
     assert sov("governance", "update").exit_code == 2  # the one-controller command is gone
+
+
+def test_the_text_view_shows_the_issuance_programme_and_its_source(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = demo.governance(dt.date(2026, 11, 29))
+    programme = config.issuance_programme
+    assert programme is not None
+    config_fields(config)
+    line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("programme "))
+    assert programme.programme_id in line
+    assert programme.rate_source in line
+    assert "562,850,000,000.00 PKR" in line

@@ -80,7 +80,11 @@ class CalendarContract(SovereignContract):
         for version, record in versions:
             if version.calendar is current:
                 return record
-        raise DomainError(ErrorCode.UNKNOWN_CALENDAR, f"{calendar_id}: no version in effect")
+        raise DomainError(
+            ErrorCode.UNKNOWN_CALENDAR,
+            f"{calendar_id}: no published version in effect (until one is, the calendar"
+            " governance was bootstrapped with applies)",
+        )
 
     @query("History")
     def history(self, ctx: Context, calendar_id: str) -> list[CalendarRecord]:
