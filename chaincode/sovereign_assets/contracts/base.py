@@ -6,7 +6,7 @@ the ``@transaction``/``@query`` decorators that mark a method for the runtime an
 :class:`DomainError` and :class:`.rules.RuleError` to ``ChaincodeError`` with the same
 stable code, the ``require_*`` look-ups (``UNKNOWN_*``/``NOT_FOUND``), and
 :func:`entry_refusal`, the one eligibility check of every way into a holding (issue,
-transfer, settlement, the dry run), through the domain's ``holding_entry_refusal``.
+transfer, settlement, the dry run), through the domain's ``holding_entry_refusals``.
 
 A contract method is parse -> authorize -> domain -> persist -> event; nothing here
 holds a business rule.
@@ -29,7 +29,6 @@ from sovereign_assets.domain import (
     Residency,
     TransferRefusal,
     free_balance,
-    holding_entry_refusal,
     holding_entry_refusals,
     require_open,
     require_within_programme,
@@ -391,8 +390,11 @@ def entry_refusal(
     """
     if sender is not None and instrument.status is not InstrumentStatus.ISSUED:
         return TransferRefusal(_not_issued(instrument))
-    return holding_entry_refusal(
-        **_entry_arguments(ctx, instrument, receiver, amount, sender, already_added)
+    return next(
+        holding_entry_refusals(
+            **_entry_arguments(ctx, instrument, receiver, amount, sender, already_added)
+        ),
+        None,
     )
 
 

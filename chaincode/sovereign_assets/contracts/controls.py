@@ -158,6 +158,38 @@ def _require_no_open_run(record: InstrumentRecord) -> None:
         )
 
 
+def _adjust_holding_freeze(
+    sctx: SovereignContext,
+    instrument_id: str,
+    account_id: str,
+    amount: int,
+    order: ControlOrder,
+    *,
+    freeze: bool,
+) -> ControlActionRecord:
+    """Freeze ``amount`` more of a holding (at most its free balance) or release that
+    much of its frozen part (at most what is frozen)."""
+    evidence = _evidence(sctx, order)
+    instrument = require_instrument(sctx, instrument_id)
+    account = _holding_account(sctx, account_id)
+    require_positive_amount(amount, "amount")
+    frozen = sctx.repo.frozen_part(account.account_id, instrument_id)
+    if freeze:
+        held = sctx.repo.holding(instrument_id, account.account_id)
+        room, code, what = (
+            free_balance(held, frozen),
+            ErrorCode.INSUFFICIENT_HOLDING,
+            "free balance",
+        )
+    else:
+        room, code, what = frozen, ErrorCode.INVALID_AMOUNT, "frozen part"
+    if amount > room:
+        raise DomainError(code, f"{account_id} {instrument_id}: {what}")
+    kind = ControlKind.FREEZE_HOLDING if freeze else ControlKind.UNFREEZE_HOLDING
+    after = frozen + amount if freeze else frozen - amount
+    return _change_freeze(sctx, kind, evidence, instrument, account, after, amount)
+
+
 class ControlContract(SovereignContract):
     """Controller actions; each needs the issuer's and the registrar's peers."""
 
@@ -185,19 +217,8 @@ class ControlContract(SovereignContract):
     ) -> ControlActionRecord:
         """Freeze ``amount`` more (minor units of face, or mg) of one holding; at most
         its free balance (``INSUFFICIENT_HOLDING``)."""
-        sctx = sovereign(ctx)
-        evidence = _evidence(sctx, order)
-        instrument = require_instrument(sctx, instrument_id)
-        account = _holding_account(sctx, account_id)
-        require_positive_amount(amount, "amount")
-        frozen = sctx.repo.frozen_part(account.account_id, instrument_id)
-        held = sctx.repo.holding(instrument_id, account.account_id)
-        if amount > free_balance(held, frozen):
-            raise DomainError(
-                ErrorCode.INSUFFICIENT_HOLDING, f"{account_id} {instrument_id}: free balance"
-            )
-        return _change_freeze(
-            sctx, ControlKind.FREEZE_HOLDING, evidence, instrument, account, frozen + amount, amount
+        return _adjust_holding_freeze(
+            sovereign(ctx), instrument_id, account_id, amount, order, freeze=True
         )
 
     @transaction("UnfreezeHolding")
@@ -206,24 +227,8 @@ class ControlContract(SovereignContract):
     ) -> ControlActionRecord:
         """Release ``amount`` of a holding's frozen part; at most what is frozen
         (``INVALID_AMOUNT``)."""
-        sctx = sovereign(ctx)
-        evidence = _evidence(sctx, order)
-        instrument = require_instrument(sctx, instrument_id)
-        account = _holding_account(sctx, account_id)
-        require_positive_amount(amount, "amount")
-        frozen = sctx.repo.frozen_part(account.account_id, instrument_id)
-        if amount > frozen:
-            raise DomainError(
-                ErrorCode.INVALID_AMOUNT, f"{account_id} {instrument_id}: frozen part"
-            )
-        return _change_freeze(
-            sctx,
-            ControlKind.UNFREEZE_HOLDING,
-            evidence,
-            instrument,
-            account,
-            frozen - amount,
-            amount,
+        return _adjust_holding_freeze(
+            sovereign(ctx), instrument_id, account_id, amount, order, freeze=False
         )
 
     # -- pauses and the kill switch ----------------------------------------------------

@@ -491,7 +491,7 @@ def price_band(record: InstrumentRecord) -> PriceBand:
 def instrument_controls(
     record: InstrumentRecord, holdings_fixed: date | None = None
 ) -> InstrumentControls:
-    """What :func:`sovereign_assets.domain.holding_entry_refusal` needs about an
+    """What :func:`sovereign_assets.domain.holding_entry_refusals` needs about an
     instrument; ``holdings_fixed`` from :func:`holdings_fixed_from`."""
     spec = record.spec
     shariah = spec.kind in (InstrumentKind.IJARA_SUKUK, InstrumentKind.COMMODITY_RESERVE)

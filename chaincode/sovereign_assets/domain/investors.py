@@ -2,7 +2,7 @@
 
 Owns: :class:`KycStatus`, :class:`Residency`, :class:`InvestorType`,
 :class:`Investor`, :class:`InstrumentControls`, :class:`Controls`,
-:class:`TransferRefusal`, :func:`holding_entry_refusal` - the one eligibility function
+:class:`TransferRefusal`, :func:`holding_entry_refusals` - the one eligibility function
 of every way into a holding (issue, transfer, settlement) - and its transfer form
 :func:`transfer_refusal`. Each returns the **first** failing reason (its code and the
 account it failed on, or None) in the documented order, without changing anything. The
@@ -137,7 +137,7 @@ CHECK_ORDER: tuple[ErrorCode, ...] = (
     ErrorCode.OVER_NON_RESIDENT_LIMIT,
 )
 """The order in which :func:`holding_entry_refusals` reports failures (and
-:func:`holding_entry_refusal` the first)."""
+the gate the first)."""
 
 
 def kyc_valid(investor: Investor, as_of: date) -> bool:
@@ -160,40 +160,6 @@ class TransferRefusal:
     account_id: str | None = None
 
 
-def holding_entry_refusal(
-    *,
-    instrument: InstrumentControls,
-    receiver: Account,
-    amount: int,
-    investors: Mapping[str, Investor],
-    receiver_investor_holding: int,
-    controls: Controls,
-    as_of: date,
-    sender: Account | None = None,
-    sender_available: int = 0,
-    non_resident_holding: int = 0,
-) -> TransferRefusal | None:
-    """The first reason (in :data:`CHECK_ORDER`) ``amount`` may not enter ``receiver``'s
-    holding and the account it failed on, or None: the one eligibility function of
-    every way into a holding - an issue (``sender`` None), a transfer, a settlement.
-    The arguments are those of :func:`holding_entry_refusals`."""
-    return next(
-        _entry_refusals(
-            instrument,
-            receiver,
-            amount,
-            investors,
-            receiver_investor_holding,
-            controls,
-            as_of,
-            sender,
-            sender_available,
-            non_resident_holding,
-        ),
-        None,
-    )
-
-
 def holding_entry_refusals(
     *,
     instrument: InstrumentControls,
@@ -206,9 +172,11 @@ def holding_entry_refusals(
     sender: Account | None = None,
     sender_available: int = 0,
     non_resident_holding: int = 0,
-) -> list[TransferRefusal]:
+) -> Iterator[TransferRefusal]:
     """Every reason ``amount`` may not enter ``receiver``'s holding, in
-    :data:`CHECK_ORDER` (empty: allowed) - what the dry run reports.
+    :data:`CHECK_ORDER`, lazily (none: allowed): the one eligibility function of every
+    way into a holding - an issue (``sender`` None), a transfer, a settlement. The gate
+    takes the first (``next(..., None)``), the dry run all of them.
 
     ``receiver_investor_holding``: what the receiver's legal owner already holds of the
     instrument across all its accounts (the holding limit is per investor).
@@ -224,34 +192,6 @@ def holding_entry_refusals(
     sender is named. A rule that needs what an earlier one found missing (an owner, a
     valid amount) is not checked.
     """
-    return list(
-        _entry_refusals(
-            instrument,
-            receiver,
-            amount,
-            investors,
-            receiver_investor_holding,
-            controls,
-            as_of,
-            sender,
-            sender_available,
-            non_resident_holding,
-        )
-    )
-
-
-def _entry_refusals(
-    instrument: InstrumentControls,
-    receiver: Account,
-    amount: int,
-    investors: Mapping[str, Investor],
-    receiver_investor_holding: int,
-    controls: Controls,
-    as_of: date,
-    sender: Account | None,
-    sender_available: int,
-    non_resident_holding: int,
-) -> Iterator[TransferRefusal]:
     if controls.global_pause:
         yield TransferRefusal(ErrorCode.GLOBAL_PAUSE)
     if instrument.instrument_id in controls.paused_instruments:
@@ -326,26 +266,29 @@ def transfer_refusal(
     as_of: date,
     receiver_investor_holding: int | None = None,
 ) -> TransferRefusal | None:
-    """:func:`holding_entry_refusal` of a transfer, the sender's available balance (its
-    holding less any frozen part) read from ``ledger``.
+    """The first of :func:`holding_entry_refusals` for a transfer, the sender's
+    available balance (its holding less any frozen part) read from ``ledger``.
 
     ``receiver_investor_holding``: the receiver's owner's holding across all its
     accounts; defaults to the receiver account's own holding in ``ledger``.
     """
     iid = instrument.instrument_id
     frozen_part = controls.frozen_amounts.get((sender.account_id, iid), 0)
-    return holding_entry_refusal(
-        instrument=instrument,
-        receiver=receiver,
-        amount=amount,
-        investors=investors,
-        receiver_investor_holding=(
-            ledger.holding(receiver.account_id, iid)
-            if receiver_investor_holding is None
-            else receiver_investor_holding
+    return next(
+        holding_entry_refusals(
+            instrument=instrument,
+            receiver=receiver,
+            amount=amount,
+            investors=investors,
+            receiver_investor_holding=(
+                ledger.holding(receiver.account_id, iid)
+                if receiver_investor_holding is None
+                else receiver_investor_holding
+            ),
+            controls=controls,
+            as_of=as_of,
+            sender=sender,
+            sender_available=ledger.holding(sender.account_id, iid) - frozen_part,
         ),
-        controls=controls,
-        as_of=as_of,
-        sender=sender,
-        sender_available=ledger.holding(sender.account_id, iid) - frozen_part,
+        None,
     )
