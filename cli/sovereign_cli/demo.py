@@ -42,7 +42,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from sovereign_assets.domain import AccountTier
-from sovereign_assets.domain.examples import PAKISTAN_PILOT_PROGRAMME_CONFIG
+from sovereign_assets.domain.examples import (
+    PAKISTAN_CALENDAR_2026_FILE,
+    PAKISTAN_PILOT_PROGRAMME_CONFIG,
+    pakistan_calendar_2026,
+)
 from sovereign_assets.schema.messages import (
     AccountSpec,
     Allotment,
@@ -50,9 +54,11 @@ from sovereign_assets.schema.messages import (
     AuctionSpec,
     BidSpec,
     CalendarConfig,
+    CalendarPublication,
     ControlOrder,
     CutOffSpec,
     DocumentRegistration,
+    DocumentSpec,
     ForcedTransferSpec,
     GovernanceConfig,
     InstructionSpec,
@@ -104,7 +110,10 @@ def market_today() -> dt.date:
 
 
 def governance(today: dt.date) -> GovernanceConfig:
-    """Pakistani conventions; the demo calendar knows weekends only (no holiday list)."""
+    """Pakistani conventions. The demo's instruments run a year from the day it runs, past
+    the sourced holiday list (2026 only), so their calendar ``DEMO-WEEKENDS`` knows
+    weekends only; the sourced calendar is published beside it
+    (:func:`pakistan_calendar_publication`)."""
     start, end = today - dt.timedelta(days=800), today + dt.timedelta(days=800)
     return GovernanceConfig(
         org_roles={
@@ -131,6 +140,34 @@ def governance(today: dt.date) -> GovernanceConfig:
             TaxRateRow("EXEMPT", Decimal("0"), "2019-07-01"),
         ],
         issuance_programme=pilot_programme(),
+    )
+
+
+def pakistan_calendar_publication(effective_from: dt.date) -> CalendarPublication:
+    """Pakistan's 2026 settlement calendar ``PK-SBP`` (public holidays and bank holidays,
+    2026-01-01..2026-12-31) as a ``calendar:Publish`` version from ``effective_from``.
+
+    Its source document is the calendar's data file as shipped
+    (``sovereign_assets/domain/pk_settlement_calendar_2026.json``, each holiday with the
+    notice it comes from): the SHA-256 is of that file's bytes, the URI the Cabinet
+    Division's 2026 schedule it transcribes (as reported by Express); the notices' own
+    bytes are not hashed."""
+    data = pakistan_calendar_2026()
+    holidays, source, weekend = data["holidays"], data["source"], data["weekend"]
+    if not (isinstance(holidays, list) and isinstance(source, dict) and isinstance(weekend, list)):
+        raise TypeError(f"{PAKISTAN_CALENDAR_2026_FILE}: holidays and source are malformed")
+    return CalendarPublication(
+        calendar_id=str(data["calendar_id"]),
+        effective_from=effective_from.isoformat(),
+        weekend=[str(day) for day in weekend],
+        holidays=sorted({str(h["date"]) for h in holidays}),
+        covers_from=str(data["covers_from"]),
+        covers_to=str(data["covers_to"]),
+        source=DocumentSpec(
+            f"{PAKISTAN_CALENDAR_2026_FILE}: {source['name']}",
+            str(source["uri"]),
+            str(data["sha256"]),
+        ),
     )
 
 
@@ -210,6 +247,14 @@ def narrate(
     tell(f"   and opens the business date {today.isoformat()}.")
     client_for(CENTRAL_BANK_ADMIN).governance.bootstrap(governance(today))
     registrar.governance.open_business_date(today)
+    calendar = registrar.calendars.publish(pakistan_calendar_publication(today))
+    given = calendar.publication
+    tell(
+        f"   It publishes Pakistan's settlement calendar {given.calendar_id}: "
+        f"{len(given.holidays)} public and bank holidays of {given.covers_from[:4]}, each with"
+    )
+    tell(f"   its source notice (data file sha256 {given.source.sha256[:16]}...); the demo's")
+    tell("   instruments run past that year, so they use a weekends-only calendar.")
 
     tell("2. Dealers register their clients (personal data stays in private collections).")
     for investor_id, registrar_of, residency, kind, tax in INVESTORS:

@@ -53,6 +53,7 @@ def test_the_demo_reconciles_to_the_paisa(today: dt.date) -> None:
     assert "BETA reads back its own bids only: B1, B2" in text
     assert "B1 SGL-BETA    PKR   100,000,000.00 at 97.8000" in text  # 150m pro-rated to 100m
     assert "cash paid for them PKR 508,872,000.00 = settled to the treasury" in text
+    assert "publishes Pakistan's settlement calendar PK-SBP: 17 public and bank holidays" in text
     assert text.count("   coupon ") == 1  # the first coupon; the second comes with the face
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.holidays import pk_test_calendar
+from tests.holidays import pk_calendar_2026, pk_test_calendar
 
 from sovereign_assets.domain.calendars import (
     BusinessDayConvention,
@@ -21,9 +21,11 @@ from sovereign_assets.domain.calendars import (
 )
 from sovereign_assets.domain.daycount import DayCount, accrual_factor, day_count_days
 from sovereign_assets.domain.errors import DomainError, ErrorCode
+from sovereign_assets.domain.examples import pakistan_calendar_2026
 from sovereign_assets.domain.schedule import add_months, generate_schedule, period_containing
 
 PK = pk_test_calendar()
+PK26 = pk_calendar_2026()
 
 
 class TestDayCounts:
@@ -75,49 +77,74 @@ class TestDayCounts:
 
 
 class TestPakistanCalendar:
+    """The product's sourced 2026 calendar (tests/holidays.py reads its data file)."""
+
     def test_weekends_and_gazetted_holidays_are_not_business_days(self) -> None:
-        assert PK.is_business_day(date(2021, 3, 4))  # Thursday
-        assert not PK.is_business_day(date(2021, 3, 6))  # Saturday
-        assert not PK.is_business_day(date(2021, 3, 23))  # Pakistan Day, a Tuesday
+        assert PK26.is_business_day(date(2026, 3, 24))  # Tuesday
+        assert not PK26.is_business_day(date(2026, 3, 7))  # Saturday
+        assert not PK26.is_business_day(date(2026, 3, 23))  # Pakistan Day, a Monday
+        # 1st Ramazan's bank holiday: the schedule expected 18 February, the moon made it 19
+        assert PK26.is_business_day(date(2026, 2, 18))
+        assert not PK26.is_business_day(date(2026, 2, 19))
 
     def test_following_rolls_over_eid(self) -> None:
-        # Eid ul Adha 2021: Tuesday 20 to Thursday 22 July; next business day Friday 23
-        rolled = adjust(date(2021, 7, 20), BusinessDayConvention.FOLLOWING, PK)
-        assert rolled == date(2021, 7, 23)
-        assert adjust(date(2021, 7, 20), BusinessDayConvention.PRECEDING, PK) == date(2021, 7, 19)
-        assert adjust(date(2021, 7, 20), BusinessDayConvention.UNADJUSTED, PK) == date(2021, 7, 20)
+        # Eid ul Azha 2026: Wednesday 27 to Friday 29 May; next business day Monday 1 June
+        rolled = adjust(date(2026, 5, 27), BusinessDayConvention.FOLLOWING, PK26)
+        assert rolled == date(2026, 6, 1)
+        assert adjust(date(2026, 5, 27), BusinessDayConvention.PRECEDING, PK26) == date(2026, 5, 26)
+        assert adjust(date(2026, 5, 27), BusinessDayConvention.UNADJUSTED, PK26) == date(
+            2026, 5, 27
+        )
 
     def test_modified_following_stays_in_the_month(self) -> None:
-        # Saturday 31 July 2021: following is Monday 2 August, so modified -> Friday 30
-        saturday = date(2021, 7, 31)
-        assert adjust(saturday, BusinessDayConvention.FOLLOWING, PK) == date(2021, 8, 2)
-        assert adjust(saturday, BusinessDayConvention.MODIFIED_FOLLOWING, PK) == date(2021, 7, 30)
-        # Kashmir Day, Friday 5 Feb 2021: following stays in February
-        assert adjust(date(2021, 2, 5), BusinessDayConvention.MODIFIED_FOLLOWING, PK) == date(
-            2021, 2, 8
+        # Friday 29 May 2026 (Eid): following is Monday 1 June, so modified -> Tuesday 26 May
+        eid = date(2026, 5, 29)
+        assert adjust(eid, BusinessDayConvention.FOLLOWING, PK26) == date(2026, 6, 1)
+        assert adjust(eid, BusinessDayConvention.MODIFIED_FOLLOWING, PK26) == date(2026, 5, 26)
+        # Kashmir Day, Thursday 5 Feb 2026: following stays in February
+        assert adjust(date(2026, 2, 5), BusinessDayConvention.MODIFIED_FOLLOWING, PK26) == date(
+            2026, 2, 6
         )
 
     def test_t_plus_one_over_a_long_weekend(self) -> None:
-        # Traded Friday 19 March 2021; Monday 22 is T+1; Tuesday 23 is Pakistan Day
-        assert add_business_days(date(2021, 3, 19), 1, PK) == date(2021, 3, 22)
-        assert add_business_days(date(2021, 3, 22), 1, PK) == date(2021, 3, 24)
-        assert add_business_days(date(2021, 3, 24), -2, PK) == date(2021, 3, 19)
-        assert add_business_days(date(2021, 3, 24), 0, PK) == date(2021, 3, 24)
+        # Traded Thursday 19 March 2026: Friday 20 is Eid, then the weekend, then Monday 23
+        # is Pakistan Day, so T+1 is Tuesday 24
+        assert add_business_days(date(2026, 3, 19), 1, PK26) == date(2026, 3, 24)
+        assert add_business_days(date(2026, 3, 24), 1, PK26) == date(2026, 3, 25)
+        assert add_business_days(date(2026, 3, 24), -2, PK26) == date(2026, 3, 18)
+        assert add_business_days(date(2026, 3, 24), 0, PK26) == date(2026, 3, 24)
 
     def test_five_working_days_before_a_fixing(self) -> None:
-        days = business_days_before(date(2021, 3, 25), 5, PK)
+        days = business_days_before(date(2026, 3, 26), 5, PK26)
         assert days == (
-            date(2021, 3, 17),
-            date(2021, 3, 18),
-            date(2021, 3, 19),
-            date(2021, 3, 22),
-            date(2021, 3, 24),
+            date(2026, 3, 17),
+            date(2026, 3, 18),
+            date(2026, 3, 19),
+            date(2026, 3, 24),
+            date(2026, 3, 25),
         )
 
     def test_the_calendar_refuses_years_nobody_entered(self) -> None:
+        for outside in (date(2025, 12, 31), date(2027, 1, 4)):
+            with pytest.raises(DomainError) as err:
+                PK26.is_business_day(outside)
+            assert err.value.code is ErrorCode.CALENDAR_NOT_COVERED
         with pytest.raises(DomainError) as err:
             PK.is_business_day(date(2031, 1, 6))
         assert err.value.code is ErrorCode.CALENDAR_NOT_COVERED
+
+    def test_every_holiday_is_sourced(self) -> None:
+        data = pakistan_calendar_2026()
+        holidays = data["holidays"]
+        assert isinstance(holidays, list)
+        assert len(holidays) == len(PK26.holidays) == 17
+        for holiday in holidays:
+            assert holiday["kind"] in {"public", "bank"}
+            assert str(holiday["source"]).startswith("https://")
+            day = date.fromisoformat(holiday["date"])
+            assert day.year == 2026
+            assert day.strftime("%a").upper() == holiday["weekday"]
+        assert len(str(data["sha256"])) == 64
 
     def test_another_jurisdiction_is_just_other_data(self) -> None:
         gulf = calendar_from_config(
@@ -173,18 +200,18 @@ class TestSchedules:
 
     def test_payment_dates_roll_but_accrual_dates_do_not(self) -> None:
         periods = generate_schedule(
-            date(2021, 1, 20),
-            date(2022, 7, 20),
+            date(2025, 11, 27),
+            date(2026, 11, 27),
             2,
-            calendar=PK,
+            calendar=PK26,
             convention=BusinessDayConvention.FOLLOWING,
         )
-        july_2021 = periods[0]
-        assert july_2021.accrual_end == date(2021, 7, 20)
-        assert july_2021.payment_date == date(2021, 7, 23)  # after Eid ul Adha
-        assert periods[1].accrual_start == date(2021, 7, 20)
-        jan_2022 = periods[1]
-        assert jan_2022.payment_date == date(2022, 1, 20)  # a Thursday, no roll
+        may_2026 = periods[0]
+        assert may_2026.accrual_end == date(2026, 5, 27)
+        assert may_2026.payment_date == date(2026, 6, 1)  # after Eid ul Azha
+        assert periods[1].accrual_start == date(2026, 5, 27)
+        nov_2026 = periods[1]
+        assert nov_2026.payment_date == date(2026, 11, 27)  # a Friday, no roll
 
     def test_add_months_clamps_to_month_length(self) -> None:
         assert add_months(date(2021, 8, 31), -6) == date(2021, 2, 28)

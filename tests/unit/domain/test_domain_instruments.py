@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from tests.holidays import pk_test_calendar
+from tests.holidays import pk_calendar_2026, pk_test_calendar
 
 from sovereign_assets.domain.calendars import BusinessDayConvention
 from sovereign_assets.domain.daycount import DayCount
@@ -51,6 +51,7 @@ from sovereign_assets.domain.lifecycle import (
 from sovereign_assets.domain.money import PKR
 
 PK = pk_test_calendar()
+PK26 = pk_calendar_2026()
 PKR_100K = PKR.to_minor(100_000)
 SHARIAH_CERT = DocumentRef(
     "Shariah approval GIS-2021-01", "https://docs.example/shariah/gis-2021-01.pdf", "ab" * 32
@@ -188,52 +189,53 @@ class TestCashFlows:
 
 class TestFixings:
     rule = FixingRule(benchmark_tenor_days=182)
-    fixing_date = date(2021, 10, 22)  # Friday: the floater's second period starts
+    # Friday 28 August 2026, on the sourced 2026 calendar (Tuesday 25 is Eid Milad-un-Nabi)
+    fixing_date = date(2026, 8, 28)
 
     def pkrv_week(self) -> list[PkrvQuote]:
         rates = ["0.0850", "0.0855", "0.0861", "0.0858", "0.0863"]
-        days = [date(2021, 10, 15), date(2021, 10, 18), date(2021, 10, 20), date(2021, 10, 21)]
-        days = [date(2021, 10, 14), *days]  # 19 Oct is Eid Milad un Nabi
+        days = [date(2026, 8, 21), date(2026, 8, 24), date(2026, 8, 26), date(2026, 8, 27)]
+        days = [date(2026, 8, 20), *days]  # 25 Aug is Eid Milad un Nabi
         return [PkrvQuote(d, 182, Decimal(r)) for d, r in zip(days, rates, strict=True)]
 
     def test_latest_auction_of_the_tenor_sets_the_benchmark(self) -> None:
         auctions = [
-            BillAuctionResult(date(2021, 10, 6), 182, Decimal("0.0801")),
-            BillAuctionResult(date(2021, 10, 20), 182, Decimal("0.0849")),
-            BillAuctionResult(date(2021, 10, 20), 91, Decimal("0.0778")),
-            BillAuctionResult(date(2021, 11, 3), 182, Decimal("0.0911")),  # after: ignored
+            BillAuctionResult(date(2026, 8, 12), 182, Decimal("0.0801")),
+            BillAuctionResult(date(2026, 8, 26), 182, Decimal("0.0849")),
+            BillAuctionResult(date(2026, 8, 26), 91, Decimal("0.0778")),
+            BillAuctionResult(date(2026, 9, 9), 182, Decimal("0.0911")),  # after: ignored
         ]
-        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, [], PK)
+        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, [], PK26)
         assert fixing.source is FixingSource.AUCTION
         assert fixing.rate == Decimal("0.0849")
-        assert fixing.evidence_dates == (date(2021, 10, 20),)
+        assert fixing.evidence_dates == (date(2026, 8, 26),)
 
     def test_rejected_auction_falls_back_to_five_days_of_pkrv(self) -> None:
-        auctions = [BillAuctionResult(date(2021, 10, 20), 182, None)]
-        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, self.pkrv_week(), PK)
+        auctions = [BillAuctionResult(date(2026, 8, 26), 182, None)]
+        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, self.pkrv_week(), PK26)
         assert fixing.source is FixingSource.PKRV_AVERAGE
         # (8.50 + 8.55 + 8.61 + 8.58 + 8.63) / 5 = 8.574 %
         assert fixing.rate == Decimal("0.085740")
-        assert date(2021, 10, 19) not in fixing.evidence_dates
+        assert date(2026, 8, 25) not in fixing.evidence_dates
 
     def test_no_recent_auction_falls_back_too(self) -> None:
-        auctions = [BillAuctionResult(date(2021, 9, 22), 182, Decimal("0.0790"))]
-        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, self.pkrv_week(), PK)
+        auctions = [BillAuctionResult(date(2026, 7, 29), 182, Decimal("0.0790"))]
+        fixing = resolve_fixing(self.rule, self.fixing_date, auctions, self.pkrv_week(), PK26)
         assert fixing.source is FixingSource.PKRV_AVERAGE
 
     def test_fixing_records_refuse_floats(self) -> None:
         with pytest.raises(DomainError) as err:
-            PkrvQuote(date(2021, 10, 14), 182, 0.085)  # type: ignore[arg-type]
+            PkrvQuote(date(2026, 8, 20), 182, 0.085)  # type: ignore[arg-type]
         assert err.value.code is ErrorCode.FLOAT_NOT_ALLOWED
         with pytest.raises(DomainError) as err:
-            BillAuctionResult(date(2021, 10, 20), 182, 0.0849)  # type: ignore[arg-type]
+            BillAuctionResult(date(2026, 8, 26), 182, 0.0849)  # type: ignore[arg-type]
         assert err.value.code is ErrorCode.FLOAT_NOT_ALLOWED
 
     def test_a_missing_pkrv_day_is_never_guessed(self) -> None:
         with pytest.raises(DomainError) as err:
-            resolve_fixing(self.rule, self.fixing_date, [], self.pkrv_week()[1:], PK)
+            resolve_fixing(self.rule, self.fixing_date, [], self.pkrv_week()[1:], PK26)
         assert err.value.code is ErrorCode.FIXING_UNAVAILABLE
-        assert "2021-10-14" in err.value.message
+        assert "2026-08-20" in err.value.message
 
 
 class TestLifecycle:
@@ -313,17 +315,17 @@ class TestLifecycle:
         )
         assert zero.is_zero_coupon
         flows = cash_flows(zero, date(2021, 3, 4), PK)
-        # holidays after 2024 are not entered yet: those dates roll over weekends only
-        assert [f.payment_date_provisional for f in flows[:8]] == [False] * 7 + [True]
+        # the calendar ends with 2026: later dates roll over weekends only
+        assert [f.payment_date_provisional for f in flows[:12]] == [False] * 11 + [True]
         assert flows[-1].payment_date == date(2036, 3, 4)  # a Tuesday
         step = evolve(zero, CouponDateReached("2021-09-04"), date(2021, 9, 6), PK)
         assert step.effects == ()
         assert step.instrument.state.periods_paid == 1
         late = dataclasses.replace(
-            step.instrument, state=dataclasses.replace(step.instrument.state, periods_paid=7)
+            step.instrument, state=dataclasses.replace(step.instrument.state, periods_paid=11)
         )
         with pytest.raises(DomainError) as err:
-            evolve(late, CouponDateReached("2025-03-04"), date(2025, 3, 4), PK)
+            evolve(late, CouponDateReached("2027-03-04"), date(2027, 3, 4), PK)
         assert err.value.code is ErrorCode.CALENDAR_NOT_COVERED
 
 
