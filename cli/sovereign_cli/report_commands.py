@@ -3,7 +3,10 @@
 Owns the reconciliation: every instrument's holdings must add up to its issued face
 less what was redeemed; the cash in all accounts is totalled and, when the operator says
 what was minted (net of withdrawals) and what tax was withheld, compared with both. A
-mismatch exits 1. Must not import at module level: grpc, fabric_gateway, sovereign_client.
+mismatch exits 1. Only a signer that reads the whole register (the central bank) may run
+it: anyone else sees only its own rows, in which every other account would read as
+zero, so the ledger refuses it first (``UNAUTHORIZED``, exit 7) and nothing is printed.
+Must not import at module level: grpc, fabric_gateway, sovereign_client.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sovereign_cli.render import rupees, table
 
 @click.group()
 def report() -> None:
-    """Report over the whole register (the signer must be allowed to list it)."""
+    """Report over the whole register (the signer must read all of it: the central bank)."""
 
 
 def _verdict(ok: bool) -> str:
@@ -41,7 +44,9 @@ def _verdict(ok: bool) -> str:
 @ledger_command
 def reconcile(ledger: Ledger, expect_cash: int | None, expect_tax: int | None) -> None:
     """Reconcile holdings against each instrument's outstanding face, and the cash in all accounts
-    (the central bank's registrar). Exits 1 on any mismatch."""
+    (the central bank's registrar). Exits 1 on any mismatch; a signer that reads only its own
+    rows is refused (UNAUTHORIZED, exit 7)."""
+    ledger.client.audit.whole_register()  # a filtered view must not pass for the register
     instruments: list[dict[str, Any]] = []
     for record in ledger.client.instruments.list():
         instrument_id = record.spec.instrument_id

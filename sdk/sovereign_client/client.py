@@ -58,6 +58,7 @@ from sovereign_assets.schema.messages import (
     PurgeReceipt,
     RecoverySpec,
     RedemptionBatch,
+    RegisterReader,
     ScheduledFlow,
     SealedBid,
     TransferCheck,
@@ -1017,6 +1018,14 @@ class Audit(_Section):
         Role: the regulator (registrar organisation). Raises: ``UNAUTHORIZED``,
         ``INVALID_ARGUMENT``."""
         return self._evaluate(many(KeyHistoryEntry), "History", kind, list(ids))
+
+    def whole_register(self) -> RegisterReader:
+        """Confirm this identity reads the whole register (every account, holding and cash
+        balance), as a report over it needs; returns its reader class.
+
+        Role: the regulator (registrar organisation). Raises: ``UNAUTHORIZED`` for an
+        identity that reads only its own rows (a bank, the exchange, the treasury)."""
+        return self._evaluate(one(RegisterReader), "WholeRegister")
 
 
 class SovereignClient:

@@ -323,6 +323,25 @@ def test_reconcile_names_a_mismatch_and_exits_1(
     assert full.stdout.splitlines()[-1] == "register reconciled"
 
 
+@pytest.mark.usefixtures("topology_users")
+def test_reconcile_refuses_a_signer_that_sees_only_its_own_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bank, the exchange or the treasury would reconcile a filtered view (other banks'
+    clients at 0.00): the ledger refuses them (UNAUTHORIZED, exit 7) before any row is read."""
+    today = dt.date(2026, 11, 25)
+    sov = Sov(Market(auto_open=False), tmp_path)
+    on(sov, today, monkeypatch)
+    ok(sov, f"sov examples copy {tmp_path} --issue-date {today.isoformat()}")
+    run_lifecycle(sov, tmp_path, today)
+    for signer in (DEALER1, DEALER2, EXCHANGE, TREASURY):
+        refused = sov.refused("report", "reconcile", as_=signer, code="UNAUTHORIZED")
+        assert refused.exit_code == ExitCode.REFUSED
+        assert refused.stdout == "", signer
+        assert "reconciled" not in refused.output
+    assert sov("report", "reconcile", as_=REGISTRAR).exit_code == 0
+
+
 # -- the example files ---------------------------------------------------------------------
 
 

@@ -193,6 +193,7 @@ CASES: dict[str, Case] = {
     "audit:History": Case(
         [("account", '["IPS-ERUM"]'), ("holding", f'["{BOND}", "IPS-AYESHA"]')], _public, True
     ),
+    "audit:WholeRegister": Case([()], _public, False),
 }
 
 

@@ -106,7 +106,7 @@ SURFACE = {
         "FrozenParts",
     },
     "document": {"Register", "Supersede", "Attach", "Get", "ForInstrument", "List"},
-    "audit": {"History"},
+    "audit": {"History", "WholeRegister"},
 }
 
 

@@ -169,6 +169,16 @@ def test_a_dvp_trade_through_the_typed_client(market: Market) -> None:
     assert check.reason == "NOT_MULTIPLE_OF_DENOMINATION"
 
 
+def test_only_the_regulator_reads_the_whole_register(market: Market) -> None:
+    """What ``sov report reconcile`` asks first: a bank, the exchange or the treasury sees
+    only its own rows, so a report over the register refuses them with its own class."""
+    assert as_(market, central_bank()).audit.whole_register().reader == "REGULATOR"
+    for creator in (dealer_alpha(), dealer_beta(), exchange(), treasury()):
+        with pytest.raises(UnauthorizedError) as caught:
+            as_(market, creator).audit.whole_register()
+        assert caught.value.error_code == "UNAUTHORIZED"
+
+
 def test_refusals_raise_their_own_classes_and_change_nothing(market: Market) -> None:
     alpha = as_(market, dealer_alpha())
     with pytest.raises(InsufficientHoldingError) as caught:

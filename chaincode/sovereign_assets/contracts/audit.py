@@ -6,13 +6,18 @@ submitted each transaction and what it ran, from the submitter record every tran
 that changes public state leaves (:meth:`.base.SovereignContract.after_transaction`).
 Only the regulator (the registrar's organisation) may read it: a history shows every
 bank's clients' holdings over time.
+
+``WholeRegister`` answers whether the caller reads the whole register - every account,
+holding and balance - or only its own rows: a report over the register (``sov report
+reconcile``) asks it first, so a bank or the exchange is refused (``UNAUTHORIZED``)
+instead of reconciling a filtered view in which other banks' clients read as zero.
 """
 
 from __future__ import annotations
 
 from fabric_chaincode import Context
 from sovereign_assets.domain import ErrorCode
-from sovereign_assets.schema.messages import KeyHistoryEntry
+from sovereign_assets.schema.messages import KeyHistoryEntry, RegisterReader
 
 from . import rules
 from .base import SovereignContract, query, sovereign
@@ -56,3 +61,11 @@ class AuditContract(SovereignContract):
                 )
             )
         return entries
+
+    @query("WholeRegister")
+    def whole_register(self, ctx: Context) -> RegisterReader:
+        """The caller's reader class when it reads the whole register (the regulator);
+        ``UNAUTHORIZED`` for a caller that reads only its own accounts, holdings and
+        balances (banks, dealers, investors, the exchange, the treasury)."""
+        sctx = sovereign(ctx)  # the regulator only: see .visibility.READ_ACCESS
+        return RegisterReader(sctx.reader.value)

@@ -140,6 +140,11 @@ READ_ACCESS: Final[Mapping[str, Mapping[Reader, Scope]]] = {
     "document:List": _PUBLIC,
     # a record's history shows every bank's clients over time: the regulator only
     "audit:History": {**dict.fromkeys(Reader, Scope.NONE), _R.REGULATOR: Scope.ALL},
+    # reports over the whole register ask first: the readers of every account's rows
+    "audit:WholeRegister": {
+        **dict.fromkeys(Reader, Scope.NONE),
+        **{reader: Scope.ALL for reader, scope in _REGULATOR_ONLY.items() if scope is Scope.ALL},
+    },
 }
 """``contract:Function`` of every evaluate transaction -> reader -> scope."""
 

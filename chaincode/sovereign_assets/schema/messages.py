@@ -504,6 +504,14 @@ class HoldingChange:
 
 
 @dataclass(frozen=True)
+class RegisterReader:
+    """A caller that reads the whole register (``audit:WholeRegister``): every account,
+    holding and cash balance, not only its own. ``reader``: its reader class (REGULATOR)."""
+
+    reader: str
+
+
+@dataclass(frozen=True)
 class KeyHistoryEntry:
     """One committed change of a ledger record (``audit:History``): transaction
     ``tx_id``, its ``timestamp`` (``YYYY-MM-DDTHH:MM:SS.ffffffZ``, as the submitter's
