@@ -14,9 +14,9 @@ all encoding).
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -148,9 +148,15 @@ GatewayT = TypeVar("GatewayT", bound=GatewayHandle)
 
 
 class _SignableCore(Generic[GatewayT]):
-    """State shared by every signable artifact: serialized bytes plus a signature slot."""
+    """State shared by every signable artifact: serialized bytes plus a signature slot.
 
-    def __init__(self, gateway: GatewayT, data: builtins.bytes) -> None:
+    An artifact rebuilt from bytes keeps them (a later signature is set in them, everything
+    else untouched). One this package builds holds only its parsed view, and serializes it when
+    ``bytes()`` is first asked for: the calls send requests built from the view, so the
+    artifact's own bytes are never made unless the application wants them.
+    """
+
+    def __init__(self, gateway: GatewayT, data: builtins.bytes | None) -> None:
         self._gateway = gateway
         self._signing_identity = gateway._core.signing_identity
         self._data = data
@@ -161,6 +167,8 @@ class _SignableCore(Generic[GatewayT]):
 
     def bytes(self) -> builtins.bytes:
         """The serialized artifact (to store, send for offline signing, or rebuild from)."""
+        if self._data is None:
+            self._data = self._serialized()
         return self._data
 
     def digest(self) -> builtins.bytes:
@@ -173,25 +181,47 @@ class _SignableCore(Generic[GatewayT]):
     def _signature(self) -> builtins.bytes:
         raise NotImplementedError
 
-    def _with_signature(self, signature: builtins.bytes) -> builtins.bytes:
+    def _serialized(self) -> builtins.bytes:
+        """The bytes of an artifact built here, from its view (only those have no ``_data``)."""
         raise NotImplementedError
 
-    def _set_signature(self, signature: builtins.bytes) -> None:
-        self._data = self._with_signature(signature)
+    def _with_signature(self, signature: builtins.bytes) -> builtins.bytes:
+        """``_data`` with ``signature`` set in it."""
+        raise NotImplementedError
 
-    def _signed(self) -> builtins.bytes:
+    def _store_signature(self, signature: builtins.bytes) -> None:
+        """Record ``signature`` in the parsed view, if the artifact keeps one."""
+
+    def _set_signature(self, signature: builtins.bytes) -> None:
+        if self._data is not None:
+            self._data = self._with_signature(signature)
+        self._store_signature(signature)
+
+    def _sign(self) -> None:
         # Sign lazily, once: an artifact signed offline keeps its outside signature.
         if not self._signature():
             self._set_signature(self._signing_identity.sign(self.digest()))
-        return self._data
+
+    def _signed(self) -> builtins.bytes:
+        self._sign()
+        return self.bytes()
 
 
 class ProposalCore(_SignableCore[GatewayT]):
     """A transaction proposal (serialized ``gateway.ProposedTransaction``)."""
 
-    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+    def __init__(
+        self,
+        gateway: GatewayT,
+        data: bytes | None = None,
+        view: _protos.ProposalView | None = None,
+    ) -> None:
         super().__init__(gateway, data)
-        self._view = _protos.parse_proposed_transaction(data)
+        if view is None:
+            if data is None:
+                raise TypeError("a proposal needs its bytes or its view")
+            view = _protos.parse_proposed_transaction(data)
+        self._view = view
 
     @property
     def transaction_id(self) -> str:
@@ -209,39 +239,50 @@ class ProposalCore(_SignableCore[GatewayT]):
     def _signature(self) -> bytes:
         return self._view.signature
 
+    def _serialized(self) -> bytes:
+        return _protos.proposed_transaction_bytes(self._view)
+
     def _with_signature(self, signature: bytes) -> bytes:
-        data = _protos.sign_proposed_transaction(self._data, signature)
-        # Only the signature changed: no need to parse the whole proposal again.
-        self._view = dataclasses.replace(self._view, signature=signature)
-        return data
+        assert self._data is not None
+        return _protos.sign_proposed_transaction(self._data, signature)
+
+    def _store_signature(self, signature: bytes) -> None:
+        self._view.signature = signature
 
     def _evaluate_call(self, timeout: float | None) -> UnaryCall:
-        self._signed()  # sets the signature in the view too
+        self._sign()  # sets the signature in the view, which holds all the request needs
         request = _protos.build_evaluate_request(self._view)
         timeout = timeout or self._timeouts.evaluate
-        return UnaryCall("Evaluate", request, timeout, self.transaction_id, GatewayError)
+        return UnaryCall("Evaluate", request, timeout, self._view.transaction_id, GatewayError)
 
     def _evaluate_result(self, evaluate_response: bytes) -> bytes:
         return _protos.parse_evaluate_response(evaluate_response)
 
     def _endorse_call(self, timeout: float | None) -> UnaryCall:
-        self._signed()
+        self._sign()
         request = _protos.build_endorse_request(self._view)
         timeout = timeout or self._timeouts.endorse
-        return UnaryCall("Endorse", request, timeout, self.transaction_id, EndorseError)
+        return UnaryCall("Endorse", request, timeout, self._view.transaction_id, EndorseError)
 
-    def _prepared_transaction(self, endorse_response: bytes) -> bytes:
-        return _protos.prepared_transaction_from_endorse_response(
-            endorse_response, self.transaction_id
-        )
+    def _prepared_transaction(self, endorse_response: bytes) -> _protos.TransactionView:
+        return _protos.prepared_transaction_view(endorse_response, self._view.transaction_id)
 
 
 class TransactionCore(_SignableCore[GatewayT]):
     """An endorsed transaction ready to submit (serialized ``gateway.PreparedTransaction``)."""
 
-    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+    def __init__(
+        self,
+        gateway: GatewayT,
+        data: bytes | None = None,
+        view: _protos.TransactionView | None = None,
+    ) -> None:
         super().__init__(gateway, data)
-        self._view = _protos.parse_prepared_transaction(data)
+        if view is None:
+            if data is None:
+                raise TypeError("a transaction needs its bytes or its view")
+            view = _protos.parse_prepared_transaction(data)
+        self._view = view
 
     @property
     def transaction_id(self) -> str:
@@ -259,20 +300,26 @@ class TransactionCore(_SignableCore[GatewayT]):
     def _signature(self) -> bytes:
         return self._view.signature
 
+    def _serialized(self) -> bytes:
+        return _protos.prepared_transaction_bytes(self._view)
+
     def _with_signature(self, signature: bytes) -> bytes:
-        data = _protos.sign_prepared_transaction(self._data, signature)
-        self._view = dataclasses.replace(self._view, signature=signature)
-        return data
+        assert self._data is not None
+        return _protos.sign_prepared_transaction(self._data, signature)
+
+    def _store_signature(self, signature: bytes) -> None:
+        self._view.signature = signature
 
     def _submit_call(self, timeout: float | None) -> UnaryCall:
-        request = _protos.build_submit_request(self._signed())
+        self._sign()
+        request = _protos.build_submit_request(self._view)
         timeout = timeout or self._timeouts.submit
-        return UnaryCall("Submit", request, timeout, self.transaction_id, SubmitError)
+        return UnaryCall("Submit", request, timeout, self._view.transaction_id, SubmitError)
 
-    def _commit_request(self) -> bytes:
-        return _protos.build_signed_commit_status_request(
+    def _commit_request(self) -> _protos.SignedRequestView:
+        return _protos.commit_status_request_view(
             channel_name=self._view.channel_name,
-            transaction_id=self.transaction_id,
+            transaction_id=self._view.transaction_id,
             creator=self._signing_identity.creator,
         )
 
@@ -280,9 +327,22 @@ class TransactionCore(_SignableCore[GatewayT]):
 class CommitCore(_SignableCore[GatewayT]):
     """A commit status request (serialized ``gateway.SignedCommitStatusRequest``)."""
 
-    def __init__(self, gateway: GatewayT, data: bytes) -> None:
+    def __init__(
+        self,
+        gateway: GatewayT,
+        data: bytes | None = None,
+        view: _protos.SignedRequestView | None = None,
+        transaction_id: str | None = None,
+    ) -> None:
         super().__init__(gateway, data)
-        self._transaction_id = _protos.commit_status_transaction_id(data)
+        if view is None or transaction_id is None:
+            if data is None:
+                raise TypeError("a commit status request needs its bytes or its view")
+            request, signature = _protos.parse_signed_request("commit_status", data)
+            view = _protos.SignedRequestView(request=request, signature=signature)
+            transaction_id = _protos.commit_status_transaction_id(data)
+        self._view = view
+        self._transaction_id = transaction_id
 
     @property
     def transaction_id(self) -> str:
@@ -290,13 +350,20 @@ class CommitCore(_SignableCore[GatewayT]):
         return self._transaction_id
 
     def _message(self) -> bytes:
-        return _protos.parse_signed_request("commit_status", self._data)[0]
+        return self._view.request
 
     def _signature(self) -> bytes:
-        return _protos.parse_signed_request("commit_status", self._data)[1]
+        return self._view.signature
+
+    def _serialized(self) -> bytes:
+        return _protos.signed_request_bytes("commit_status", self._view)
 
     def _with_signature(self, signature: bytes) -> bytes:
+        assert self._data is not None
         return _protos.sign_signed_request("commit_status", self._data, signature)
+
+    def _store_signature(self, signature: bytes) -> None:
+        self._view.signature = signature
 
     def _status_call(self, timeout: float | None) -> UnaryCall:
         request = self._signed()
@@ -317,13 +384,13 @@ class ChaincodeEventsRequestCore(_SignableCore[GatewayT]):
         )
 
     def _message(self) -> bytes:
-        return _protos.parse_signed_request("chaincode_events", self._data)[0]
+        return _protos.parse_signed_request("chaincode_events", self.bytes())[0]
 
     def _signature(self) -> bytes:
-        return _protos.parse_signed_request("chaincode_events", self._data)[1]
+        return _protos.parse_signed_request("chaincode_events", self.bytes())[1]
 
     def _with_signature(self, signature: bytes) -> bytes:
-        return _protos.sign_signed_request("chaincode_events", self._data, signature)
+        return _protos.sign_signed_request("chaincode_events", self.bytes(), signature)
 
     def _events_timeout(self, timeout: float | None) -> float | None:
         return timeout or self._timeouts.chaincode_events
@@ -348,13 +415,13 @@ class BlockEventsRequestCore(_SignableCore[GatewayT]):
         _protos.parse_envelope(data)  # reject garbage at construction, not on first read
 
     def _message(self) -> bytes:
-        return _protos.parse_envelope(self._data)[0]
+        return _protos.parse_envelope(self.bytes())[0]
 
     def _signature(self) -> bytes:
-        return _protos.parse_envelope(self._data)[1]
+        return _protos.parse_envelope(self.bytes())[1]
 
     def _with_signature(self, signature: bytes) -> bytes:
-        return _protos.sign_envelope(self._data, signature)
+        return _protos.sign_envelope(self.bytes(), signature)
 
     def _events_timeout(self, timeout: float | None) -> float | None:
         return timeout or self._timeouts.block_events
@@ -400,7 +467,7 @@ class GatewayCore:
     timeouts: CallTimeouts
     tls_certificate_hash: bytes | None = None
 
-    def proposal_bytes(
+    def proposal_view(
         self,
         *,
         channel_name: str,
@@ -410,21 +477,23 @@ class GatewayCore:
         transient_data: Mapping[str, Argument] | None,
         endorsing_organizations: Sequence[str] | None,
         nonce: bytes | None = None,
-    ) -> bytes:
-        """Serialized, unsigned ``ProposedTransaction``; a fresh transaction context unless
-        ``nonce`` is given (then the transaction ID follows from it and the creator)."""
+    ) -> _protos.ProposalView:
+        """An unsigned proposal, as the view its artifact keeps; a fresh transaction context
+        unless ``nonce`` is given (then the transaction ID follows from it and the creator)."""
         transaction_id, nonce = self.signing_identity.new_transaction_context(nonce)
-        return _protos.build_proposed_transaction(
+        return _protos.build_proposal(
             channel_name=channel_name,
             chaincode_name=chaincode_name,
             transaction_name=transaction_name,
             arguments=[as_bytes(a) for a in arguments],
-            transient_data={k: as_bytes(v) for k, v in (transient_data or {}).items()},
-            endorsing_organizations=list(endorsing_organizations or ()),
+            transient_data={k: as_bytes(v) for k, v in transient_data.items()}
+            if transient_data
+            else {},
+            endorsing_organizations=endorsing_organizations or (),
             creator=self.signing_identity.creator,
             nonce=nonce,
             transaction_id=transaction_id,
-            timestamp=datetime.now(UTC),
+            timestamp_ns=time.time_ns(),
         )
 
     def chaincode_events_request_bytes(

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
 from ._core import Argument, GatewayCore, GatewayHandle, qualified_transaction_name
-from ._protos import DeliverKind
+from ._protos import DeliverKind, ProposalView
 from .checkpoint import Checkpoint
 from .identity import Identity
 
@@ -345,7 +345,7 @@ class ContractBase(Generic[GatewayT, ProposalT]):
     """A smart contract: evaluate queries, submit transactions."""
 
     # The flavour's proposal class, set by each subclass (a class object, called unbound).
-    _proposal_type: Callable[[GatewayT, bytes], ProposalT]
+    _proposal_type: Callable[[GatewayT, bytes | None, ProposalView], ProposalT]
 
     def __init__(
         self,
@@ -382,7 +382,7 @@ class ContractBase(Generic[GatewayT, ProposalT]):
 
         ``nonce`` fixes the transaction context (see :func:`~fabric_gateway.request_nonce`:
         the same client request is then the same transaction ID on every attempt)."""
-        data = self._gateway._core.proposal_bytes(
+        view = self._gateway._core.proposal_view(
             channel_name=self._channel_name,
             chaincode_name=self.chaincode_name,
             transaction_name=qualified_transaction_name(self.contract_name, name),
@@ -391,7 +391,7 @@ class ContractBase(Generic[GatewayT, ProposalT]):
             endorsing_organizations=endorsing_organizations,
             nonce=nonce,
         )
-        return self._proposal_type(self._gateway, data)
+        return self._proposal_type(self._gateway, None, view)
 
 
 class EventIteratorBase(Generic[StreamT, EventT]):

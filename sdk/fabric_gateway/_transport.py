@@ -158,12 +158,15 @@ class AsyncTransport:
 
     def __init__(self, channel: grpc.aio.Channel) -> None:
         self._channel = channel
+        self._unary: dict[str, grpc.aio.UnaryUnaryMultiCallable[bytes, bytes]] = {}
 
     async def unary(self, call: UnaryCall) -> bytes:
         """Send one unary Gateway call; failures raise ``call.error_type``."""
-        method = self._channel.unary_unary(
-            GATEWAY_SERVICE + call.method, request_serializer=None, response_deserializer=None
-        )
+        method = self._unary.get(call.method)
+        if method is None:  # one callable per method, made on first use
+            method = self._unary[call.method] = self._channel.unary_unary(
+                GATEWAY_SERVICE + call.method, request_serializer=None, response_deserializer=None
+            )
         try:
             return bytes(await method(call.request, timeout=call.timeout))
         except grpc.RpcError as error:

@@ -24,6 +24,7 @@ from ._core import (
     SigningIdentity,
     TransactionCore,
 )
+from ._protos import SignedRequestView
 from ._shared import AsyncClosingContext, ContractBase, EventIteratorBase, GatewayBase, NetworkBase
 from ._transport import AsyncResponseStream, AsyncTransport
 from .hashes import Hash
@@ -62,7 +63,7 @@ class AsyncProposal(ProposalCore["AsyncGateway"]):
     async def endorse(self, *, timeout: float | None = None) -> AsyncTransaction:
         """Obtain endorsements; raises ``EndorseError`` on failure."""
         response = await self._gateway._transport.unary(self._endorse_call(timeout))
-        return AsyncTransaction(self._gateway, self._prepared_transaction(response))
+        return AsyncTransaction(self._gateway, None, self._prepared_transaction(response))
 
 
 class AsyncTransaction(TransactionCore["AsyncGateway"]):
@@ -71,7 +72,13 @@ class AsyncTransaction(TransactionCore["AsyncGateway"]):
     async def submit(self, *, timeout: float | None = None) -> AsyncSubmittedTransaction:
         """Send to the orderer; raises ``SubmitError`` on failure. Does not wait for commit."""
         await self._gateway._transport.unary(self._submit_call(timeout))
-        return AsyncSubmittedTransaction(self._gateway, self._commit_request(), self.result)
+        return AsyncSubmittedTransaction(
+            self._gateway,
+            None,
+            self.result,
+            view=self._commit_request(),
+            transaction_id=self.transaction_id,
+        )
 
 
 class AsyncCommit(CommitCore["AsyncGateway"]):
@@ -89,8 +96,16 @@ class AsyncCommit(CommitCore["AsyncGateway"]):
 class AsyncSubmittedTransaction(AsyncCommit):
     """A submitted transaction: its ``result`` now, its commit ``status()`` later."""
 
-    def __init__(self, gateway: AsyncGateway, data: bytes, result: bytes) -> None:
-        super().__init__(gateway, data)
+    def __init__(
+        self,
+        gateway: AsyncGateway,
+        data: bytes | None,
+        result: bytes,
+        *,
+        view: SignedRequestView | None = None,
+        transaction_id: str | None = None,
+    ) -> None:
+        super().__init__(gateway, data, view, transaction_id)
         self.result = result
 
 

@@ -23,6 +23,7 @@ from ._core import (
     SigningIdentity,
     TransactionCore,
 )
+from ._protos import SignedRequestView
 from ._shared import ClosingContext, ContractBase, EventIteratorBase, GatewayBase, NetworkBase
 from ._transport import SyncResponseStream, SyncTransport
 from .hashes import Hash
@@ -61,7 +62,7 @@ class Proposal(ProposalCore["Gateway"]):
     def endorse(self, *, timeout: float | None = None) -> Transaction:
         """Obtain endorsements; raises ``EndorseError`` on failure."""
         response = self._gateway._transport.unary(self._endorse_call(timeout))
-        return Transaction(self._gateway, self._prepared_transaction(response))
+        return Transaction(self._gateway, None, self._prepared_transaction(response))
 
 
 class Transaction(TransactionCore["Gateway"]):
@@ -70,7 +71,13 @@ class Transaction(TransactionCore["Gateway"]):
     def submit(self, *, timeout: float | None = None) -> SubmittedTransaction:
         """Send to the orderer; raises ``SubmitError`` on failure. Does not wait for commit."""
         self._gateway._transport.unary(self._submit_call(timeout))
-        return SubmittedTransaction(self._gateway, self._commit_request(), self.result)
+        return SubmittedTransaction(
+            self._gateway,
+            None,
+            self.result,
+            view=self._commit_request(),
+            transaction_id=self.transaction_id,
+        )
 
 
 class Commit(CommitCore["Gateway"]):
@@ -88,8 +95,16 @@ class Commit(CommitCore["Gateway"]):
 class SubmittedTransaction(Commit):
     """A submitted transaction: its ``result`` now, its commit ``status()`` later."""
 
-    def __init__(self, gateway: Gateway, data: bytes, result: bytes) -> None:
-        super().__init__(gateway, data)
+    def __init__(
+        self,
+        gateway: Gateway,
+        data: bytes | None,
+        result: bytes,
+        *,
+        view: SignedRequestView | None = None,
+        transaction_id: str | None = None,
+    ) -> None:
+        super().__init__(gateway, data, view, transaction_id)
         self.result = result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,15 +19,95 @@ from ..errors import GatewayError
 from .common import parse_message, timestamp_of
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProposalView:
-    """The parts of a serialized ``gateway.ProposedTransaction`` the client needs."""
+    """The parts of a serialized ``gateway.ProposedTransaction`` the client needs.
+
+    Mutable only so that the artifact owning it can set ``signature`` once it is signed.
+    """
 
     transaction_id: str
     channel_name: str
     proposal_bytes: bytes
     signature: bytes
     endorsing_organizations: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _chaincode_header_extension(chaincode_name: str) -> bytes:
+    # The same few bytes for every proposal to a chaincode: built once per name.
+    chaincode_id = chaincode_pb2.ChaincodeID(name=chaincode_name)
+    extension = proposal_pb2.ChaincodeHeaderExtension(chaincode_id=chaincode_id)
+    return bytes(extension.SerializeToString())
+
+
+def build_proposal(
+    *,
+    channel_name: str,
+    chaincode_name: str,
+    transaction_name: str,
+    arguments: Sequence[bytes],
+    transient_data: Mapping[str, bytes],
+    endorsing_organizations: Sequence[str],
+    creator: bytes,
+    nonce: bytes,
+    transaction_id: str,
+    timestamp_ns: int,
+) -> ProposalView:
+    """Build an unsigned proposal's view (``proposed_transaction_bytes`` serializes it).
+
+    As in the official client: the chaincode spec type is NODE, ``args[0]`` is the transaction
+    name, and transient data travels in the proposal payload (the Gateway strips it before the
+    transaction is ordered). ``timestamp_ns`` is nanoseconds since the Unix epoch (UTC).
+    Fields are assigned in place rather than passed as nested messages, which protobuf would
+    copy; the bytes are the same.
+    """
+    channel_header = common_pb2.ChannelHeader(
+        type=common_pb2.ENDORSER_TRANSACTION,
+        tx_id=transaction_id,
+        channel_id=channel_name,
+        extension=_chaincode_header_extension(chaincode_name),
+        epoch=0,
+    )
+    seconds, nanos = divmod(timestamp_ns, 1_000_000_000)
+    channel_header.timestamp.seconds = seconds
+    channel_header.timestamp.nanos = nanos
+    signature_header = common_pb2.SignatureHeader(creator=creator, nonce=nonce)
+    header = common_pb2.Header(
+        channel_header=channel_header.SerializeToString(),
+        signature_header=signature_header.SerializeToString(),
+    )
+    invocation = chaincode_pb2.ChaincodeInvocationSpec()
+    spec = invocation.chaincode_spec
+    spec.type = chaincode_pb2.ChaincodeSpec.NODE
+    spec.chaincode_id.name = chaincode_name
+    spec.input.args.append(transaction_name.encode())
+    spec.input.args.extend(arguments)
+    payload = proposal_pb2.ChaincodeProposalPayload(input=invocation.SerializeToString())
+    for key, value in transient_data.items():
+        payload.TransientMap[key] = value
+    proposal = proposal_pb2.Proposal(
+        header=header.SerializeToString(), payload=payload.SerializeToString()
+    )
+    return ProposalView(
+        transaction_id=transaction_id,
+        channel_name=channel_name,
+        proposal_bytes=bytes(proposal.SerializeToString()),
+        signature=b"",
+        endorsing_organizations=tuple(endorsing_organizations),
+    )
+
+
+def proposed_transaction_bytes(view: ProposalView) -> bytes:
+    """Serialize a view as a ``gateway.ProposedTransaction`` (signed if the view is)."""
+    proposed = gateway_pb2.ProposedTransaction(
+        transaction_id=view.transaction_id,
+        endorsing_organizations=view.endorsing_organizations,
+    )
+    proposed.proposal.proposal_bytes = view.proposal_bytes
+    if view.signature:
+        proposed.proposal.signature = view.signature
+    return bytes(proposed.SerializeToString())
 
 
 def build_proposed_transaction(
@@ -42,49 +123,21 @@ def build_proposed_transaction(
     transaction_id: str,
     timestamp: datetime,
 ) -> bytes:
-    """Build a serialized, unsigned ``gateway.ProposedTransaction``.
-
-    As in the official client: the chaincode spec type is NODE, ``args[0]`` is the transaction
-    name, and transient data travels in the proposal payload (the Gateway strips it before the
-    transaction is ordered).
-    """
-    chaincode_id = chaincode_pb2.ChaincodeID(name=chaincode_name)
-    channel_header = common_pb2.ChannelHeader(
-        type=common_pb2.ENDORSER_TRANSACTION,
-        tx_id=transaction_id,
-        timestamp=timestamp_of(timestamp),
-        channel_id=channel_name,
-        extension=proposal_pb2.ChaincodeHeaderExtension(
-            chaincode_id=chaincode_id
-        ).SerializeToString(),
-        epoch=0,
-    )
-    signature_header = common_pb2.SignatureHeader(creator=creator, nonce=nonce)
-    header = common_pb2.Header(
-        channel_header=channel_header.SerializeToString(),
-        signature_header=signature_header.SerializeToString(),
-    )
-    invocation = chaincode_pb2.ChaincodeInvocationSpec(
-        chaincode_spec=chaincode_pb2.ChaincodeSpec(
-            type=chaincode_pb2.ChaincodeSpec.NODE,
-            chaincode_id=chaincode_id,
-            input=chaincode_pb2.ChaincodeInput(
-                args=[transaction_name.encode(), *arguments],
-            ),
-        )
-    )
-    payload = proposal_pb2.ChaincodeProposalPayload(input=invocation.SerializeToString())
-    for key, value in transient_data.items():
-        payload.TransientMap[key] = value
-    proposal = proposal_pb2.Proposal(
-        header=header.SerializeToString(), payload=payload.SerializeToString()
-    )
-    proposed = gateway_pb2.ProposedTransaction(
+    """Build a serialized, unsigned ``gateway.ProposedTransaction`` (see ``build_proposal``)."""
+    stamp = timestamp_of(timestamp)
+    view = build_proposal(
+        channel_name=channel_name,
+        chaincode_name=chaincode_name,
+        transaction_name=transaction_name,
+        arguments=arguments,
+        transient_data=transient_data,
+        endorsing_organizations=endorsing_organizations,
+        creator=creator,
+        nonce=nonce,
         transaction_id=transaction_id,
-        proposal=proposal_pb2.SignedProposal(proposal_bytes=proposal.SerializeToString()),
-        endorsing_organizations=list(endorsing_organizations),
+        timestamp_ns=stamp.seconds * 1_000_000_000 + stamp.nanos,
     )
-    return bytes(proposed.SerializeToString())
+    return proposed_transaction_bytes(view)
 
 
 def _channel_header_of(header_bytes: bytes) -> Any:
@@ -115,10 +168,6 @@ def sign_proposed_transaction(data: bytes, signature: bytes) -> bytes:
     return bytes(proposed.SerializeToString())
 
 
-def _signed_proposal(view: ProposalView) -> Any:
-    return proposal_pb2.SignedProposal(proposal_bytes=view.proposal_bytes, signature=view.signature)
-
-
 def build_evaluate_request(view: ProposalView) -> bytes:
     """Build a serialized ``gateway.EvaluateRequest`` from a signed proposal's view.
 
@@ -127,9 +176,11 @@ def build_evaluate_request(view: ProposalView) -> bytes:
     request = gateway_pb2.EvaluateRequest(
         transaction_id=view.transaction_id,
         channel_id=view.channel_name,
-        proposed_transaction=_signed_proposal(view),
-        target_organizations=list(view.endorsing_organizations),
+        target_organizations=view.endorsing_organizations,
     )
+    signed = request.proposed_transaction
+    signed.proposal_bytes = view.proposal_bytes
+    signed.signature = view.signature
     return bytes(request.SerializeToString())
 
 
@@ -138,23 +189,14 @@ def build_endorse_request(view: ProposalView) -> bytes:
     request = gateway_pb2.EndorseRequest(
         transaction_id=view.transaction_id,
         channel_id=view.channel_name,
-        proposed_transaction=_signed_proposal(view),
-        endorsing_organizations=list(view.endorsing_organizations),
+        endorsing_organizations=view.endorsing_organizations,
     )
+    signed = request.proposed_transaction
+    signed.proposal_bytes = view.proposal_bytes
+    signed.signature = view.signature
     return bytes(request.SerializeToString())
 
 
 def parse_evaluate_response(data: bytes) -> bytes:
     """Return the chaincode result payload of a ``gateway.EvaluateResponse``."""
     return bytes(gateway_pb2.EvaluateResponse.FromString(data).result.payload)
-
-
-def prepared_transaction_from_endorse_response(data: bytes, transaction_id: str) -> bytes:
-    """Wrap the endorsed envelope of a ``gateway.EndorseResponse`` as a ``PreparedTransaction``."""
-    response = gateway_pb2.EndorseResponse.FromString(data)
-    if not response.HasField("prepared_transaction"):
-        raise GatewayError("Missing transaction envelope", transaction_id=transaction_id)
-    prepared = gateway_pb2.PreparedTransaction(
-        transaction_id=transaction_id, envelope=response.prepared_transaction
-    )
-    return bytes(prepared.SerializeToString())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from fabric_protos.gateway import gateway_pb2
@@ -19,15 +20,41 @@ _SIGNED_REQUEST_TYPES: dict[str, Any] = {
 }
 
 
+@dataclass(slots=True)
+class SignedRequestView:
+    """A signed commit status / chaincode events request: its request bytes and signature.
+
+    Mutable only so that the artifact owning it can set ``signature`` once it is signed.
+    """
+
+    request: bytes
+    signature: bytes
+
+
+def commit_status_request_view(
+    *, channel_name: str, transaction_id: str, creator: bytes
+) -> SignedRequestView:
+    """The unsigned ``gateway.SignedCommitStatusRequest`` for a transaction, as a view."""
+    request = gateway_pb2.CommitStatusRequest(
+        transaction_id=transaction_id, channel_id=channel_name, identity=creator
+    )
+    return SignedRequestView(request=bytes(request.SerializeToString()), signature=b"")
+
+
+def signed_request_bytes(kind: SignedRequestKind, view: SignedRequestView) -> bytes:
+    """Serialize a view as a signed request of ``kind`` (signed if the view is)."""
+    signed = _SIGNED_REQUEST_TYPES[kind](request=view.request, signature=view.signature)
+    return bytes(signed.SerializeToString())
+
+
 def build_signed_commit_status_request(
     *, channel_name: str, transaction_id: str, creator: bytes
 ) -> bytes:
     """Build a serialized, unsigned ``gateway.SignedCommitStatusRequest``."""
-    request = gateway_pb2.CommitStatusRequest(
-        transaction_id=transaction_id, channel_id=channel_name, identity=creator
+    view = commit_status_request_view(
+        channel_name=channel_name, transaction_id=transaction_id, creator=creator
     )
-    signed = gateway_pb2.SignedCommitStatusRequest(request=request.SerializeToString())
-    return bytes(signed.SerializeToString())
+    return signed_request_bytes("commit_status", view)
 
 
 def build_signed_chaincode_events_request(
