@@ -83,9 +83,9 @@ class ECDSASigner:
             raise ValueError(f"ECDSA signer needs a hashed digest, got {len(digest)} bytes")
         der = self._key.sign(digest, algorithm)
         r, s = utils.decode_dss_signature(der)
-        if s > self._order // 2:
-            s = self._order - s
-        return utils.encode_dss_signature(r, s)
+        if s <= self._order >> 1:
+            return der  # already low S: OpenSSL's DER is the canonical encoding
+        return utils.encode_dss_signature(r, self._order - s)
 
 
 class Ed25519Signer:
