@@ -1,23 +1,33 @@
 """The chaincode-as-a-service gRPC server: the ONE module of this package that talks gRPC.
 
 Owns the ``protos.Chaincode/Connect`` endpoint the peer dials, the server options (100 MiB
-messages, keepalive policy, TLS and mutual TLS), the per-stream plumbing between gRPC and
+messages, keepalive policy, TLS and mutual TLS), the per-stream loop that drives a
 :class:`fabric_chaincode.session.ChaincodeSession`, and graceful shutdown on SIGTERM/SIGINT.
 The generated gRPC stubs are not imported: the handler is registered generically with the
 codec of :mod:`fabric_chaincode._wire`, so messages arrive already as our own types.
+
+Per stream, two threads: a reader that takes each message from gRPC and puts it in the
+stream's inbox, and the stream's loop, which is the gRPC response generator itself: it feeds
+the inbox to the session (whose transactions run as greenlets on this same thread) and yields
+what the session sent, so each outgoing message is written by the thread that made it. The
+loop also wakes for the oldest stub request's timeout and for a graceful stop; the inbox is
+the only hand-off between threads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
+import greenlet
 import grpc
 
 from fabric_chaincode import _wire
@@ -34,6 +44,10 @@ SERVICE = "protos.Chaincode"
 METHOD = "Connect"
 
 _END: ShimMessage | None = None
+_IF_IDLE = object()
+"""Inbox item from a graceful stop: end the stream if no transaction runs on it."""
+_BATCH = 64
+"""Inbox messages the loop takes in at most before writing what they made it send."""
 
 
 def server_options(max_message_size: int) -> list[tuple[str, int]]:
@@ -65,22 +79,19 @@ class ChaincodeServer:
         config: ServerConfig,
         *,
         stream_workers: int = 16,
-        transaction_workers: int = 64,
         stream_transactions: int = MAX_RUNNING,
         request_timeout: float = REQUEST_TIMEOUT,
         stream_queue: int = MAX_QUEUED,
     ) -> None:
-        """``stream_transactions``: transactions one peer stream may run at once (its
-        others queue, up to ``stream_queue``; beyond, ERROR at once); ``request_timeout``: seconds a
-        stub request waits for the peer."""
+        """``stream_workers``: peer streams served at once (each holds one thread of the gRPC
+        pool, plus its reader thread); ``stream_transactions``: transactions one peer stream may
+        run at once (its others queue, up to ``stream_queue``; beyond, ERROR at once);
+        ``request_timeout``: seconds a stub request waits for the peer."""
         self._chaincode = chaincode
         self._config = config
         self._stream_transactions = stream_transactions
         self._request_timeout = request_timeout
         self._stream_queue = stream_queue
-        self._transactions = ThreadPoolExecutor(
-            max_workers=transaction_workers, thread_name_prefix="chaincode-tx"
-        )
         self._server = grpc.server(
             ThreadPoolExecutor(max_workers=stream_workers, thread_name_prefix="chaincode-stream"),
             options=server_options(config.max_message_size),
@@ -94,7 +105,7 @@ class ChaincodeServer:
             (grpc.method_handlers_generic_handler(SERVICE, {METHOD: handler}),)
         )
         self.port = 0
-        self._sessions: set[ChaincodeSession] = set()
+        self._streams: dict[ChaincodeSession, queue.SimpleQueue[object]] = {}
         self._sessions_lock = threading.Lock()
 
     def start(self) -> int:
@@ -132,17 +143,15 @@ class ChaincodeServer:
             threading.Thread(
                 target=self._end_idle_sessions, args=(done, grace), daemon=True
             ).start()
-        self._transactions.shutdown(wait=False, cancel_futures=False)
         return done
 
     def _end_idle_sessions(self, done: threading.Event, grace: float) -> None:
         deadline = time.monotonic() + grace
         while not done.is_set() and time.monotonic() < deadline:
             with self._sessions_lock:
-                sessions = list(self._sessions)
-            for session in sessions:
-                if session.idle:
-                    session.close()
+                inboxes = list(self._streams.values())
+            for inbox in inboxes:
+                inbox.put(_IF_IDLE)  # the stream's loop checks, with nothing in between
             done.wait(0.05)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -152,58 +161,66 @@ class ChaincodeServer:
     def _connect(
         self, requests: Iterator[ShimMessage], context: grpc.ServicerContext
     ) -> Iterator[ShimMessage]:
-        outbox: queue.SimpleQueue[ShimMessage | None] = queue.SimpleQueue()
+        inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        outbound: deque[ShimMessage] = deque()
         session = ChaincodeSession(
             self._chaincode,
             self._config.chaincode_id,
-            outbox.put,
-            self._transactions,
+            outbound.append,
             local_mspid=self._config.local_mspid,
             max_message_size=self._config.max_message_size,
-            on_close=lambda: outbox.put(_END),
             max_running=self._stream_transactions,
             request_timeout=self._request_timeout,
             max_queued=self._stream_queue,
         )
-
-        def on_rpc_done() -> None:
-            session.close()
-            outbox.put(_END)
-
-        context.add_callback(on_rpc_done)
+        context.add_callback(lambda: inbox.put(_END))
         with self._sessions_lock:
-            self._sessions.add(session)
-        session.start()
+            self._streams[session] = inbox
         reader = threading.Thread(
-            target=_pump, args=(requests, session, outbox), name="chaincode-reader", daemon=True
+            target=_pump, args=(requests, inbox), name="chaincode-reader", daemon=True
         )
         reader.start()
         try:
+            session.start()
             while True:
-                message = outbox.get()
-                if message is None:
+                while outbound:
+                    yield outbound.popleft()
+                if session.closed:
                     return
-                yield message
+                try:
+                    item = inbox.get(timeout=session.timeout())
+                except queue.Empty:
+                    session.expire()
+                    continue
+                for _ in range(_BATCH):
+                    if item is _END or (item is _IF_IDLE and session.idle):
+                        return
+                    if isinstance(item, ShimMessage):
+                        session.on_message(item)
+                    if session.closed or inbox.empty():
+                        break
+                    item = inbox.get_nowait()
+                if session.timeout() == 0.0:
+                    session.expire()
         finally:
             with self._sessions_lock:
-                self._sessions.discard(session)
+                self._streams.pop(session, None)
+            # Closed from another thread (the generator collected there): its greenlets, bound
+            # to this stream's thread, cannot be resumed and are dropped with it.
+            with contextlib.suppress(greenlet.error):
+                session.close()
 
 
-def _pump(
-    requests: Iterator[ShimMessage],
-    session: ChaincodeSession,
-    outbox: queue.SimpleQueue[ShimMessage | None],
-) -> None:
+def _pump(requests: Iterator[ShimMessage], inbox: queue.SimpleQueue[object]) -> None:
     try:
         for message in requests:
-            session.on_message(message)
+            inbox.put(message)
     except grpc.RpcError:
-        pass  # the peer went away; closing below tells every waiting transaction
-    except Exception as exc:  # a reader thread must always close its session
+        pass  # the peer went away; the loop closes the session
+    except Exception as exc:  # a reader thread must always end its stream's loop
         _log.error("stream reader failed: %s", type(exc).__name__)
     finally:
-        session.close()
-        outbox.put(_END)
+        inbox.put(_END)
 
 
 def serve(chaincode: Chaincode, config: ServerConfig, *, grace: float = 10.0) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import collections
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, seed, settings
@@ -124,58 +123,51 @@ def converse(
     steps: list[Step], capabilities: bytes, *, serial: bool
 ) -> tuple[Sent, set[tuple[str, str]], bool]:
     """Run one conversation; per-transaction messages sent, transactions left unanswered,
-    whether the stream closed. ``serial``: each step waits until the session is idle (every
-    transaction it runs answered), so the run is reproducible; otherwise steps race the
-    transactions' threads, as a busy peer's messages do."""
+    whether the stream closed. The session runs its transactions on this thread, as a
+    stream's loop does. ``serial``: the peer answers every request before its next step, so
+    each transaction runs alone; otherwise it answers only after the last step, so the steps'
+    transactions all wait on the peer at once and their answers interleave, as on a busy
+    stream."""
     peer = PeerSide()
     closed = threading.Event()
-    with ThreadPoolExecutor(max_workers=4) as executor:
-        session = ChaincodeSession(Register(), "fuzz", peer.send, executor, on_close=closed.set)
-        session.start()
-        session.on_message(ShimMessage(MessageType.REGISTERED))
-        session.on_message(ShimMessage(MessageType.READY, capabilities))
-        answers = collections.deque(s.answer for s in steps if s.answer is not None)
-        started: set[tuple[str, str]] = set()
-        answered: set[tuple[str, str]] = set()
+    session = ChaincodeSession(Register(), "fuzz", peer.send, on_close=closed.set)
+    session.start()
+    session.on_message(ShimMessage(MessageType.REGISTERED))
+    session.on_message(ShimMessage(MessageType.READY, capabilities))
+    answers = collections.deque(s.answer for s in steps if s.answer is not None)
+    started: set[tuple[str, str]] = set()
+    answered: set[tuple[str, str]] = set()
 
-        def pump(wait: float) -> None:
-            """Answer every stub request the session sent, until it is quiet for ``wait``."""
-            while True:
-                try:
-                    message = peer.outbox.get(timeout=wait)
-                except queue.Empty:
-                    return
-                key = (message.channel_id, message.txid)
-                if message.type in REPLIES:
-                    answered.add(key)
-                    continue
-                if message.type in (MessageType.REGISTER, MessageType.KEEPALIVE):
-                    continue
-                kind, payload = answers.popleft() if answers else (MessageType.RESPONSE, b"")
-                session.on_message(ShimMessage(kind, payload, message.txid, message.channel_id))
-
-        for each in steps:
-            if each.message is None:
+    def pump() -> None:
+        """Answer every stub request the session sent until it sends nothing more."""
+        while not peer.outbox.empty():
+            message = peer.outbox.get_nowait()
+            key = (message.channel_id, message.txid)
+            if message.type in REPLIES:
+                answered.add(key)
                 continue
-            key = (each.message.channel_id, each.message.txid)
-            if (
-                each.message.type in (MessageType.TRANSACTION, MessageType.INIT)
-                and key not in started
-                and not closed.is_set()
-            ):
-                started.add(key)
-            session.on_message(each.message)  # must never raise
-            STATS["messages fed"] += 1
-            pump(0.01)
-            for _ in range(200):
-                if not serial or session.idle or closed.is_set():
-                    break
-                pump(0.01)
-        deadline = 50
-        while started - answered and not closed.is_set() and deadline:
-            pump(0.05)
-            deadline -= 1
-        session.close()
+            if message.type in (MessageType.REGISTER, MessageType.KEEPALIVE):
+                continue
+            kind, payload = answers.popleft() if answers else (MessageType.RESPONSE, b"")
+            session.on_message(ShimMessage(kind, payload, message.txid, message.channel_id))
+
+    for each in steps:
+        if each.message is None:
+            continue
+        key = (each.message.channel_id, each.message.txid)
+        if (
+            each.message.type in (MessageType.TRANSACTION, MessageType.INIT)
+            and key not in started
+            and not closed.is_set()
+        ):
+            started.add(key)
+        session.on_message(each.message)  # must never raise
+        STATS["messages fed"] += 1
+        if serial:
+            pump()
+            assert session.idle or closed.is_set()
+    pump()
+    session.close()
     per_tx: dict[tuple[str, str], list[tuple[int, bytes]]] = collections.defaultdict(list)
     for message in peer.sent:
         per_tx[(message.channel_id, message.txid)].append((int(message.type), message.payload))

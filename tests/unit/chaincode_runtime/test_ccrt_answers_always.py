@@ -188,7 +188,6 @@ def test_a_stalled_stream_cannot_take_every_worker(
     server = ChaincodeServer(
         Waiting(),
         ServerConfig("conformance:1", "127.0.0.1:0"),
-        transaction_workers=8,
         stream_transactions=4,
     )
     server.start()
