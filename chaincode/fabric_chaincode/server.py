@@ -192,14 +192,16 @@ class ChaincodeServer:
                 except queue.Empty:
                     session.expire()
                     continue
-                for _ in range(_BATCH):
+                taken = 1
+                while True:
                     if item is _END or (item is _IF_IDLE and session.idle):
                         return
                     if isinstance(item, ShimMessage):
                         session.on_message(item)
-                    if session.closed or inbox.empty():
+                    if session.closed or taken == _BATCH or inbox.empty():
                         break
                     item = inbox.get_nowait()
+                    taken += 1
                 if session.timeout() == 0.0:
                     session.expire()
         finally:

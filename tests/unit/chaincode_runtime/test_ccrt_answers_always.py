@@ -4,6 +4,7 @@ whatever the error's text holds, and one stalled peer stream cannot starve the o
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -263,6 +264,68 @@ def test_an_unanswered_request_fails_its_transaction_in_bounded_time(
         assert "slow\nFORGED" not in caplog.text
     finally:
         server.stop(grace=None).wait(5)
+
+
+class Computing:
+    """``spin`` computes for 3 s of wall time without the stub; ``read`` reads one key;
+    ``threaded`` uses the stub from a thread of its own."""
+
+    def init(self, stub: Stub) -> Response:
+        return success()
+
+    def invoke(self, stub: Stub) -> Response:
+        function = stub.get_args()[0]
+        if function == b"spin":
+            end = time.monotonic() + 3.0
+            while time.monotonic() < end:
+                sum(range(1000))
+            return success(b"spun")
+        if function == b"threaded":
+            outcome: list[str] = []
+
+            def read() -> None:
+                try:
+                    stub.get_state("k")
+                    outcome.append("read")
+                except StubError as exc:
+                    outcome.append(type(exc).__name__)
+
+            thread = threading.Thread(target=read)
+            thread.start()
+            thread.join()
+            return success(outcome[0].encode())
+        return success(stub.get_state("k") or b"")
+
+
+def test_a_computing_transaction_holds_only_its_own_stream(
+    start_server: StartServer, connect: Connect
+) -> None:
+    server = start_server(Computing())
+    busy = connect(server.port)
+    busy.handshake("conformance:1")
+    other = connect(server.port)
+    other.handshake("conformance:1")
+    busy.start("spin", ["spin"])
+    time.sleep(0.3)
+    other.start("quick", ["read"])
+    other.respond(other.recv_for("quick", timeout=10.0), b"v")
+    assert completed_response(other.recv_for("quick", timeout=10.0)).payload == b"v"
+    quick_done = time.monotonic()
+    assert completed_response(busy.recv_for("spin", timeout=20.0)).payload == b"spun"
+    assert quick_done < time.monotonic() - 0.5  # the other stream did not wait for the spin
+
+
+def test_the_stub_used_from_another_thread_is_refused_not_lost(
+    start_server: StartServer, connect: Connect
+) -> None:
+    server = start_server(Computing())
+    peer = connect(server.port)
+    peer.handshake("conformance:1")
+    peer.start("tx-thread", ["threaded"])
+    assert completed_response(peer.recv_for("tx-thread")).payload == b"StubError"
+    peer.start("tx-after", ["read"])
+    peer.respond(peer.recv_for("tx-after"), b"still served")
+    assert completed_response(peer.recv_for("tx-after")).payload == b"still served"
 
 
 def test_logged_values_from_outside_are_escaped() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 
 import pytest
@@ -24,6 +25,7 @@ from fabric_chaincode import (
     success,
 )
 from fabric_chaincode.server import ChaincodeServer
+from fabric_chaincode.session import MAX_RUNNING
 
 from .peer_harness import CM, LedgerDouble, PeerHarness, T, completed_response
 
@@ -51,6 +53,11 @@ class ReadingChaincode:
             return success(value or b"")
         if function == "explode":
             raise ValueError("secret-value-123 should never be logged")
+        if function == "compute":  # holds the stream's loop while messages pile up
+            end = time.monotonic() + float(params[0])
+            while time.monotonic() < end:
+                sum(range(1000))
+            return success(b"computed")
         if function == "wait":
             gate = stub.get_state("gate")  # blocks until the double answers
             return success(b"waited:" + (gate or b""))
@@ -319,16 +326,27 @@ def test_stream_closing_mid_request_frees_the_worker(
     assert completed_response(other.recv_for("tx11")).payload == b"v"
 
 
-def test_many_concurrent_transactions(start_server: StartServer, connect: Connect) -> None:
+@pytest.mark.parametrize("count", [20, 300])
+def test_many_concurrent_transactions(
+    start_server: StartServer, connect: Connect, count: int
+) -> None:
+    """300: more than the stream's loop takes in at once (they pile up while a transaction
+    computes) and than it runs at once (the rest queue), every one answered."""
     server = start_server(ReadingChaincode())
     peer = connect(server.port)
     peer.handshake("conformance:1")
-    txids = [f"tx-{i}" for i in range(20)]
+    peer.start("computing", ["compute", "1.0"])
+    txids = [f"tx-{i}" for i in range(count)]
     for txid in txids:
         peer.start(txid, ["wait"])
-    requests = {txid: peer.recv_for(txid) for txid in txids}
-    for txid in reversed(txids):
-        peer.respond(requests[txid], txid.encode())
+    assert completed_response(peer.recv_for("computing")).payload == b"computed"
+    waiting = {txid: peer.recv_for(txid) for txid in txids[:MAX_RUNNING]}
+    for txid in txids[MAX_RUNNING:]:  # a queued one starts when a running one ends
+        oldest = next(iter(waiting))
+        peer.respond(waiting.pop(oldest), oldest.encode())
+        waiting[txid] = peer.recv_for(txid)
+    for txid in reversed(list(waiting)):
+        peer.respond(waiting.pop(txid), txid.encode())
     for txid in txids:
         assert completed_response(peer.recv_for(txid)).payload == b"waited:" + txid.encode()
 
