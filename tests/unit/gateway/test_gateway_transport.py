@@ -250,6 +250,43 @@ def test_offline_signing_round_trip(
         gateway.new_proposal(unsigned.bytes()).evaluate()
 
 
+def test_built_artifacts_serialize_what_was_sent(gateway: Gateway, peer: GatewayPeerDouble) -> None:
+    """Artifacts built here make their bytes only when asked: asked before or after signing,
+    those bytes rebuild the same artifact, and carry the very signature the peer received."""
+    contract = gateway.get_network("sovereign").get_contract("assets")
+    early = contract.new_proposal("Transfer", arguments=["a", "b", "10"])
+    unsigned = gateway_pb2.ProposedTransaction.FromString(early.bytes())
+    assert unsigned.proposal.signature == b""
+    digest = early.digest()
+    early.evaluate()  # signs after bytes() was taken
+    late = contract.new_proposal("Transfer", arguments=["a", "b", "10"])
+    transaction = late.endorse()  # signs before bytes() is ever taken
+    sent = [request.proposed_transaction for request in peer.requests["Evaluate"]]
+    sent += [request.proposed_transaction for request in peer.requests["Endorse"]]
+    for proposal, request in zip((early, late), sent, strict=True):
+        signed = gateway_pb2.ProposedTransaction.FromString(proposal.bytes())
+        assert signed.proposal == request
+        assert signed.transaction_id == proposal.transaction_id
+        assert gateway.new_proposal(proposal.bytes()).digest() == proposal.digest()
+    assert unsigned.proposal.proposal_bytes == sent[0].proposal_bytes
+    assert early.digest() == digest
+
+    prepared = gateway_pb2.PreparedTransaction.FromString(transaction.bytes())
+    assert prepared.transaction_id == late.transaction_id
+    assert prepared.envelope.signature == b""
+    commit = transaction.submit()
+    assert commit.status().successful
+    submitted = peer.requests["Submit"][0]
+    signed_tx = gateway_pb2.PreparedTransaction.FromString(transaction.bytes())
+    assert signed_tx.envelope == submitted.prepared_transaction
+    assert signed_tx.envelope.signature != b""
+    rebuilt = gateway.new_transaction(transaction.bytes())
+    assert (rebuilt.transaction_id, rebuilt.result) == (late.transaction_id, peer.endorse_result)
+    signed_commit = gateway_pb2.SignedCommitStatusRequest.FromString(commit.bytes())
+    assert signed_commit == peer.requests["CommitStatus"][0]
+    assert gateway.new_commit(commit.bytes()).transaction_id == late.transaction_id
+
+
 def _block_response(number: int) -> bytes:
     envelope_block = common_pb2.Block.FromString(
         block(number, [TxSpec(f"tx-{number}")], [transaction_pb2.VALID])
