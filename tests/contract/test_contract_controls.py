@@ -407,6 +407,76 @@ def test_lost_key_recovery_moves_everything_and_bars_the_old_identity(market: Ma
     assert market.fails(central_bank(), "control:RecoverAccount", again) == "INVALID_ACCOUNT"
 
 
+def test_recovering_a_dealer_account_reparents_its_clients_sub_accounts(market: Market) -> None:
+    """A bank's clients hang under its dealer account: after the dealer's lost key is
+    recovered they hang under the replacement, whose controller acts for them; the lost
+    (barred) identity no longer does. Their holdings do not move."""
+    market.ok(
+        central_bank(),
+        "account:Open",
+        account_spec("SGL-ALPHA-2", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops-2"),
+    )
+    clients = ("IPS-AYESHA", "IPS-BILAL")
+    held = {c: holding(market, BOND, c) for c in clients}
+    assert all(held.values())
+    recovery = {
+        "lost_account": "SGL-ALPHA",
+        "replacement_account": "SGL-ALPHA-2",
+        "order": order("LOST_KEY"),
+    }
+    # Refused recoveries leave every sub-account where it was (Market.fails compares the
+    # whole ledger byte for byte, the sub-account index included).
+    market.ok(central_bank(), "control:FreezeAccount", "SGL-ALPHA-2", COURT)
+    assert market.fails(treasury(), "control:RecoverAccount", recovery) == "ACCOUNT_FROZEN"
+    market.ok(central_bank(), "control:UnfreezeAccount", "SGL-ALPHA-2", COURT)
+    market.ok(central_bank(), "control:Halt", order())
+    assert market.fails(treasury(), "control:RecoverAccount", recovery) == "GLOBAL_PAUSE"
+    market.ok(treasury(), "control:Release", order())
+
+    market.ok(treasury(), "control:RecoverAccount", recovery)
+    result = market.results[-1]
+    # The lost account's holdings are read key by key, one per instrument, not by a scan.
+    assert {("", f"holding/{i}/SGL-ALPHA") for i in (BILL, BOND)} <= set(result.reads)
+    written = {key for _, key in result.writes}
+    for client in clients:
+        account = market.query("account:Get", client)
+        assert isinstance(account, dict)
+        assert (account["parent_account_id"], account["custodian_id"]) == (
+            "SGL-ALPHA-2",
+            "SGL-ALPHA-2",
+        )
+        assert f"\x00subAccount\x00SGL-ALPHA\x00{client}\x00" in written  # deleted
+        assert f"\x00subAccount\x00SGL-ALPHA-2\x00{client}\x00" in written
+        assert holding(market, BOND, client) == held[client]
+    listed = market.call(alpha_new_key(), "account:List", commit=False)
+    assert listed.ok
+    visible = {a["account_id"] for a in json.loads(listed.payload)}
+    assert {"SGL-ALPHA-2", *clients} <= visible
+    # The replacement's controller acts for the clients; the barred identity does not.
+    move = ("holding:Transfer", BOND, "IPS-AYESHA", "IPS-BILAL", str(MILLION))
+    assert market.fails(dealer_alpha(), *move) == "IDENTITY_BARRED"
+    market.ok(alpha_new_key(), *move)
+    assert holding(market, BOND, "IPS-BILAL") == held["IPS-BILAL"] + MILLION
+    # A second dealer recovery finds no sub-account left under the first.
+    market.ok(
+        central_bank(),
+        "account:Open",
+        account_spec("SGL-ALPHA-3", "DEALER", "PD-ALPHA", "CentralBankMSP/alpha-ops-3"),
+    )
+    market.ok(
+        treasury(),
+        "control:RecoverAccount",
+        recovery | {"lost_account": "SGL-ALPHA-2", "replacement_account": "SGL-ALPHA-3"},
+    )
+    for client in clients:
+        account = market.query("account:Get", client)
+        assert isinstance(account, dict)
+        assert account["parent_account_id"] == "SGL-ALPHA-3"
+    old = market.query("account:Get", "SGL-ALPHA")
+    assert isinstance(old, dict)
+    assert old["frozen"] is True
+
+
 # -- 3. the document registry ----------------------------------------------------------------
 
 

@@ -22,7 +22,9 @@ every state change but its own release (:class:`.base.SovereignContract`).
 Lost-key recovery moves every holding and all cash of the lost account to a replacement
 account of the same legal owner under another controller, carries the frozen parts along,
 freezes the lost account and bars the lost controller identity from every transaction.
-Sub-accounts hanging under a recovered dealer account keep their parent id.
+Sub-accounts hanging under the lost account (a bank's clients under its dealer account) are
+re-parented to the replacement: their holdings stay theirs, and the replacement's
+controller is their custodian from then on (the lost one, barred, no longer acts for them).
 """
 
 from __future__ import annotations
@@ -312,7 +314,8 @@ class ControlContract(SovereignContract):
         """Lost-key recovery (reason LOST_KEY): every holding and all cash of
         ``lost_account`` move to ``replacement_account`` - same legal owner and tier,
         another controller, not frozen - with their frozen parts; the lost account is
-        frozen and its controller identity barred (``IDENTITY_BARRED`` from then on)."""
+        frozen and its controller identity barred (``IDENTITY_BARRED`` from then on); its
+        sub-accounts hang under the replacement from then on."""
         sctx = sovereign(ctx)
         evidence = _evidence(sctx, spec.order, allowed=(ControlReason.LOST_KEY,))
         lost = require_account(sctx, spec.lost_account)
@@ -376,6 +379,8 @@ class ControlContract(SovereignContract):
                     action.action_id,
                 )
             )
+        for child_id in sctx.repo.sub_accounts_of(lost.account_id):
+            sctx.repo.reparent_account(require_account(sctx, child_id), replacement)
         if not lost.frozen:
             sctx.repo.put_account(dataclasses.replace(lost, frozen=True))
         if sctx.repo.barred_identity(lost.controller) is None:

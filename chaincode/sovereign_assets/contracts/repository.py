@@ -97,6 +97,7 @@ HOLDING_PREFIX = "holding/"
 _PII_KEY = "pii"
 _OWNER_INDEX = "ownerAccount"
 _DEALER_INDEX = "dealerAccount"
+_PARENT_INDEX = "subAccount"
 _INSTRUMENT_DOCUMENT_INDEX = "instrumentDocument"
 
 
@@ -331,7 +332,8 @@ class Repository:
 
     def put_account(self, record: AccountRecord) -> None:
         """Store an account, its entry in the index of accounts by legal owner and, for a
-        dealer account, in the index of dealer accounts."""
+        dealer account, in the index of dealer accounts; for a sub-account, in the index
+        of sub-accounts by parent account."""
         self._store(self._key(AccountRecord.DOC_TYPE, record.account_id), record)
         value = dumps({"account_id": record.account_id})
         indexes = [self._key(_OWNER_INDEX, record.owner_id, record.account_id)]
@@ -340,8 +342,31 @@ class Repository:
         # version alone, so it does not invalidate a cut-off that scanned the index.
         if record.tier is AccountTier.DEALER and self._raw(dealer_index) is None:
             indexes.append(dealer_index)
+        if record.parent_account_id is not None:
+            parent_index = self._key(_PARENT_INDEX, record.parent_account_id, record.account_id)
+            if self._raw(parent_index) is None:  # likewise written once per parent
+                indexes.append(parent_index)
         for index in indexes:
             self._put_raw(index, value)
+
+    def reparent_account(self, record: AccountRecord, parent: AccountRecord) -> AccountRecord:
+        """Hang sub-account ``record`` under ``parent`` (its parent and custodian), moving
+        its entry in the index of sub-accounts; returns the updated record."""
+        if record.parent_account_id is not None:
+            self._delete(self._key(_PARENT_INDEX, record.parent_account_id, record.account_id))
+        moved = dataclasses.replace(
+            record, parent_account_id=parent.account_id, custodian_id=parent.account_id
+        )
+        self.put_account(moved)
+        return moved
+
+    def sub_accounts_of(self, parent_id: str) -> list[str]:
+        """Ids of the sub-accounts hanging under account ``parent_id`` (committed state),
+        by id: a scan of that parent's entries in the sub-account index alone."""
+        return [
+            self._stub.split_composite_key(key)[1][1]
+            for key, _ in self._scan(_PARENT_INDEX, parent_id)
+        ]
 
     def dealer_accounts(self) -> list[str]:
         """Ids of every dealer account (committed state), by id: a scan of the dealer
@@ -535,15 +560,24 @@ class Repository:
             for account, amount in self.holders_after(instrument_id, None, 1 << 62)
         ]
 
+    def instrument_ids(self) -> list[str]:
+        """Ids of every instrument (committed state), by id, from the keys alone."""
+        return [
+            self._stub.split_composite_key(key)[1][0]
+            for key, _ in self._scan(InstrumentRecord.DOC_TYPE)
+        ]
+
     def holdings_of_account(self, account_id: str) -> list[HoldingEntry]:
-        """Every holding of an account (a scan of all holdings; fine for queries)."""
-        end = HOLDING_PREFIX[:-1] + chr(ord("/") + 1)
+        """Every holding of an account, by instrument: the account's key under each
+        instrument, read in one request - never a scan of every holder's holdings."""
+        instrument_ids = self.instrument_ids()
+        keys = [holding_key(instrument_id, account_id) for instrument_id in instrument_ids]
+        self._prefetch(keys)
         found: list[HoldingEntry] = []
-        with self._stub.get_state_by_range(HOLDING_PREFIX, end) as results:
-            for kv in results:
-                instrument_id, _, account = kv.key[len(HOLDING_PREFIX) :].partition("/")
-                if account == account_id:
-                    found.append(HoldingEntry(instrument_id, account, _amount(kv.value, "holding")))
+        for instrument_id, key in zip(instrument_ids, keys, strict=True):
+            raw = self._raw(key)
+            if raw is not None:
+                found.append(HoldingEntry(instrument_id, account_id, _amount(raw, "holding")))
         return found
 
     def holding_history(self, instrument_id: str, account_id: str) -> list[HoldingChange]:
