@@ -131,3 +131,43 @@ def test_the_typed_client_publishes_and_reads(market: Market) -> None:
     market.on(dt.date(2021, 8, 24))
     assert client.calendars.get("PK-SBP") == record
     assert client.calendars.history("PK-SBP") == [record]
+
+
+IN_FORCE_KEY = "\x00calendarsInForce\x00current\x00"
+
+
+def in_force(market: Market) -> list[str]:
+    raw = market.ledger.get("sovereign", IN_FORCE_KEY)
+    assert raw is not None
+    versions = json.loads(raw)["versions"]
+    return [
+        f"{v['publication']['calendar_id']}@{v['publication']['effective_from']}" for v in versions
+    ]
+
+
+def test_date_rules_read_the_versions_in_force_from_one_key(market: Market) -> None:
+    """Every transaction that reads market data loads one key, not every version: the
+    versions still in force. A publication drops the versions a later one has replaced on
+    the business date (business dates never go back); the history keeps them all."""
+    market.ok(central_bank(), "calendar:Publish", publication("2021-08-25", "2022-02-21"))
+    assert in_force(market) == ["PK-SBP@2021-08-25"]
+    market.on(dt.date(2021, 8, 25))
+    market.ok(central_bank(), "calendar:Publish", publication("2021-08-26"))
+    market.ok(
+        central_bank(), "calendar:Publish", publication("2021-08-30", "2022-02-21", "2022-02-22")
+    )
+    # on 2021-08-25 the first is in effect, the others are still to come
+    assert in_force(market) == ["PK-SBP@2021-08-25", "PK-SBP@2021-08-26", "PK-SBP@2021-08-30"]
+    market.on(dt.date(2021, 8, 27))
+    other = publication("2021-08-27", calendar_id="PK-OTHER")
+    market.ok(central_bank(), "calendar:Publish", other)
+    assert in_force(market) == ["PK-OTHER@2021-08-27", "PK-SBP@2021-08-26", "PK-SBP@2021-08-30"]
+    history = market.query("calendar:History", "PK-SBP")
+    assert isinstance(history, list)
+    assert len(history) == 3
+    # A transaction that reads market data reads that key (and the version in effect rules).
+    assert coupon_dates(market) == ["2022-02-21", "2022-08-19"]
+    market.ok(dealer_alpha(), "holding:Transfer", BOND, "SGL-ALPHA", "SGL-BETA", "100000000")
+    assert ("", IN_FORCE_KEY) in market.results[-1].reads
+    market.on(dt.date(2021, 8, 30))
+    assert coupon_dates(market) == ["2022-02-23", "2022-08-19"]

@@ -94,10 +94,10 @@ class SovereignContext(Context):
     def market(self) -> MarketConfig:
         """Governance as domain values (calendars, tax table, currency, programme), each
         calendar the central bank published (``calendar:Publish``) in the version in
-        effect on the latest business date opened."""
+        effect on the latest business date opened (one read: the versions in force)."""
         if self._market is None:
             market = rules.validate_governance(self.governance)
-            published = self.repo.calendar_versions()
+            published = self.repo.calendars_in_force()
             if published:
                 day = rules.to_business_day(self.repo.business_day())
                 as_of = None if day is None else day.business_date

@@ -7,7 +7,9 @@ with an effective date. From that business date on, every date rule (schedules, 
 dates, record dates, accrual, fixings) reads the version in effect instead of the
 calendar governance was bootstrapped with (see ``SovereignContext.market``). A version
 never takes effect before the current business date: dates already past keep the
-calendar they were computed with. Versions are kept, not replaced (``History``).
+calendar they were computed with. Versions are kept, not replaced (``History``); the ones
+date rules may still read are also kept together in one key
+(:class:`.records.CalendarsInForce`), so a transaction reads one key, not every version.
 """
 
 from __future__ import annotations
@@ -54,7 +56,14 @@ class CalendarContract(SovereignContract):
             caller.msp_id,
             None if day is None else day.business_date.isoformat(),
         )
+        # Rebuilt from every version (publishing is rare): a ledger whose versions predate
+        # the in-force key gets it complete at its next publication.
+        in_force = rules.calendars_in_force(
+            [*sctx.repo.calendar_versions(), record],
+            None if day is None else day.business_date,
+        )
         sctx.repo.put_calendar(record)
+        sctx.repo.put_calendars_in_force(in_force)
         sctx.repo.emit(
             "CalendarPublished",
             {

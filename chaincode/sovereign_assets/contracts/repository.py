@@ -66,6 +66,7 @@ from sovereign_assets.schema.records import (
     BillAuctionRecord,
     BusinessDayRecord,
     CalendarRecord,
+    CalendarsInForce,
     CashSupply,
     ClaimRecord,
     ControlActionRecord,
@@ -226,6 +227,19 @@ class Repository:
             self._key(CalendarRecord.DOC_TYPE, publication.calendar_id, publication.effective_from),
             record,
         )
+
+    def _calendars_in_force_key(self) -> str:
+        return self._key(CalendarsInForce.DOC_TYPE, "current")
+
+    def calendars_in_force(self) -> list[CalendarRecord]:
+        """The published versions date rules may still read (one key, one read; empty
+        before the first publication)."""
+        found = self._load(self._calendars_in_force_key(), CalendarsInForce)
+        return [] if found is None else list(found.versions)
+
+    def put_calendars_in_force(self, versions: list[CalendarRecord]) -> None:
+        """Replace the versions date rules may still read (see :class:`CalendarsInForce`)."""
+        self._store(self._calendars_in_force_key(), CalendarsInForce(versions))
 
     def calendar_version(self, calendar_id: str, effective_from: str) -> CalendarRecord | None:
         """One published version, or None."""

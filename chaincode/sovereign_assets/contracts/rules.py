@@ -279,6 +279,29 @@ def published_calendar(publication: CalendarPublication) -> PublishedCalendar:
     return PublishedCalendar(effective, calendar)
 
 
+def calendars_in_force(
+    records: Sequence[CalendarRecord], as_of: date | None
+) -> list[CalendarRecord]:
+    """The versions of ``records`` date rules may still read from business date ``as_of``
+    on (every one when None): per calendar, the latest version effective on or before
+    ``as_of`` and every later one, by calendar then effective date."""
+    by_calendar: dict[str, list[tuple[date, CalendarRecord]]] = {}
+    for record in records:
+        given = record.publication
+        effective = parse_date(given.effective_from, "effective_from")
+        by_calendar.setdefault(given.calendar_id, []).append((effective, record))
+    kept: list[CalendarRecord] = []
+    for calendar_id in sorted(by_calendar):
+        ordered = sorted(by_calendar[calendar_id], key=lambda item: item[0])
+        first = 0
+        if as_of is not None:
+            for index, (effective, _) in enumerate(ordered):
+                if effective <= as_of:
+                    first = index
+        kept.extend(record for _, record in ordered[first:])
+    return kept
+
+
 def with_published_calendars(
     market: MarketConfig, records: Sequence[CalendarRecord], as_of: date | None
 ) -> MarketConfig:

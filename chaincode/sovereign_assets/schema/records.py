@@ -223,6 +223,18 @@ class CalendarRecord:
 
 
 @dataclass(frozen=True)
+class CalendarsInForce:
+    """The published calendar versions date rules may still read, in one key (what every
+    transaction that reads market data loads, instead of scanning every version): for
+    each calendar, the version in effect on the business date of the latest publication
+    and every later one, by calendar then effective date. Business dates never go back,
+    so an older version can never be in effect again."""
+
+    DOC_TYPE: ClassVar[str] = "calendarsInForce"
+    versions: list[CalendarRecord]
+
+
+@dataclass(frozen=True)
 class NonResidentHolding:
     """What all non-resident owners hold of an instrument together (minor units), kept
     exactly for an instrument with a non-resident cap: every change of a holding updates
