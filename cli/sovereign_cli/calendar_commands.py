@@ -6,12 +6,13 @@ sovereign_client.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from sovereign_cli.common import emit
+from sovereign_cli.common import ExitCode, emit, fail
 from sovereign_cli.connection import Ledger, ledger_command
 from sovereign_cli.render import fields, load_spec, plain, table
 
@@ -46,18 +47,48 @@ def calendar_fields(record: CalendarRecord) -> None:
 @click.option(
     "--file",
     "spec_file",
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The version: a CalendarPublication as JSON (calendar_id, effective_from, "
     "weekend, holidays, covers_from, covers_to, source {name, uri, sha256}).",
 )
+@click.option(
+    "--pakistan-2026",
+    "pakistan_2026",
+    is_flag=True,
+    help="Instead of --file: the shipped, sourced 2026 settlement calendar PK-SBP (its "
+    "source document: the data file and its SHA-256).",
+)
+@click.option(
+    "--effective-from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --pakistan-2026: the first business date it applies to (default: the "
+    "ledger's latest business date).",
+)
 @ledger_command
-def publish(ledger: Ledger, spec_file: Path) -> None:
+def publish(
+    ledger: Ledger,
+    spec_file: Path | None,
+    pakistan_2026: bool,
+    effective_from: dt.datetime | None,
+) -> None:
     """Publish a calendar version (central bank); date rules read it from its
     effective date."""
     from sovereign_assets.schema.messages import CalendarPublication
 
-    publication = load_spec(spec_file, CalendarPublication, "calendar publication")
+    if (spec_file is None) == (not pakistan_2026):
+        fail("give one of --file and --pakistan-2026", ExitCode.USAGE)
+    if effective_from is not None and not pakistan_2026:
+        fail("--effective-from goes with --pakistan-2026 (a file names its own)", ExitCode.USAGE)
+    if spec_file is not None:
+        publication = load_spec(spec_file, CalendarPublication, "calendar publication")
+    else:
+        from sovereign_cli.demo import pakistan_calendar_publication
+
+        if effective_from is None:
+            day = dt.date.fromisoformat(ledger.client.governance.business_date().business_date)
+        else:
+            day = effective_from.date()
+        publication = pakistan_calendar_publication(day)
     record = ledger.client.calendars.publish(publication)
     emit(ledger.settings, plain(record), lambda: calendar_fields(record))
 

@@ -140,6 +140,37 @@ def test_calendar_publish_show_history(sov: Sov, tmp_path: Path) -> None:
     assert "https://example.test/n.pdf" in human.stdout
 
 
+def test_calendar_publish_the_shipped_pakistan_2026_calendar(sov: Sov) -> None:
+    """The sourced 2026 calendar, from the product's data file, hashed as shipped; from
+    the ledger's business date unless told otherwise."""
+    import hashlib
+
+    from sovereign_assets.domain.examples import pakistan_calendar_2026_bytes
+
+    sov.usage("calendar", "publish", as_=REGISTRAR)
+    sov.usage("calendar", "publish", "--effective-from", "2026-01-02", as_=REGISTRAR)
+    sov.refused("calendar", "publish", "--pakistan-2026", code="UNAUTHORIZED", as_=TREASURY)
+    today = sov.json("governance", "date")["business_date"]
+    record = sov.json("calendar", "publish", "--pakistan-2026", as_=REGISTRAR)
+    given = record["publication"]
+    assert given["effective_from"] == today
+    assert (given["calendar_id"], given["covers_from"], given["covers_to"]) == (
+        "PK-SBP",
+        "2026-01-01",
+        "2026-12-31",
+    )
+    assert len(given["holidays"]) == 17
+    assert "2026-03-23" in given["holidays"]
+    assert given["source"]["sha256"] == hashlib.sha256(pakistan_calendar_2026_bytes()).hexdigest()
+    assert given["source"]["uri"].startswith("https://www.express.pk/")
+    later = sov.json(
+        "calendar", "publish", "--pakistan-2026", "--effective-from", "2026-01-01", as_=REGISTRAR
+    )
+    assert later["publication"]["effective_from"] == "2026-01-01"
+    history = sov.json("calendar", "history", "PK-SBP")
+    assert [h["publication"]["effective_from"] for h in history] == [today, "2026-01-01"]
+
+
 def test_list_and_show_errors(sov: Sov, tmp_path: Path) -> None:
     sov.refused("instrument", "show", "PK0000NOPE01", code="UNKNOWN_INSTRUMENT")
     stopped = Sov(None, tmp_path)("instrument", "list")
