@@ -228,3 +228,25 @@ def test_execute_refuses_all_or_nothing(
         assert refused == code
     else:
         assert refused in {"INSUFFICIENT_HOLDING", "INVALID_AMOUNT"}
+
+
+def test_execute_reads_its_keys_in_three_requests(trading_market: Market, reads: _Reads) -> None:
+    market = copy.deepcopy(trading_market)
+    reads.single, reads.multiple = 0, []
+    market.ok(exchange(), "settlement:Execute", _trade("TRD-1"))
+    # The guards (barred identity, governance); the instrument, both accounts, the
+    # instruction, the business date and the calendars; then both owners, holdings and
+    # cash balances and the seller's frozen part - no key read on its own.
+    assert reads.single == 0
+    assert reads.multiple == [2, 6, 7]
+
+
+def test_settle_reads_its_keys_in_a_few_requests(trading_market: Market, reads: _Reads) -> None:
+    market = copy.deepcopy(trading_market)
+    market.ok(exchange(), "settlement:Instruct", _trade("TRD-1"))
+    market.ok(exchange(), "settlement:Match", "TRD-1")
+    reads.single, reads.multiple = 0, []
+    market.ok(exchange(), "settlement:Settle", "TRD-1")
+    # The instruction alone first (it names the rest), then the same two requests.
+    assert reads.single == 1
+    assert reads.multiple == [2, 5, 7]

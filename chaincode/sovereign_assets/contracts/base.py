@@ -253,13 +253,16 @@ class SovereignContract(Contract):
     def before_transaction(self, ctx: Context) -> None:
         """Refuse a barred identity, and state changes under the kill switch."""
         sctx = sovereign(ctx)
+        function, _ = sctx.stub.get_function_and_parameters()
+        method = self._method_of(function)
+        checks_pause = method is not None and not getattr(method, _RELEASES_KILL_SWITCH, False)
+        # Both keys in one round trip when both are read below (the read set is the same).
+        sctx.repo.prefetch_guards(sctx.caller.controller_id, with_governance=checks_pause)
         if sctx.repo.barred_identity(sctx.caller.controller_id) is not None:
             raise ChaincodeError(
                 ErrorCode.IDENTITY_BARRED.value, f"{sctx.caller.msp_id} identity barred"
             )
-        function, _ = sctx.stub.get_function_and_parameters()
-        method = self._method_of(function)
-        if method is None or getattr(method, _RELEASES_KILL_SWITCH, False):
+        if not checks_pause:
             return
         governance = sctx.repo.governance()
         if governance is not None and governance.config.global_pause:
@@ -361,10 +364,9 @@ def require_instruction(ctx: SovereignContext, instruction_id: str) -> Instructi
 
 def investor_holding(ctx: SovereignContext, owner_id: str, instrument_id: str) -> int:
     """What ``owner_id`` holds of ``instrument_id`` across all its accounts."""
-    return sum(
-        ctx.repo.holding(instrument_id, account_id)
-        for account_id in ctx.repo.accounts_of_owner(owner_id)
-    )
+    account_ids = ctx.repo.accounts_of_owner(owner_id)
+    ctx.repo.prefetch_holdings(instrument_id, account_ids)
+    return sum(ctx.repo.holding(instrument_id, account_id) for account_id in account_ids)
 
 
 def entry_refusal(

@@ -340,6 +340,62 @@ class Repository:
         """Fetch the accounts a transaction is about to read, in one request."""
         self._prefetch(self._key(AccountRecord.DOC_TYPE, a) for a in account_ids)
 
+    def prefetch_guards(self, controller: str, with_governance: bool) -> None:
+        """Fetch what every transaction reads before its contract runs - the bar on the
+        caller's identity and (``with_governance``) the governance document - in one
+        request."""
+        keys = [self._key(BarredIdentityRecord.DOC_TYPE, controller)]
+        if with_governance:
+            keys.append(self._key(GovernanceRecord.DOC_TYPE, "config"))
+        self._prefetch(keys)
+
+    def prefetch_trade(
+        self,
+        instrument_id: str | None,
+        account_ids: Iterable[str],
+        instruction_id: str | None = None,
+        with_calendars: bool = False,
+    ) -> None:
+        """Fetch, in one request, what a trade reads first: the instrument, the accounts,
+        the instruction (when given), the business date and (``with_calendars``) the
+        calendars in force. Pass only ids the trade reads anyway (so the read set is
+        the same) and in the form :func:`.rules.require_id` accepts."""
+        keys = [self._key(AccountRecord.DOC_TYPE, a) for a in account_ids]
+        if instrument_id is not None:
+            keys.append(self._key(InstrumentRecord.DOC_TYPE, instrument_id))
+        if instruction_id is not None:
+            keys.append(self._key(InstructionRecord.DOC_TYPE, instruction_id))
+        keys.append(self._key(BusinessDayRecord.DOC_TYPE, "current"))
+        if with_calendars:
+            keys.append(self._calendars_in_force_key())
+        self._prefetch(keys)
+
+    def prefetch_legs(
+        self, instrument: InstrumentRecord, seller: AccountRecord, buyer: AccountRecord
+    ) -> None:
+        """Fetch, in one request, what moving ``instrument`` and cash between ``seller``
+        and ``buyer`` reads once the accounts are known: their parent accounts, their
+        owners' registry entries, both holdings and cash balances, the frozen part of
+        the seller's holding and (under a non-resident cap) the non-resident total."""
+        instrument_id = instrument.spec.instrument_id
+        keys = [
+            self._key(AccountRecord.DOC_TYPE, a.parent_account_id)
+            for a in (seller, buyer)
+            if a.parent_account_id is not None
+        ]
+        for account in (seller, buyer):
+            keys.append(self._key(InvestorRecord.DOC_TYPE, account.owner_id))
+            keys.append(holding_key(instrument_id, account.account_id))
+            keys.append(self._key("cash", account.account_id))
+        keys.append(self._freeze_key(seller.account_id, instrument_id))
+        if instrument.spec.non_resident_limit is not None:
+            keys.append(self._key(NonResidentHolding.DOC_TYPE, instrument_id))
+        self._prefetch(keys)
+
+    def prefetch_holdings(self, instrument_id: str, account_ids: Iterable[str]) -> None:
+        """Fetch the holdings of ``instrument_id`` of ``account_ids``, in one request."""
+        self._prefetch(holding_key(instrument_id, a) for a in account_ids)
+
     def prefetch_investors(self, investor_ids: Iterable[str]) -> None:
         """Fetch the registry entries a transaction is about to read, in one request."""
         self._prefetch(self._key(InvestorRecord.DOC_TYPE, i) for i in investor_ids)

@@ -142,13 +142,19 @@ def require_id(value: str, field: str) -> str:
     U+0000), a space, a newline or a control character, so every key layout stays
     unambiguous and ids are safe to log.
     """
-    if (
-        len(value) > _ID_LENGTH
-        or not _ID.fullmatch(value)
-        or sum(c.isdigit() for c in value) > _ID_DIGITS
-    ):
+    if not is_id(value):
         raise invalid(f"{field}: expected {ID_FORM}")
     return value
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` is an id in the form :func:`require_id` accepts (what a read
+    planned ahead checks, so that a bad id is still refused where the rules read it)."""
+    return (
+        len(value) <= _ID_LENGTH
+        and _ID.fullmatch(value) is not None
+        and sum(c.isdigit() for c in value) <= _ID_DIGITS
+    )
 
 
 def require_controller(value: str) -> str:

@@ -160,6 +160,8 @@ class SettlementContract(SovereignContract):
         """Deliver securities and pay cash, together (a party or the exchange)."""
         sctx = sovereign(ctx)
         record = require_instruction(sctx, instruction_id)
+        matched = record.state == InstructionState.MATCHED.value
+        _prefetch_trade(sctx, record, None, with_calendars=matched)
         _require_party_or_exchange(sctx, record)
         return _settled(sctx, _settle(sctx, record))
 
@@ -170,6 +172,7 @@ class SettlementContract(SovereignContract):
         all or nothing - what the exchange may do in three transactions, in one."""
         sctx = sovereign(ctx)
         sctx.authorize(Duty.EXCHANGE)
+        _prefetch_trade(sctx, instruction, instruction.instruction_id, with_calendars=True)
         created = _instruct(sctx, instruction)
         matched = _to_record(match(_to_domain(created)), created)
         return _settled(sctx, _settle(sctx, matched))
@@ -196,6 +199,33 @@ class SettlementContract(SovereignContract):
         """Every instruction the caller may read, by id."""
         sctx = sovereign(ctx)
         return [r for r in sctx.repo.instructions() if _sees_instruction(sctx, r)]
+
+
+def _prefetch_trade(
+    sctx: SovereignContext,
+    trade: InstructionSpec | InstructionRecord,
+    instruction_id: str | None,
+    with_calendars: bool,
+) -> None:
+    """Fetch what settling ``trade`` reads in two requests, not one per key: first the
+    instrument, both accounts, the instruction ``instruction_id`` (when given), the
+    business date and (``with_calendars``: the rules read the calendars) the calendars in
+    force; then, once the accounts are known, their parents, owners, holdings, cash and
+    the seller's frozen part (:meth:`.Repository.prefetch_legs`). Only keys the
+    settlement reads anyway and only well-formed ids (a bad one is refused where the
+    rules read it, in the same order as before), so the read set is unchanged."""
+    account_ids = [a for a in (trade.seller_account, trade.buyer_account) if rules.is_id(a)]
+    instrument_id = trade.instrument_id if rules.is_id(trade.instrument_id) else None
+    if instruction_id is not None and not rules.is_id(instruction_id):
+        return  # refused before anything is read
+    sctx.repo.prefetch_trade(instrument_id, account_ids, instruction_id, with_calendars)
+    if instrument_id is None or len(account_ids) != 2:
+        return
+    instrument = sctx.repo.instrument(instrument_id)
+    seller = sctx.repo.account(trade.seller_account)
+    buyer = sctx.repo.account(trade.buyer_account)
+    if instrument is not None and seller is not None and buyer is not None:
+        sctx.repo.prefetch_legs(instrument, seller, buyer)
 
 
 def _sees_instruction(ctx: SovereignContext, record: InstructionRecord) -> bool:
