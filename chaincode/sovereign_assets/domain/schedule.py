@@ -35,6 +35,7 @@ Must not import: anything outside the standard library and this package; no cloc
 from __future__ import annotations
 
 import calendar as _gregorian
+import functools
 import itertools
 from dataclasses import dataclass
 from datetime import date
@@ -181,44 +182,52 @@ class ScheduleTerms:
 
     def ends(self) -> tuple[tuple[date, tuple[QuasiPeriod, ...]], ...]:
         """Each period's end date and quasi-coupon periods, oldest first."""
-        issue, first = self.issue_date, self.first_coupon_date
-        regular = [self.anchor]  # newest first
-        k = 1
-        if first is not None:
-            while regular[-1] > first:
-                regular.append(self.roll(k))
-                k += 1
-            if regular[-1] != first:
-                raise _bad(
-                    f"first_coupon_date {first.isoformat()} is not a regular coupon date "
-                    f"counted back from {self.anchor.isoformat()}"
-                    + ("" if self.end_of_month else " (is end_of_month needed?)")
-                )
-        else:
-            while self.roll(k) > issue:
-                regular.append(self.roll(k))
-                k += 1
-        # the first period's quasi-coupon periods continue the roll back past the issue
-        bounds = [regular[-1]]
-        while bounds[-1] > issue:
-            bounds.append(self.roll(k))
+        return _ends(self)
+
+
+# A pure function of the (frozen, hashable) terms, computed by every transaction that
+# converts an instrument - several times in one settlement - so kept for the process.
+# The answer is an immutable tuple; terms it refuses raise again, as they are not kept.
+@functools.lru_cache(maxsize=1024)
+def _ends(terms: ScheduleTerms) -> tuple[tuple[date, tuple[QuasiPeriod, ...]], ...]:
+    issue, first = terms.issue_date, terms.first_coupon_date
+    regular = [terms.anchor]  # newest first
+    k = 1
+    if first is not None:
+        while regular[-1] > first:
+            regular.append(terms.roll(k))
             k += 1
-        first_quasi = tuple((bounds[i + 1], bounds[i]) for i in range(len(bounds) - 2, -1, -1))
-        ascending = list(reversed(regular))
-        out: list[tuple[date, tuple[QuasiPeriod, ...]]] = [(ascending[0], first_quasi)]
-        out += [(end, ((start, end),)) for start, end in itertools.pairwise(ascending)]
-        penultimate = self.penultimate_coupon_date
-        if penultimate is not None:
-            forward = [penultimate]
-            j = 1
-            while forward[-1] < self.maturity_date:
-                forward.append(
-                    add_months(penultimate, self.step_months * j, end_of_month=self.end_of_month)
-                )
-                j += 1
-            last_quasi = tuple(itertools.pairwise(forward))
-            out.append((self.maturity_date, last_quasi))
-        return tuple(out)
+        if regular[-1] != first:
+            raise _bad(
+                f"first_coupon_date {first.isoformat()} is not a regular coupon date "
+                f"counted back from {terms.anchor.isoformat()}"
+                + ("" if terms.end_of_month else " (is end_of_month needed?)")
+            )
+    else:
+        while terms.roll(k) > issue:
+            regular.append(terms.roll(k))
+            k += 1
+    # the first period's quasi-coupon periods continue the roll back past the issue
+    bounds = [regular[-1]]
+    while bounds[-1] > issue:
+        bounds.append(terms.roll(k))
+        k += 1
+    first_quasi = tuple((bounds[i + 1], bounds[i]) for i in range(len(bounds) - 2, -1, -1))
+    ascending = list(reversed(regular))
+    out: list[tuple[date, tuple[QuasiPeriod, ...]]] = [(ascending[0], first_quasi)]
+    out += [(end, ((start, end),)) for start, end in itertools.pairwise(ascending)]
+    penultimate = terms.penultimate_coupon_date
+    if penultimate is not None:
+        forward = [penultimate]
+        j = 1
+        while forward[-1] < terms.maturity_date:
+            forward.append(
+                add_months(penultimate, terms.step_months * j, end_of_month=terms.end_of_month)
+            )
+            j += 1
+        last_quasi = tuple(itertools.pairwise(forward))
+        out.append((terms.maturity_date, last_quasi))
+    return tuple(out)
 
 
 def generate_schedule(
