@@ -168,17 +168,20 @@ def test_proposal_matches_the_official_client(
     assert theirs["channel_header"].tx_id == theirs["proposed"].transaction_id == their_tx_id
 
     # With their random parts, our builder reproduces their bytes exactly.
-    rebuilt = our_protos.build_proposed_transaction(
-        channel_name="sovereign",
-        chaincode_name="assets",
-        transaction_name="TradeContract:Settle",
-        arguments=ARGS,
-        transient_data=TRANSIENT,
-        endorsing_organizations=ORGS,
-        creator=their_sh.creator,
-        nonce=their_sh.nonce,
-        transaction_id=their_tx_id,
-        timestamp=theirs["channel_header"].timestamp.ToDatetime(tzinfo=dt.UTC),
+    stamp = theirs["channel_header"].timestamp
+    rebuilt = our_protos.proposed_transaction_bytes(
+        our_protos.build_proposal(
+            channel_name="sovereign",
+            chaincode_name="assets",
+            transaction_name="TradeContract:Settle",
+            arguments=ARGS,
+            transient_data=TRANSIENT,
+            endorsing_organizations=ORGS,
+            creator=their_sh.creator,
+            nonce=their_sh.nonce,
+            transaction_id=their_tx_id,
+            timestamp_ns=stamp.seconds * 1_000_000_000 + stamp.nanos,
+        )
     )
     assert rebuilt == their_bytes
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from fabric_protos.common import common_pb2
@@ -16,7 +15,7 @@ from fabric_protos.peer import (
 )
 
 from ..errors import GatewayError
-from .common import parse_message, timestamp_of
+from .common import parse_message
 
 
 @dataclass(slots=True)
@@ -108,36 +107,6 @@ def proposed_transaction_bytes(view: ProposalView) -> bytes:
     if view.signature:
         proposed.proposal.signature = view.signature
     return bytes(proposed.SerializeToString())
-
-
-def build_proposed_transaction(
-    *,
-    channel_name: str,
-    chaincode_name: str,
-    transaction_name: str,
-    arguments: Sequence[bytes],
-    transient_data: Mapping[str, bytes],
-    endorsing_organizations: Sequence[str],
-    creator: bytes,
-    nonce: bytes,
-    transaction_id: str,
-    timestamp: datetime,
-) -> bytes:
-    """Build a serialized, unsigned ``gateway.ProposedTransaction`` (see ``build_proposal``)."""
-    stamp = timestamp_of(timestamp)
-    view = build_proposal(
-        channel_name=channel_name,
-        chaincode_name=chaincode_name,
-        transaction_name=transaction_name,
-        arguments=arguments,
-        transient_data=transient_data,
-        endorsing_organizations=endorsing_organizations,
-        creator=creator,
-        nonce=nonce,
-        transaction_id=transaction_id,
-        timestamp_ns=stamp.seconds * 1_000_000_000 + stamp.nanos,
-    )
-    return proposed_transaction_bytes(view)
 
 
 def _channel_header_of(header_bytes: bytes) -> Any:
