@@ -34,7 +34,7 @@ def calendar_fields(record: CalendarRecord) -> None:
             ("effective from", given.effective_from),
             ("weekend", " ".join(given.weekend)),
             ("covers", f"{given.covers_from} .. {given.covers_to}"),
-            ("holidays", str(len(given.holidays))),
+            ("holidays", f"{len(given.holidays)}: {' '.join(given.holidays)}".rstrip(": ")),
             ("source", f"{given.source.name} <{given.source.uri}>"),
             ("source sha256", given.source.sha256),
             ("published by", record.published_by),

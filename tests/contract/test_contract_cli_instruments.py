@@ -169,6 +169,10 @@ def test_calendar_publish_the_shipped_pakistan_2026_calendar(sov: Sov) -> None:
     assert later["publication"]["effective_from"] == "2026-01-01"
     history = sov.json("calendar", "history", "PK-SBP")
     assert [h["publication"]["effective_from"] for h in history] == [today, "2026-01-01"]
+    # The text view lists the dates, not only their count.
+    shown = sov("calendar", "show", "PK-SBP").stdout
+    assert "17: 2026-01-01 2026-02-05" in shown
+    assert "2026-12-25" in shown
 
 
 def test_list_and_show_errors(sov: Sov, tmp_path: Path) -> None:
