@@ -51,13 +51,17 @@ def order_options(default_reason: str | None = None) -> Callable[[F], F]:
             metavar="ID",
             help="The registered document that grounds the action (a court order for COURT_ORDER).",
         )(command)
+        # Click counts an explicit ``default=None`` as a default and then no longer
+        # enforces ``required``: a required --reason must be given no default at all.
+        reason_default: dict[str, Any] = (
+            {} if default_reason is None else {"default": default_reason, "show_default": True}
+        )
         return click.option(
             "--reason",
             type=click.Choice(REASONS, case_sensitive=False),
-            default=default_reason,
             required=default_reason is None,
-            show_default=default_reason is not None,
             help="Why the controllers act.",
+            **reason_default,
         )(command)
 
     return decorate
@@ -97,105 +101,85 @@ def control() -> None:
     the kill switch, forced transfers, lost-key recovery."""
 
 
-@control.command()
-@click.argument("account_id", metavar="ACCOUNT")
-@order_options()
-@ledger_command
-def freeze(ledger: Ledger, account_id: str, reason: str, document_id: str | None) -> None:
-    """Freeze a whole ACCOUNT: nothing moves in or out by transfer or settlement."""
-    record = ledger.client.controls.freeze_account(account_id, _order(reason, document_id))
-    _emit_action(ledger.settings, record)
+_TARGETS: dict[str, Callable[[F], F]] = {
+    "instrument_id": click.argument("instrument_id", metavar="INSTRUMENT"),
+    "account_id": click.argument("account_id", metavar="ACCOUNT"),
+    "amount": click.argument("amount", type=AMOUNT),
+}
+"""The positional arguments a controller action may take, in the order they are given."""
 
 
-@control.command()
-@click.argument("account_id", metavar="ACCOUNT")
-@order_options("RELEASE")
-@ledger_command
-def unfreeze(ledger: Ledger, account_id: str, reason: str, document_id: str | None) -> None:
-    """Lift a whole-account freeze of ACCOUNT."""
-    record = ledger.client.controls.unfreeze_account(account_id, _order(reason, document_id))
-    _emit_action(ledger.settings, record)
-
-
-@control.command(name="freeze-holding")
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@click.argument("account_id", metavar="ACCOUNT")
-@click.argument("amount", type=AMOUNT)
-@order_options()
-@ledger_command
-def freeze_holding(
-    ledger: Ledger,
-    instrument_id: str,
-    account_id: str,
-    amount: int,
-    reason: str,
-    document_id: str | None,
+def _order_command(
+    name: str, method: str, targets: tuple[str, ...], doc: str, default_reason: str | None = None
 ) -> None:
-    """Freeze AMOUNT (minor units, or mg) more of ACCOUNT's holding of INSTRUMENT; only
-    the rest (the free balance) may be transferred, settled or redeemed for bars."""
-    record = ledger.client.controls.freeze_holding(
-        instrument_id, account_id, amount, _order(reason, document_id)
-    )
-    _emit_action(ledger.settings, record)
+    """Register ``sov control NAME [TARGETS...]``: the typed client's ``controls.METHOD``
+    called with the targets in order and the order built from ``--reason``/``--document``,
+    its action record printed. Every such command has this one shape; only the names,
+    targets and help differ."""
+
+    def command(ledger: Ledger, /, reason: str, document_id: str | None, **given: Any) -> None:
+        action = getattr(ledger.client.controls, method)
+        record = action(*(given[t] for t in targets), _order(reason, document_id))
+        _emit_action(ledger.settings, record)
+
+    command.__doc__ = doc
+    decorated: Callable[..., Any] = order_options(default_reason)(ledger_command(command))
+    for target in reversed(targets):
+        decorated = _TARGETS[target](decorated)
+    control.command(name=name)(decorated)
 
 
-@control.command(name="unfreeze-holding")
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@click.argument("account_id", metavar="ACCOUNT")
-@click.argument("amount", type=AMOUNT)
-@order_options("RELEASE")
-@ledger_command
-def unfreeze_holding(
-    ledger: Ledger,
-    instrument_id: str,
-    account_id: str,
-    amount: int,
-    reason: str,
-    document_id: str | None,
-) -> None:
-    """Release AMOUNT of the frozen part of ACCOUNT's holding of INSTRUMENT."""
-    record = ledger.client.controls.unfreeze_holding(
-        instrument_id, account_id, amount, _order(reason, document_id)
-    )
-    _emit_action(ledger.settings, record)
-
-
-@control.command()
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@order_options()
-@ledger_command
-def pause(ledger: Ledger, instrument_id: str, reason: str, document_id: str | None) -> None:
-    """Pause INSTRUMENT: no transfer, settlement, issue or bar redemption."""
-    record = ledger.client.controls.pause_instrument(instrument_id, _order(reason, document_id))
-    _emit_action(ledger.settings, record)
-
-
-@control.command()
-@click.argument("instrument_id", metavar="INSTRUMENT")
-@order_options("RELEASE")
-@ledger_command
-def resume(ledger: Ledger, instrument_id: str, reason: str, document_id: str | None) -> None:
-    """Lift INSTRUMENT's pause."""
-    record = ledger.client.controls.resume_instrument(instrument_id, _order(reason, document_id))
-    _emit_action(ledger.settings, record)
-
-
-@control.command()
-@order_options()
-@ledger_command
-def halt(ledger: Ledger, reason: str, document_id: str | None) -> None:
-    """Pull the kill switch: every state change is refused (GLOBAL_PAUSE) until released."""
-    record = ledger.client.controls.halt(_order(reason, document_id))
-    _emit_action(ledger.settings, record)
-
-
-@control.command()
-@order_options("RELEASE")
-@ledger_command
-def release(ledger: Ledger, reason: str, document_id: str | None) -> None:
-    """Release the kill switch."""
-    record = ledger.client.controls.release(_order(reason, document_id))
-    _emit_action(ledger.settings, record)
+_ACCOUNT = ("account_id",)
+_INSTRUMENT = ("instrument_id",)
+_HOLDING = ("instrument_id", "account_id", "amount")
+for _name, _method, _targets, _doc, _default in (
+    (
+        "freeze",
+        "freeze_account",
+        _ACCOUNT,
+        "Freeze a whole ACCOUNT: nothing moves in or out by transfer or settlement.",
+        None,
+    ),
+    (
+        "unfreeze",
+        "unfreeze_account",
+        _ACCOUNT,
+        "Lift a whole-account freeze of ACCOUNT.",
+        "RELEASE",
+    ),
+    (
+        "freeze-holding",
+        "freeze_holding",
+        _HOLDING,
+        "Freeze AMOUNT (minor units, or mg) more of ACCOUNT's holding of INSTRUMENT; only\n"
+        "the rest (the free balance) may be transferred, settled or redeemed for bars.",
+        None,
+    ),
+    (
+        "unfreeze-holding",
+        "unfreeze_holding",
+        _HOLDING,
+        "Release AMOUNT of the frozen part of ACCOUNT's holding of INSTRUMENT.",
+        "RELEASE",
+    ),
+    (
+        "pause",
+        "pause_instrument",
+        _INSTRUMENT,
+        "Pause INSTRUMENT: no transfer, settlement, issue or bar redemption.",
+        None,
+    ),
+    ("resume", "resume_instrument", _INSTRUMENT, "Lift INSTRUMENT's pause.", "RELEASE"),
+    (
+        "halt",
+        "halt",
+        (),
+        "Pull the kill switch: every state change is refused (GLOBAL_PAUSE) until released.",
+        None,
+    ),
+    ("release", "release", (), "Release the kill switch.", "RELEASE"),
+):
+    _order_command(_name, _method, _targets, _doc, _default)
 
 
 @control.command(name="forced-transfer")

@@ -248,6 +248,31 @@ def test_approve_issue_then_pause_and_resume_by_the_controllers(sov: Sov, tmp_pa
         "control", "pause", NEW_BOND, "--reason", "SANCTIONS", as_=DEALER1, code="UNAUTHORIZED"
     )
 
+    # A part of one holding, and the kill switch: the same command shape, other targets.
+    part = sov.json(
+        "control", "freeze-holding", NEW_BOND, "SGL-ALPHA", str(4 * MILLION),
+        "--reason", "sanctions", as_=REGISTRAR,
+    )  # fmt: skip
+    assert (part["kind"], part["accounts"], part["amount"]) == (
+        "FREEZE_HOLDING",
+        ["SGL-ALPHA"],
+        4 * MILLION,
+    )
+    lifted = sov.json(
+        "control", "unfreeze-holding", NEW_BOND, "SGL-ALPHA", str(MILLION), as_=REGISTRAR
+    )
+    assert (lifted["kind"], lifted["reason"], lifted["amount"]) == (
+        "UNFREEZE_HOLDING",
+        "RELEASE",
+        MILLION,
+    )
+    sov.usage("control", "halt", as_=REGISTRAR)  # --reason is required
+    halted = sov.json("control", "halt", "--reason", "operational_incident", as_=REGISTRAR)
+    assert halted["kind"] == "HALT"
+    sov.refused("control", "pause", NEW_BOND, "--reason", "SANCTIONS", as_=REGISTRAR,
+                code="GLOBAL_PAUSE")  # fmt: skip
+    assert sov.json("control", "release", as_=REGISTRAR)["kind"] == "RELEASE"
+
 
 def test_issue_prints_the_total_in_rupees(sov: Sov, tmp_path: Path) -> None:
     new_bond(sov, tmp_path)
